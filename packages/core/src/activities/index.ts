@@ -1,0 +1,19 @@
+import type { ActivityModule } from '../activity.js';
+import { slide } from './slide.js';
+
+/**
+ * Every activity type the product knows. Adding one means adding its module here and nothing
+ * else: the server, store and views treat activities through `ActivityModule`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyActivity = ActivityModule<any, any, any>;
+
+export const activities: Record<string, AnyActivity> = {
+  [slide.type]: slide,
+};
+
+export function getActivity(type: string): AnyActivity | undefined {
+  return Object.prototype.hasOwnProperty.call(activities, type) ? activities[type] : undefined;
+}
+
+export { slide };

@@ -1,0 +1,135 @@
+/**
+ * The wire protocol between Canopy's server and its clients: one Socket.IO event map shared by
+ * server, SDK and web app, the handshake, and the answers. Bump PROTOCOL_VERSION on any change a
+ * client of the previous version would misread; the server refuses a mismatch with a clear
+ * "please reload" instead of breaking silently.
+ */
+import { z } from 'zod';
+import type { Counters } from './activity.js';
+import { ClientIdSchema, type Participant } from './participant.js';
+import { RoomCommandSchema, type ConsoleRoomView, type StageView } from './room.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export type Role = 'facilitator' | 'cohost' | 'display' | 'participant';
+export const isPresenter = (role: Role) => role !== 'participant';
+export const canFacilitate = (role: Role) => role === 'facilitator' || role === 'cohost';
+
+export const HandshakeSchema = z.object({
+  v: z.number().int(),
+  roomId: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/),
+  token: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+});
+export type Handshake = z.infer<typeof HandshakeSchema>;
+
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'ROOM_FULL'
+  | 'REMOVED'
+  | 'STORE_UNAVAILABLE'
+  | 'PROTOCOL_MISMATCH'
+  | 'INTERNAL';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+export const errorAck = (code: ErrorCode, message: string): { ok: false; error: ErrorBody } => ({ ok: false, error: { code, message } });
+
+/** The one message a client gets when its build is older or newer than the server's. */
+export const PROTOCOL_MISMATCH_MESSAGE = 'Canopy has been updated. Please reload the page.';
+
+// --- client → server payloads ------------------------------------------------------------------
+
+export const CommandPayloadSchema = z.object({
+  cmd: RoomCommandSchema,
+  /** optional compare-and-set: refuse if the room moved on since the console last saw it */
+  expectedVersion: z.number().int().positive().optional(),
+});
+export type CommandPayload = z.infer<typeof CommandPayloadSchema>;
+
+export const RemovePayloadSchema = z.object({ participantId: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/) });
+
+export const SubmitPayloadSchema = z.object({
+  stepId: z.string().min(1).max(40),
+  submissionId: ClientIdSchema,
+  input: z.unknown(),
+});
+export type SubmitPayload = z.infer<typeof SubmitPayloadSchema>;
+
+export const ClockPayloadSchema = z.number();
+
+// --- server → client payloads ------------------------------------------------------------------
+
+export interface PresenceCount {
+  /** joined and not removed */
+  joined: number;
+}
+
+export interface ActivityView {
+  stepId: string;
+  /** presenters: the aggregate picture; participants: their own record */
+  data: unknown;
+}
+
+export interface Welcome {
+  role: Role;
+  serverNow: number;
+  stage: StageView;
+  count: PresenceCount;
+  /** present for participants: who they are */
+  you?: Participant;
+  /** present for facilitator and co-host */
+  room?: ConsoleRoomView;
+  /** present for facilitator and co-host: everyone who has joined, with who is online now */
+  roster?: RosterEntry[];
+  /** the current step's activity view, if the step has one */
+  activity?: ActivityView;
+}
+
+export interface RosterEntry extends Participant {
+  online: boolean;
+}
+
+export type RosterEvent =
+  | { type: 'joined'; participant: Participant }
+  | { type: 'online'; participantId: string; online: boolean }
+  | { type: 'removed'; participantId: string };
+
+export interface ServerToClientEvents {
+  welcome: (w: Welcome) => void;
+  /** the step changed, a timer moved, the room was locked…: the small, frequent broadcast */
+  stage: (s: StageView) => void;
+  /** facilitator and co-host: the full room record after a change (agenda included) */
+  room: (r: ConsoleRoomView) => void;
+  count: (c: PresenceCount) => void;
+  roster: (e: RosterEvent) => void;
+  activity: (a: ActivityView) => void;
+  /** this participant was removed by the facilitator; the socket closes after */
+  removed: (info: { message: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  command: (p: CommandPayload, ack: (a: Ack<{ version: number }>) => void) => void;
+  remove: (p: { participantId: string }, ack: (a: Ack) => void) => void;
+  submit: (p: SubmitPayload, ack: (a: Ack<{ duplicate: boolean; view?: unknown }>) => void) => void;
+  /** full state again (after a reconnect the server also sends `welcome` by itself) */
+  sync: (ack: (a: Ack<{ welcome: Welcome }>) => void) => void;
+  /** clock offset: the client sends its time, the server answers with its own */
+  clock: (clientNow: number, ack: (a: Ack<{ clientNow: number; serverNow: number }>) => void) => void;
+}
+
+export interface SocketData {
+  role: Role;
+  roomId: string;
+  participantId?: string;
+}
+
+export type { Counters };

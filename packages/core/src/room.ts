@@ -1,0 +1,212 @@
+/**
+ * A room: one live run of a workshop. The facilitator's transitions are a pure reducer over the
+ * room state; the server loads the state, applies a command, stores it with compare-and-set on
+ * `version`, and broadcasts the participant projection.
+ */
+import { z } from 'zod';
+import { getActivity } from './activities/index.js';
+import { ATTRIBUTE_MAX } from './text.js';
+import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, TimerSchema, type Timer } from './timer.js';
+
+export const MAX_STEPS = 60;
+export const MAX_TIMER_SEC = 4 * 60 * 60;
+
+export const StepSchema = z.object({
+  id: z.string().min(1).max(40),
+  type: z.string().min(1).max(40),
+  title: z.string().trim().min(1).max(120),
+  /** suggested duration; arms the step's countdown when the step starts (0 = no timer) */
+  durationSec: z.number().int().min(0).max(MAX_TIMER_SEC).default(0),
+  config: z.unknown(),
+});
+export type Step = z.infer<typeof StepSchema>;
+
+export const JoinSettingsSchema = z.object({
+  askDepartment: z.boolean().default(false),
+  askLevel: z.boolean().default(false),
+  /** suggestions offered in the join form; participants may also type their own */
+  departments: z.array(z.string().trim().min(1).max(ATTRIBUTE_MAX)).max(30).default([]),
+  levels: z.array(z.string().trim().min(1).max(ATTRIBUTE_MAX)).max(12).default([]),
+  maxParticipants: z.number().int().min(1).max(5000).default(2000),
+});
+export type JoinSettings = z.infer<typeof JoinSettingsSchema>;
+
+export const NewRoomSchema = z.object({
+  title: z.string().trim().min(1).max(120),
+  agenda: z.array(StepSchema).min(1).max(MAX_STEPS),
+  join: JoinSettingsSchema.default({ askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: 2000 }),
+});
+export type NewRoom = z.input<typeof NewRoomSchema>;
+
+export interface RoomState {
+  id: string;
+  code: string;
+  title: string;
+  createdAt: number;
+  status: 'open' | 'closed';
+  closedAt: number | null;
+  locked: boolean;
+  join: JoinSettings;
+  agenda: Step[];
+  /** index into agenda; -1 is the lobby before the first step */
+  current: number;
+  phase: string | null;
+  timer: Timer;
+  /** bumped by every accepted transition; the store compares and sets on it */
+  version: number;
+}
+
+/** Check each step's config against its activity's schema (filling defaults). */
+export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | { ok: false; error: string } {
+  const ids = new Set<string>();
+  const out: Step[] = [];
+  for (const [i, step] of agenda.entries()) {
+    if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
+    ids.add(step.id);
+    const mod = getActivity(step.type);
+    if (!mod) return { ok: false, error: `Step ${i + 1}: unknown activity type "${step.type}"` };
+    const parsed = mod.configSchema.safeParse(step.config ?? mod.defaultConfig());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: `Step ${i + 1} (${step.title}): ${issue?.path.join('.') || 'config'} — ${issue?.message}` };
+    }
+    out.push({ ...step, config: parsed.data });
+  }
+  return { ok: true, agenda: out };
+}
+
+export function createRoomState(input: { id: string; code: string; now: number; room: z.output<typeof NewRoomSchema> }): RoomState {
+  return {
+    id: input.id,
+    code: input.code,
+    title: input.room.title,
+    createdAt: input.now,
+    status: 'open',
+    closedAt: null,
+    locked: false,
+    join: input.room.join,
+    agenda: input.room.agenda,
+    current: -1,
+    phase: null,
+    timer: idleTimer(0),
+    version: 1,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facilitator commands
+
+export const RoomCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('goto'), index: z.number().int().min(-1).max(MAX_STEPS) }),
+  z.object({ type: z.literal('next') }),
+  z.object({ type: z.literal('prev') }),
+  z.object({ type: z.literal('phase'), phase: z.string().min(1).max(40) }),
+  z.object({ type: z.literal('timer.start'), durationSec: z.number().int().min(1).max(MAX_TIMER_SEC).optional() }),
+  z.object({ type: z.literal('timer.pause') }),
+  z.object({ type: z.literal('timer.resume') }),
+  z.object({ type: z.literal('timer.add'), seconds: z.number().int().min(-MAX_TIMER_SEC).max(MAX_TIMER_SEC) }),
+  z.object({ type: z.literal('timer.reset') }),
+  z.object({ type: z.literal('lock'), locked: z.boolean() }),
+  z.object({ type: z.literal('close') }),
+  z.object({ type: z.literal('reopen') }),
+]);
+export type RoomCommand = z.infer<typeof RoomCommandSchema>;
+
+export type Reduced = { ok: true; state: RoomState } | { ok: false; error: string };
+
+function enterStep(state: RoomState, index: number): RoomState {
+  const step = state.agenda[index];
+  const mod = step ? getActivity(step.type) : undefined;
+  return {
+    ...state,
+    current: index,
+    phase: mod?.phases[0] ?? null,
+    timer: idleTimer((step?.durationSec ?? 0) * 1000),
+  };
+}
+
+export function applyRoomCommand(state: RoomState, cmd: RoomCommand, now: number): Reduced {
+  if (state.status === 'closed' && cmd.type !== 'reopen') return { ok: false, error: 'The session has ended; reopen it first.' };
+  const next = reduce(state, cmd, now);
+  if (!next.ok) return next;
+  return { ok: true, state: { ...next.state, version: state.version + 1 } };
+}
+
+function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
+  const last = state.agenda.length - 1;
+  switch (cmd.type) {
+    case 'goto':
+      if (cmd.index > last) return { ok: false, error: `There is no step ${cmd.index + 1}.` };
+      return { ok: true, state: enterStep(state, cmd.index) };
+    case 'next':
+      if (state.current >= last) return { ok: false, error: 'This is the last step.' };
+      return { ok: true, state: enterStep(state, state.current + 1) };
+    case 'prev':
+      if (state.current < 0) return { ok: false, error: 'Already in the lobby.' };
+      return { ok: true, state: enterStep(state, state.current - 1) };
+    case 'phase': {
+      const step = state.agenda[state.current];
+      const mod = step ? getActivity(step.type) : undefined;
+      if (!mod || !mod.phases.includes(cmd.phase)) return { ok: false, error: `This step has no phase "${cmd.phase}".` };
+      return { ok: true, state: { ...state, phase: cmd.phase } };
+    }
+    case 'timer.start':
+      if (cmd.durationSec === undefined && state.timer.durationMs <= 0) return { ok: false, error: 'Set a duration to start the timer.' };
+      return { ok: true, state: { ...state, timer: startTimer(state.timer, now, cmd.durationSec === undefined ? undefined : cmd.durationSec * 1000) } };
+    case 'timer.pause':
+      if (state.timer.status !== 'running') return { ok: false, error: 'The timer is not running.' };
+      return { ok: true, state: { ...state, timer: pauseTimer(state.timer, now) } };
+    case 'timer.resume':
+      if (state.timer.status !== 'paused') return { ok: false, error: 'The timer is not paused.' };
+      return { ok: true, state: { ...state, timer: resumeTimer(state.timer, now) } };
+    case 'timer.add':
+      return { ok: true, state: { ...state, timer: addTime(state.timer, now, cmd.seconds * 1000) } };
+    case 'timer.reset':
+      return { ok: true, state: { ...state, timer: idleTimer((state.agenda[state.current]?.durationSec ?? 0) * 1000) } };
+    case 'lock':
+      return { ok: true, state: { ...state, locked: cmd.locked } };
+    case 'close':
+      return { ok: true, state: { ...state, status: 'closed', closedAt: now, locked: true, timer: pauseTimer(state.timer, now) } };
+    case 'reopen':
+      if (state.status === 'open') return { ok: false, error: 'The session is already open.' };
+      return { ok: true, state: { ...state, status: 'open', closedAt: null } };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projections
+
+/** What every screen of the room sees about where the session is. Kept small: it is the step-change broadcast. */
+export interface StageView {
+  v: number;
+  title: string;
+  status: RoomState['status'];
+  locked: boolean;
+  index: number;
+  total: number;
+  step: { id: string; type: string; title: string; config: unknown } | null;
+  phase: string | null;
+  timer: Timer;
+}
+
+export function stageView(state: RoomState): StageView {
+  const step = state.agenda[state.current];
+  const mod = step ? getActivity(step.type) : undefined;
+  return {
+    v: state.version,
+    title: state.title,
+    status: state.status,
+    locked: state.locked,
+    index: state.current,
+    total: state.agenda.length,
+    step: step && mod ? { id: step.id, type: step.type, title: step.title, config: mod.participantConfig(step.config) } : null,
+    phase: state.phase,
+    timer: state.timer,
+  };
+}
+
+/** What the console sees: everything in the room state. */
+export type ConsoleRoomView = Omit<RoomState, 'agenda'> & { agenda: Step[] };
+export const consoleView = (state: RoomState): ConsoleRoomView => state;
+
+export { TimerSchema };

@@ -1,0 +1,96 @@
+import type { Counters, Participant, RoomState } from '@canopy/core';
+
+/** SHA-256 hex digests of the room's bearer tokens; the tokens themselves are never stored. */
+export interface RoomSecrets {
+  facilitator: string;
+  cohost: string;
+  display: string;
+}
+
+export type AddParticipantResult =
+  /** `existing`: the same joinId was seen before — the first participant comes back, nothing is added */
+  | { status: 'created' | 'existing'; participant: Participant }
+  /** the room already has `cap` active participants */
+  | { status: 'full' }
+  /** this device was removed from the room by the facilitator */
+  | { status: 'banned' };
+
+export interface AddParticipantOptions {
+  /** SHA-256 hex of the participant's bearer token */
+  tokenHash: string;
+  /** client-made id of this join attempt: a retry returns the same participant */
+  joinId: string;
+  /** SHA-256 hex of the browser's device id */
+  deviceHash: string;
+  /** most active (not removed) participants the room admits */
+  cap: number;
+}
+
+export interface StoredRecord {
+  /** starts at 1 with the first write, +1 per accepted write */
+  rev: number;
+  value: string;
+}
+
+export interface RecordWrite {
+  /** client-made id of the submission; applying the same id twice is a no-op answered `duplicate` */
+  submissionId: string;
+  /** the rev the writer read (0 = no record yet); a different stored rev answers `conflict` */
+  expectedRev: number;
+  value: string;
+  /** added to the step's counters in the same atomic write (HINCRBY semantics; zeros vanish) */
+  counters: Counters;
+}
+
+export type RecordWriteResult =
+  | { status: 'ok'; rev: number }
+  /** this submissionId was already applied to this record; nothing changed */
+  | { status: 'duplicate'; rev: number }
+  /** the stored rev is not expectedRev; nothing changed; re-read, re-apply, retry */
+  | { status: 'conflict'; current: StoredRecord | null };
+
+/**
+ * Where rooms live. One interface, several drivers (in-process memory, Redis via node-redis,
+ * Redis/Valkey via GLIDE), one contract suite (`test/contract.test.ts`) that all of them pass.
+ *
+ * Every write is atomic; every method resolves only after the store holds the write, so the
+ * server may acknowledge once it resolves. Drivers reject (never resolve falsely) when the
+ * backing store cannot be reached.
+ */
+export interface RoomStore {
+  readonly kind: 'memory' | 'redis';
+  readonly driver: 'memory' | 'node-redis' | 'glide';
+
+  /** Save a new room and claim its code, atomically. Resolves false (nothing written) if the code is taken. */
+  createRoom(room: RoomState, secrets: RoomSecrets): Promise<boolean>;
+  roomIdByCode(code: string): Promise<string | null>;
+  getRoom(roomId: string): Promise<RoomState | null>;
+  getSecrets(roomId: string): Promise<RoomSecrets | null>;
+  /** Replace the room iff its stored `version` equals `expectedVersion`. Resolves false on a mismatch or a missing room. */
+  casRoom(roomId: string, expectedVersion: number, next: RoomState): Promise<boolean>;
+
+  /** Idempotent by joinId; checks the ban list and the cap in the same atomic step. */
+  addParticipant(roomId: string, participant: Participant, opts: AddParticipantOptions): Promise<AddParticipantResult>;
+  getParticipant(roomId: string, participantId: string): Promise<Participant | null>;
+  /** The participant holding this token, unless removed (a removed participant's token resolves null). */
+  participantByToken(roomId: string, tokenHash: string): Promise<Participant | null>;
+  /** Everyone who ever joined, removed ones included (flagged), in join order. */
+  listParticipants(roomId: string): Promise<Participant[]>;
+  /** Joined and not removed. */
+  countParticipants(roomId: string): Promise<number>;
+  /** Mark removed, revoke the token, ban the device. Resolves false if there was no such active participant. */
+  removeParticipant(roomId: string, participantId: string): Promise<boolean>;
+
+  /** Activity data: one record per (step, scope), e.g. scope `p:<participantId>` or `g:<groupId>`. */
+  getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null>;
+  writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult>;
+  listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>>;
+  /** The step's aggregate counters: the sum of every accepted write's `counters`. */
+  getCounters(roomId: string, stepId: string): Promise<Counters>;
+
+  /** Remove every key of the room, code index included. */
+  deleteRoom(roomId: string): Promise<void>;
+  /** Resolves when the backing store answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

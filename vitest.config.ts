@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+// One run for every unit, contract and integration test in the workspace (browser stories run
+// under Playwright, see tests/e2e). Tests that need Redis spawn their own redis-server.
+export default defineConfig({
+  test: {
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'apps/server/test/**/*.test.ts',
+      'tests/integration/**/*.test.ts',
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
