@@ -42,6 +42,11 @@ export interface ActivityModule<Config, Input = never, Rec = never> {
     /** phases in which input is accepted */
     acceptIn: readonly string[];
     initial(): Rec;
+    /**
+     * Apply one input to the participant's own record. Must accept a replay of an input it has
+     * already applied (answer the record unchanged, not an error): the store dedupes by
+     * submission id, but a replay may be reduced before the store sees it is one.
+     */
     reduce(record: Rec, input: Input, ctx: InputContext<Config>): Outcome<Rec>;
     /** one participant's share of the step's counters */
     contribution(record: Rec, config: Config): Counters;

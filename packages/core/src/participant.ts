@@ -30,8 +30,12 @@ export const JoinInputSchema = z.object({
   nickname,
   department: attribute,
   level: attribute,
-  /** made once per join attempt in the browser; a retried join returns the same participant */
-  joinId: ClientIdSchema,
+  /**
+   * The participant's bearer token, made in their browser from 192 random bits before the first
+   * attempt. The server keeps only its hash; a retried join with the same token is the same
+   * participant, so a join whose answer was lost is never doubled and never locked out.
+   */
+  token: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be 22–64 URL-safe characters'),
   /** random per browser, kept in local storage; lets the room refuse someone who was removed */
   deviceId: ClientIdSchema,
 });

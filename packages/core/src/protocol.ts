@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'REMOVED'
   | 'STORE_UNAVAILABLE'
   | 'PROTOCOL_MISMATCH'
+  | 'TIMEOUT'
   | 'INTERNAL';
 
 export interface ErrorBody {

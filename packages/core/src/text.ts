@@ -4,8 +4,11 @@
  * collapsed and length capped by user-perceived characters. Rendering is always as text.
  */
 
-// Cc (controls), Cf (format: bidi overrides/isolates, zero-width joiners…), Co (private use), Cs, Cn (unassigned).
-const STRIP = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}]/gu;
+// Controls (Cc: tabs, newlines, NUL, escape…) become spaces. Format characters (Cf: bidi overrides
+// and isolates, zero-width spaces…), private-use, surrogate and unassigned code points go — except
+// the zero-width joiner, which holds multi-part emoji together.
+const CONTROLS = /\p{Cc}/gu;
+const STRIP = /(?!\u200D)[\p{Cf}\p{Co}\p{Cs}\p{Cn}]/gu;
 const MAX_MARKS_PER_CHAR = 2;
 
 export interface NormalizeOptions {
@@ -15,18 +18,19 @@ export interface NormalizeOptions {
 }
 
 export function normalizeText(input: string, opts: NormalizeOptions): string {
-  let s = input.normalize('NFKC');
+  // Decompose first so marks already folded into a letter count towards its cap, then recompose.
+  let s = capMarks(input.normalize('NFKD')).normalize('NFKC');
   if (opts.multiline) {
     s = s.replace(/\r\n?/g, '\n');
     s = s
       .split('\n')
-      .map((line) => line.replace(STRIP, '').replace(/[\s]+/gu, ' ').trim())
+      .map((line) => line.replace(STRIP, '').replace(CONTROLS, ' ').replace(/\s+/gu, ' ').trim())
       .join('\n')
       .replace(/\n{3,}/g, '\n\n');
   } else {
-    s = s.replace(STRIP, ' ').replace(/\s+/gu, ' ');
+    s = s.replace(STRIP, '').replace(CONTROLS, ' ').replace(/\s+/gu, ' ');
   }
-  s = capMarks(s).trim();
+  s = s.trim();
   return truncateGraphemes(s, opts.maxLength).trim();
 }
 

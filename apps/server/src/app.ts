@@ -1,0 +1,125 @@
+/**
+ * The composition root: one Node HTTP server on one port. Hono answers /trpc, /healthz and /api;
+ * Socket.IO attaches to the same server; every other path goes to the SvelteKit build.
+ */
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { trpcServer } from '@hono/trpc-server';
+import { PROTOCOL_VERSION } from '@canopy/core';
+import { createStore, type RoomStore } from '@canopy/store';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Hono } from 'hono';
+import { createClient } from 'redis';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createLimiters } from './ratelimit.js';
+import { attachRealtime } from './realtime.js';
+import { clientAddress } from './security.js';
+import { RoomService } from './service.js';
+import { appRouter } from './trpc.js';
+
+export const VERSION = '0.1.0';
+
+export interface CanopyServer {
+  url: string;
+  port: number;
+  http: HttpServer;
+  service: RoomService;
+  store: RoomStore;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+async function loadWebHandler(dir: string | undefined, log: Logger): Promise<NodeHandler | null> {
+  if (!dir) return null;
+  const file = join(resolve(dir), 'handler.js');
+  if (!existsSync(file)) {
+    log.warn('no web build found; serving the API only', { dir });
+    return null;
+  }
+  const mod = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
+  return mod.handler;
+}
+
+export async function startServer(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<CanopyServer> {
+  const store = await createStore({ ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}), driver: config.STORE_DRIVER });
+  // One node-redis client (RESP2, which the streams adapter and rate limiter expect) for cross-node
+  // broadcast and shared rate limits, whatever driver the store uses.
+  const redis = config.REDIS_URL ? createClient({ url: config.REDIS_URL, RESP: 2 }) : null;
+  if (redis) {
+    redis.on('error', (e: Error) => log.error('redis (adapter) error', e));
+    await redis.connect();
+  }
+  const service = new RoomService(store, createLimiters(config, redis ?? undefined));
+  const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.get('/healthz', async (c) => {
+    let status: 'ok' | 'degraded' = 'ok';
+    try {
+      await store.ping();
+    } catch {
+      status = 'degraded';
+    }
+    return c.json({ status, store: store.kind, driver: store.driver, version: VERSION, protocol: PROTOCOL_VERSION }, status === 'ok' ? 200 : 503);
+  });
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      endpoint: '/trpc',
+      router: appRouter,
+      createContext: (_opts, c) => ({ service, address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
+    }),
+  );
+  app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
+  app.all('*', (c) => {
+    if (!web) return c.text('Canopy API server. Build the web app (pnpm build) to serve the screens.', 404);
+    web(c.env.incoming, c.env.outgoing, () => {
+      c.env.outgoing.statusCode = 404;
+      c.env.outgoing.end('Not found');
+    });
+    return RESPONSE_ALREADY_SENT;
+  });
+
+  const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
+  const adapter = redis ? createAdapter(redis, { streamName: 'canopy:socket.io', maxLen: 10_000 }) : undefined;
+  const io = attachRealtime(http, service, config, log, adapter);
+
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail);
+    http.listen(config.PORT, config.HOST, () => ok());
+  });
+  const addr = http.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
+  log.info(`Canopy listening on ${url}`, {
+    store: store.kind === 'memory' ? 'memory (embedded: nothing survives a restart; set REDIS_URL for Redis)' : `redis (${store.driver})`,
+    web: web ? 'served' : 'not built',
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    http,
+    service,
+    store,
+    log,
+    close: () =>
+      (closing ??= (async () => {
+        await io.close(); // also closes the HTTP server
+        await store.close();
+        if (redis) await redis.quit().catch(() => {});
+      })()),
+  };
+}

@@ -1,0 +1,41 @@
+/** Everything configurable, read from the environment once (documented in the README). */
+import { z } from 'zod';
+
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** unset: embedded in-process store (one node, nothing survives a restart) */
+  REDIS_URL: z.string().url().optional(),
+  /** which Redis client the store uses */
+  STORE_DRIVER: z.enum(['node-redis', 'glide']).default('node-redis'),
+  /** extra browser origins allowed to open a socket (the server's own host is always allowed) */
+  ALLOWED_ORIGINS: list.default([]),
+  /** behind a proxy: take the client address from X-Forwarded-For */
+  TRUST_PROXY: bool.default(false),
+  /** folder of the SvelteKit adapter-node build (with handler.js); unset: no web app served */
+  WEB_BUILD_DIR: z.string().optional(),
+  /** join attempts (right or wrong) per client address per minute */
+  JOIN_RATE_PER_MIN: z.coerce.number().int().positive().default(60),
+  /** wrong or unusable room codes per client address per 10 minutes before that address is blocked */
+  JOIN_FAILURES_PER_10MIN: z.coerce.number().int().positive().default(10),
+  /** rooms created per client address per hour */
+  CREATE_RATE_PER_HOUR: z.coerce.number().int().positive().default(30),
+  /** socket messages per second per connection (burst of twice that) */
+  SOCKET_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
+  LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Bad configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return { ...parsed.data, ...overrides };
+}

@@ -1,0 +1,67 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from './config.js';
+
+/** Redis client shape rate-limiter-flexible accepts for node-redis (v4+). */
+type RedisLike = object;
+
+export interface Limiters {
+  /** every join or lookup attempt, per client address */
+  joinAttempts: RateLimiterAbstract;
+  /** wrong, locked or closed codes, per client address: the brute-force brake */
+  joinFailures: RateLimiterAbstract;
+  /** rooms created, per client address */
+  creates: RateLimiterAbstract;
+}
+
+function limiter(redis: RedisLike | undefined, keyPrefix: string, points: number, duration: number, blockDuration = 0): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration, blockDuration });
+  if (!redis) return memory;
+  // Shared by every node through Redis; falls back to a per-node limiter while Redis is away.
+  return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: `canopy:rl:${keyPrefix}`, points, duration, blockDuration, insuranceLimiter: memory });
+}
+
+export function createLimiters(config: Config, redis?: RedisLike): Limiters {
+  return {
+    joinAttempts: limiter(redis, 'join', config.JOIN_RATE_PER_MIN, 60),
+    joinFailures: limiter(redis, 'joinfail', config.JOIN_FAILURES_PER_10MIN, 600, 600),
+    creates: limiter(redis, 'create', config.CREATE_RATE_PER_HOUR, 3600),
+  };
+}
+
+/** Consume one point; resolves the seconds to wait when the limit is hit, or 0. */
+export async function take(l: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await l.consume(key, 1);
+    return 0;
+  } catch (e) {
+    if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+    throw e;
+  }
+}
+
+/** True when the key has no points left (without consuming one). */
+export async function exhausted(l: RateLimiterAbstract, key: string): Promise<number> {
+  const res = await l.get(key);
+  if (res && res.remainingPoints <= 0) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return 0;
+}
+
+/**
+ * A token bucket per socket, in process: a connection sending more than `perSec` messages a
+ * second (beyond a burst of twice that) has the extra ones refused.
+ */
+export class SocketBucket {
+  private tokens: number;
+  private last = Date.now();
+  constructor(private readonly perSec: number) {
+    this.tokens = perSec * 2;
+  }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.perSec * 2, this.tokens + ((now - this.last) / 1000) * this.perSec);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

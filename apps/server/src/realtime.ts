@@ -1,0 +1,239 @@
+/**
+ * Socket.IO: authentication in the handshake, one handler per client event (each validates its
+ * payload with zod and checks the sender's role), and the broadcaster the service tells about
+ * changes. Socket.IO rooms used: `r:<room>` every screen, `pr:<room>` presenters (console and
+ * display), `f:<room>` consoles (facilitator and co-host), `p:<participant>` one participant.
+ */
+import type { Server as HttpServer } from 'node:http';
+import {
+  CommandPayloadSchema,
+  errorAck,
+  HandshakeSchema,
+  isPresenter,
+  canFacilitate,
+  PROTOCOL_MISMATCH_MESSAGE,
+  PROTOCOL_VERSION,
+  RemovePayloadSchema,
+  stageView,
+  SubmitPayloadSchema,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type Participant,
+  type RoomState,
+  type ServerToClientEvents,
+  type SocketData,
+  type Welcome,
+} from '@canopy/core';
+import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { SocketBucket } from './ratelimit.js';
+import { originAllowed } from './security.js';
+import { ServiceError, type Broadcaster, type Identity, type RoomService } from './service.js';
+
+type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** presenters' aggregate pictures are pushed at most this often per step */
+const ACTIVITY_PUSH_MS = 100;
+/** participant counts are pushed to every screen at most this often per room */
+const COUNT_PUSH_MS = 500;
+
+export const rooms = {
+  all: (roomId: string) => `r:${roomId}`,
+  presenters: (roomId: string) => `pr:${roomId}`,
+  consoles: (roomId: string) => `f:${roomId}`,
+  participant: (participantId: string) => `p:${participantId}`,
+};
+
+class HandshakeError extends Error {
+  readonly data: ErrorBody;
+  constructor(body: ErrorBody) {
+    super(body.message);
+    this.data = body;
+  }
+}
+
+export function attachRealtime(httpServer: HttpServer, service: RoomService, config: Config, log: Logger, adapter?: Parameters<IO['adapter']>[0]): IO {
+  const io: IO = new Server(httpServer, {
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    httpCompression: false,
+    serveClient: false,
+    allowRequest: (req, cb) => {
+      const ok = originAllowed(req, config.ALLOWED_ORIGINS);
+      if (!ok) log.warn('refused handshake from a foreign origin', { origin: req.headers.origin });
+      cb(null, ok);
+    },
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    ...(adapter ? { adapter } : {}),
+  });
+
+  // The raw HTTP request is not needed after the handshake: dropping it saves memory per connection.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
+
+  io.use(async (socket, next) => {
+    const hs = HandshakeSchema.safeParse(socket.handshake.auth);
+    if (!hs.success) {
+      const v = (socket.handshake.auth as { v?: unknown } | undefined)?.v;
+      if (v !== undefined && v !== PROTOCOL_VERSION) return next(new HandshakeError({ code: 'PROTOCOL_MISMATCH', message: PROTOCOL_MISMATCH_MESSAGE }));
+      return next(new HandshakeError({ code: 'BAD_REQUEST', message: 'Malformed handshake.' }));
+    }
+    if (hs.data.v !== PROTOCOL_VERSION) return next(new HandshakeError({ code: 'PROTOCOL_MISMATCH', message: PROTOCOL_MISMATCH_MESSAGE }));
+    try {
+      const who = await service.authenticate(hs.data.roomId, hs.data.token);
+      if (!who) {
+        log.info('refused handshake with an unknown or revoked token', { room: hs.data.roomId });
+        return next(new HandshakeError({ code: 'UNAUTHORIZED', message: 'This link is no longer valid for this room.' }));
+      }
+      socket.data = { role: who.role, roomId: who.roomId, ...(who.participant ? { participantId: who.participant.id } : {}) };
+      next();
+    } catch (e) {
+      log.error('handshake failed', e);
+      next(new HandshakeError({ code: 'STORE_UNAVAILABLE', message: 'The server cannot reach its storage right now; retrying.' }));
+    }
+  });
+
+  const broadcaster = createBroadcaster(io, service, log);
+  service.broadcaster = broadcaster;
+
+  io.on('connection', (socket) => {
+    const { roomId, role, participantId } = socket.data;
+    void socket.join([rooms.all(roomId), ...(isPresenter(role) ? [rooms.presenters(roomId)] : []), ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []), ...(participantId ? [rooms.participant(participantId)] : [])]);
+    const bucket = new SocketBucket(config.SOCKET_MSGS_PER_SEC);
+    const who = (): Identity => ({ role, roomId, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
+
+    if (participantId) {
+      io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: true });
+      socket.on('disconnect', () => {
+        if (!io.sockets.adapter.rooms.get(rooms.participant(participantId))?.size) {
+          io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: false });
+        }
+      });
+    }
+
+    /** Wrap a handler: rate limit, validate, run, always answer (errors included). */
+    function on<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, schema: S | null, run: (payload: z.output<S>) => Promise<R>) {
+      socket.on(event, async (...args: unknown[]) => {
+        const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack<R>) => void) : () => {};
+        if (!bucket.take()) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.'));
+        let payload: unknown = args[0];
+        if (schema) {
+          const parsed = schema.safeParse(payload);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            log.info('refused a malformed message', { event, room: roomId, role });
+            return ack(errorAck('BAD_REQUEST', `Malformed ${event}: ${issue?.path.join('.') || 'payload'} — ${issue?.message}`));
+          }
+          payload = parsed.data;
+        }
+        try {
+          ack({ ok: true, ...(await run(payload as z.output<S>)) });
+        } catch (e) {
+          if (e instanceof ServiceError) {
+            if (e.code === 'FORBIDDEN') log.warn('refused an unauthorized message', { event, room: roomId, role });
+            return ack({ ok: false, error: e.body });
+          }
+          log.error(`handler ${event} failed`, e);
+          ack(errorAck('STORE_UNAVAILABLE', 'Not saved: the server could not reach its storage. Retrying…'));
+        }
+      });
+    }
+
+    on('command', CommandPayloadSchema, async (p) => {
+      const room = await service.command(who(), p.cmd, p.expectedVersion);
+      return { version: room.version };
+    });
+    on('remove', RemovePayloadSchema, async (p) => {
+      await service.removeParticipant(who(), p.participantId);
+      return {};
+    });
+    on('submit', SubmitPayloadSchema, (p) => service.submit(who(), p.stepId, p.submissionId, p.input));
+    on('sync', null, async () => ({ welcome: await welcome(socket) }));
+    on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: Date.now() }));
+
+    if (!socket.recovered) {
+      welcome(socket)
+        .then((w) => socket.emit('welcome', w))
+        .catch((e) => {
+          log.error('welcome failed', e);
+          socket.disconnect(true);
+        });
+    }
+  });
+
+  async function welcome(socket: CanopySocket): Promise<Welcome> {
+    const { roomId, role, participantId } = socket.data;
+    const room = await service.getRoom(roomId);
+    const base = { role, serverNow: Date.now(), stage: stageView(room), count: { joined: await service.store.countParticipants(roomId) } };
+    const identity: Identity = { role, roomId };
+    if (participantId) {
+      const you = await service.store.getParticipant(roomId, participantId);
+      if (!you || you.removed) throw new ServiceError('REMOVED', 'You were removed from this room.');
+      identity.participant = you;
+      const activity = await service.activityView(room, identity);
+      return { ...base, you, ...(activity ? { activity } : {}) };
+    }
+    const activity = await service.activityView(room, identity);
+    if (!canFacilitate(role)) return { ...base, ...(activity ? { activity } : {}) };
+    const [participants, sockets] = await Promise.all([service.store.listParticipants(roomId), io.in(rooms.all(roomId)).fetchSockets()]);
+    const online = new Set(sockets.map((s: { data: SocketData }) => s.data.participantId).filter(Boolean));
+    return { ...base, room, roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })), ...(activity ? { activity } : {}) };
+  }
+
+  return io;
+}
+
+/** Tell the screens of a room what changed; frequent pictures are coalesced, not sent per change. */
+function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcaster {
+  const countTimers = new Map<string, NodeJS.Timeout>();
+  const activityTimers = new Map<string, NodeJS.Timeout>();
+
+  function later(timers: Map<string, NodeJS.Timeout>, key: string, ms: number, fn: () => Promise<void>) {
+    if (timers.has(key)) return;
+    const t = setTimeout(() => {
+      timers.delete(key);
+      fn().catch((e) => log.error('push failed', e));
+    }, ms);
+    t.unref();
+    timers.set(key, t);
+  }
+
+  const pushCount = (roomId: string) =>
+    later(countTimers, roomId, COUNT_PUSH_MS, async () => {
+      io.to(rooms.all(roomId)).emit('count', { joined: await service.store.countParticipants(roomId) });
+    });
+
+  const pushActivity = (roomId: string, stepId: string) =>
+    later(activityTimers, `${roomId}/${stepId}`, ACTIVITY_PUSH_MS, async () => {
+      const room = await service.store.getRoom(roomId);
+      if (!room || room.agenda[room.current]?.id !== stepId) return;
+      const view = await service.activityView(room, { role: 'display', roomId });
+      if (view) io.to(rooms.presenters(roomId)).emit('activity', view);
+    });
+
+  return {
+    roomChanged(room: RoomState) {
+      io.to(rooms.all(room.id)).emit('stage', stageView(room));
+      io.to(rooms.consoles(room.id)).emit('room', room);
+      const step = room.agenda[room.current];
+      if (step) pushActivity(room.id, step.id);
+    },
+    participantJoined(roomId, participant) {
+      io.to(rooms.consoles(roomId)).emit('roster', { type: 'joined', participant });
+      pushCount(roomId);
+    },
+    participantRemoved(roomId, participantId) {
+      io.to(rooms.participant(participantId)).emit('removed', { message: 'The facilitator removed you from this room.' });
+      io.in(rooms.participant(participantId)).disconnectSockets(true);
+      io.to(rooms.consoles(roomId)).emit('roster', { type: 'removed', participantId });
+      pushCount(roomId);
+    },
+    activityChanged: pushActivity,
+  };
+}

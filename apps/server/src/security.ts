@@ -1,0 +1,41 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { codeFromBytes } from '@canopy/core';
+
+/** Bearer tokens: 192 random bits, URL-safe. */
+export const newToken = () => randomBytes(24).toString('base64url');
+/** Opaque ids (rooms, participants): 96 random bits. */
+export const newId = () => randomBytes(12).toString('base64url');
+export const newRoomCode = () => codeFromBytes(randomBytes(32));
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const fwd = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Browsers always send Origin on a WebSocket or XHR; it must be this server's own origin or one
+ * on the allow-list. Non-browser clients (the SDK in Node, load tests) send none and rely on tokens.
+ */
+export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The HTTP API (tRPC over /trpc): creating a room, finding one by code, joining it. Everything
+ * live happens over Socket.IO (see realtime.ts). Every input is validated by its zod schema.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { formatCode, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
+import { ZodError } from 'zod';
+import { RoomService, ServiceError } from './service.js';
+
+export interface TrpcContext {
+  service: RoomService;
+  address: string;
+}
+
+const httpCode: Record<ErrorCode, TRPCError['code']> = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  ROOM_FULL: 'FORBIDDEN',
+  REMOVED: 'FORBIDDEN',
+  STORE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  PROTOCOL_MISMATCH: 'PRECONDITION_FAILED',
+  TIMEOUT: 'TIMEOUT',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    if (cause instanceof ZodError) {
+      const issue = cause.issues[0];
+      return { ...shape, message: `${issue?.path.join('.') || 'input'}: ${issue?.message}`, data: { ...shape.data, canopyCode: 'BAD_REQUEST' as ErrorCode } };
+    }
+    const canopyCode = cause instanceof ServiceError ? cause.code : error.code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : undefined;
+    // Never leak internals (stack, store errors) to the client.
+    const message = canopyCode === 'INTERNAL' ? 'Something went wrong on our side. Please try again.' : shape.message;
+    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode } };
+  },
+});
+
+/** Turn service errors into tRPC errors with the matching HTTP status. */
+const errors = t.middleware(async ({ next }) => {
+  const res = await next();
+  if (!res.ok && res.error.cause instanceof ServiceError) {
+    const cause = res.error.cause;
+    throw new TRPCError({ code: httpCode[cause.code], message: cause.message, cause });
+  }
+  return res;
+});
+const procedure = t.procedure.use(errors);
+
+export const appRouter = t.router({
+  health: procedure.query(({ ctx }) => ({ status: 'ok' as const, store: ctx.service.store.kind, protocol: PROTOCOL_VERSION })),
+  rooms: t.router({
+    /** A facilitator opens a room for a workshop; the answer carries the only copies of its three links' tokens. */
+    create: procedure.input(NewRoomSchema).mutation(({ ctx, input }) => ctx.service.createRoom(input, ctx.address)),
+    /** Is there an open room with this code, and what does its join form ask? */
+    lookup: procedure.input(LookupInputSchema).mutation(async ({ ctx, input }) => {
+      const room = await ctx.service.lookup(input.code, ctx.address);
+      return {
+        roomId: room.id,
+        code: formatCode(room.code),
+        title: room.title,
+        askDepartment: room.join.askDepartment,
+        askLevel: room.join.askLevel,
+        departments: room.join.departments,
+        levels: room.join.levels,
+      };
+    }),
+    /** Join with a code, a nickname and a token the browser made; retrying with the same token is the same participant. */
+    join: procedure.input(JoinInputSchema).mutation(({ ctx, input }) => ctx.service.join(input, ctx.address)),
+  }),
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

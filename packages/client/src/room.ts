@@ -1,0 +1,273 @@
+/**
+ * A live connection to one room, for any role: it keeps the latest picture of the room (stage,
+ * count, roster, activity), corrects for the clock offset to the server, and offers the actions
+ * the role may take. Framework-free: `subscribe` follows the Svelte store contract, so Svelte
+ * components, tests and the load generator all use the same object.
+ */
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ActivityView,
+  type ClientToServerEvents,
+  type ConsoleRoomView,
+  type ErrorBody,
+  type Participant,
+  type PresenceCount,
+  type Role,
+  type RoomCommand,
+  type RosterEntry,
+  type ServerToClientEvents,
+  type StageView,
+  type Welcome,
+} from '@canopy/core';
+import { io, type Socket } from 'socket.io-client';
+import { randomId } from './ids.js';
+
+export type ConnectionStatus =
+  /** first connection under way */
+  | 'connecting'
+  | 'connected'
+  /** lost the connection; socket.io is reconnecting by itself */
+  | 'reconnecting'
+  /** refused for good: bad link, removed, protocol mismatch (see `error`) */
+  | 'failed'
+  | 'closed';
+
+export interface RoomSnapshot {
+  status: ConnectionStatus;
+  error: ErrorBody | null;
+  role: Role | null;
+  stage: StageView | null;
+  count: PresenceCount;
+  /** participants: who they are */
+  you: Participant | null;
+  /** consoles: the full room record */
+  room: ConsoleRoomView | null;
+  /** consoles: everyone who joined, with presence */
+  roster: RosterEntry[];
+  activity: ActivityView | null;
+  /** submissions sent and not yet acknowledged (shown as "saving…") */
+  pending: number;
+  /** serverTime − clientTime, measured on connect */
+  clockOffsetMs: number;
+}
+
+export interface ConnectOptions {
+  /** server origin, '' for this page's origin */
+  url: string;
+  roomId: string;
+  token: string;
+  /** how long to wait for an answer before treating a message as lost (default 5 s) */
+  ackTimeoutMs?: number;
+  /** force a transport (the load generator uses websocket only) */
+  transports?: ('websocket' | 'polling')[];
+  /** override the protocol version (tests of the mismatch answer) */
+  protocolVersion?: number;
+}
+
+type Listener = (s: RoomSnapshot) => void;
+
+const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND']);
+
+export class RoomConnection {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private snapshot: RoomSnapshot = {
+    status: 'connecting',
+    error: null,
+    role: null,
+    stage: null,
+    count: { joined: 0 },
+    you: null,
+    room: null,
+    roster: [],
+    activity: null,
+    pending: 0,
+    clockOffsetMs: 0,
+  };
+  private listeners = new Set<Listener>();
+  private readonly ackTimeoutMs: number;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(opts: ConnectOptions) {
+    this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
+    this.socket = io(opts.url, {
+      auth: { v: opts.protocolVersion ?? PROTOCOL_VERSION, roomId: opts.roomId, token: opts.token },
+      ...(opts.transports ? { transports: opts.transports } : {}),
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    });
+    const s = this.socket;
+    s.on('connect', () => {
+      this.set({ status: 'connected', error: null });
+      void this.measureClock();
+    });
+    s.on('disconnect', (reason) => {
+      if (this.snapshot.status === 'failed' || this.snapshot.status === 'closed') return;
+      // The server dropping us (removal, deletion) does not reconnect by itself; anything else does.
+      this.set({ status: reason === 'io server disconnect' ? 'failed' : 'reconnecting' });
+    });
+    s.on('connect_error', (err: Error & { data?: ErrorBody }) => {
+      const body = err.data;
+      if (body && FATAL.has(body.code)) return this.set({ status: 'failed', error: body });
+      // Middleware refusals (e.g. storage briefly away) are not retried by socket.io itself.
+      this.set({ status: 'reconnecting', error: body ?? { code: 'INTERNAL', message: 'Cannot reach the server; retrying…' } });
+      if (!s.active) this.retryLater();
+    });
+    s.on('welcome', (w) => this.applyWelcome(w));
+    s.on('stage', (stage) => {
+      if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
+      const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
+      this.set({ stage, ...(stepChanged ? { activity: null } : {}) });
+    });
+    s.on('room', (room) => this.set({ room }));
+    s.on('count', (count) => this.set({ count }));
+    s.on('activity', (activity) => this.set({ activity }));
+    s.on('roster', (e) => {
+      let roster = this.snapshot.roster;
+      if (e.type === 'joined') {
+        if (!roster.some((p) => p.id === e.participant.id)) roster = [...roster, { ...e.participant, online: false }];
+      } else if (e.type === 'online') roster = roster.map((p) => (p.id === e.participantId ? { ...p, online: e.online } : p));
+      else roster = roster.map((p) => (p.id === e.participantId ? { ...p, removed: true, online: false } : p));
+      this.set({ roster });
+    });
+    s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
+  }
+
+  get state(): RoomSnapshot {
+    return this.snapshot;
+  }
+
+  /** Svelte store contract: called at once with the current state, then on every change. */
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    fn(this.snapshot);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Server time now, corrected for this device's clock offset. */
+  serverNow(): number {
+    return Date.now() + this.snapshot.clockOffsetMs;
+  }
+
+  /** Resolve when the state satisfies `pred` (tests and scripts; rejects after `timeoutMs`). */
+  until(pred: (s: RoomSnapshot) => boolean, timeoutMs = 10_000): Promise<RoomSnapshot> {
+    return new Promise((resolve, reject) => {
+      let off = () => {};
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`condition not met within ${timeoutMs} ms (status ${this.snapshot.status})`));
+      }, timeoutMs);
+      off = this.subscribe((s) => {
+        if (!pred(s)) return;
+        clearTimeout(timer);
+        queueMicrotask(() => off());
+        resolve(s);
+      });
+    });
+  }
+
+  // --- actions --------------------------------------------------------------------------------
+
+  /** Facilitator: one room transition. Not retried (a repeated "next" would skip a step). */
+  command(cmd: RoomCommand, expectedVersion?: number): Promise<Ack<{ version: number }>> {
+    return this.ask('command', { cmd, ...(expectedVersion !== undefined ? { expectedVersion } : {}) });
+  }
+
+  remove(participantId: string): Promise<Ack> {
+    return this.ask('remove', { participantId });
+  }
+
+  /**
+   * Participant: send an answer, retrying until the server acknowledges it is stored (the
+   * submission id makes retries safe). Resolves with the server's answer; rejects only on close.
+   */
+  async submit(stepId: string, input: unknown, submissionId = randomId()): Promise<Ack<{ duplicate: boolean; view?: unknown }>> {
+    this.set({ pending: this.snapshot.pending + 1 });
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const res = await this.ask('submit', { stepId, submissionId, input });
+        if (res.ok || !['STORE_UNAVAILABLE', 'RATE_LIMITED', 'TIMEOUT'].includes(res.error.code)) return res;
+        if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
+        await sleep(Math.min(5000, 200 * 2 ** attempt));
+      }
+    } finally {
+      this.set({ pending: this.snapshot.pending - 1 });
+    }
+  }
+
+  /** Ask for the full state again (the server also sends it by itself after a reconnect). */
+  async sync(): Promise<void> {
+    const res = await this.ask('sync');
+    if (res.ok) this.applyWelcome(res.welcome);
+  }
+
+  close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.set({ status: 'closed' });
+    this.socket.disconnect();
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private async ask<E extends keyof ClientToServerEvents>(event: E, ...args: Payload<E>): Promise<AckOf<E>> {
+    try {
+      const emit = this.socket.timeout(this.ackTimeoutMs).emitWithAck as (e: E, ...a: unknown[]) => Promise<AckOf<E>>;
+      return await emit.call(this.socket.timeout(this.ackTimeoutMs), event, ...args);
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: 'No answer from the server (yet); retrying…' } } as AckOf<E>;
+    }
+  }
+
+  private applyWelcome(w: Welcome) {
+    this.set({
+      role: w.role,
+      stage: w.stage,
+      count: w.count,
+      you: w.you ?? null,
+      room: w.room ?? null,
+      roster: w.roster ?? [],
+      activity: w.activity ?? null,
+      clockOffsetMs: this.snapshot.clockOffsetMs || w.serverNow - Date.now(),
+    });
+  }
+
+  /** NTP-style: the round trip with the smallest delay of three gives the offset. */
+  private async measureClock() {
+    let best: { rtt: number; offset: number } | null = null;
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      const res = await this.ask('clock', t0);
+      const t1 = Date.now();
+      if (!res.ok) return;
+      const rtt = t1 - t0;
+      const offset = res.serverNow - (t0 + rtt / 2);
+      if (!best || rtt < best.rtt) best = { rtt, offset };
+    }
+    if (best) this.set({ clockOffsetMs: Math.round(best.offset) });
+  }
+
+  private retryLater() {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.snapshot.status !== 'failed' && this.snapshot.status !== 'closed') this.socket.connect();
+    }, 1000);
+  }
+
+  private set(patch: Partial<RoomSnapshot>) {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const fn of this.listeners) fn(this.snapshot);
+  }
+}
+
+type Params<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>;
+/** the event's arguments without the trailing ack callback */
+type Payload<E extends keyof ClientToServerEvents> = Params<E> extends [...infer A, (a: never) => void] ? A : never;
+/** what the ack callback receives */
+type AckOf<E extends keyof ClientToServerEvents> = Params<E> extends [...unknown[], (a: infer R) => void] ? R : never;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function connectRoom(opts: ConnectOptions): RoomConnection {
+  return new RoomConnection(opts);
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { applyRoomCommand, createRoomState, NewRoomSchema, stageView, validateAgenda, type RoomCommand, type RoomState } from './room.js';
+
+function workshop(): RoomState {
+  const room = NewRoomSchema.parse({
+    title: 'Building allies',
+    agenda: [
+      { id: 'welcome', type: 'slide', title: 'Welcome', durationSec: 120, config: { body: 'Hello', notes: 'say hi' } },
+      { id: 'why', type: 'slide', title: 'Why allies matter', config: { body: 'Roots intertwine' } },
+      { id: 'wrap', type: 'slide', title: 'Wrap-up', durationSec: 300, config: {} },
+    ],
+  });
+  const agenda = validateAgenda(room.agenda);
+  if (!agenda.ok) throw new Error(agenda.error);
+  return createRoomState({ id: 'room-1', code: 'K7FQ3MXD', now: 0, room: { ...room, agenda: agenda.agenda } });
+}
+
+function run(state: RoomState, ...cmds: Array<[RoomCommand, number?]>): RoomState {
+  for (const [cmd, now = 0] of cmds) {
+    const r = applyRoomCommand(state, cmd, now);
+    if (!r.ok) throw new Error(r.error);
+    state = r.state;
+  }
+  return state;
+}
+
+describe('a facilitator runs the agenda', () => {
+  it('starts in the lobby, then moves forward and back through the steps', () => {
+    let room = workshop();
+    expect(room.current).toBe(-1);
+    expect(stageView(room).step).toBeNull();
+    room = run(room, [{ type: 'next' }]);
+    expect(stageView(room).step?.title).toBe('Welcome');
+    room = run(room, [{ type: 'next' }], [{ type: 'next' }]);
+    expect(room.current).toBe(2);
+    expect(applyRoomCommand(room, { type: 'next' }, 0)).toEqual({ ok: false, error: 'This is the last step.' });
+    room = run(room, [{ type: 'prev' }], [{ type: 'goto', index: -1 }]);
+    expect(room.current).toBe(-1);
+    expect(applyRoomCommand(room, { type: 'prev' }, 0).ok).toBe(false);
+    expect(applyRoomCommand(room, { type: 'goto', index: 3 }, 0).ok).toBe(false);
+  });
+
+  it('bumps the version on every accepted change and on no refused one', () => {
+    const room = workshop();
+    const after = run(room, [{ type: 'next' }], [{ type: 'lock', locked: true }]);
+    expect(after.version).toBe(room.version + 2);
+    expect(applyRoomCommand(after, { type: 'timer.pause' }, 0).ok).toBe(false);
+  });
+
+  it("arms each step's countdown from its duration, and the facilitator runs it", () => {
+    let room = run(workshop(), [{ type: 'next' }]);
+    expect(room.timer).toEqual({ status: 'idle', durationMs: 120_000 });
+    room = run(room, [{ type: 'timer.start' }, 1_000], [{ type: 'timer.add', seconds: 60 }, 2_000]);
+    expect(room.timer).toEqual({ status: 'running', durationMs: 180_000, endsAt: 181_000 });
+    room = run(room, [{ type: 'timer.pause' }, 31_000], [{ type: 'timer.resume' }, 100_000]);
+    expect(room.timer).toEqual({ status: 'running', durationMs: 180_000, endsAt: 250_000 });
+    room = run(room, [{ type: 'timer.reset' }]);
+    expect(room.timer).toEqual({ status: 'idle', durationMs: 120_000 });
+    room = run(room, [{ type: 'next' }]);
+    expect(applyRoomCommand(room, { type: 'timer.start' }, 0)).toEqual({ ok: false, error: 'Set a duration to start the timer.' });
+    expect(run(room, [{ type: 'timer.start', durationSec: 90 }, 5]).timer).toEqual({ status: 'running', durationMs: 90_000, endsAt: 90_005 });
+  });
+
+  it('ends the session: locked, timer stopped, nothing moves until reopened', () => {
+    let room = run(workshop(), [{ type: 'next' }], [{ type: 'timer.start' }, 0], [{ type: 'close' }, 30_000]);
+    expect(room).toMatchObject({ status: 'closed', closedAt: 30_000, locked: true, timer: { status: 'paused', remainingMs: 90_000 } });
+    expect(applyRoomCommand(room, { type: 'next' }, 0).ok).toBe(false);
+    room = run(room, [{ type: 'reopen' }]);
+    expect(room.status).toBe('open');
+  });
+
+  it('shows participants the step without the facilitator notes', () => {
+    const room = run(workshop(), [{ type: 'next' }]);
+    const view = stageView(room);
+    expect(view.step?.config).toEqual({ body: 'Hello' });
+    expect(JSON.stringify(view)).not.toContain('say hi');
+  });
+});
+
+describe('agendas are checked before a room opens', () => {
+  it('names the step and the problem', () => {
+    const bad = validateAgenda([
+      { id: 'a', type: 'slide', title: 'One', durationSec: 0, config: {} },
+      { id: 'b', type: 'poll', title: 'Two', durationSec: 0, config: {} },
+    ]);
+    expect(bad).toEqual({ ok: false, error: 'Step 2: unknown activity type "poll"' });
+    const dup = validateAgenda([
+      { id: 'a', type: 'slide', title: 'One', durationSec: 0, config: {} },
+      { id: 'a', type: 'slide', title: 'Two', durationSec: 0, config: {} },
+    ]);
+    expect(dup.ok).toBe(false);
+    const big = validateAgenda([{ id: 'a', type: 'slide', title: 'One', durationSec: 0, config: { body: 'x'.repeat(5000) } }]);
+    expect(big.ok === false && big.error).toMatch(/^Step 1 \(One\): body/);
+  });
+});

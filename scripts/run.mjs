@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// The README's two commands (`npm start`, `npm test`) and `npm run dev`, on a machine with only
+// Node and npm: install dependencies with pnpm (through npx) when needed, build the web app when
+// needed, then run. Plain Node, no dependencies, so it works before anything is installed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM = ['npx', '--yes', 'pnpm@10'];
+const WEB_BUILD = join(root, 'apps/web/build');
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts, env: { ...process.env, ...opts.env } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function ensureInstalled() {
+  const marker = join(root, 'node_modules/.modules.yaml');
+  if (mtime(marker) >= mtime(join(root, 'pnpm-lock.yaml')) && existsSync(join(root, 'apps/web/node_modules'))) return;
+  console.log('› installing dependencies (pnpm via npx)…');
+  run(PNPM[0], [...PNPM.slice(1), 'install', '--frozen-lockfile']);
+}
+
+function ensureWebBuild(force) {
+  const src = Math.max(newest(join(root, 'apps/web/src')), newest(join(root, 'packages/core/src')), newest(join(root, 'packages/client/src')));
+  if (!force && mtime(join(WEB_BUILD, 'handler.js')) > src) return;
+  console.log('› building the web app…');
+  run(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/web', 'build']);
+}
+
+function serve(extraEnv = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { WEB_BUILD_DIR: WEB_BUILD, ...process.env, ...extraEnv },
+  });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code) => process.exit(code ?? 0));
+  return child;
+}
+
+const task = process.argv[2];
+ensureInstalled();
+switch (task) {
+  case 'start':
+    ensureWebBuild(false);
+    serve();
+    break;
+  case 'dev': {
+    // API server on 3001 (restarts on change), Vite on 3000 with hot reload, proxying to it.
+    const api = spawn(process.execPath, ['--import', 'tsx', '--watch', 'apps/server/src/main.ts'], { cwd: root, stdio: 'inherit', env: { PORT: '3001', ...process.env } });
+    const vite = spawn(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/web', 'dev'], { cwd: root, stdio: 'inherit' });
+    const stop = () => { api.kill(); vite.kill(); };
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, stop);
+    api.on('exit', stop);
+    vite.on('exit', stop);
+    break;
+  }
+  case 'test': {
+    const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+    if (!existsSync(chromium)) {
+      console.error(`✗ The browser tests need Chromium at ${chromium}.\n  Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH. .ci/run does this for CI.`);
+      process.exit(1);
+    }
+    const which = spawnSync('redis-server', ['--version']);
+    if (which.status !== 0) {
+      console.error('✗ Tests that need Redis spawn their own redis-server: install it (apt-get install -y redis-server).');
+      process.exit(1);
+    }
+    ensureWebBuild(true);
+    console.log('› unit, contract and integration tests (vitest)…');
+    run(PNPM[0], [...PNPM.slice(1), 'exec', 'vitest', 'run']);
+    console.log('› browser stories (Playwright + Chromium)…');
+    run(PNPM[0], [...PNPM.slice(1), 'exec', 'playwright', 'test', '-c', 'tests/e2e/playwright.config.ts']);
+    break;
+  }
+  default:
+    console.error('usage: node scripts/run.mjs start|dev|test');
+    process.exit(2);
+}
