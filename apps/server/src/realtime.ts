@@ -1,15 +1,14 @@
 /**
  * Socket.IO: authentication in the handshake, one handler per client event (each validates its
  * payload with zod and checks the sender's role), and the broadcaster the service tells about
- * changes. Socket.IO rooms used: `r:<room>` every screen, `pr:<room>` presenters (console and
- * display), `f:<room>` consoles (facilitator and co-host), `p:<participant>` one participant.
+ * changes. Socket.IO rooms used: `r:<room>` every screen, `d:<room>` displays (projectors),
+ * `f:<room>` consoles (facilitator and co-host), `p:<participant>` one participant.
  */
 import type { Server as HttpServer } from 'node:http';
 import {
   CommandPayloadSchema,
   errorAck,
   HandshakeSchema,
-  isPresenter,
   canFacilitate,
   PROTOCOL_MISMATCH_MESSAGE,
   PROTOCOL_VERSION,
@@ -44,7 +43,7 @@ const COUNT_PUSH_MS = 500;
 
 export const rooms = {
   all: (roomId: string) => `r:${roomId}`,
-  presenters: (roomId: string) => `pr:${roomId}`,
+  displays: (roomId: string) => `d:${roomId}`,
   consoles: (roomId: string) => `f:${roomId}`,
   participant: (participantId: string) => `p:${participantId}`,
 };
@@ -104,7 +103,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
 
   io.on('connection', (socket) => {
     const { roomId, role, participantId } = socket.data;
-    void socket.join([rooms.all(roomId), ...(isPresenter(role) ? [rooms.presenters(roomId)] : []), ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []), ...(participantId ? [rooms.participant(participantId)] : [])]);
+    void socket.join([rooms.all(roomId), ...(role === 'display' ? [rooms.displays(roomId)] : []), ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []), ...(participantId ? [rooms.participant(participantId)] : [])]);
     const bucket = new SocketBucket(config.SOCKET_MSGS_PER_SEC);
     const who = (): Identity => ({ role, roomId, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
 
@@ -213,8 +212,11 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
     later(activityTimers, `${roomId}/${stepId}`, ACTIVITY_PUSH_MS, async () => {
       const room = await service.store.getRoom(roomId);
       if (!room || room.agenda[room.current]?.id !== stepId) return;
-      const view = await service.activityView(room, { role: 'display', roomId });
-      if (view) io.to(rooms.presenters(roomId)).emit('activity', view);
+      const views = await service.presenterViews(room, ['console', 'display']);
+      if (!views) return;
+      const [forConsoles, forDisplays] = views;
+      if (forConsoles) io.to(rooms.consoles(roomId)).emit('activity', forConsoles);
+      if (forDisplays) io.to(rooms.displays(roomId)).emit('activity', forDisplays);
     });
 
   return {

@@ -242,8 +242,18 @@ export class RoomService {
       const rec = stored ? JSON.parse(stored.value) : mod.input.initial();
       return { stepId: step.id, data: mod.input.ownView ? mod.input.ownView(rec) : rec };
     }
-    if (!mod.presenterView) return undefined;
+    return (await this.presenterViews(room, canFacilitate(who.role) ? ['console'] : ['display']))?.[0];
+  }
+
+  /** The current step's aggregate picture for each audience asked, from one read of the counters. */
+  async presenterViews(room: RoomState, audiences: Array<'console' | 'display'>): Promise<ActivityView[] | undefined> {
+    const step = room.agenda[room.current];
+    const mod = step ? getActivity(step.type) : undefined;
+    if (!step || !mod?.presenterView) return undefined;
     const [counters, participants] = await Promise.all([this.store.getCounters(room.id, step.id), this.store.countParticipants(room.id)]);
-    return { stepId: step.id, data: mod.presenterView({ config: step.config, phase: room.phase ?? '', counters, participants }) };
+    return audiences.map((audience) => ({
+      stepId: step.id,
+      data: mod.presenterView?.({ config: step.config, phase: room.phase ?? '', audience, counters, participants }),
+    }));
   }
 }

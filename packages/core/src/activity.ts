@@ -20,6 +20,8 @@ export interface InputContext<Config> {
 export interface PresenterContext<Config> {
   config: Config;
   phase: string;
+  /** the facilitator's console sees more than the projector (e.g. before a reveal) */
+  audience: 'console' | 'display';
   /** the step's aggregate counters, summed over participants */
   counters: Counters;
   /** participants who have joined the room (not removed) */

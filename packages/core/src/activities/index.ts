@@ -1,4 +1,5 @@
 import type { ActivityModule } from '../activity.js';
+import { mentalMap } from './mental-map.js';
 import { slide } from './slide.js';
 
 /**
@@ -10,10 +11,12 @@ export type AnyActivity = ActivityModule<any, any, any>;
 
 export const activities: Record<string, AnyActivity> = {
   [slide.type]: slide,
+  [mentalMap.type]: mentalMap,
 };
 
 export function getActivity(type: string): AnyActivity | undefined {
   return Object.prototype.hasOwnProperty.call(activities, type) ? activities[type] : undefined;
 }
 
-export { slide };
+export { slide, mentalMap };
+export * from './mental-map.js';

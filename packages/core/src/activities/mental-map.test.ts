@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addCounters, counterDelta, type Counters } from '../activity.js';
+import {
+  mapContribution,
+  mapInsights,
+  mapPresenterView,
+  mentalMap,
+  MentalMapConfig,
+  RINGS,
+  SECTORS,
+  TAGS,
+  type MapEntry,
+  type MentalMapInput,
+  type MentalMapRecord,
+} from './mental-map.js';
+
+const config = MentalMapConfig.parse({});
+const sealed = { iv: 'AAAAAAAAAAAAAAAA', ct: 'c2VjcmV0LWNpcGhlcnRleHQtYnl0ZXM' };
+const person = (id: string, sector: MapEntry['sector'], ring: MapEntry['ring'], tags: MapEntry['tags'] = []): MapEntry => ({ id, label: sealed, sector, ring, tags });
+const input = mentalMap.input!;
+
+function apply(rec: MentalMapRecord, ...inputs: MentalMapInput[]): MentalMapRecord {
+  for (const i of inputs) {
+    const r = input.reduce(rec, i, { config, phase: 'collect', now: 0 });
+    if (!r.ok) throw new Error(r.error);
+    rec = r.value;
+  }
+  return rec;
+}
+
+describe('a participant maps their allies', () => {
+  it('adds people, moves them between rings, retags and removes them', () => {
+    let rec = apply(input.initial(), { op: 'put', entry: person('maria01', 'above', 'contact') }, { op: 'put', entry: person('joe0001', 'across', 'ally', ['trusted']) });
+    expect(rec.entries.map((e) => e.id)).toEqual(['maria01', 'joe0001']);
+    rec = apply(rec, { op: 'put', entry: person('maria01', 'above', 'core', ['influential']) });
+    expect(rec.entries[0]).toMatchObject({ ring: 'core', tags: ['influential'] });
+    rec = apply(rec, { op: 'remove', id: 'joe0001' });
+    expect(rec.entries.map((e) => e.id)).toEqual(['maria01']);
+  });
+
+  it('can replay any change without it counting twice (retries are safe)', () => {
+    const once = apply(input.initial(), { op: 'put', entry: person('maria01', 'above', 'ally') }, { op: 'remove', id: 'gone000' });
+    const twice = apply(once, { op: 'put', entry: person('maria01', 'above', 'ally') }, { op: 'remove', id: 'gone000' });
+    expect(twice).toEqual(once);
+  });
+
+  it('stops at the most people a map holds', () => {
+    const small = MentalMapConfig.parse({ maxEntries: 2 });
+    let rec = input.initial();
+    for (const id of ['aaaaaa1', 'aaaaaa2']) rec = (input.reduce(rec, { op: 'put', entry: person(id, 'below', 'contact') }, { config: small, phase: 'collect', now: 0 }) as { value: MentalMapRecord }).value;
+    const third = input.reduce(rec, { op: 'put', entry: person('aaaaaa3', 'below', 'contact') }, { config: small, phase: 'collect', now: 0 });
+    expect(third).toEqual({ ok: false, error: 'A map holds at most 2 people.' });
+    expect(input.reduce(rec, { op: 'put', entry: person('aaaaaa1', 'below', 'ally') }, { config: small, phase: 'collect', now: 0 }).ok).toBe(true);
+  });
+
+  it('only accepts sealed labels, never plain text', () => {
+    expect(input.schema.safeParse({ op: 'put', entry: { ...person('maria01', 'above', 'ally'), label: 'Maria Lopez' } }).success).toBe(false);
+    expect(input.schema.safeParse({ op: 'put', entry: { ...person('maria01', 'above', 'ally'), label: { iv: 'short', ct: 'Maria Lopez' } } }).success).toBe(false);
+    expect(input.schema.safeParse({ op: 'put', entry: { ...person('maria01', 'sideways' as never, 'ally') } }).success).toBe(false);
+  });
+});
+
+describe('the room picture is kept incrementally', () => {
+  const op = fc.oneof(
+    fc.record({
+      who: fc.integer({ min: 0, max: 5 }),
+      op: fc.constant('put' as const),
+      id: fc.integer({ min: 0, max: 7 }),
+      sector: fc.constantFrom(...SECTORS),
+      ring: fc.constantFrom(...RINGS),
+      tags: fc.subarray([...TAGS]),
+    }),
+    fc.record({ who: fc.integer({ min: 0, max: 5 }), op: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 7 }) }),
+  );
+
+  it('random sequences of add, move and remove keep the counters equal to a recount', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const records = new Map<number, MentalMapRecord>();
+        const running: Counters = {};
+        for (const o of ops) {
+          const prev = records.get(o.who) ?? input.initial();
+          const cmd: MentalMapInput = o.op === 'put' ? { op: 'put', entry: person(`person${o.id}`, o.sector, o.ring, o.tags) } : { op: 'remove', id: `person${o.id}` };
+          const next = apply(prev, cmd);
+          addCounters(running, counterDelta(mapContribution(prev, config), mapContribution(next, config)));
+          records.set(o.who, next);
+        }
+        const recount: Counters = {};
+        for (const rec of records.values()) addCounters(recount, mapContribution(rec, config));
+        expect(running).toEqual(recount);
+      }),
+    );
+  });
+});
+
+describe('what the room sees', () => {
+  function roomOf(maps: MapEntry[][]) {
+    const counters: Counters = {};
+    for (const entries of maps) addCounters(counters, mapContribution({ entries }, config));
+    return counters;
+  }
+  const counters = roomOf([
+    [person('a000001', 'above', 'ally'), person('a000002', 'across', 'contact'), person('a000003', 'outside', 'contact')],
+    [person('b000001', 'above', 'core'), person('b000002', 'across', 'contact'), person('b000003', 'below', 'ally')],
+    [person('c000001', 'above', 'ally'), person('c000002', 'across', 'contact'), person('c000003', 'below', 'ally'), person('c000004', 'below', 'colleague'), person('c000005', 'outside', 'ally')],
+    [],
+  ]);
+
+  it('the display shows progress, not the heatmap, while people are still mapping', () => {
+    const v = mapPresenterView({ config, phase: 'collect', audience: 'display', counters, participants: 4 });
+    expect(v).toMatchObject({ revealed: false, participants: 4, mapping: 3, reachedTarget: 1, cells: null, blindSpot: null });
+  });
+
+  it('the console sees the heatmap at once; cells under the minimum group size show no count', () => {
+    const v = mapPresenterView({ config, phase: 'collect', audience: 'console', counters, participants: 4 });
+    expect(v.cells?.across.contact).toBe(3);
+    expect(v.cells?.above.ally).toBeNull(); // 2 people: below 3, hidden
+    expect(v.cells?.above.core).toBeNull(); // 1
+    expect(v.cells?.below.contact).toBeNull(); // 0
+  });
+
+  it('after the reveal the display names the biggest blind spot', () => {
+    const v = mapPresenterView({ config, phase: 'reveal', audience: 'display', counters, participants: 4 });
+    expect(v.allyShare).toEqual({ above: 1, across: 0, below: 2 / 3, outside: 1 / 3 });
+    expect(v.blindSpot).toEqual({ sector: 'across', share: 0, text: '100% of you have no ally among peers.' });
+  });
+
+  it('says nothing about shares while fewer than the minimum group have mapped', () => {
+    const few = roomOf([[person('a000001', 'above', 'ally')], [person('b000001', 'above', 'ally')]]);
+    const v = mapPresenterView({ config, phase: 'discuss', audience: 'display', counters: few, participants: 2 });
+    expect(v.allyShare).toBeNull();
+    expect(v.blindSpot).toBeNull();
+  });
+});
+
+describe('personal insights', () => {
+  it('an empty map gets a way to start', () => {
+    expect(mapInsights({ entries: [] })).toEqual([{ kind: 'start', text: expect.stringContaining('first person') }]);
+  });
+
+  it('names the directions without an ally, the core circle, and who is not yet contacted', () => {
+    const kinds = mapInsights({
+      entries: [person('a000001', 'above', 'core'), person('a000002', 'above', 'ally', ['uncontacted']), person('a000003', 'above', 'contact', ['potential']), person('a000004', 'above', 'contact')],
+    });
+    expect(kinds.filter((i) => i.kind === 'no-ally').map((i) => i.text)).toEqual([
+      expect.stringContaining('peers'),
+      expect.stringContaining('people you lead'),
+      expect.stringContaining('outside'),
+    ]);
+    expect(kinds.find((i) => i.kind === 'core')?.text).toContain('1 person');
+    expect(kinds.find((i) => i.kind === 'uncontacted')?.text).toMatch(/^1 person is not yet contacted/);
+    expect(kinds.find((i) => i.kind === 'potential')).toBeDefined();
+    expect(kinds.find((i) => i.kind === 'lopsided')?.text).toContain('above');
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * Mental map (ally map). Each participant places the people around them on a radial map: four
+ * directions (above, across, below, outside) × four rings of closeness (contact → colleague →
+ * ally → core circle), with optional tags. Names are sensitive — they are about people who are not
+ * in the room — so a label is ciphertext made in the participant's browser; the server only ever
+ * sees its shape. Sector, ring and tags feed the room's live heatmap.
+ */
+import { z } from 'zod';
+import type { ActivityModule, Counters, PresenterContext } from '../activity.js';
+
+export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
+export const RINGS = ['contact', 'colleague', 'ally', 'core'] as const;
+export const TAGS = ['trusted', 'influential', 'potential', 'uncontacted'] as const;
+export type Sector = (typeof SECTORS)[number];
+export type Ring = (typeof RINGS)[number];
+export type Tag = (typeof TAGS)[number];
+
+export const SECTOR_LABELS: Record<Sector, { name: string; hint: string }> = {
+  above: { name: 'Above', hint: 'people senior to you' },
+  across: { name: 'Across', hint: 'peers in other teams and functions' },
+  below: { name: 'Below', hint: 'people you lead, rising talent' },
+  outside: { name: 'Outside', hint: 'other organisations, former colleagues, clients' },
+};
+export const RING_LABELS: Record<Ring, { name: string; hint: string }> = {
+  contact: { name: 'Contact', hint: 'you know each other' },
+  colleague: { name: 'Colleague', hint: 'you work together' },
+  ally: { name: 'Ally', hint: 'they back you, you back them' },
+  core: { name: 'Core circle', hint: 'they would show up at 3 a.m.' },
+};
+export const TAG_LABELS: Record<Tag, string> = {
+  trusted: 'Trusted',
+  influential: 'Influential',
+  potential: 'Potential ally',
+  uncontacted: 'Not yet contacted',
+};
+
+/** AES-GCM output made in the browser: a 96-bit IV and the ciphertext with its tag, base64url. */
+export const SealedLabelSchema = z.object({
+  iv: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a 12-byte IV in base64url'),
+  ct: z.string().regex(/^[A-Za-z0-9_-]{22,700}$/, 'must be base64url ciphertext'),
+});
+export type SealedLabel = z.infer<typeof SealedLabelSchema>;
+
+export const MapEntrySchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{6,40}$/),
+  label: SealedLabelSchema,
+  sector: z.enum(SECTORS),
+  ring: z.enum(RINGS),
+  tags: z.array(z.enum(TAGS)).max(TAGS.length).default([]),
+});
+export type MapEntry = z.infer<typeof MapEntrySchema>;
+
+export const MentalMapConfig = z.object({
+  prompt: z.string().max(600).default('Who is around you at work? Place each person by direction and by how close you are.'),
+  /** progress counts people who placed at least this many */
+  target: z.number().int().min(1).max(30).default(5),
+  /** a heatmap cell or share based on fewer than this many is not shown */
+  minGroupSize: z.number().int().min(1).max(20).default(3),
+  maxEntries: z.number().int().min(1).max(60).default(40),
+});
+export type MentalMapConfig = z.infer<typeof MentalMapConfig>;
+
+export const MentalMapInput = z.discriminatedUnion('op', [
+  /** add a person, or replace them (move, relabel, retag): an upsert, so a replay changes nothing */
+  z.object({ op: z.literal('put'), entry: MapEntrySchema }),
+  z.object({ op: z.literal('remove'), id: z.string().max(40) }),
+]);
+export type MentalMapInput = z.infer<typeof MentalMapInput>;
+
+export interface MentalMapRecord {
+  entries: MapEntry[];
+}
+
+const isAllyRing = (r: Ring) => r === 'ally' || r === 'core';
+
+/** One participant's share of the room's counters. */
+export function mapContribution(rec: MentalMapRecord, config: Pick<MentalMapConfig, 'target'>): Counters {
+  const c: Counters = {};
+  const inc = (k: string) => (c[k] = (c[k] ?? 0) + 1);
+  for (const e of rec.entries) {
+    inc(`cell:${e.sector}:${e.ring}`);
+    for (const t of e.tags) inc(`tag:${t}`);
+  }
+  if (rec.entries.length > 0) c['people:mapping'] = 1;
+  if (rec.entries.length >= config.target) c['people:target'] = 1;
+  for (const s of SECTORS) if (rec.entries.some((e) => e.sector === s && isAllyRing(e.ring))) c[`people:ally:${s}`] = 1;
+  c.entries = rec.entries.length;
+  for (const k of Object.keys(c)) if (c[k] === 0) delete c[k];
+  return c;
+}
+
+// --- personal insights -------------------------------------------------------------------------
+
+export interface Insight {
+  kind: 'no-ally' | 'core' | 'uncontacted' | 'potential' | 'lopsided' | 'start';
+  text: string;
+}
+
+const NO_ALLY_PROMPT: Record<Sector, string> = {
+  above: 'No ally above you yet. Which senior person’s goals could you help with first?',
+  across: 'No ally among your peers yet. Peers are the allies people overlook most — who could you invite for coffee?',
+  below: 'No ally among the people you lead or the rising talent around you. Who could you coach, or ask for honest feedback?',
+  outside: 'No ally outside your organisation. A former colleague or a client can give you the view from outside — who comes to mind?',
+};
+
+/** Prompts for action computed from the participant's own map (structure only; labels stay encrypted). */
+export function mapInsights(rec: MentalMapRecord): Insight[] {
+  const n = rec.entries.length;
+  if (n === 0) return [{ kind: 'start', text: 'Start with the first person who comes to mind, then work outward by direction.' }];
+  const out: Insight[] = [];
+  for (const s of SECTORS) {
+    if (!rec.entries.some((e) => e.sector === s && isAllyRing(e.ring))) out.push({ kind: 'no-ally', text: NO_ALLY_PROMPT[s] });
+  }
+  const core = rec.entries.filter((e) => e.ring === 'core').length;
+  out.push({
+    kind: 'core',
+    text:
+      core === 0
+        ? 'Your core circle is empty. Who would you call at 3 a.m.? That relationship is worth investing in.'
+        : core <= 4
+          ? `Your core circle has ${core} ${core === 1 ? 'person' : 'people'}. Small is normal: let them know they matter, and check in this month.`
+          : `Your core circle has ${core} people. That is a lot of closeness to sustain — who is it time to reconnect with?`,
+  });
+  const uncontacted = rec.entries.filter((e) => e.tags.includes('uncontacted')).length;
+  if (uncontacted > 0) {
+    out.push({ kind: 'uncontacted', text: `${uncontacted} ${uncontacted === 1 ? 'person is' : 'people are'} not yet contacted. Pick one and reach out this week — offer something before you ask.` });
+  }
+  const potential = rec.entries.filter((e) => e.tags.includes('potential')).length;
+  if (potential > 0) {
+    out.push({ kind: 'potential', text: `${potential} potential ${potential === 1 ? 'ally' : 'allies'}. What do they care about, and how could you help them succeed?` });
+  }
+  const bySector = SECTORS.map((s) => ({ s, k: rec.entries.filter((e) => e.sector === s).length })).sort((a, b) => b.k - a.k);
+  const top = bySector[0];
+  if (top && n >= 4 && top.k / n >= 0.7) {
+    out.push({ kind: 'lopsided', text: `Most of your map sits ${SECTOR_LABELS[top.s].name.toLowerCase()} you. Allies in other directions would widen what you see.` });
+  }
+  return out;
+}
+
+// --- the room's picture ------------------------------------------------------------------------
+
+const BLIND_SPOT_PLACE: Record<Sector, string> = {
+  above: 'above you',
+  across: 'among peers',
+  below: 'among the people you lead',
+  outside: 'outside the organisation',
+};
+
+export interface MentalMapPresenterView {
+  phase: string;
+  /** false while collecting on the display: show progress, not the heatmap */
+  revealed: boolean;
+  participants: number;
+  mapping: number;
+  reachedTarget: number;
+  target: number;
+  minGroupSize: number;
+  /** sector → ring → number of people placed there; null when fewer than minGroupSize */
+  cells: Record<Sector, Record<Ring, number | null>> | null;
+  /** sector → share (0–1) of mapping participants with at least one ally there; null when too few map */
+  allyShare: Record<Sector, number> | null;
+  /** the direction where the fewest have an ally */
+  blindSpot: { sector: Sector; share: number; text: string } | null;
+}
+
+export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): MentalMapPresenterView {
+  const { counters: c, config } = ctx;
+  const revealed = ctx.audience === 'console' || ctx.phase !== 'collect';
+  const mapping = c['people:mapping'] ?? 0;
+  const base = { phase: ctx.phase, revealed, participants: ctx.participants, mapping, reachedTarget: c['people:target'] ?? 0, target: config.target, minGroupSize: config.minGroupSize };
+  if (!revealed) return { ...base, cells: null, allyShare: null, blindSpot: null };
+  const k = config.minGroupSize;
+  const cells = Object.fromEntries(
+    SECTORS.map((s) => [s, Object.fromEntries(RINGS.map((r) => { const n = c[`cell:${s}:${r}`] ?? 0; return [r, n >= k ? n : null]; }))]),
+  ) as Record<Sector, Record<Ring, number | null>>;
+  const enough = mapping >= k;
+  if (!enough) return { ...base, cells, allyShare: null, blindSpot: null };
+  const allyShare = Object.fromEntries(SECTORS.map((s) => [s, (c[`people:ally:${s}`] ?? 0) / mapping])) as Record<Sector, number>;
+  const worst = [...SECTORS].sort((a, b) => allyShare[a] - allyShare[b])[0]!;
+  const without = Math.round((1 - allyShare[worst]) * 100);
+  const blindSpot = { sector: worst, share: allyShare[worst], text: `${without}% of you have no ally ${BLIND_SPOT_PLACE[worst]}.` };
+  return { ...base, cells, allyShare, blindSpot };
+}
+
+export interface MentalMapOwnView extends MentalMapRecord {
+  insights: Insight[];
+}
+
+export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMapRecord> = {
+  type: 'mental-map',
+  label: 'Ally map',
+  configSchema: MentalMapConfig,
+  defaultConfig: () => MentalMapConfig.parse({}),
+  phases: ['collect', 'reveal', 'discuss'],
+  participantConfig: (config) => config,
+  input: {
+    schema: MentalMapInput,
+    acceptIn: ['collect', 'reveal', 'discuss'],
+    initial: () => ({ entries: [] }),
+    reduce(rec, input, { config }) {
+      if (input.op === 'remove') return { ok: true, value: { entries: rec.entries.filter((e) => e.id !== input.id) } };
+      const i = rec.entries.findIndex((e) => e.id === input.entry.id);
+      if (i === -1 && rec.entries.length >= config.maxEntries) return { ok: false, error: `A map holds at most ${config.maxEntries} people.` };
+      const entries = i === -1 ? [...rec.entries, input.entry] : rec.entries.map((e, j) => (j === i ? input.entry : e));
+      return { ok: true, value: { entries } };
+    },
+    contribution: mapContribution,
+    ownView: (rec): MentalMapOwnView => ({ ...rec, insights: mapInsights(rec) }),
+  },
+  presenterView: mapPresenterView,
+};
