@@ -5,6 +5,7 @@
  * components, tests and the load generator all use the same object.
  */
 import {
+  getActivity,
   PROTOCOL_VERSION,
   type Ack,
   type ActivityView,
@@ -118,6 +119,9 @@ export class RoomConnection {
       if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
       this.set({ stage, ...(stepChanged ? { activity: null } : {}) });
+      // A participant entering a step that takes answers fetches their own record of it (they may
+      // have answered before, on this or another device); presenters get theirs pushed.
+      if (stepChanged && this.snapshot.role === 'participant' && stage.step && getActivity(stage.step.type)?.input) void this.sync();
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
