@@ -1,0 +1,95 @@
+/**
+ * Issue "Mental map", acceptance 2: names on an ally map are about people who are not in the room.
+ * After participants map people through the real client, a scan of every key and value in the
+ * real Redis finds none of the names.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import { connectRoom, createApi, importSealKey, newParticipantToken, newSealKey, randomId, seal, unseal, type RoomConnection } from '@canopy/client';
+import { startServer, loadConfig, type CanopyServer } from '@canopy/server';
+import { startRedisServer } from '@canopy/store/testing';
+import type { MentalMapOwnView, MentalMapPresenterView } from '@canopy/core';
+
+const NAMES = ['Margarethe Vanterpool', 'Oluwaseun Adeyemi-Brandt', 'Zhu Qianwen', 'Dr. Ines Falkenrath'];
+
+describe('the ally map keeps names in the browser', () => {
+  let redis: Awaited<ReturnType<typeof startRedisServer>>;
+  let server: CanopyServer;
+  const open: RoomConnection[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    server = await startServer(loadConfig({}, { PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redis.url }));
+  });
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await server?.close();
+    await redis?.stop();
+  });
+
+  it('stores sector, ring and tags for the heatmap, and never a name in clear', async () => {
+    const api = createApi(server.url);
+    const room = await api.rooms.create.mutate({
+      title: 'Allies',
+      agenda: [{ id: 'map', type: 'mental-map', title: 'Your ally map', durationSec: 600, config: { minGroupSize: 1 } }],
+    });
+    const console_ = connectRoom({ url: server.url, roomId: room.roomId, token: room.facilitatorToken });
+    open.push(console_);
+    await console_.until((s) => s.status === 'connected' && s.room !== null);
+
+    const people = await Promise.all(
+      ['Ana', 'Ben'].map(async (nickname) => {
+        const token = newParticipantToken();
+        await api.rooms.join.mutate({ code: room.code, nickname, token, deviceId: randomId() });
+        const conn = connectRoom({ url: server.url, roomId: room.roomId, token });
+        open.push(conn);
+        await conn.until((s) => s.status === 'connected' && s.you !== null);
+        return { conn, key: await importSealKey(await newSealKey()) };
+      }),
+    );
+
+    expect((await console_.command({ type: 'next' })).ok).toBe(true);
+    for (const [i, name] of NAMES.entries()) {
+      const { conn, key } = people[i % 2]!;
+      const stepId = (await conn.until((s) => s.stage?.step?.id === 'map')).stage!.step!.id;
+      const res = await conn.submit(stepId, { op: 'put', entry: { id: `entry${i}00`, label: await seal(key, name), sector: i % 2 ? 'across' : 'above', ring: 'ally', tags: ['trusted'] } });
+      expect(res).toMatchObject({ ok: true, duplicate: false });
+    }
+
+    // The participant's own view comes back sealed, and opens with their key.
+    const ana = people[0]!;
+    await ana.conn.sync();
+    const mine = ana.conn.state.activity?.data as MentalMapOwnView;
+    expect(mine.entries).toHaveLength(2);
+    expect(await Promise.all(mine.entries.map((e) => unseal(ana.key, e.label)))).toEqual([NAMES[0], NAMES[2]]);
+
+    // The console's heatmap counts them.
+    const view = (await console_.until((s) => (s.activity?.data as MentalMapPresenterView | undefined)?.mapping === 2)).activity!.data as MentalMapPresenterView;
+    expect(view.cells?.above.ally).toBe(2);
+    expect(view.cells?.across.ally).toBe(2);
+
+    // Every key and every value in Redis, whatever its type.
+    const scan = createClient({ url: redis.url });
+    await scan.connect();
+    let everything = '';
+    for await (const keys of scan.scanIterator({ COUNT: 500 })) {
+      for (const key of keys) {
+        everything += `${key}\n`;
+        const type = await scan.type(key);
+        if (type === 'string') everything += (await scan.get(key)) ?? '';
+        else if (type === 'hash') everything += JSON.stringify(await scan.hGetAll(key));
+        else if (type === 'set') everything += JSON.stringify(await scan.sMembers(key));
+        else if (type === 'list') everything += JSON.stringify(await scan.lRange(key, 0, -1));
+        else if (type === 'zset') everything += JSON.stringify(await scan.zRange(key, 0, -1));
+        else if (type === 'stream') everything += JSON.stringify(await scan.xRange(key, '-', '+'));
+        everything += '\n';
+      }
+    }
+    await scan.quit();
+    expect(everything).toContain('Ana'); // the scan does see plain data: nicknames are not secret
+    for (const name of NAMES) {
+      expect(everything).not.toContain(name);
+      expect(everything.toLowerCase()).not.toContain(name.split(' ').at(-1)!.toLowerCase());
+    }
+  });
+});
