@@ -24,6 +24,7 @@ import {
   type SocketData,
   type Welcome,
 } from '@canopy/core';
+import { RoomNotFoundError } from '@canopy/store';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Config } from './config.js';
@@ -138,6 +139,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
             if (e.code === 'FORBIDDEN') log.warn('refused an unauthorized message', { event, room: roomId, role });
             return ack({ ok: false, error: e.body });
           }
+          if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));
           log.error(`handler ${event} failed`, e);
           ack(errorAck('STORE_UNAVAILABLE', 'Not saved: the server could not reach its storage. Retrying…'));
         }

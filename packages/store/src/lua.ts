@@ -1,0 +1,185 @@
+/**
+ * The Lua scripts of the Redis store, shared by every executor (node-redis, GLIDE). Each write
+ * that touches more than one key is one script, so it is atomic. Key layout and value encodings
+ * are documented at the top of `redis.ts`; the KEYS/ARGV order of each script is listed above it.
+ *
+ * Scripts check everything before writing anything: Redis does not roll a script back when it
+ * fails half-way, so a script must not be able to fail after its first write.
+ */
+import { createHash } from 'node:crypto';
+
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+  /** SHA1 of the source, for EVALSHA */
+  readonly sha: string;
+}
+
+const lua = (name: string, source: string): LuaScript => ({ name, source, sha: createHash('sha1').update(source).digest('hex') });
+
+/**
+ * KEYS: code, room, secrets
+ * ARGV: roomId, stateJson, version, code, facilitator, cohost, display
+ * → 1 created, 0 the code is taken
+ */
+export const CREATE_ROOM = lua(
+  'createRoom',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('ERR canopy: room id already exists') end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], 'state', ARGV[2], 'version', ARGV[3], 'code', ARGV[4], 'active', 0)
+redis.call('HSET', KEYS[3], 'facilitator', ARGV[5], 'cohost', ARGV[6], 'display', ARGV[7])
+return 1
+`,
+);
+
+/**
+ * KEYS: room
+ * ARGV: expectedVersion, stateJson, nextVersion, code
+ * → 1 replaced, 0 version mismatch or no such room
+ */
+export const CAS_ROOM = lua(
+  'casRoom',
+  `
+local v = redis.call('HGET', KEYS[1], 'version')
+if v ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'code') ~= ARGV[4] then return redis.error_reply('ERR canopy: a room code cannot change') end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', ARGV[3])
+return 1
+`,
+);
+
+/**
+ * KEYS: room, participants, order, tokens, joins, pmeta, banned
+ * ARGV: participantId, participantJson, tokenHash, joinId, deviceHash, cap
+ * → {'created', stored} | {'existing', stored} | {'banned'} | {'full'} | {'missing'}
+ */
+export const ADD_PARTICIPANT = lua(
+  'addParticipant',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+local prior = redis.call('HGET', KEYS[5], ARGV[4])
+if prior then
+  local p = redis.call('HGET', KEYS[2], prior)
+  if string.sub(p, 1, 1) == '1' then return {'banned'} end
+  return {'existing', p}
+end
+if redis.call('SISMEMBER', KEYS[7], ARGV[5]) == 1 then return {'banned'} end
+if tonumber(redis.call('HGET', KEYS[1], 'active') or '0') >= tonumber(ARGV[6]) then return {'full'} end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return redis.error_reply('ERR canopy: participant id already exists') end
+if redis.call('HEXISTS', KEYS[4], ARGV[3]) == 1 then return redis.error_reply('ERR canopy: token already in use') end
+local stored = '0' .. ARGV[2]
+redis.call('HSET', KEYS[2], ARGV[1], stored)
+redis.call('RPUSH', KEYS[3], ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[5], ARGV[4], ARGV[1])
+redis.call('HSET', KEYS[6], 'tok:' .. ARGV[1], ARGV[3], 'dev:' .. ARGV[1], ARGV[5])
+redis.call('HINCRBY', KEYS[1], 'active', 1)
+return {'created', stored}
+`,
+);
+
+/**
+ * KEYS: room, participants, tokens, pmeta, banned
+ * ARGV: participantId
+ * → 1 removed, 0 no such active participant
+ */
+export const REMOVE_PARTICIPANT = lua(
+  'removeParticipant',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local p = redis.call('HGET', KEYS[2], ARGV[1])
+if not p or string.sub(p, 1, 1) ~= '0' then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], '1' .. string.sub(p, 2))
+local tok = redis.call('HGET', KEYS[4], 'tok:' .. ARGV[1])
+if tok then redis.call('HDEL', KEYS[3], tok) end
+local dev = redis.call('HGET', KEYS[4], 'dev:' .. ARGV[1])
+if dev then redis.call('SADD', KEYS[5], dev) end
+redis.call('HINCRBY', KEYS[1], 'active', -1)
+return 1
+`,
+);
+
+/**
+ * KEYS: tokens, participants
+ * ARGV: tokenHash
+ * → the stored participant, or nil
+ */
+export const PARTICIPANT_BY_TOKEN = lua(
+  'participantByToken',
+  `
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then return false end
+return redis.call('HGET', KEYS[2], id)
+`,
+);
+
+/**
+ * KEYS: order, participants
+ * → stored participants in join order
+ */
+export const LIST_PARTICIPANTS = lua(
+  'listParticipants',
+  `
+local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+local out = {}
+for i = 1, #ids, 500 do
+  local vals = redis.call('HMGET', KEYS[2], unpack(ids, i, math.min(i + 499, #ids)))
+  for j = 1, #vals do
+    if vals[j] then out[#out + 1] = vals[j] end
+  end
+end
+return out
+`,
+);
+
+/**
+ * KEYS: room, records, counters, subs, registry
+ * ARGV: scope, submissionField, expectedRev, value, counterName1, delta1, counterName2, delta2, …
+ * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'missing'}
+ */
+export const WRITE_RECORD = lua(
+  'writeRecord',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+local done = redis.call('HGET', KEYS[4], ARGV[2])
+if done then return {'duplicate', tonumber(done)} end
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+local rev = 0
+if cur then rev = tonumber(string.match(cur, '^(%d+)|')) end
+if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
+rev = rev + 1
+redis.call('HSET', KEYS[2], ARGV[1], rev .. '|' .. ARGV[4])
+redis.call('HSET', KEYS[4], ARGV[2], rev)
+for i = 5, #ARGV, 2 do
+  if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
+end
+redis.call('SADD', KEYS[5], KEYS[2], KEYS[3], KEYS[4])
+return {'ok', rev}
+`,
+);
+
+/**
+ * KEYS: the room's fixed keys (room first, registry last)
+ * ARGV: code key prefix, roomId
+ * Deletes the fixed keys, every key in the registry, and the code key if it still points here.
+ */
+export const DELETE_ROOM = lua(
+  'deleteRoom',
+  `
+local code = redis.call('HGET', KEYS[1], 'code')
+local extra = redis.call('SMEMBERS', KEYS[#KEYS])
+for i = 1, #extra, 500 do
+  redis.call('DEL', unpack(extra, i, math.min(i + 499, #extra)))
+end
+redis.call('DEL', unpack(KEYS))
+if code then
+  local codeKey = ARGV[1] .. code
+  if redis.call('GET', codeKey) == ARGV[2] then redis.call('DEL', codeKey) end
+end
+return 1
+`,
+);
+
+export const SCRIPTS = [CREATE_ROOM, CAS_ROOM, ADD_PARTICIPANT, REMOVE_PARTICIPANT, PARTICIPANT_BY_TOKEN, LIST_PARTICIPANTS, WRITE_RECORD, DELETE_ROOM];

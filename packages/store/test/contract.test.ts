@@ -1,0 +1,466 @@
+/**
+ * The RoomStore contract: every driver tells the same stories. The Redis drivers run against a
+ * redis-server spawned for this file (never the machine's Redis); each story uses fresh room ids.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { applyRoomCommand, codeFromBytes, createRoomState, NewRoomSchema, type Participant, type RoomState } from '@canopy/core';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore, MemoryRoomStore, RoomNotFoundError, type RoomSecrets, type RoomStore } from '../src/index.js';
+import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
+
+// --- fixtures -------------------------------------------------------------------------------------
+
+const newCode = () => codeFromBytes(randomBytes(32));
+const newId = () => randomUUID().replaceAll('-', '');
+
+function newRoom(opts: { code?: string; cap?: number } = {}): RoomState {
+  const room = NewRoomSchema.parse({
+    title: 'Quarterly retro',
+    agenda: [
+      { id: 'welcome', type: 'slide', title: 'Welcome', config: { body: 'Hello' } },
+      { id: 'wrap', type: 'slide', title: 'Wrap-up', config: {} },
+    ],
+    join: { maxParticipants: opts.cap ?? 2000 },
+  });
+  return createRoomState({ id: newId(), code: opts.code ?? newCode(), now: 1_700_000_000_000, room });
+}
+
+const secrets = (): RoomSecrets => ({ facilitator: 'f'.repeat(64), cohost: 'c'.repeat(64), display: 'd'.repeat(64) });
+
+function person(nickname: string): Participant {
+  return { id: newId(), nickname, department: null, level: 'Senior', joinedAt: Date.now(), removed: false };
+}
+
+/** A join attempt: its own token, joinId and device unless told otherwise. */
+function attempt(over: Partial<{ tokenHash: string; joinId: string; deviceHash: string; cap: number }> = {}) {
+  return { tokenHash: newId(), joinId: newId(), deviceHash: newId(), cap: 2000, ...over };
+}
+
+async function until(what: string, check: () => Promise<unknown>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: still failing after ${ms} ms: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+type Driver = 'memory' | 'node-redis' | 'glide';
+
+let server: RedisServer;
+let admin: ReturnType<typeof createClient>;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  admin = createClient({ url: server.url });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  await admin?.close();
+  await server?.stop();
+});
+
+async function open(driver: Driver, url: string): Promise<RoomStore> {
+  return driver === 'memory' ? new MemoryRoomStore() : createStore({ redisUrl: url, driver });
+}
+
+// --- the contract ---------------------------------------------------------------------------------
+
+describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract — %s', (driver) => {
+  let store: RoomStore;
+
+  beforeAll(async () => {
+    store = await open(driver, server.url);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  /** Every key (or memory entry) the store holds right now. */
+  const allKeys = async (): Promise<string[]> =>
+    store instanceof MemoryRoomStore ? store.debugKeys() : admin.keys('*');
+
+  async function roomWithPeople(n: number, cap = 2000) {
+    const room = newRoom({ cap });
+    expect(await store.createRoom(room, secrets())).toBe(true);
+    const joins = [];
+    for (let i = 0; i < n; i++) {
+      const p = person(`person ${i}`);
+      const a = attempt({ cap });
+      const res = await store.addParticipant(room.id, p, a);
+      expect(res.status).toBe('created');
+      joins.push({ participant: p, ...a });
+    }
+    return { room, joins };
+  }
+
+  it('reports what it is and answers a ping', async () => {
+    expect(store.driver).toBe(driver);
+    expect(store.kind).toBe(driver === 'memory' ? 'memory' : 'redis');
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it("a facilitator's room is found by its code, and a second room cannot take the same code", async () => {
+    const room = newRoom();
+    expect(await store.createRoom(room, secrets())).toBe(true);
+    expect(await store.roomIdByCode(room.code)).toBe(room.id);
+    expect(await store.getRoom(room.id)).toEqual(room);
+    expect(await store.getSecrets(room.id)).toEqual(secrets());
+
+    const squatter = newRoom({ code: room.code });
+    expect(await store.createRoom(squatter, { facilitator: 'x', cohost: 'y', display: 'z' })).toBe(false);
+    expect(await store.getRoom(squatter.id)).toBeNull();
+    expect(await store.getSecrets(squatter.id)).toBeNull();
+    expect(await store.roomIdByCode(room.code)).toBe(room.id);
+    expect(await store.getSecrets(room.id)).toEqual(secrets());
+
+    expect(await store.roomIdByCode(newCode())).toBeNull();
+    expect(await store.getRoom(newId())).toBeNull();
+  });
+
+  it('what a caller holds is a copy: changing it never changes the stored room', async () => {
+    const room = newRoom();
+    const original = structuredClone(room);
+    await store.createRoom(room, secrets());
+    room.title = 'changed after saving';
+    const read = (await store.getRoom(room.id))!;
+    read.agenda.pop();
+    expect(await store.getRoom(room.id)).toEqual(original);
+  });
+
+  it('two consoles racing to advance: only one compare-and-set wins', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const toStep = (index: number) => {
+      const r = applyRoomCommand(room, { type: 'goto', index }, 1_700_000_001_000);
+      if (!r.ok) throw new Error(r.error);
+      return r.state;
+    };
+    const [a, b] = [toStep(0), toStep(1)];
+    const results = await Promise.all([store.casRoom(room.id, room.version, a), store.casRoom(room.id, room.version, b)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results[0] ? a : b;
+    expect(await store.getRoom(room.id)).toEqual(winner);
+
+    // the loser re-reads, re-applies, and wins on the new version
+    const again = applyRoomCommand(winner, { type: 'next' }, 1_700_000_002_000);
+    if (!again.ok) throw new Error(again.error);
+    expect(await store.casRoom(room.id, room.version, again.state)).toBe(false);
+    expect(await store.casRoom(room.id, winner.version, again.state)).toBe(true);
+    expect((await store.getRoom(room.id))?.version).toBe(room.version + 2);
+
+    expect(await store.casRoom('no-such-room', 1, { ...room, id: 'no-such-room' })).toBe(false);
+    expect(await store.getRoom('no-such-room')).toBeNull();
+  });
+
+  it('a participant who retries their join with the same joinId comes back as the same person', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const ada = person('Ada');
+    const join = attempt();
+    expect(await store.addParticipant(room.id, ada, join)).toEqual({ status: 'created', participant: ada });
+
+    // the ack was lost; the browser retries with the same joinId (the server made a new id)
+    const retry = await store.addParticipant(room.id, { ...person('Ada (retry)') }, { ...join, tokenHash: newId() });
+    expect(retry).toEqual({ status: 'existing', participant: ada });
+
+    expect(await store.listParticipants(room.id)).toEqual([ada]);
+    expect(await store.countParticipants(room.id)).toBe(1);
+    expect(await store.getParticipant(room.id, ada.id)).toEqual(ada);
+    expect(await store.participantByToken(room.id, join.tokenHash)).toEqual(ada);
+    expect(await store.participantByToken(room.id, newId())).toBeNull();
+    expect(await store.getParticipant(room.id, newId())).toBeNull();
+  });
+
+  it('the room refuses joins past its cap, but a retried join still answers', async () => {
+    const { room, joins } = await roomWithPeople(2, 2);
+    const [first] = joins;
+    expect(await store.addParticipant(room.id, person('Late'), attempt({ cap: 2 }))).toEqual({ status: 'full' });
+    expect(await store.addParticipant(room.id, person('First again'), { ...first!, cap: 2 })).toEqual({
+      status: 'existing',
+      participant: first!.participant,
+    });
+    expect(await store.countParticipants(room.id)).toBe(2);
+
+    // a removal frees a seat
+    expect(await store.removeParticipant(room.id, first!.participant.id)).toBe(true);
+    expect((await store.addParticipant(room.id, person('Late'), attempt({ cap: 2 }))).status).toBe('created');
+    expect(await store.countParticipants(room.id)).toBe(2);
+  });
+
+  it('the cap holds under a rush of 20 simultaneous joins', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.addParticipant(room.id, person(`rush ${i}`), attempt({ cap: 7 }))),
+    );
+    expect(results.filter((r) => r.status === 'created')).toHaveLength(7);
+    expect(results.filter((r) => r.status === 'full')).toHaveLength(13);
+    expect(await store.countParticipants(room.id)).toBe(7);
+    expect(await store.listParticipants(room.id)).toHaveLength(7);
+  });
+
+  it("a removed participant's token stops working and their device cannot rejoin", async () => {
+    const { room, joins } = await roomWithPeople(2);
+    const [troll, friend] = joins;
+    expect(await store.participantByToken(room.id, troll!.tokenHash)).toEqual(troll!.participant);
+
+    expect(await store.removeParticipant(room.id, troll!.participant.id)).toBe(true);
+    expect(await store.removeParticipant(room.id, troll!.participant.id)).toBe(false);
+    expect(await store.removeParticipant(room.id, newId())).toBe(false);
+
+    expect(await store.participantByToken(room.id, troll!.tokenHash)).toBeNull();
+    expect(await store.getParticipant(room.id, troll!.participant.id)).toEqual({ ...troll!.participant, removed: true });
+    expect(await store.countParticipants(room.id)).toBe(1);
+
+    // same device, new join attempt; and a retry of the old attempt
+    expect(await store.addParticipant(room.id, person('Troll 2'), attempt({ deviceHash: troll!.deviceHash }))).toEqual({ status: 'banned' });
+    expect(await store.addParticipant(room.id, person('Troll'), { ...troll!, tokenHash: newId() })).toEqual({ status: 'banned' });
+    expect(await store.countParticipants(room.id)).toBe(1);
+
+    // everyone else is unaffected
+    expect(await store.participantByToken(room.id, friend!.tokenHash)).toEqual(friend!.participant);
+    expect((await store.addParticipant(room.id, person('Newcomer'), attempt())).status).toBe('created');
+  });
+
+  it('everyone who ever joined is listed in join order, removed ones flagged', async () => {
+    const { room, joins } = await roomWithPeople(6);
+    await store.removeParticipant(room.id, joins[1]!.participant.id);
+    await store.removeParticipant(room.id, joins[4]!.participant.id);
+    const list = await store.listParticipants(room.id);
+    expect(list.map((p) => p.id)).toEqual(joins.map((j) => j.participant.id));
+    expect(list.map((p) => p.removed)).toEqual([false, true, false, false, true, false]);
+    expect(await store.countParticipants(room.id)).toBe(4);
+    expect(await store.listParticipants(newId())).toEqual([]);
+    expect(await store.countParticipants(newId())).toBe(0);
+  });
+
+  it('a submission retried after a lost ack is stored once and counted once', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const first = { submissionId: 'sub-0001', expectedRev: 0, value: '{"choice":"yes"}', counters: { yes: 1, answered: 1 } };
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', first)).toEqual({ status: 'ok', rev: 1 });
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', first)).toEqual({ status: 'duplicate', rev: 1 });
+    expect(await store.getRecord(room.id, 'welcome', 'p:ada')).toEqual({ rev: 1, value: '{"choice":"yes"}' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ yes: 1, answered: 1 });
+
+    // she changes her mind: the yes goes away entirely (zeros vanish), a no appears
+    const second = { submissionId: 'sub-0002', expectedRev: 1, value: '{"choice":"no"}', counters: { yes: -1, no: 1 } };
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', second)).toEqual({ status: 'ok', rev: 2 });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
+
+    // a very late retry of the first submission still changes nothing and names the rev it made
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', first)).toEqual({ status: 'duplicate', rev: 1 });
+    expect(await store.getRecord(room.id, 'welcome', 'p:ada')).toEqual({ rev: 2, value: '{"choice":"no"}' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
+
+    // the same submission id in another scope or step is another submission
+    expect(await store.writeRecord(room.id, 'welcome', 'p:bob', first)).toEqual({ status: 'ok', rev: 1 });
+    expect(await store.writeRecord(room.id, 'wrap', 'p:ada', first)).toEqual({ status: 'ok', rev: 1 });
+  });
+
+  it('a stale writer gets a conflict and nothing changes', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    await store.writeRecord(room.id, 'welcome', 'g:blue', { submissionId: 'sub-a', expectedRev: 0, value: 'A', counters: { n: 1 } });
+
+    const stale = { submissionId: 'sub-b', expectedRev: 0, value: 'B', counters: { n: 1, m: 1 } };
+    expect(await store.writeRecord(room.id, 'welcome', 'g:blue', stale)).toEqual({ status: 'conflict', current: { rev: 1, value: 'A' } });
+    expect(await store.getRecord(room.id, 'welcome', 'g:blue')).toEqual({ rev: 1, value: 'A' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 1 });
+
+    // a writer who expects a record that does not exist
+    expect(await store.writeRecord(room.id, 'welcome', 'g:red', { ...stale, expectedRev: 3 })).toEqual({ status: 'conflict', current: null });
+
+    // the conflicted submission was not applied: re-read, re-apply and it goes through
+    expect(await store.writeRecord(room.id, 'welcome', 'g:blue', { ...stale, expectedRev: 1 })).toEqual({ status: 'ok', rev: 2 });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 2, m: 1 });
+  });
+
+  it('counters equal the sum of accepted deltas under 50 concurrent writers to different scopes', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const write = (i: number, expectedRev: number, counters: Record<string, number>) =>
+      store.writeRecord(room.id, 'welcome', `p:${i}`, { submissionId: `s-${i}-${expectedRev}`, expectedRev, value: `v${expectedRev}`, counters });
+
+    const n = 50;
+    const first = await Promise.all(Array.from({ length: n }, (_, i) => write(i, 0, { answered: 1, [`opt${i % 3}`]: 1, score: i })));
+    expect(first.every((r) => r.status === 'ok' && r.rev === 1)).toBe(true);
+    const expected: Record<string, number> = { answered: n, score: (n * (n - 1)) / 2, opt0: 17, opt1: 17, opt2: 16 };
+    expect(await store.getCounters(room.id, 'welcome')).toEqual(expected);
+
+    // everyone moves from their option to opt0, with retries and stale writes mixed in
+    const second = await Promise.all(
+      Array.from({ length: n }, (_, i) => [
+        write(i, 1, i % 3 === 0 ? {} : { [`opt${i % 3}`]: -1, opt0: 1 }),
+        write(i, 0, { answered: 1 }), // a lost-ack retry of the first write: duplicate
+        store.writeRecord(room.id, 'welcome', `p:${i}`, { submissionId: `stale-${i}`, expectedRev: 0, value: 'x', counters: { answered: 5 } }),
+      ]).flat(),
+    );
+    expect(second.filter((r) => r.status === 'ok')).toHaveLength(n);
+    expect(second.filter((r) => r.status === 'duplicate')).toHaveLength(n);
+    expect(second.filter((r) => r.status === 'conflict')).toHaveLength(n);
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ answered: n, score: (n * (n - 1)) / 2, opt0: n });
+
+    const records = await store.listRecords(room.id, 'welcome');
+    expect(records).toHaveLength(n);
+    expect(records.every((r) => r.rev === 2 && r.value === 'v1' && r.scope.startsWith('p:'))).toBe(true);
+  });
+
+  it('ten writers racing on one record: one wins, the rest conflict, the counters count once', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.writeRecord(room.id, 'wrap', 'g:all', { submissionId: `w-${i}`, expectedRev: 0, value: `writer ${i}`, counters: { words: 3 } }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'ok')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'conflict')).toHaveLength(9);
+    expect(await store.getCounters(room.id, 'wrap')).toEqual({ words: 3 });
+  });
+
+  it('records belong to one step and one scope; unknown ones read as empty', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    await store.writeRecord(room.id, 'welcome', 'p:a', { submissionId: 's1', expectedRev: 0, value: '1', counters: { a: 1 } });
+    await store.writeRecord(room.id, 'wrap', 'p:b', { submissionId: 's2', expectedRev: 0, value: '2', counters: { b: 2 } });
+    expect(await store.listRecords(room.id, 'welcome')).toEqual([{ scope: 'p:a', rev: 1, value: '1' }]);
+    expect(await store.listRecords(room.id, 'wrap')).toEqual([{ scope: 'p:b', rev: 1, value: '2' }]);
+    expect(await store.getCounters(room.id, 'wrap')).toEqual({ b: 2 });
+    expect(await store.getRecord(room.id, 'welcome', 'p:b')).toBeNull();
+    expect(await store.listRecords(room.id, 'nope')).toEqual([]);
+    expect(await store.getCounters(room.id, 'nope')).toEqual({});
+  });
+
+  it('a write with a fractional counter delta is refused before anything is stored', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    await expect(
+      store.writeRecord(room.id, 'welcome', 'p:a', { submissionId: 's1', expectedRev: 0, value: 'x', counters: { ok: 1, half: 0.5 } }),
+    ).rejects.toThrow(/integer/);
+    expect(await store.getRecord(room.id, 'welcome', 'p:a')).toBeNull();
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({});
+  });
+
+  it('deleting a room leaves no key behind, and frees its code', async () => {
+    const { room, joins } = await roomWithPeople(3);
+    const neighbour = newRoom();
+    await store.createRoom(neighbour, secrets());
+    await store.removeParticipant(room.id, joins[0]!.participant.id);
+    for (const step of ['welcome', 'wrap']) {
+      await store.writeRecord(room.id, step, 'p:x', { submissionId: 's', expectedRev: 0, value: 'v', counters: { n: 1 } });
+    }
+    await store.writeRecord(neighbour.id, 'welcome', 'p:x', { submissionId: 's', expectedRev: 0, value: 'v', counters: { n: 1 } });
+    expect((await allKeys()).some((k) => k.includes(room.id))).toBe(true);
+
+    await store.deleteRoom(room.id);
+    expect((await allKeys()).filter((k) => k.includes(room.id) || k.includes(room.code))).toEqual([]);
+    expect(await store.getRoom(room.id)).toBeNull();
+    expect(await store.roomIdByCode(room.code)).toBeNull();
+    expect(await store.listParticipants(room.id)).toEqual([]);
+    await store.deleteRoom(room.id); // again: nothing to do
+
+    // the neighbour is untouched, and the code can be used again
+    expect(await store.getRoom(neighbour.id)).toEqual(neighbour);
+    expect(await store.getCounters(neighbour.id, 'welcome')).toEqual({ n: 1 });
+    expect(await store.createRoom(newRoom({ code: room.code }), secrets())).toBe(true);
+  });
+
+  it('a write that races the deletion of its room is refused and brings no key back', async () => {
+    const { room, joins } = await roomWithPeople(1);
+    await store.deleteRoom(room.id);
+    await expect(store.addParticipant(room.id, person('Late'), attempt())).rejects.toBeInstanceOf(RoomNotFoundError);
+    await expect(
+      store.writeRecord(room.id, 'welcome', 'p:x', { submissionId: 's', expectedRev: 0, value: 'v', counters: { n: 1 } }),
+    ).rejects.toBeInstanceOf(RoomNotFoundError);
+    expect(await store.removeParticipant(room.id, joins[0]!.participant.id)).toBe(false);
+    expect(await store.casRoom(room.id, room.version, room)).toBe(false);
+    expect((await allKeys()).filter((k) => k.includes(room.id))).toEqual([]);
+  });
+
+  it.runIf(driver !== 'memory')('writes reject while Redis is down, and the store recovers by itself', async () => {
+    const own = await startRedisServer();
+    const s = await open(driver, own.url);
+    try {
+      const room = newRoom();
+      expect(await s.createRoom(room, secrets())).toBe(true);
+
+      await own.stop();
+      // in parallel: GLIDE holds each request up to its 2 s timeout while it tries to reconnect
+      await Promise.all([
+        expect(s.createRoom(newRoom(), secrets())).rejects.toThrow(),
+        expect(s.writeRecord(room.id, 'welcome', 'p:a', { submissionId: 's', expectedRev: 0, value: 'v', counters: {} })).rejects.toThrow(),
+        expect(s.casRoom(room.id, room.version, { ...room, title: 'never stored' })).rejects.toThrow(),
+        expect(s.getRoom(room.id)).rejects.toThrow(),
+        expect(s.ping()).rejects.toThrow(),
+      ]);
+
+      await own.restart(); // no AOF here: the data is gone, the service is back
+      await until('store reconnects', () => s.ping());
+      const again = newRoom();
+      expect(await s.createRoom(again, secrets())).toBe(true);
+      expect(await s.getRoom(again.id)).toEqual(again);
+    } finally {
+      await s.close();
+      await own.stop();
+    }
+  });
+});
+
+describe('createStore', () => {
+  it('is in-process memory without a Redis URL', async () => {
+    const store = await createStore({});
+    expect(store.kind).toBe('memory');
+    await store.close();
+  });
+
+  it('rejects when Redis cannot be reached', async () => {
+    const own = await startRedisServer();
+    await own.stop();
+    await Promise.all([
+      expect(createStore({ redisUrl: own.url })).rejects.toThrow(/could not connect/),
+      expect(createStore({ redisUrl: own.url, driver: 'glide' })).rejects.toThrow(),
+    ]);
+  });
+});
+
+describe('startRedisServer', () => {
+  // Redis writes the AOF before it replies, so a process crash (not a machine crash) loses nothing acknowledged
+  it('keeps AOF data across a crash and a restart on the same port', async () => {
+    const own = await startRedisServer({ appendonly: true });
+    const store = await createStore({ redisUrl: own.url });
+    try {
+      const room = newRoom();
+      await store.createRoom(room, secrets());
+      await own.kill();
+      await own.restart();
+      await until('store reconnects', () => store.ping());
+      expect(await store.getRoom(room.id)).toEqual(room);
+    } finally {
+      await store.close();
+      await own.stop();
+    }
+  });
+});
+
+describe('GLIDE connection settings', () => {
+  it('come from the same redis URL node-redis takes', async () => {
+    const { glideAddressFromUrl } = await import('../src/exec-glide.js');
+    expect(glideAddressFromUrl('redis://127.0.0.1:6390')).toEqual({ host: '127.0.0.1', port: 6390, useTLS: false, databaseId: undefined, credentials: undefined });
+    expect(glideAddressFromUrl('rediss://app:p%40ss@[::1]/2')).toEqual({
+      host: '::1',
+      port: 6379,
+      useTLS: true,
+      databaseId: 2,
+      credentials: { username: 'app', password: 'p@ss' },
+    });
+    expect(glideAddressFromUrl('redis://:secret@cache:7000').credentials).toEqual({ password: 'secret' });
+  });
+});
