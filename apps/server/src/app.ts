@@ -92,7 +92,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  const adapter = redis ? createAdapter(redis, { streamName: 'canopy:socket.io', maxLen: 10_000 }) : undefined;
+  const adapter = redis ? createAdapter(redis, { streamName: 'canopy:socket.io', sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
   const io = attachRealtime(http, service, config, log, adapter);
 
   await new Promise<void>((ok, fail) => {

@@ -111,9 +111,17 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     if (participantId) {
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: true });
       socket.on('disconnect', () => {
-        if (!io.sockets.adapter.rooms.get(rooms.participant(participantId))?.size) {
-          io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: false });
-        }
+        // Still here in another tab on this node: nothing to ask the other nodes.
+        if (io.sockets.adapter.rooms.get(rooms.participant(participantId))?.size) return;
+        io.in(rooms.participant(participantId))
+          .timeout(1000)
+          .fetchSockets()
+          .then(
+            (left) => {
+              if (!left.length) io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: false });
+            },
+            () => {},
+          );
       });
     }
 
@@ -182,7 +190,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     }
     const activity = await service.activityView(room, identity);
     if (!canFacilitate(role)) return { ...base, ...(activity ? { activity } : {}) };
-    const [participants, sockets] = await Promise.all([service.store.listParticipants(roomId), io.in(rooms.all(roomId)).fetchSockets()]);
+    const [participants, sockets] = await Promise.all([service.store.listParticipants(roomId), io.in(rooms.all(roomId)).timeout(1000).fetchSockets().catch(() => io.local.in(rooms.all(roomId)).fetchSockets())]);
     const online = new Set(sockets.map((s: { data: SocketData }) => s.data.participantId).filter(Boolean));
     return { ...base, room, roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })), ...(activity ? { activity } : {}) };
   }

@@ -18,9 +18,10 @@ export function sameHash(a: string, b: string): boolean {
 
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
+    // The last hop is the one our own proxy added; earlier entries are whatever the client sent.
     const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first;
+    const last = (Array.isArray(fwd) ? fwd.join(',') : fwd)?.split(',').at(-1)?.trim();
+    if (last) return last;
   }
   return req.socket.remoteAddress ?? 'unknown';
 }

@@ -96,13 +96,14 @@ export class RoomService {
   }
 
   /** Find an open, unlocked room by the code a participant typed. */
-  async lookup(codeInput: string, address: string): Promise<RoomState> {
+  async lookup(codeInput: string, address: string, token?: string): Promise<RoomState> {
     let wait = (await exhausted(this.limiters.joinFailures, address)) || (await take(this.limiters.joinAttempts, address));
     if (wait) throw new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`);
     const code = normalizeCode(codeInput);
     const roomId = code ? await this.store.roomIdByCode(code) : null;
     const room = roomId ? await this.store.getRoom(roomId) : null;
-    if (!room || room.status !== 'open' || room.locked) {
+    const member = room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
+    if (!room || room.status !== 'open' || (room.locked && !member)) {
       wait = await take(this.limiters.joinFailures, address);
       throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
     }
@@ -111,7 +112,7 @@ export class RoomService {
 
   async join(raw: JoinInput, address: string): Promise<{ roomId: string; participant: Participant; rejoined: boolean }> {
     const input = JoinInputSchema.parse(raw);
-    const room = await this.lookup(input.code, address);
+    const room = await this.lookup(input.code, address, input.token);
     if (room.join.askDepartment && !input.department) throw new ServiceError('BAD_REQUEST', 'Please say which department or team you are in.');
     if (room.join.askLevel && !input.level) throw new ServiceError('BAD_REQUEST', 'Please choose your level.');
     const participant: Participant = {

@@ -2,4 +2,4 @@ export { createApi, apiErrorMessage, apiErrorCode, type Api } from './api.js';
 export { RoomConnection, connectRoom, type ConnectOptions, type ConnectionStatus, type RoomSnapshot } from './room.js';
 export { randomId, newParticipantToken } from './ids.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from '@canopy/server';
-export { newSealKey, importSealKey, seal, unseal } from './seal.js';
+export { newSealKey, importSealKey, seal, unseal, type SealKey } from './seal.js';

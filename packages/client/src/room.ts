@@ -88,6 +88,7 @@ export class RoomConnection {
   private listeners = new Set<Listener>();
   private readonly ackTimeoutMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private clockMeasured = false;
 
   constructor(opts: ConnectOptions) {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
@@ -104,8 +105,11 @@ export class RoomConnection {
     });
     s.on('disconnect', (reason) => {
       if (this.snapshot.status === 'failed' || this.snapshot.status === 'closed') return;
-      // The server dropping us (removal, deletion) does not reconnect by itself; anything else does.
-      this.set({ status: reason === 'io server disconnect' ? 'failed' : 'reconnecting' });
+      this.set({ status: 'reconnecting' });
+      // socket.io does not reconnect after the server closed the socket; a removal arrives as
+      // `removed` first (status failed, no retry), anything else (e.g. a node that could not
+      // build the welcome) is worth another try.
+      if (reason === 'io server disconnect') this.retryLater();
     });
     s.on('connect_error', (err: Error & { data?: ErrorBody }) => {
       const body = err.data;
@@ -223,15 +227,19 @@ export class RoomConnection {
   }
 
   private applyWelcome(w: Welcome) {
+    // A welcome read before a step change may arrive after that change's broadcast: keep the newer stage.
+    const stale = this.snapshot.stage !== null && w.stage.v < this.snapshot.stage.v;
+    const stage = stale ? this.snapshot.stage! : w.stage;
     this.set({
       role: w.role,
-      stage: w.stage,
+      stage,
       count: w.count,
       you: w.you ?? null,
-      room: w.room ?? null,
+      room: stale ? this.snapshot.room : (w.room ?? null),
       roster: w.roster ?? [],
-      activity: w.activity ?? null,
-      clockOffsetMs: this.snapshot.clockOffsetMs || w.serverNow - Date.now(),
+      activity: w.activity && w.activity.stepId === stage.step?.id ? w.activity : stale ? this.snapshot.activity : null,
+      // a rough offset from the welcome until the round trips have measured a better one
+      clockOffsetMs: this.clockMeasured ? this.snapshot.clockOffsetMs : w.serverNow - Date.now(),
     });
   }
 
@@ -247,7 +255,9 @@ export class RoomConnection {
       const offset = res.serverNow - (t0 + rtt / 2);
       if (!best || rtt < best.rtt) best = { rtt, offset };
     }
-    if (best) this.set({ clockOffsetMs: Math.round(best.offset) });
+    if (!best) return;
+    this.clockMeasured = true;
+    this.set({ clockOffsetMs: Math.round(best.offset) });
   }
 
   private retryLater() {

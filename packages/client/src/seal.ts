@@ -6,6 +6,9 @@
  */
 import type { SealedLabel } from '@canopy/core';
 
+/** The WebCrypto key type, spelled so it works with the DOM typings and with Node's. */
+export type SealKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
 const b64url = (bytes: Uint8Array): string => {
   let s = '';
   for (const x of bytes) s += String.fromCharCode(x);
@@ -24,20 +27,20 @@ export async function newSealKey(): Promise<string> {
   return b64url(new Uint8Array(await crypto.subtle.exportKey('raw', key)));
 }
 
-export async function importSealKey(encoded: string): Promise<CryptoKey> {
+export async function importSealKey(encoded: string): Promise<SealKey> {
   const raw = fromB64url(encoded);
   if (raw.length !== 32) throw new Error('Bad key: expected 256 bits');
   return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
 }
 
-export async function seal(key: CryptoKey, text: string): Promise<SealedLabel> {
+export async function seal(key: SealKey, text: string): Promise<SealedLabel> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(text)));
   return { iv: b64url(iv), ct: b64url(ct) };
 }
 
 /** The label in clear, or null when this key cannot open it (another device's key, tampering). */
-export async function unseal(key: CryptoKey, label: SealedLabel): Promise<string | null> {
+export async function unseal(key: SealKey, label: SealedLabel): Promise<string | null> {
   try {
     const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromB64url(label.iv) }, key, fromB64url(label.ct));
     return new TextDecoder().decode(pt);

@@ -61,12 +61,12 @@ describe('a facilitator runs the agenda', () => {
     expect(run(room, [{ type: 'timer.start', durationSec: 90 }, 5]).timer).toEqual({ status: 'running', durationMs: 90_000, endsAt: 90_005 });
   });
 
-  it('ends the session: locked, timer stopped, nothing moves until reopened', () => {
+  it('ends the session: timer stopped, nothing moves until reopened, and the lock is as it was', () => {
     let room = run(workshop(), [{ type: 'next' }], [{ type: 'timer.start' }, 0], [{ type: 'close' }, 30_000]);
-    expect(room).toMatchObject({ status: 'closed', closedAt: 30_000, locked: true, timer: { status: 'paused', remainingMs: 90_000 } });
+    expect(room).toMatchObject({ status: 'closed', closedAt: 30_000, locked: false, timer: { status: 'paused', remainingMs: 90_000 } });
     expect(applyRoomCommand(room, { type: 'next' }, 0).ok).toBe(false);
     room = run(room, [{ type: 'reopen' }]);
-    expect(room.status).toBe('open');
+    expect(room).toMatchObject({ status: 'open', locked: false, closedAt: null });
   });
 
   it('shows participants the step without the facilitator notes', () => {

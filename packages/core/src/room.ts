@@ -166,7 +166,8 @@ function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
     case 'lock':
       return { ok: true, state: { ...state, locked: cmd.locked } };
     case 'close':
-      return { ok: true, state: { ...state, status: 'closed', closedAt: now, locked: true, timer: pauseTimer(state.timer, now) } };
+      // A closed room admits no one whatever `locked` says; reopening returns to the lock as it was.
+      return { ok: true, state: { ...state, status: 'closed', closedAt: now, timer: pauseTimer(state.timer, now) } };
     case 'reopen':
       if (state.status === 'open') return { ok: false, error: 'The session is already open.' };
       return { ok: true, state: { ...state, status: 'open', closedAt: null } };

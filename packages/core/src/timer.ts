@@ -46,10 +46,10 @@ export function addTime(timer: Timer, now: number, deltaMs: number): Timer {
     case 'idle':
       return { ...timer, durationMs: Math.max(0, timer.durationMs + deltaMs) };
     case 'paused':
-      return { ...timer, durationMs: timer.durationMs + deltaMs, remainingMs: Math.max(0, timer.remainingMs + deltaMs) };
+      return { ...timer, durationMs: Math.max(0, timer.durationMs + deltaMs), remainingMs: Math.max(0, timer.remainingMs + deltaMs) };
     case 'running': {
       const base = Math.max(timer.endsAt, now);
-      return { ...timer, durationMs: timer.durationMs + deltaMs, endsAt: Math.max(now, base + deltaMs) };
+      return { ...timer, durationMs: Math.max(0, timer.durationMs + deltaMs), endsAt: Math.max(now, base + deltaMs) };
     }
   }
 }
