@@ -8,6 +8,7 @@ import type { Server as HttpServer } from 'node:http';
 import {
   CommandPayloadSchema,
   errorAck,
+  formatCode,
   HandshakeSchema,
   canFacilitate,
   PROTOCOL_MISMATCH_MESSAGE,
@@ -170,7 +171,9 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       welcome(socket)
         .then((w) => socket.emit('welcome', w))
         .catch((e) => {
-          log.error('welcome failed', e);
+          // Removed in the meantime: say so. Anything else: the client retries on its own.
+          if (e instanceof ServiceError && e.code === 'REMOVED') socket.emit('removed', { message: e.message });
+          else log.error('welcome failed', e);
           socket.disconnect(true);
         });
     }
@@ -179,7 +182,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
   async function welcome(socket: CanopySocket): Promise<Welcome> {
     const { roomId, role, participantId } = socket.data;
     const room = await service.getRoom(roomId);
-    const base = { role, serverNow: Date.now(), stage: stageView(room), count: { joined: await service.store.countParticipants(roomId) } };
+    const base = { role, serverNow: Date.now(), code: formatCode(room.code), stage: stageView(room), count: { joined: await service.store.countParticipants(roomId) } };
     const identity: Identity = { role, roomId };
     if (participantId) {
       const you = await service.store.getParticipant(roomId, participantId);

@@ -57,7 +57,10 @@ export const appRouter = t.router({
   health: procedure.query(({ ctx }) => ({ status: 'ok' as const, store: ctx.service.store.kind, protocol: PROTOCOL_VERSION })),
   rooms: t.router({
     /** A facilitator opens a room for a workshop; the answer carries the only copies of its three links' tokens. */
-    create: procedure.input(NewRoomSchema).mutation(({ ctx, input }) => ctx.service.createRoom(input, ctx.address)),
+    create: procedure.input(NewRoomSchema).mutation(async ({ ctx, input }) => {
+      const created = await ctx.service.createRoom(input, ctx.address);
+      return { ...created, code: formatCode(created.code) };
+    }),
     /** Is there an open room with this code, and what does its join form ask? */
     lookup: procedure.input(LookupInputSchema).mutation(async ({ ctx, input }) => {
       const room = await ctx.service.lookup(input.code, ctx.address);

@@ -38,6 +38,8 @@ export interface RoomSnapshot {
   status: ConnectionStatus;
   error: ErrorBody | null;
   role: Role | null;
+  /** the room code, grouped (`K7FQ-3MXD`) */
+  code: string | null;
   stage: StageView | null;
   count: PresenceCount;
   /** participants: who they are */
@@ -76,6 +78,7 @@ export class RoomConnection {
     status: 'connecting',
     error: null,
     role: null,
+    code: null,
     stage: null,
     count: { joined: 0 },
     you: null,
@@ -232,6 +235,7 @@ export class RoomConnection {
     const stage = stale ? this.snapshot.stage! : w.stage;
     this.set({
       role: w.role,
+      code: w.code,
       stage,
       count: w.count,
       you: w.you ?? null,

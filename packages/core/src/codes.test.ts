@@ -16,6 +16,7 @@ describe('room codes', () => {
 
   it('are shown in two groups and read back however people type them', () => {
     expect(formatCode('K7FQ3MXD')).toBe('K7FQ-3MXD');
+    expect(formatCode(formatCode('k7fq3mxd'))).toBe('K7FQ-3MXD');
     expect(normalizeCode('k7fq-3mxd')).toBe('K7FQ3MXD');
     expect(normalizeCode(' K7FQ 3MXD ')).toBe('K7FQ3MXD');
     fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => normalizeCode(formatCode(codeFromBytes(b)).toLowerCase()) === codeFromBytes(b)));

@@ -28,7 +28,8 @@ export function normalizeCode(input: string): string | null {
   return s;
 }
 
-/** `K7FQ2MXD` → `K7FQ-2MXD` */
+/** `K7FQ3MXD` → `K7FQ-3MXD`; already grouped or lower case comes out the same. */
 export function formatCode(code: string): string {
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
+  const c = code.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+  return `${c.slice(0, 4)}-${c.slice(4)}`;
 }

@@ -83,6 +83,8 @@ export interface ActivityView {
 export interface Welcome {
   role: Role;
   serverNow: number;
+  /** the room code, grouped (`K7FQ-3MXD`): every screen may show it */
+  code: string;
   stage: StageView;
   count: PresenceCount;
   /** present for participants: who they are */

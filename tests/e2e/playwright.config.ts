@@ -1,0 +1,56 @@
+/**
+ * Browser stories (Playwright + the system's Chromium).
+ *
+ * These tests run against the PRODUCTION web build served by the real server: build it first.
+ * From the repo root:
+ *
+ *   npx --yes pnpm@10 --filter @canopy/web build
+ *   npx playwright test -c tests/e2e/playwright.config.ts
+ *
+ * (`npm test` at the root does both.) Chromium comes from the system (`apt-get install chromium`),
+ * not from `playwright install`: set CHROMIUM_PATH if it is not /usr/bin/chromium.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from '@playwright/test';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+
+export default defineConfig({
+  testDir: '.',
+  outputDir: './test-results',
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: 'list',
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: 'npx tsx apps/server/src/main.ts',
+    cwd: root,
+    url: `http://localhost:${PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      WEB_BUILD_DIR: 'apps/web/build',
+      LOG_LEVEL: 'silent',
+      // every person in the story joins from this one machine's address
+      JOIN_RATE_PER_MIN: '10000',
+      JOIN_FAILURES_PER_10MIN: '10000',
+      CREATE_RATE_PER_HOUR: '10000',
+    },
+  },
+});
