@@ -196,7 +196,7 @@ export class RoomService {
    * submissionId, with the step's counters moved by the change in that record's contribution —
    * all in one atomic store write. Resolves only once the store holds it.
    */
-  async submit(who: Identity, stepId: string, submissionId: string, input: unknown): Promise<{ duplicate: boolean; view: unknown }> {
+  async submit(who: Identity, stepId: string, submissionId: string, input: unknown): Promise<{ duplicate: boolean; view: unknown; rev: number }> {
     if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
     const room = await this.getRoom(who.roomId);
     const step = room.agenda[room.current];
@@ -223,10 +223,10 @@ export class RoomService {
         value: JSON.stringify(next.value),
         counters: delta,
       });
-      if (res.status === 'duplicate') return { duplicate: true, view: view(prev) };
+      if (res.status === 'duplicate') return { duplicate: true, view: view(prev), rev: stored?.rev ?? 0 };
       if (res.status === 'ok') {
         this.broadcaster?.activityChanged(room.id, stepId);
-        return { duplicate: false, view: view(next.value) };
+        return { duplicate: false, view: view(next.value), rev: res.rev };
       }
     }
     throw new ServiceError('CONFLICT', 'Too many changes at once; please try again.');
@@ -241,7 +241,7 @@ export class RoomService {
       if (!mod.input || !who.participant) return undefined;
       const stored = await this.store.getRecord(room.id, step.id, `p:${who.participant.id}`);
       const rec = stored ? JSON.parse(stored.value) : mod.input.initial();
-      return { stepId: step.id, data: mod.input.ownView ? mod.input.ownView(rec) : rec };
+      return { stepId: step.id, data: mod.input.ownView ? mod.input.ownView(rec) : rec, rev: stored?.rev ?? 0 };
     }
     return (await this.presenterViews(room, canFacilitate(who.role) ? ['console'] : ['display']))?.[0];
   }

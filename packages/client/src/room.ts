@@ -192,12 +192,20 @@ export class RoomConnection {
    * Participant: send an answer, retrying until the server acknowledges it is stored (the
    * submission id makes retries safe). Resolves with the server's answer; rejects only on close.
    */
-  async submit(stepId: string, input: unknown, submissionId = randomId()): Promise<Ack<{ duplicate: boolean; view?: unknown }>> {
+  async submit(stepId: string, input: unknown, submissionId = randomId()): Promise<Ack<{ duplicate: boolean; view: unknown; rev: number }>> {
     this.set({ pending: this.snapshot.pending + 1 });
     try {
       for (let attempt = 0; ; attempt++) {
         const res = await this.ask('submit', { stepId, submissionId, input });
-        if (res.ok || !['STORE_UNAVAILABLE', 'RATE_LIMITED', 'TIMEOUT'].includes(res.error.code)) return res;
+        if (res.ok) {
+          // Acks of concurrent submissions may arrive in any order: keep the newest record.
+          const cur = this.snapshot.activity;
+          if (this.snapshot.stage?.step?.id === stepId && (cur?.stepId !== stepId || (cur.rev ?? -1) < res.rev)) {
+            this.set({ activity: { stepId, data: res.view, rev: res.rev } });
+          }
+          return res;
+        }
+        if (!['STORE_UNAVAILABLE', 'RATE_LIMITED', 'TIMEOUT'].includes(res.error.code)) return res;
         if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }

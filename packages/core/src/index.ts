@@ -6,3 +6,4 @@ export * from './activities/index.js';
 export * from './room.js';
 export * from './participant.js';
 export * from './protocol.js';
+export * from './grouping.js';

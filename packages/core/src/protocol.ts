@@ -78,6 +78,8 @@ export interface ActivityView {
   stepId: string;
   /** presenters: the aggregate picture; participants: their own record */
   data: unknown;
+  /** participants: the revision of their record this view shows (0 before their first answer) */
+  rev?: number;
 }
 
 export interface Welcome {
@@ -122,7 +124,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   command: (p: CommandPayload, ack: (a: Ack<{ version: number }>) => void) => void;
   remove: (p: { participantId: string }, ack: (a: Ack) => void) => void;
-  submit: (p: SubmitPayload, ack: (a: Ack<{ duplicate: boolean; view?: unknown }>) => void) => void;
+  /** `view` is the participant's own record after the write, at revision `rev` */
+  submit: (p: SubmitPayload, ack: (a: Ack<{ duplicate: boolean; view: unknown; rev: number }>) => void) => void;
   /** full state again (after a reconnect the server also sends `welcome` by itself) */
   sync: (ack: (a: Ack<{ welcome: Welcome }>) => void) => void;
   /** clock offset: the client sends its time, the server answers with its own */
