@@ -14,6 +14,7 @@ import {
   normalizeCode,
   validateAgenda,
   type ActivityView,
+  type Counters,
   type ErrorBody,
   type ErrorCode,
   type JoinInput,
@@ -239,9 +240,12 @@ export class RoomService {
     if (!step || !mod) return undefined;
     if (who.role === 'participant') {
       if (!mod.input || !who.participant) return undefined;
-      const stored = await this.store.getRecord(room.id, step.id, `p:${who.participant.id}`);
+      const [stored, roomView] = await Promise.all([
+        this.store.getRecord(room.id, step.id, `p:${who.participant.id}`),
+        mod.participantRoomView ? this.aggregate(room, step.id).then((agg) => mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', ...agg })) : undefined,
+      ]);
       const rec = stored ? JSON.parse(stored.value) : mod.input.initial();
-      return { stepId: step.id, data: mod.input.ownView ? mod.input.ownView(rec) : rec, rev: stored?.rev ?? 0 };
+      return { stepId: step.id, data: mod.input.ownView ? mod.input.ownView(rec) : rec, rev: stored?.rev ?? 0, ...(roomView !== undefined ? { room: roomView } : {}) };
     }
     return (await this.presenterViews(room, canFacilitate(who.role) ? ['console'] : ['display']))?.[0];
   }
@@ -251,10 +255,15 @@ export class RoomService {
     const step = room.agenda[room.current];
     const mod = step ? getActivity(step.type) : undefined;
     if (!step || !mod?.presenterView) return undefined;
-    const [counters, participants] = await Promise.all([this.store.getCounters(room.id, step.id), this.store.countParticipants(room.id)]);
+    const agg = await this.aggregate(room, step.id);
     return audiences.map((audience) => ({
       stepId: step.id,
-      data: mod.presenterView?.({ config: step.config, phase: room.phase ?? '', audience, counters, participants }),
+      data: mod.presenterView?.({ config: step.config, phase: room.phase ?? '', audience, ...agg }),
     }));
+  }
+
+  private async aggregate(room: RoomState, stepId: string): Promise<{ counters: Counters; participants: number }> {
+    const [counters, participants] = await Promise.all([this.store.getCounters(room.id, stepId), this.store.countParticipants(room.id)]);
+    return { counters, participants };
   }
 }

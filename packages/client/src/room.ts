@@ -124,11 +124,15 @@ export class RoomConnection {
     s.on('welcome', (w) => this.applyWelcome(w));
     s.on('stage', (stage) => {
       if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
+      const prevPhase = this.snapshot.stage?.phase;
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
       this.set({ stage, ...(stepChanged ? { activity: null } : {}) });
       // A participant entering a step that takes answers fetches their own record of it (they may
-      // have answered before, on this or another device); presenters get theirs pushed.
-      if (stepChanged && this.snapshot.role === 'participant' && stage.step && getActivity(stage.step.type)?.input) void this.sync();
+      // have answered before, on this or another device), and again when its phase changes if the
+      // step shows them the room's aggregate; presenters get theirs pushed.
+      const mod = stage.step ? getActivity(stage.step.type) : undefined;
+      const phaseChanged = !stepChanged && prevPhase !== stage.phase;
+      if (this.snapshot.role === 'participant' && mod?.input && (stepChanged || (phaseChanged && mod.participantRoomView))) void this.sync();
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));

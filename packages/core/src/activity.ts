@@ -57,6 +57,12 @@ export interface ActivityModule<Config, Input = never, Rec = never> {
   };
   /** the aggregate picture for the console and display */
   presenterView?(ctx: PresenterContext<Config>): unknown;
+  /**
+   * What a participant may see of the room's aggregate (e.g. the room's answers next to their
+   * own, after a reveal). Sent with their own view when they (re)load the step or its phase
+   * changes — pulled, never pushed per submission to every phone. `audience` is 'display'.
+   */
+  participantRoomView?(ctx: PresenterContext<Config>): unknown;
 }
 
 /** Counter delta between two contributions: only keys that change. */

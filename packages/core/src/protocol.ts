@@ -80,6 +80,8 @@ export interface ActivityView {
   data: unknown;
   /** participants: the revision of their record this view shows (0 before their first answer) */
   rev?: number;
+  /** participants: what they may see of the room's aggregate, for activities that show one */
+  room?: unknown;
 }
 
 export interface Welcome {
