@@ -7,3 +7,5 @@ export * from './room.js';
 export * from './participant.js';
 export * from './protocol.js';
 export * from './grouping.js';
+export * from './pairing.js';
+export { maxWeightMatching } from './matching.js';
