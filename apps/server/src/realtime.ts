@@ -250,5 +250,8 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
       pushCount(roomId);
     },
     activityChanged: pushActivity,
+    ownViewChanged(participantId, view) {
+      io.to(rooms.participant(participantId)).emit('activity', view);
+    },
   };
 }

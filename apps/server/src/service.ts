@@ -50,6 +50,8 @@ export interface Broadcaster {
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
   activityChanged(roomId: string, stepId: string): void;
+  /** a participant's own record changed: every screen they have open shows it */
+  ownViewChanged(participantId: string, view: ActivityView): void;
 }
 
 export interface Identity {
@@ -98,14 +100,14 @@ export class RoomService {
 
   /** Find an open, unlocked room by the code a participant typed. */
   async lookup(codeInput: string, address: string, token?: string): Promise<RoomState> {
-    let wait = (await exhausted(this.limiters.joinFailures, address)) || (await take(this.limiters.joinAttempts, address));
+    const wait = (await exhausted(this.limiters.joinFailures, address)) || (await take(this.limiters.joinAttempts, address));
     if (wait) throw new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`);
     const code = normalizeCode(codeInput);
     const roomId = code ? await this.store.roomIdByCode(code) : null;
     const room = roomId ? await this.store.getRoom(roomId) : null;
     const member = room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
     if (!room || room.status !== 'open' || (room.locked && !member)) {
-      wait = await take(this.limiters.joinFailures, address);
+      await take(this.limiters.joinFailures, address); // counts towards the block; this answer stays the same
       throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
     }
     return room;
@@ -211,11 +213,12 @@ export class RoomService {
       throw new ServiceError('BAD_REQUEST', `Invalid answer: ${issue?.path.join('.') || 'input'} — ${issue?.message}`);
     }
     const scope = `p:${who.participant.id}`;
+    const { ownView } = mod.input;
+    const view = (rec: unknown) => (ownView ? ownView(rec) : rec);
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const stored = await this.store.getRecord(room.id, stepId, scope);
       const prev = stored ? JSON.parse(stored.value) : mod.input.initial();
       const next = mod.input.reduce(prev, parsed.data, { config: step.config, phase: room.phase, now: this.now() });
-      const view = (rec: unknown) => (mod.input?.ownView ? mod.input.ownView(rec) : rec);
       if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
       const delta = counterDelta(mod.input.contribution(prev, step.config), mod.input.contribution(next.value, step.config));
       const res = await this.store.writeRecord(room.id, stepId, scope, {
@@ -226,8 +229,10 @@ export class RoomService {
       });
       if (res.status === 'duplicate') return { duplicate: true, view: view(prev), rev: stored?.rev ?? 0 };
       if (res.status === 'ok') {
+        const own = { stepId, data: view(next.value), rev: res.rev };
         this.broadcaster?.activityChanged(room.id, stepId);
-        return { duplicate: false, view: view(next.value), rev: res.rev };
+        this.broadcaster?.ownViewChanged(who.participant.id, own);
+        return { duplicate: false, view: own.data, rev: res.rev };
       }
     }
     throw new ServiceError('CONFLICT', 'Too many changes at once; please try again.');

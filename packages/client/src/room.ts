@@ -136,7 +136,12 @@ export class RoomConnection {
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
-    s.on('activity', (activity) => this.set({ activity }));
+    s.on('activity', (activity) => {
+      // A participant's own record may reach them twice (ack and push) and out of order: keep the newest.
+      const cur = this.snapshot.activity;
+      if (activity.rev !== undefined && cur?.stepId === activity.stepId && (cur.rev ?? -1) >= activity.rev) return;
+      this.set({ activity });
+    });
     s.on('roster', (e) => {
       let roster = this.snapshot.roster;
       if (e.type === 'joined') {
