@@ -6,6 +6,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import {
+  ActPayloadSchema,
   CommandPayloadSchema,
   errorAck,
   formatCode,
@@ -164,6 +165,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       return {};
     });
     on('submit', SubmitPayloadSchema, (p) => service.submit(who(), p.stepId, p.submissionId, p.input));
+    on('act', ActPayloadSchema, (p) => service.act(who(), p.stepId, p.actionId, p.action));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: Date.now() }));
 
@@ -252,6 +254,9 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
     activityChanged: pushActivity,
     ownViewChanged(participantId, view) {
       io.to(rooms.participant(participantId)).emit('activity', view);
+    },
+    sharedChanged(roomId, stepId, rev) {
+      io.to(rooms.all(roomId)).emit('shared', { stepId, rev });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { codeFromBytes } from '@canopy/core';
 
@@ -7,6 +7,8 @@ export const newToken = () => randomBytes(24).toString('base64url');
 /** Opaque ids (rooms, participants): 96 random bits. */
 export const newId = () => randomBytes(12).toString('base64url');
 export const newRoomCode = () => codeFromBytes(randomBytes(32));
+/** A seed for the pure core's seeded randomness (grouping, pairing). */
+export const newSeed = () => randomInt(0, 2 ** 31);
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

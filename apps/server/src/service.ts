@@ -10,10 +10,13 @@ import {
   createRoomState,
   getActivity,
   JoinInputSchema,
+  ownScope,
+  SHARED_SCOPE,
   NewRoomSchema,
   normalizeCode,
   validateAgenda,
   type ActivityView,
+  type AnyActivity,
   type Counters,
   type ErrorBody,
   type ErrorCode,
@@ -23,11 +26,12 @@ import {
   type Role,
   type RoomCommand,
   type RoomState,
+  type Step,
 } from '@canopy/core';
 import type { RoomStore } from '@canopy/store';
 import type { Limiters } from './ratelimit.js';
 import { exhausted, take } from './ratelimit.js';
-import { newId, newRoomCode, newToken, sameHash, sha256 } from './security.js';
+import { newId, newRoomCode, newSeed, newToken, sameHash, sha256 } from './security.js';
 
 export class ServiceError extends Error {
   constructor(
@@ -50,8 +54,10 @@ export interface Broadcaster {
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
   activityChanged(roomId: string, stepId: string): void;
-  /** a participant's own record changed: every screen they have open shows it */
+  /** what a participant sees of the step changed: every screen they have open shows it */
   ownViewChanged(participantId: string, view: ActivityView): void;
+  /** the step's shared state changed (new groups, pairs…): participants fetch their view again */
+  sharedChanged(roomId: string, stepId: string, rev: number): void;
 }
 
 export interface Identity {
@@ -70,8 +76,12 @@ export interface CreatedRoom {
 
 const CAS_ATTEMPTS = 8;
 
+/** A short random pause before retrying a lost compare-and-set, so racing writers spread out. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
+
 export class RoomService {
   broadcaster: Broadcaster | null = null;
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     readonly store: RoomStore,
@@ -181,6 +191,7 @@ export class RoomService {
         return next.state;
       }
       if (expectedVersion !== undefined) throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.');
+      await backoff(attempt);
     }
     throw new ServiceError('CONFLICT', 'The room is busy; try again.');
   }
@@ -192,50 +203,157 @@ export class RoomService {
     this.broadcaster?.participantRemoved(who.roomId, participantId);
   }
 
-  // --- participants' input ---------------------------------------------------------------------
+  // --- activities ------------------------------------------------------------------------------
+
+  /** The step the room is on, which must be `stepId`, and its module. */
+  private currentStep(room: RoomState, stepId: string): { step: Step; mod: AnyActivity } {
+    const step = room.agenda[room.current];
+    if (!step || step.id !== stepId) throw new ServiceError('CONFLICT', 'This step is not running any more.');
+    const mod = getActivity(step.type);
+    if (!mod) throw new ServiceError('BAD_REQUEST', `Unknown activity "${step.type}".`);
+    return { step, mod };
+  }
+
+  /** The step's shared state (groups, pairs…), for activities that have one. */
+  private async readShared(roomId: string, step: Step, mod: AnyActivity): Promise<Loaded | undefined> {
+    if (!mod.shared) return undefined;
+    const stored = await this.store.getRecord(roomId, step.id, SHARED_SCOPE);
+    return { rev: stored?.rev ?? 0, value: stored ? JSON.parse(stored.value) : mod.shared.initial(step.config) };
+  }
 
   /**
-   * Apply one participant submission to their own record of the current step, idempotently by
-   * submissionId, with the step's counters moved by the change in that record's contribution —
-   * all in one atomic store write. Resolves only once the store holds it.
+   * Apply one participant answer to the record it belongs to — their own, or a shared one the
+   * module says they may write (e.g. their group's notes, checked against the server's shared
+   * state) — idempotently by submissionId, with the step's counters moved by the change in that
+   * record's contribution, in one atomic store write. Resolves only once the store holds it; then
+   * every participant shown that record gets their fresh view.
    */
   async submit(who: Identity, stepId: string, submissionId: string, input: unknown): Promise<{ duplicate: boolean; view: unknown; rev: number }> {
     if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
     const room = await this.getRoom(who.roomId);
-    const step = room.agenda[room.current];
-    if (!step || step.id !== stepId) throw new ServiceError('CONFLICT', 'This step is not running any more.');
-    const mod = getActivity(step.type);
-    if (!mod?.input) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
-    if (!room.phase || !mod.input.acceptIn.includes(room.phase)) throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.');
-    const parsed = mod.input.schema.safeParse(input);
+    const { step, mod } = this.currentStep(room, stepId);
+    const spec = mod.input;
+    if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
+    if (!room.phase || !spec.acceptIn.includes(room.phase)) throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.');
+    const parsed = spec.schema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ServiceError('BAD_REQUEST', `Invalid answer: ${issue?.path.join('.') || 'input'} — ${issue?.message}`);
     }
-    const scope = `p:${who.participant.id}`;
-    const { ownView } = mod.input;
-    const view = (rec: unknown) => (ownView ? ownView(rec) : rec);
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const stored = await this.store.getRecord(room.id, stepId, scope);
-      const prev = stored ? JSON.parse(stored.value) : mod.input.initial();
-      const next = mod.input.reduce(prev, parsed.data, { config: step.config, phase: room.phase, now: this.now() });
-      if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
-      const delta = counterDelta(mod.input.contribution(prev, step.config), mod.input.contribution(next.value, step.config));
-      const res = await this.store.writeRecord(room.id, stepId, scope, {
-        submissionId,
-        expectedRev: stored?.rev ?? 0,
-        value: JSON.stringify(next.value),
-        counters: delta,
-      });
-      if (res.status === 'duplicate') return { duplicate: true, view: view(prev), rev: stored?.rev ?? 0 };
-      if (res.status === 'ok') {
-        const own = { stepId, data: view(next.value), rev: res.rev };
-        this.broadcaster?.activityChanged(room.id, stepId);
-        this.broadcaster?.ownViewChanged(who.participant.id, own);
-        return { duplicate: false, view: own.data, rev: res.rev };
-      }
+    const pid = who.participant.id;
+    const phase = room.phase;
+    const shared = await this.readShared(room.id, step, mod);
+    let scope = ownScope(pid);
+    if (spec.scope) {
+      const chosen = spec.scope(parsed.data, { config: step.config, participantId: pid, shared: shared?.value });
+      if (!chosen.ok) throw new ServiceError('FORBIDDEN', chosen.error);
+      scope = chosen.value;
     }
-    throw new ServiceError('CONFLICT', 'Too many changes at once; please try again.');
+    if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.');
+    return this.oneAtATime(`${room.id}/${stepId}/${scope}`, async () => {
+      for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+        const stored = await this.store.getRecord(room.id, stepId, scope);
+        const prev = stored ? JSON.parse(stored.value) : spec.initial(scope);
+        const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: this.now(), participantId: pid, shared: shared?.value });
+        if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
+        const delta = counterDelta(spec.contribution(prev, step.config), spec.contribution(next.value, step.config));
+        const res = await this.store.writeRecord(room.id, stepId, scope, { submissionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: delta });
+        if (res.status === 'duplicate') {
+          const view = await this.participantView(room, step, mod, pid, shared);
+          return { duplicate: true, view: view.data, rev: view.rev ?? 0 };
+        }
+        if (res.status === 'ok') {
+          this.broadcaster?.activityChanged(room.id, stepId);
+          const written = new Map([[scope, { rev: res.rev, value: next.value }]]);
+          const audience = scope === ownScope(pid) ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
+          if (!audience.includes(pid)) audience.push(pid);
+          const views = await Promise.all(audience.map((id) => this.participantView(room, step, mod, id, shared, written)));
+          audience.forEach((id, i) => this.broadcaster?.ownViewChanged(id, views[i]!));
+          const mine = views[audience.indexOf(pid)]!;
+          return { duplicate: false, view: mine.data, rev: mine.rev ?? 0 };
+        }
+        await backoff(attempt); // another node wrote the same record first
+      }
+      throw new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…');
+    });
+  }
+
+  /**
+   * A facilitator action on the step's shared state (form the groups, pair people, hide an
+   * answer…), applied once by its client-made action id, with compare-and-set on the state.
+   */
+  async act(who: Identity, stepId: string, actionId: string, action: unknown): Promise<{ duplicate: boolean; rev: number }> {
+    if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.');
+    const room = await this.getRoom(who.roomId);
+    const { step, mod } = this.currentStep(room, stepId);
+    const spec = mod.shared;
+    if (!spec) throw new ServiceError('BAD_REQUEST', 'This step has no facilitator actions.');
+    const parsed = spec.actionSchema.safeParse(action);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ServiceError('BAD_REQUEST', `Invalid action: ${issue?.path.join('.') || 'action'} — ${issue?.message}`);
+    }
+    const [participants, records] = await Promise.all([this.store.listParticipants(room.id), spec.needsRecords ? this.store.listRecords(room.id, step.id) : []]);
+    const roster = participants.filter((p) => !p.removed).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
+    const recs = records.filter((r) => r.scope !== SHARED_SCOPE).map((r) => ({ scope: r.scope, value: JSON.parse(r.value) as unknown }));
+    return this.oneAtATime(`${room.id}/${stepId}/${SHARED_SCOPE}`, async () => {
+      for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+        const stored = await this.store.getRecord(room.id, stepId, SHARED_SCOPE);
+        const prev = stored ? JSON.parse(stored.value) : spec.initial(step.config);
+        const next = spec.act(prev, parsed.data, { config: step.config, phase: room.phase ?? '', now: this.now(), seed: newSeed(), roster, records: recs });
+        if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
+        const res = await this.store.writeRecord(room.id, stepId, SHARED_SCOPE, { submissionId: actionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: {} });
+        if (res.status === 'duplicate') return { duplicate: true, rev: stored?.rev ?? 0 };
+        if (res.status === 'ok') {
+          this.broadcaster?.sharedChanged(room.id, stepId, res.rev);
+          this.broadcaster?.activityChanged(room.id, stepId);
+          return { duplicate: false, rev: res.rev };
+        }
+        await backoff(attempt);
+      }
+      throw new ServiceError('BUSY', 'The step is busy; retrying…');
+    });
+  }
+
+  /**
+   * Run writes to one record one after another on this node, so they never race each other;
+   * compare-and-set still settles races with other nodes.
+   */
+  private oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  /**
+   * What one participant sees of the step: built from their own record, the other records they
+   * may read and the shared state. `rev` is the sum of the revisions read — it grows with every
+   * write to any of them, so a screen can keep the newest of views that arrive out of order.
+   */
+  private async participantView(room: RoomState, step: Step, mod: AnyActivity, participantId: string, shared: Loaded | undefined, known: Map<string, Loaded> = new Map()): Promise<ActivityView> {
+    const scopes = [ownScope(participantId), ...(mod.readScopes?.(participantId, shared?.value, step.config) ?? [])];
+    const recs = await Promise.all(
+      scopes.map(async (scope): Promise<Loaded> => {
+        const hit = known.get(scope);
+        if (hit) return hit;
+        const stored = await this.store.getRecord(room.id, step.id, scope);
+        return { rev: stored?.rev ?? 0, value: stored ? JSON.parse(stored.value) : mod.input?.initial(scope) };
+      }),
+    );
+    const own = recs[0]!.value;
+    const data = mod.participantView
+      ? mod.participantView({ config: step.config, phase: room.phase ?? '', participantId, own, scoped: Object.fromEntries(scopes.slice(1).map((s, i) => [s, recs[i + 1]!.value])), shared: shared?.value })
+      : mod.input?.ownView
+        ? mod.input.ownView(own)
+        : own;
+    return { stepId: step.id, data, rev: recs.reduce((n, r) => n + r.rev, shared?.rev ?? 0) };
   }
 
   /** The current step's activity view for one audience, or undefined when the step has none. */
@@ -244,13 +362,13 @@ export class RoomService {
     const mod = step ? getActivity(step.type) : undefined;
     if (!step || !mod) return undefined;
     if (who.role === 'participant') {
-      if (!mod.input || !who.participant) return undefined;
-      const [stored, roomView] = await Promise.all([
-        this.store.getRecord(room.id, step.id, `p:${who.participant.id}`),
-        mod.participantRoomView ? this.aggregate(room, step.id).then((agg) => mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', ...agg })) : undefined,
+      if (!who.participant || (!mod.input && !mod.participantView)) return undefined;
+      const shared = await this.readShared(room.id, step, mod);
+      const [view, roomView] = await Promise.all([
+        this.participantView(room, step, mod, who.participant.id, shared),
+        mod.participantRoomView ? this.aggregate(room, step.id).then((agg) => mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...agg })) : undefined,
       ]);
-      const rec = stored ? JSON.parse(stored.value) : mod.input.initial();
-      return { stepId: step.id, data: mod.input.ownView ? mod.input.ownView(rec) : rec, rev: stored?.rev ?? 0, ...(roomView !== undefined ? { room: roomView } : {}) };
+      return { ...view, ...(roomView !== undefined ? { room: roomView } : {}) };
     }
     return (await this.presenterViews(room, canFacilitate(who.role) ? ['console'] : ['display']))?.[0];
   }
@@ -260,10 +378,10 @@ export class RoomService {
     const step = room.agenda[room.current];
     const mod = step ? getActivity(step.type) : undefined;
     if (!step || !mod?.presenterView) return undefined;
-    const agg = await this.aggregate(room, step.id);
+    const [agg, shared] = await Promise.all([this.aggregate(room, step.id), this.readShared(room.id, step, mod)]);
     return audiences.map((audience) => ({
       stepId: step.id,
-      data: mod.presenterView?.({ config: step.config, phase: room.phase ?? '', audience, ...agg }),
+      data: mod.presenterView?.({ config: step.config, phase: room.phase ?? '', audience, shared: shared?.value, ...agg }),
     }));
   }
 
@@ -271,4 +389,10 @@ export class RoomService {
     const [counters, participants] = await Promise.all([this.store.getCounters(room.id, stepId), this.store.countParticipants(room.id)]);
     return { counters, participants };
   }
+}
+
+/** A record read from the store: its revision and parsed value. */
+interface Loaded {
+  rev: number;
+  value: unknown;
 }

@@ -71,6 +71,8 @@ export interface ConnectOptions {
 type Listener = (s: RoomSnapshot) => void;
 
 const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND']);
+/** answers that mean "not saved yet": a write with a client-made id is sent again */
+const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
 
 export class RoomConnection {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -150,6 +152,10 @@ export class RoomConnection {
       else roster = roster.map((p) => (p.id === e.participantId ? { ...p, removed: true, online: false } : p));
       this.set({ roster });
     });
+    s.on('shared', (e) => {
+      // New groups or pairs: a participant's view of the step may have changed.
+      if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
+    });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
   }
 
@@ -199,22 +205,33 @@ export class RoomConnection {
 
   /**
    * Participant: send an answer, retrying until the server acknowledges it is stored (the
-   * submission id makes retries safe). Resolves with the server's answer; rejects only on close.
+   * submission id makes retries safe). Resolves with the server's answer; gives up only on a
+   * refusal or when the connection is closed for good.
    */
-  async submit(stepId: string, input: unknown, submissionId = randomId()): Promise<Ack<{ duplicate: boolean; view: unknown; rev: number }>> {
+  async submit(stepId: string, input: unknown, submissionId = randomId()): Promise<AckOf<'submit'>> {
+    const res = await this.untilStored(() => this.ask('submit', { stepId, submissionId, input }));
+    if (res.ok) {
+      // Acks of concurrent submissions may arrive in any order: keep the newest view.
+      const cur = this.snapshot.activity;
+      if (this.snapshot.stage?.step?.id === stepId && (cur?.stepId !== stepId || (cur.rev ?? -1) < res.rev)) {
+        this.set({ activity: { ...(cur?.stepId === stepId ? cur : {}), stepId, data: res.view, rev: res.rev } });
+      }
+    }
+    return res;
+  }
+
+  /** Facilitator: an action on the step's shared state (form groups…), retried safely by its action id. */
+  act(stepId: string, action: unknown, actionId = randomId()): Promise<AckOf<'act'>> {
+    return this.untilStored(() => this.ask('act', { stepId, actionId, action }));
+  }
+
+  /** Retry a write carrying a client-made id while the answer is "not saved (yet)", with backoff. */
+  private async untilStored<R extends Ack<object>>(send: () => Promise<R>): Promise<R> {
     this.set({ pending: this.snapshot.pending + 1 });
     try {
       for (let attempt = 0; ; attempt++) {
-        const res = await this.ask('submit', { stepId, submissionId, input });
-        if (res.ok) {
-          // Acks of concurrent submissions may arrive in any order: keep the newest record.
-          const cur = this.snapshot.activity;
-          if (this.snapshot.stage?.step?.id === stepId && (cur?.stepId !== stepId || (cur.rev ?? -1) < res.rev)) {
-            this.set({ activity: { stepId, data: res.view, rev: res.rev } });
-          }
-          return res;
-        }
-        if (!['STORE_UNAVAILABLE', 'RATE_LIMITED', 'TIMEOUT'].includes(res.error.code)) return res;
+        const res = await send();
+        if (res.ok || !RETRYABLE.has(res.error.code)) return res;
         if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }

@@ -1,9 +1,11 @@
 /**
  * The shape of every activity (DESIGN §3). An activity is one self-contained module: its config
- * schema, its phases, the participant input it accepts with a pure reducer over that
- * participant's own record, the contribution of one record to the room's aggregate counters
- * (so aggregates are maintained incrementally: delta = contribution(next) − contribution(prev)),
- * and projections of what each audience may see. No I/O, no clocks, no randomness here.
+ * schema, its phases, the participant input it accepts with a pure reducer over a record (the
+ * participant's own, or a shared one such as their group's notes), the contribution of one
+ * record to the room's aggregate counters (so aggregates are maintained incrementally:
+ * delta = contribution(next) − contribution(prev)), optionally a facilitator-driven shared state
+ * (groups, pairs, moderation), and projections of what each audience may see. No I/O, no clocks,
+ * no randomness here (the server passes `now` and seeds).
  */
 import type { z } from 'zod';
 
@@ -11,24 +13,61 @@ export type Counters = Record<string, number>;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export interface InputContext<Config> {
+export interface InputContext<Config, Shared = unknown> {
   config: Config;
   phase: string;
   now: number;
+  /** who is answering (server-verified) */
+  participantId: string;
+  /** the step's shared state, for activities that have one (e.g. the groups of the round) */
+  shared?: Shared | undefined;
 }
 
-export interface PresenterContext<Config> {
+export interface PresenterContext<Config, Shared = unknown> {
   config: Config;
   phase: string;
   /** the facilitator's console sees more than the projector (e.g. before a reveal) */
   audience: 'console' | 'display';
-  /** the step's aggregate counters, summed over participants */
+  /** the step's aggregate counters, summed over every record */
   counters: Counters;
   /** participants who have joined the room (not removed) */
   participants: number;
+  /** the step's shared state, for activities that have one */
+  shared?: Shared | undefined;
 }
 
-export interface ActivityModule<Config, Input = never, Rec = never> {
+/** A participant as facilitator actions see them (e.g. to form groups by department). */
+export interface RosterMember {
+  id: string;
+  nickname: string;
+  department: string | null;
+  level: string | null;
+}
+
+export interface ActContext<Config> {
+  config: Config;
+  phase: string;
+  now: number;
+  /** fresh randomness from the server for this action: store it in the result if it must be replayable */
+  seed: number;
+  /** active participants, in join order */
+  roster: RosterMember[];
+  /** every record of the step (only when the module asks for them with `needsRecords`) */
+  records: Array<{ scope: string; value: unknown }>;
+}
+
+export interface ParticipantViewContext<Config, Rec, Shared> {
+  config: Config;
+  phase: string;
+  participantId: string;
+  /** their own record (the module's `initial('p:<id>')` before their first answer) */
+  own: Rec;
+  /** the other records they may read (`readScopes`), by scope; absent ones are `initial(scope)` */
+  scoped: Record<string, Rec>;
+  shared: Shared | undefined;
+}
+
+export interface ActivityModule<Config, Input = never, Rec = never, Shared = never, Action = never> {
   type: string;
   /** human name shown in the agenda editor */
   label: string;
@@ -43,27 +82,56 @@ export interface ActivityModule<Config, Input = never, Rec = never> {
     schema: z.ZodType<Input>;
     /** phases in which input is accepted */
     acceptIn: readonly string[];
-    initial(): Rec;
+    /** the record before its first write; `scope` says which record (own `p:<id>`, or e.g. a group's) */
+    initial(scope?: string): Rec;
     /**
-     * Apply one input to the participant's own record. Must accept a replay of an input it has
-     * already applied (answer the record unchanged, not an error): the store dedupes by
-     * submission id, but a replay may be reduced before the store sees it is one.
+     * Which record this input writes. Default: the participant's own (`p:<participantId>`).
+     * Return another scope (e.g. `g:<round>:<group>`) only for records the participant may
+     * write — the check runs on the server against the shared state, never trusting the client.
      */
-    reduce(record: Rec, input: Input, ctx: InputContext<Config>): Outcome<Rec>;
-    /** one participant's share of the step's counters */
+    scope?(input: Input, ctx: { config: Config; participantId: string; shared: Shared | undefined }): Outcome<string>;
+    /**
+     * Apply one input to the record. Must accept a replay of an input it has already applied
+     * (answer the record unchanged, not an error): the store dedupes by submission id, but a
+     * replay may be reduced before the store sees it is one.
+     */
+    reduce(record: Rec, input: Input, ctx: InputContext<Config, Shared>): Outcome<Rec>;
+    /** one record's share of the step's counters */
     contribution(record: Rec, config: Config): Counters;
     /** what the participant sees of their own record (defaults to the record itself) */
     ownView?(record: Rec): unknown;
   };
+  /**
+   * Facilitator-driven state of the step shared by the whole room: the groups of a round, the
+   * pairs, which answers are hidden. Stored as the step's `shared` record; changed only by
+   * facilitator actions (`act`), each applied once by its client-made action id.
+   */
+  shared?: {
+    initial(config: Config): Shared;
+    actionSchema: z.ZodType<Action>;
+    act(shared: Shared, action: Action, ctx: ActContext<Config>): Outcome<Shared>;
+    /** pass every record of the step to `act` (e.g. everyone's stance, to pair them) */
+    needsRecords?: boolean;
+  };
+  /** other records a participant reads besides their own (e.g. their group's), from the shared state */
+  readScopes?(participantId: string, shared: Shared | undefined, config: Config): string[];
+  /** the participants shown a record's change live (default: its owner), e.g. every member of a group */
+  audience?(scope: string, shared: Shared | undefined, config: Config): string[];
+  /** what a participant sees of the step, when it is more than their own record (replaces `ownView`) */
+  participantView?(ctx: ParticipantViewContext<Config, Rec, Shared>): unknown;
   /** the aggregate picture for the console and display */
-  presenterView?(ctx: PresenterContext<Config>): unknown;
+  presenterView?(ctx: PresenterContext<Config, Shared>): unknown;
   /**
    * What a participant may see of the room's aggregate (e.g. the room's answers next to their
    * own, after a reveal). Sent with their own view when they (re)load the step or its phase
    * changes — pulled, never pushed per submission to every phone. `audience` is 'display'.
    */
-  participantRoomView?(ctx: PresenterContext<Config>): unknown;
+  participantRoomView?(ctx: PresenterContext<Config, Shared>): unknown;
 }
+
+/** The participant's own record's scope. Other scopes are the module's to name; `shared` is reserved. */
+export const ownScope = (participantId: string) => `p:${participantId}`;
+export const SHARED_SCOPE = 'shared';
 
 /** Counter delta between two contributions: only keys that change. */
 export function counterDelta(prev: Counters, next: Counters): Counters {

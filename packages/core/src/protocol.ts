@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'ROOM_FULL'
   | 'REMOVED'
   | 'STORE_UNAVAILABLE'
+  /** too many writes to the same thing at once: not saved yet, safe to send again */
+  | 'BUSY'
   | 'PROTOCOL_MISMATCH'
   | 'TIMEOUT'
   | 'INTERNAL';
@@ -64,6 +66,14 @@ export const SubmitPayloadSchema = z.object({
   input: z.unknown(),
 });
 export type SubmitPayload = z.infer<typeof SubmitPayloadSchema>;
+
+export const ActPayloadSchema = z.object({
+  stepId: z.string().min(1).max(40),
+  /** client-made: a retried action is applied once */
+  actionId: ClientIdSchema,
+  action: z.unknown(),
+});
+export type ActPayload = z.infer<typeof ActPayloadSchema>;
 
 export const ClockPayloadSchema = z.number();
 
@@ -119,6 +129,8 @@ export interface ServerToClientEvents {
   count: (c: PresenceCount) => void;
   roster: (e: RosterEvent) => void;
   activity: (a: ActivityView) => void;
+  /** the step's shared state changed (new groups, pairs…): participants fetch their view again */
+  shared: (s: { stepId: string; rev: number }) => void;
   /** this participant was removed by the facilitator; the socket closes after */
   removed: (info: { message: string }) => void;
 }
@@ -128,6 +140,8 @@ export interface ClientToServerEvents {
   remove: (p: { participantId: string }, ack: (a: Ack) => void) => void;
   /** `view` is the participant's own record after the write, at revision `rev` */
   submit: (p: SubmitPayload, ack: (a: Ack<{ duplicate: boolean; view: unknown; rev: number }>) => void) => void;
+  /** facilitator: an action on the current step's shared state (form groups, pair people…) */
+  act: (p: ActPayload, ack: (a: Ack<{ duplicate: boolean; rev: number }>) => void) => void;
   /** full state again (after a reconnect the server also sends `welcome` by itself) */
   sync: (ack: (a: Ack<{ welcome: Welcome }>) => void) => void;
   /** clock offset: the client sends its time, the server answers with its own */

@@ -7,7 +7,7 @@ import { slide } from './slide.js';
  * else: the server, store and views treat activities through `ActivityModule`.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyActivity = ActivityModule<any, any, any>;
+export type AnyActivity = ActivityModule<any, any, any, any, any>;
 
 export const activities: Record<string, AnyActivity> = {
   [slide.type]: slide,

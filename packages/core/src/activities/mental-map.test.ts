@@ -22,7 +22,7 @@ const input = mentalMap.input!;
 
 function apply(rec: MentalMapRecord, ...inputs: MentalMapInput[]): MentalMapRecord {
   for (const i of inputs) {
-    const r = input.reduce(rec, i, { config, phase: 'collect', now: 0 });
+    const r = input.reduce(rec, i, { config, phase: 'collect', now: 0, participantId: 'p1' });
     if (!r.ok) throw new Error(r.error);
     rec = r.value;
   }
@@ -48,10 +48,10 @@ describe('a participant maps their allies', () => {
   it('stops at the most people a map holds', () => {
     const small = MentalMapConfig.parse({ maxEntries: 2 });
     let rec = input.initial();
-    for (const id of ['aaaaaa1', 'aaaaaa2']) rec = (input.reduce(rec, { op: 'put', entry: person(id, 'below', 'contact') }, { config: small, phase: 'collect', now: 0 }) as { value: MentalMapRecord }).value;
-    const third = input.reduce(rec, { op: 'put', entry: person('aaaaaa3', 'below', 'contact') }, { config: small, phase: 'collect', now: 0 });
+    for (const id of ['aaaaaa1', 'aaaaaa2']) rec = (input.reduce(rec, { op: 'put', entry: person(id, 'below', 'contact') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' }) as { value: MentalMapRecord }).value;
+    const third = input.reduce(rec, { op: 'put', entry: person('aaaaaa3', 'below', 'contact') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' });
     expect(third).toEqual({ ok: false, error: 'A map holds at most 2 people.' });
-    expect(input.reduce(rec, { op: 'put', entry: person('aaaaaa1', 'below', 'ally') }, { config: small, phase: 'collect', now: 0 }).ok).toBe(true);
+    expect(input.reduce(rec, { op: 'put', entry: person('aaaaaa1', 'below', 'ally') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' }).ok).toBe(true);
   });
 
   it('only accepts sealed labels, never plain text', () => {
