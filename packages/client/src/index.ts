@@ -3,3 +3,4 @@ export { RoomConnection, connectRoom, type ConnectOptions, type ConnectionStatus
 export { randomId, newParticipantToken } from './ids.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from '@canopy/server';
 export { newSealKey, importSealKey, seal, unseal, type SealKey } from './seal.js';
+export { commitmentsCalendar, commitmentSummary, commitmentUid, type CalendarCommitment, type CommitmentsCalendarOptions } from './ics.js';

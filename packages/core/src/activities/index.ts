@@ -1,5 +1,7 @@
 import type { ActivityModule } from '../activity.js';
+import { commitments } from './commitments.js';
 import { mentalMap } from './mental-map.js';
+import { selfAssessment } from './self-assessment.js';
 import { slide } from './slide.js';
 
 /**
@@ -12,6 +14,8 @@ export type AnyActivity = ActivityModule<any, any, any, any, any>;
 export const activities: Record<string, AnyActivity> = {
   [slide.type]: slide,
   [mentalMap.type]: mentalMap,
+  [selfAssessment.type]: selfAssessment,
+  [commitments.type]: commitments,
 };
 
 export function getActivity(type: string): AnyActivity | undefined {
@@ -20,3 +24,5 @@ export function getActivity(type: string): AnyActivity | undefined {
 
 export { slide, mentalMap };
 export * from './mental-map.js';
+export * from './self-assessment.js';
+export * from './commitments.js';

@@ -1,0 +1,198 @@
+/**
+ * A participant's commitments as a calendar file (.ics), built in their browser — the only place
+ * where whom each commitment is about can be read (it is sealed everywhere else).
+ *
+ * Choices, so that the file behaves well in Google Calendar, Apple Calendar, Outlook and
+ * Thunderbird:
+ * - One VEVENT per commitment. `UID` is derived from the commitment id, and `SEQUENCE` and
+ *   `DTSTAMP` from the download time, so downloading again updates the events already imported
+ *   instead of adding copies.
+ * - Without a time of day a commitment is an all-day item on its first date (`DTSTART;VALUE=DATE`,
+ *   one day long); its reminder fires at 09:00 the day before (`TRIGGER:-PT15H`), the widely
+ *   supported "day before" alarm, leaving time to plan the call or the message.
+ * - With a time of day it is a 30-minute slot; its reminder fires 15 minutes before
+ *   (`TRIGGER:-PT15M`). Without `timezone` the time is floating (09:30 wherever the person is,
+ *   unchanged by daylight-saving shifts — the right thing for a personal habit). With `timezone`
+ *   (an IANA name such as `Europe/Berlin`) it is written as `DTSTART;TZID=…`; no VTIMEZONE block is
+ *   embedded, which the calendar apps above accept for IANA names.
+ * - Recurrence per cadence: weekly `FREQ=WEEKLY`, biweekly `FREQ=WEEKLY;INTERVAL=2`, monthly
+ *   `FREQ=MONTHLY`, quarterly `FREQ=MONTHLY;INTERVAL=3`, once none. As in every calendar app, a
+ *   monthly rhythm started on the 29th–31st skips the months that have no such day.
+ * - The events are marked free (`TRANSP:TRANSPARENT`), so a reminder never blocks time, and
+ *   private (`CLASS:PRIVATE`), so anyone the calendar is shared with sees a private placeholder.
+ *
+ * ical-generator is used through `toString()` only; it needs no Node API (it relies on the global
+ * `crypto.randomUUID`, available to pages served over HTTPS or from localhost, as WebCrypto is).
+ */
+import type { Cadence } from '@canopy/core';
+import ical, {
+  ICalAlarmType,
+  ICalCalendarMethod,
+  ICalEventClass,
+  ICalEventRepeatingFreq,
+  ICalEventTransparency,
+  type ICalRepeatingOptions,
+  type ICalTemporalPlainDateStub,
+  type ICalTemporalPlainDateTimeStub,
+  type ICalTemporalZonedDateTimeStub,
+} from 'ical-generator';
+
+export interface CalendarCommitment {
+  id: string;
+  /** whom, already opened by the browser */
+  whom: string;
+  what: string;
+  /** first day, YYYY-MM-DD */
+  start: string;
+  cadence: Cadence;
+  /** time of day, HH:MM (24-hour); without it the commitment is an all-day item */
+  time?: string;
+}
+
+export interface CommitmentsCalendarOptions {
+  workshopTitle: string;
+  /** IANA time zone for timed reminders; without it they are floating (local wherever you are) */
+  timezone?: string;
+  /** PRODID of the file, `-//Company//Product//EN`; defaults to `-//Canopy//Commitments//EN` */
+  prodId?: string;
+  /** the moment of download (DTSTAMP, SEQUENCE); defaults to now */
+  now?: Date;
+}
+
+/** How long a timed commitment blocks out in the calendar (it is marked free anyway). */
+export const TIMED_SLOT_MINUTES = 30;
+/** Reminder for a timed commitment: this many minutes before. */
+export const TIMED_REMINDER_MINUTES = 15;
+/** Reminder for an all-day commitment: 09:00 the day before = 15 hours before its midnight start. */
+export const ALL_DAY_REMINDER_HOURS_BEFORE = 15;
+
+const REPEAT: Record<Cadence, ICalRepeatingOptions | null> = {
+  once: null,
+  weekly: { freq: ICalEventRepeatingFreq.WEEKLY },
+  biweekly: { freq: ICalEventRepeatingFreq.WEEKLY, interval: 2 },
+  monthly: { freq: ICalEventRepeatingFreq.MONTHLY },
+  quarterly: { freq: ICalEventRepeatingFreq.MONTHLY, interval: 3 },
+};
+
+const RHYTHM: Record<Cadence, string> = {
+  once: 'One time.',
+  weekly: 'Repeats every week.',
+  biweekly: 'Repeats every two weeks.',
+  monthly: 'Repeats every month.',
+  quarterly: 'Repeats every three months.',
+};
+
+/** A stable UID from the commitment id: the same commitment is the same calendar event. */
+export const commitmentUid = (id: string) => `commitment-${id}@canopy`;
+
+/** The event title: "Reach out to Maria: ask how the launch went". */
+export function commitmentSummary(c: Pick<CalendarCommitment, 'whom' | 'what'>): string {
+  const whom = c.whom.trim() || 'someone';
+  const what = c.what.trim();
+  return what ? `Reach out to ${whom}: ${what}` : `Reach out to ${whom}`;
+}
+
+// SEQUENCE grows with every download (minutes since 2024), so a newer file supersedes an older one.
+const SEQUENCE_EPOCH = Date.UTC(2024, 0, 1);
+
+export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: CommitmentsCalendarOptions): string {
+  const now = opts.now ?? new Date();
+  const sequence = Math.max(0, Math.floor((now.getTime() - SEQUENCE_EPOCH) / 60_000));
+  const title = opts.workshopTitle.trim() || 'Canopy workshop';
+  const cal = ical({
+    // ical-generator writes its own leading "-"
+    prodId: opts.prodId ? opts.prodId.replace(/^-/, '') : { company: 'Canopy', product: 'Commitments', language: 'EN' },
+    name: `${title} — my commitments`,
+    method: ICalCalendarMethod.PUBLISH,
+  });
+
+  for (const c of items) {
+    const day = parseDay(c.start);
+    const summary = commitmentSummary(c);
+    const description = `A commitment you made in the workshop “${title}”. ${RHYTHM[c.cadence]} A short, regular touch keeps an ally close.`;
+    const common = {
+      id: commitmentUid(c.id),
+      sequence,
+      stamp: now,
+      summary,
+      description,
+      repeating: REPEAT[c.cadence],
+      transparency: ICalEventTransparency.TRANSPARENT,
+      class: ICalEventClass.PRIVATE,
+    };
+    if (!c.time) {
+      cal.createEvent({
+        ...common,
+        allDay: true,
+        start: new Date(Date.UTC(day.y, day.m - 1, day.d)),
+        end: new Date(Date.UTC(day.y, day.m - 1, day.d + 1)),
+        alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${summary}` }],
+      });
+    } else {
+      const [hh, mm] = parseTime(c.time);
+      const start = Date.UTC(day.y, day.m - 1, day.d, hh, mm);
+      const end = start + TIMED_SLOT_MINUTES * 60_000;
+      const when = opts.timezone
+        ? { timezone: opts.timezone, start: wallClock(start), end: wallClock(end) }
+        : // floating: ical-generator writes a floating Date by its UTC fields, without the Z
+          { floating: true, start: new Date(start), end: new Date(end) };
+      cal.createEvent({
+        ...common,
+        ...when,
+        alarms: [{ type: ICalAlarmType.display, trigger: TIMED_REMINDER_MINUTES * 60, description: summary }],
+      });
+    }
+  }
+  return cal.toString();
+}
+
+function parseDay(s: string): { y: number; m: number; d: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (!m || t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) throw new Error(`Not a date: ${s}`);
+  return { y, m: mo, d };
+}
+
+function parseTime(s: string): [number, number] {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(s);
+  if (!m) throw new Error(`Not a time of day: ${s}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * A wall-clock time in the event's zone, given to ical-generator as a minimal Temporal.PlainDateTime
+ * (one of its documented input types). A JS Date would be read in the *browser's* zone, which may
+ * not be the one asked for; this writes exactly the digits chosen. `utcFields` is only a carrier
+ * for the year…minute fields.
+ */
+function wallClock(utcFields: number): ICalTemporalPlainDateTimeStub {
+  const t = new Date(utcFields);
+  const f = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate(), hour: t.getUTCHours(), minute: t.getUTCMinutes(), second: 0 };
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const date = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}`;
+  const iso = `${date}T${pad(f.hour)}:${pad(f.minute)}:00`;
+  const plainDate: ICalTemporalPlainDateStub = { year: f.year, month: f.month, day: f.day, toString: () => date, toJSON: () => date };
+  const plain: ICalTemporalPlainDateTimeStub = {
+    ...f,
+    toString: () => iso,
+    toJSON: () => iso,
+    toPlainDate: () => plainDate,
+    toZonedDateTime: (timeZoneId: string) => zoned(timeZoneId),
+  };
+  const zoned = (timeZoneId: string): ICalTemporalZonedDateTimeStub => ({
+    ...f,
+    timeZoneId,
+    toString: () => `${iso}[${timeZoneId}]`,
+    toJSON: () => `${iso}[${timeZoneId}]`,
+    toPlainDateTime: () => plain,
+    withTimeZone: (other: string) => {
+      if (other !== timeZoneId) throw new Error('wallClock: converting between time zones is not supported');
+      return zoned(timeZoneId);
+    },
+    toInstant: () => {
+      throw new Error('wallClock: not an instant');
+    },
+  });
+  return plain;
+}

@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addCounters, counterDelta, type Counters } from '../activity.js';
+import {
+  DEFAULT_STATEMENTS,
+  selfAssessment,
+  SelfAssessmentConfig,
+  selfAssessmentContribution,
+  selfAssessmentParticipantView,
+  selfAssessmentPresenterView,
+  selfAssessmentRoomView,
+  type SelfAssessmentInput,
+  type SelfAssessmentRecord,
+} from './self-assessment.js';
+
+const config = SelfAssessmentConfig.parse({});
+const input = selfAssessment.input!;
+const ids = config.statements.map((s) => s.id);
+
+function apply(rec: SelfAssessmentRecord, ...inputs: SelfAssessmentInput[]): SelfAssessmentRecord {
+  for (const i of inputs) {
+    const r = input.reduce(rec, input.schema.parse(i), { config, phase: 'answer', now: 0, participantId: 'p1' });
+    if (!r.ok) throw new Error(r.error);
+    rec = r.value;
+  }
+  return rec;
+}
+const rate = (statementId: string, value: number): SelfAssessmentInput => ({ op: 'rate', statementId, value });
+
+describe('the default self-assessment', () => {
+  it('has eight practices on a five-point scale, answered then revealed', () => {
+    expect(config.statements).toHaveLength(8);
+    expect(config.scale).toEqual(['Rarely', 'Sometimes', 'Often', 'Usually', 'Almost always']);
+    expect(config.minGroupSize).toBe(3);
+    expect(selfAssessment.phases).toEqual(['answer', 'results']);
+    expect(input.acceptIn).toEqual(['answer', 'results']);
+  });
+
+  it('a facilitator can write their own statements, but not two with the same id or none at all', () => {
+    expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'listen', text: 'I listen more than I talk.' }] }).success).toBe(true);
+    expect(SelfAssessmentConfig.safeParse({ statements: [] }).success).toBe(false);
+    expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'a', text: 'x' }, { id: 'a', text: 'y' }] }).success).toBe(false);
+    expect(SelfAssessmentConfig.safeParse({ statements: Array.from({ length: 13 }, (_, i) => ({ id: `s${i}`, text: 't' })) }).success).toBe(false);
+    expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'has:colon', text: 'x' }] }).success).toBe(false);
+  });
+
+  it('changing one config does not change the defaults of the next', () => {
+    const a = selfAssessment.defaultConfig();
+    a.statements[0]!.text = 'edited';
+    a.scale[0] = 'Never';
+    expect(selfAssessment.defaultConfig().statements[0]!.text).toBe(DEFAULT_STATEMENTS[0]!.text);
+    expect(selfAssessment.defaultConfig().scale[0]).toBe('Rarely');
+  });
+});
+
+describe('a participant rates themselves', () => {
+  it('answers statements, changes their mind and clears an answer', () => {
+    let rec = apply(input.initial(), rate('offer-help', 2), rate('thanks', 5));
+    expect(rec.ratings).toEqual({ 'offer-help': 2, thanks: 5 });
+    rec = apply(rec, rate('offer-help', 4));
+    expect(rec.ratings['offer-help']).toBe(4);
+    rec = apply(rec, { op: 'clear', statementId: 'thanks' });
+    expect(rec.ratings).toEqual({ 'offer-help': 4 });
+  });
+
+  it('can replay any answer without it counting twice (retries are safe)', () => {
+    const once = apply(input.initial(), rate('confidences', 3), { op: 'clear', statementId: 'thanks' });
+    const twice = apply(once, rate('confidences', 3), { op: 'clear', statementId: 'thanks' });
+    expect(twice).toEqual(once);
+    expect(selfAssessmentContribution(twice, config)).toEqual(selfAssessmentContribution(once, config));
+  });
+
+  it('refuses a statement that is not in this self-assessment, with a clear message', () => {
+    const r = input.reduce(input.initial(), { op: 'rate', statementId: 'made-up', value: 3 }, { config, phase: 'answer', now: 0, participantId: 'p1' });
+    expect(r).toEqual({ ok: false, error: 'There is no statement “made-up” in this self-assessment.' });
+    expect(input.reduce(input.initial(), { op: 'clear', statementId: 'made-up' }, { config, phase: 'answer', now: 0, participantId: 'p1' }).ok).toBe(false);
+  });
+
+  it('refuses values off the scale', () => {
+    for (const value of [0, 6, 2.5, -1]) expect(input.schema.safeParse({ op: 'rate', statementId: 'thanks', value }).success).toBe(false);
+    expect(input.schema.safeParse({ op: 'rate', statementId: 'thanks', value: '3' }).success).toBe(false);
+    expect(input.schema.safeParse({ op: 'shout', statementId: 'thanks' }).success).toBe(false);
+    expect(input.schema.safeParse({ op: 'rate', statementId: 'thanks', value: 1 }).success).toBe(true);
+    expect(input.schema.safeParse({ op: 'rate', statementId: 'thanks', value: 5 }).success).toBe(true);
+  });
+
+  it('can still tidy away an answer to a statement the facilitator has since removed', () => {
+    const rec = apply(input.initial(), rate('thanks', 4));
+    const fewer = SelfAssessmentConfig.parse({ statements: [{ id: 'listen', text: 'I listen more than I talk.' }] });
+    const r = input.reduce(rec, { op: 'clear', statementId: 'thanks' }, { config: fewer, phase: 'results', now: 0, participantId: 'p1' });
+    expect(r).toEqual({ ok: true, value: { ratings: {} } });
+  });
+
+  it('sees their own answers, with what to build on and what to practise', () => {
+    const rec = apply(input.initial(), rate('offer-help', 1), rate('thanks', 5), rate('confidences', 4), rate('disagreement', 2), rate('their-goals', 3));
+    expect(input.ownView!(rec)).toEqual({
+      ratings: { 'offer-help': 1, thanks: 5, confidences: 4, disagreement: 2, 'their-goals': 3 },
+      answered: 5,
+      strengths: ['thanks', 'confidences'],
+      toPractise: ['offer-help', 'disagreement'],
+    });
+  });
+
+  it('sees every statement with their own answer beside it, blank where they have not answered', () => {
+    const rec = apply(input.initial(), rate('thanks', 4));
+    const v = selfAssessment.participantView!({ config, phase: 'results', participantId: 'p1', own: rec, scoped: {}, shared: undefined });
+    expect(v).toEqual(selfAssessmentParticipantView(config, rec));
+    const answers = selfAssessmentParticipantView(config, rec).answers;
+    expect(answers.map((a) => a.id)).toEqual(ids);
+    expect(answers.find((a) => a.id === 'thanks')).toEqual({ id: 'thanks', text: expect.stringContaining('thank'), value: 4 });
+    expect(answers.filter((a) => a.value === null)).toHaveLength(ids.length - 1);
+  });
+
+  it('counts as having answered everything only once every statement has an answer', () => {
+    let rec = input.initial();
+    for (const id of ids.slice(0, -1)) rec = apply(rec, rate(id, 3));
+    expect(selfAssessmentContribution(rec, config)['people:all']).toBeUndefined();
+    rec = apply(rec, rate(ids.at(-1)!, 3));
+    expect(selfAssessmentContribution(rec, config)).toMatchObject({ 'people:any': 1, 'people:all': 1, 's:thanks:3': 1 });
+  });
+});
+
+describe('the room picture is kept incrementally', () => {
+  const op = fc.oneof(
+    fc.record({ who: fc.integer({ min: 0, max: 6 }), op: fc.constant('rate' as const), s: fc.constantFrom(...ids), value: fc.integer({ min: 1, max: 5 }) }),
+    fc.record({ who: fc.integer({ min: 0, max: 6 }), op: fc.constant('clear' as const), s: fc.constantFrom(...ids) }),
+  );
+
+  it('random sequences of answers, changes and clears keep the counters equal to a recount', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        const records = new Map<number, SelfAssessmentRecord>();
+        const running: Counters = {};
+        for (const o of ops) {
+          const prev = records.get(o.who) ?? input.initial();
+          const next = apply(prev, o.op === 'rate' ? rate(o.s, o.value) : { op: 'clear', statementId: o.s });
+          addCounters(running, counterDelta(selfAssessmentContribution(prev, config), selfAssessmentContribution(next, config)));
+          records.set(o.who, next);
+        }
+        const recount: Counters = {};
+        for (const rec of records.values()) addCounters(recount, selfAssessmentContribution(rec, config));
+        expect(running).toEqual(recount);
+      }),
+    );
+  });
+});
+
+describe('what the room sees', () => {
+  function roomOf(people: Array<Record<string, number>>) {
+    const counters: Counters = {};
+    for (const ratings of people) addCounters(counters, selfAssessmentContribution({ ratings }, config));
+    return counters;
+  }
+  const all = (v: number) => Object.fromEntries(ids.map((id) => [id, v]));
+  // four people answered "thanks", only two answered "offer-help", one person answered everything
+  const counters = roomOf([{ thanks: 5, 'offer-help': 2 }, { thanks: 4, 'offer-help': 3 }, { thanks: 4 }, all(1)]);
+  const ctx = (phase: string, audience: 'console' | 'display' = 'display', cfg = config) => ({ config: cfg, phase, audience, counters, participants: 5 });
+
+  it('the projector shows a live bar chart per statement while people answer', () => {
+    const v = selfAssessmentPresenterView(ctx('answer'));
+    expect(v).toMatchObject({ phase: 'answer', revealed: true, participants: 5, answeredAny: 4, answeredAll: 1, minGroupSize: 3 });
+    expect(v.statements).toHaveLength(8);
+    expect(v.statements.find((s) => s.id === 'thanks')).toEqual({ id: 'thanks', text: expect.stringContaining('thank'), answered: 4, counts: [1, 0, 0, 2, 1], mean: 14 / 4 });
+  });
+
+  it('a statement answered by fewer than the minimum group shows how many answered, but no bars and no average', () => {
+    const v = selfAssessmentPresenterView(ctx('answer', 'console'));
+    expect(v.statements.find((s) => s.id === 'offer-help')).toMatchObject({ answered: 3, counts: [1, 1, 1, 0, 0], mean: 2 });
+    expect(v.statements.find((s) => s.id === 'confidences')).toMatchObject({ answered: 1, counts: null, mean: null });
+    const strict = SelfAssessmentConfig.parse({ minGroupSize: 5 });
+    expect(selfAssessmentPresenterView(ctx('results', 'display', strict)).statements.every((s) => s.counts === null && s.mean === null)).toBe(true);
+  });
+
+  it('a facilitator can keep the bars off the projector until the results', () => {
+    const hidden = SelfAssessmentConfig.parse({ hideUntilResults: true });
+    const display = selfAssessmentPresenterView(ctx('answer', 'display', hidden));
+    expect(display.revealed).toBe(false);
+    expect(display.answeredAny).toBe(4);
+    expect(display.statements.every((s) => s.counts === null && s.mean === null)).toBe(true);
+    expect(selfAssessmentPresenterView(ctx('answer', 'console', hidden)).statements.find((s) => s.id === 'thanks')?.counts).toEqual([1, 0, 0, 2, 1]);
+    expect(selfAssessmentPresenterView(ctx('results', 'display', hidden)).revealed).toBe(true);
+  });
+
+  it('phones see nothing of the room while answering, so nobody is nudged', () => {
+    expect(selfAssessmentRoomView(ctx('answer'))).toBeNull();
+    expect(selfAssessment.participantRoomView!(ctx('answer'))).toBeNull();
+  });
+
+  it('after the results open, phones see the same distributions, with the same suppression', () => {
+    const v = selfAssessmentRoomView(ctx('results'));
+    expect(v?.scale).toEqual(config.scale);
+    expect(v?.statements.find((s) => s.id === 'thanks')?.counts).toEqual([1, 0, 0, 2, 1]);
+    expect(v?.statements.find((s) => s.id === 'confidences')?.counts).toBeNull();
+  });
+
+  it('a statement nobody answered shows zero answers and no average', () => {
+    const v = selfAssessmentPresenterView({ config: SelfAssessmentConfig.parse({ minGroupSize: 1 }), phase: 'answer', audience: 'console', counters: {}, participants: 0 });
+    expect(v.statements[0]).toMatchObject({ answered: 0, counts: null, mean: null });
+  });
+});

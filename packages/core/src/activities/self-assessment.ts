@@ -1,0 +1,214 @@
+/**
+ * Self-assessment. Participants rate how often a few ally-building practices are true of them on
+ * a five-point scale. The console and the projector show one anonymous bar chart per statement,
+ * live; after the facilitator moves to results, every phone shows the room's distribution next to
+ * the participant's own answers. A distribution based on fewer than `minGroupSize` answers is
+ * never shown, so nobody's rating can be read off a small room.
+ */
+import { z } from 'zod';
+import type { ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
+
+export const LIKERT_POINTS = 5;
+
+/** Statement ids appear in counter keys (`s:<id>:<value>`), so they are kept to a safe alphabet. */
+export const StatementIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _');
+
+export const StatementSchema = z.object({
+  id: StatementIdSchema,
+  text: z.string().min(1).max(300),
+});
+export type Statement = z.infer<typeof StatementSchema>;
+
+export const DEFAULT_STATEMENTS: Statement[] = [
+  { id: 'their-goals', text: 'I find out what the people I work with are trying to achieve, and what success would look like for them.' },
+  { id: 'offer-help', text: 'I offer to help before anyone has to ask me.' },
+  { id: 'ask-impact', text: 'I ask colleagues how my way of working lands with them, including the parts I may not see.' },
+  { id: 'confidences', text: 'What someone tells me in confidence stays with me.' },
+  { id: 'follow-through', text: 'When I say I will do something, I do it, and on time.' },
+  { id: 'thanks', text: 'I thank people for their support, the small favours as well as the big ones.' },
+  { id: 'involve-early', text: 'I bring others into my thinking while an idea is still rough, and I listen to what they say.' },
+  { id: 'disagreement', text: 'When someone disagrees with me, I treat it as a chance to test and improve my view.' },
+];
+
+export const DEFAULT_SCALE = ['Rarely', 'Sometimes', 'Often', 'Usually', 'Almost always'] as const;
+
+export const SelfAssessmentConfig = z.object({
+  prompt: z
+    .string()
+    .max(600)
+    .default('Think about the last few months at work. How often is each of these true of you? Your own answers are never shown to anyone else.'),
+  statements: z
+    .array(StatementSchema)
+    .min(1)
+    .max(12)
+    .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'statement ids must be unique')
+    .default(() => DEFAULT_STATEMENTS.map((s) => ({ ...s }))),
+  /** labels for the points 1…5, lowest first */
+  scale: z
+    .array(z.string().min(1).max(40))
+    .length(LIKERT_POINTS)
+    .default(() => [...DEFAULT_SCALE]),
+  /** a statement's distribution based on fewer answers than this is not shown */
+  minGroupSize: z.number().int().min(1).max(20).default(3),
+  /** keep the projector to progress only until the results phase (the console always sees the bars) */
+  hideUntilResults: z.boolean().default(false),
+});
+export type SelfAssessmentConfig = z.infer<typeof SelfAssessmentConfig>;
+
+export const SelfAssessmentInput = z.discriminatedUnion('op', [
+  /** set (or change) the answer to one statement: a replay sets the same value again */
+  z.object({ op: z.literal('rate'), statementId: StatementIdSchema, value: z.number().int().min(1).max(LIKERT_POINTS) }),
+  z.object({ op: z.literal('clear'), statementId: StatementIdSchema }),
+]);
+export type SelfAssessmentInput = z.infer<typeof SelfAssessmentInput>;
+
+export interface SelfAssessmentRecord {
+  /** statement id → 1…5 */
+  ratings: Record<string, number>;
+}
+
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+export function reduceSelfAssessment(rec: SelfAssessmentRecord, input: SelfAssessmentInput, config: SelfAssessmentConfig): Outcome<SelfAssessmentRecord> {
+  const known = config.statements.some((s) => s.id === input.statementId);
+  if (input.op === 'rate') {
+    if (!known) return { ok: false, error: `There is no statement “${input.statementId}” in this self-assessment.` };
+    if (has(rec.ratings, input.statementId) && rec.ratings[input.statementId] === input.value) return { ok: true, value: rec };
+    return { ok: true, value: { ratings: { ...rec.ratings, [input.statementId]: input.value } } };
+  }
+  // Clearing an answer to a statement the facilitator has since removed is allowed: it tidies up.
+  if (!has(rec.ratings, input.statementId)) {
+    return known ? { ok: true, value: rec } : { ok: false, error: `There is no statement “${input.statementId}” in this self-assessment.` };
+  }
+  const ratings = { ...rec.ratings };
+  delete ratings[input.statementId];
+  return { ok: true, value: { ratings } };
+}
+
+/** One participant's share of the room's counters: a histogram bar per answer, and progress. */
+export function selfAssessmentContribution(rec: SelfAssessmentRecord, config: Pick<SelfAssessmentConfig, 'statements'>): Counters {
+  const c: Counters = {};
+  const answers = Object.entries(rec.ratings);
+  for (const [id, v] of answers) c[`s:${id}:${v}`] = 1;
+  if (answers.length > 0) c['people:any'] = 1;
+  if (config.statements.every((s) => has(rec.ratings, s.id))) c['people:all'] = 1;
+  return c;
+}
+
+// --- the room's picture ------------------------------------------------------------------------
+
+export interface StatementResult {
+  id: string;
+  text: string;
+  /** how many answered this statement */
+  answered: number;
+  /** people per point of the scale (index 0 = lowest); null when fewer than minGroupSize answered */
+  counts: number[] | null;
+  /** average on the 1–5 scale; null when the counts are withheld */
+  mean: number | null;
+}
+
+export interface SelfAssessmentPresenterView {
+  phase: string;
+  /** false on the projector while answering when the facilitator keeps the bars for the results */
+  revealed: boolean;
+  participants: number;
+  /** people who answered at least one statement / every statement */
+  answeredAny: number;
+  answeredAll: number;
+  minGroupSize: number;
+  scale: string[];
+  statements: StatementResult[];
+}
+
+export function statementResults(ctx: Pick<PresenterContext<SelfAssessmentConfig>, 'config' | 'counters'>): StatementResult[] {
+  const { config, counters: c } = ctx;
+  return config.statements.map((s) => {
+    const raw = Array.from({ length: LIKERT_POINTS }, (_, i) => c[`s:${s.id}:${i + 1}`] ?? 0);
+    const answered = raw.reduce((a, b) => a + b, 0);
+    if (answered < config.minGroupSize || answered === 0) return { id: s.id, text: s.text, answered, counts: null, mean: null };
+    const mean = raw.reduce((sum, n, i) => sum + n * (i + 1), 0) / answered;
+    return { id: s.id, text: s.text, answered, counts: raw, mean };
+  });
+}
+
+export function selfAssessmentPresenterView(ctx: PresenterContext<SelfAssessmentConfig>): SelfAssessmentPresenterView {
+  const { config, counters: c } = ctx;
+  const revealed = ctx.audience === 'console' || ctx.phase !== 'answer' || !config.hideUntilResults;
+  const results = statementResults(ctx);
+  return {
+    phase: ctx.phase,
+    revealed,
+    participants: ctx.participants,
+    answeredAny: c['people:any'] ?? 0,
+    answeredAll: c['people:all'] ?? 0,
+    minGroupSize: config.minGroupSize,
+    scale: [...config.scale],
+    statements: revealed ? results : results.map((r) => ({ ...r, counts: null, mean: null })),
+  };
+}
+
+export interface SelfAssessmentRoomView {
+  scale: string[];
+  minGroupSize: number;
+  statements: StatementResult[];
+}
+
+/** The room's answers for a phone: only once the facilitator has moved to results, so nobody is nudged. */
+export function selfAssessmentRoomView(ctx: PresenterContext<SelfAssessmentConfig>): SelfAssessmentRoomView | null {
+  if (ctx.phase !== 'results') return null;
+  return { scale: [...ctx.config.scale], minGroupSize: ctx.config.minGroupSize, statements: statementResults(ctx) };
+}
+
+export interface SelfAssessmentOwnView extends SelfAssessmentRecord {
+  /** how many statements this participant has answered */
+  answered: number;
+  /** statement ids rated highest (at least 4), best first: practices to build on */
+  strengths: string[];
+  /** statement ids rated lowest (at most 2), lowest first: practices to try next */
+  toPractise: string[];
+}
+
+export function selfAssessmentOwnView(rec: SelfAssessmentRecord): SelfAssessmentOwnView {
+  const answers = Object.entries(rec.ratings);
+  const byValue = (dir: 1 | -1) => [...answers].sort((a, b) => dir * (a[1] - b[1])).map(([id]) => id);
+  return {
+    ratings: { ...rec.ratings },
+    answered: answers.length,
+    strengths: byValue(-1).filter((id) => (rec.ratings[id] ?? 0) >= 4).slice(0, 3),
+    toPractise: byValue(1).filter((id) => (rec.ratings[id] ?? LIKERT_POINTS) <= 2).slice(0, 3),
+  };
+}
+
+export interface SelfAssessmentParticipantView extends SelfAssessmentOwnView {
+  /** every statement of the step, in order, with this participant's answer (null if none yet) */
+  answers: Array<{ id: string; text: string; value: number | null }>;
+}
+
+/** The participant's own answers laid out statement by statement (the room's come separately). */
+export function selfAssessmentParticipantView(config: SelfAssessmentConfig, rec: SelfAssessmentRecord): SelfAssessmentParticipantView {
+  return {
+    ...selfAssessmentOwnView(rec),
+    answers: config.statements.map((s) => ({ id: s.id, text: s.text, value: has(rec.ratings, s.id) ? (rec.ratings[s.id] ?? null) : null })),
+  };
+}
+
+export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessmentInput, SelfAssessmentRecord> = {
+  type: 'self-assessment',
+  label: 'Self-assessment',
+  configSchema: SelfAssessmentConfig,
+  defaultConfig: () => SelfAssessmentConfig.parse({}),
+  phases: ['answer', 'results'],
+  participantConfig: (config) => ({ prompt: config.prompt, statements: config.statements, scale: config.scale, minGroupSize: config.minGroupSize }),
+  input: {
+    schema: SelfAssessmentInput,
+    acceptIn: ['answer', 'results'],
+    initial: () => ({ ratings: {} }),
+    reduce: (rec, input, { config }) => reduceSelfAssessment(rec, input, config),
+    contribution: selfAssessmentContribution,
+    ownView: selfAssessmentOwnView,
+  },
+  participantView: ({ config, own }) => selfAssessmentParticipantView(config, own),
+  presenterView: selfAssessmentPresenterView,
+  participantRoomView: selfAssessmentRoomView,
+};
