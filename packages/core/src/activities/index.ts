@@ -1,6 +1,8 @@
 import type { ActivityModule } from '../activity.js';
+import { adversaries } from './adversaries.js';
 import { commitments } from './commitments.js';
 import { mentalMap } from './mental-map.js';
+import { partnership } from './partnership.js';
 import { selfAssessment } from './self-assessment.js';
 import { slide } from './slide.js';
 
@@ -16,6 +18,8 @@ export const activities: Record<string, AnyActivity> = {
   [mentalMap.type]: mentalMap,
   [selfAssessment.type]: selfAssessment,
   [commitments.type]: commitments,
+  [adversaries.type]: adversaries,
+  [partnership.type]: partnership,
 };
 
 export function getActivity(type: string): AnyActivity | undefined {
@@ -26,3 +30,5 @@ export { slide, mentalMap };
 export * from './mental-map.js';
 export * from './self-assessment.js';
 export * from './commitments.js';
+export * from './adversaries.js';
+export * from './partnership.js';

@@ -1,0 +1,720 @@
+/**
+ * Partnership meetings. People from different departments meet in small groups (2–4) for a few
+ * rounds; the grouping engine mixes departments and never lets two people meet twice. Each round
+ * follows a short, timed agenda of prompts (shared purpose → what works → what doesn't → what each
+ * side can offer → next steps). Group members write notes per prompt together, live, and record
+ * the actions they agree on, each with an owner from the group and a date.
+ *
+ * State lives in two places:
+ * - the step's shared state (facilitator-driven): the rounds as played (groups), a snapshot of
+ *   names and departments, the current prompt and its countdown, the last nudge;
+ * - one record per group and round (`g:<round>:<groupId>`): its notes and agreed actions. Items
+ *   are keyed by client-made ids and every input changes one item of the latest record, so
+ *   concurrent writers never lose each other's items and a replay changes nothing.
+ *
+ * Pure: the only randomness is the seed the server passes to the first `start-round`, stored and
+ * reused so every round can be replayed from the stored state.
+ */
+import { z } from 'zod';
+import type { ActContext, ActivityModule, Counters, Outcome, PresenterContext, RosterMember } from '../activity.js';
+import { nextRound, placeLateJoiner, removeFromRound, roundStats, type Person, type Round } from '../grouping.js';
+import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, type Timer } from '../timer.js';
+import { normalizeText } from '../text.js';
+import { isCalendarDate } from './commitments.js';
+
+// --- config ------------------------------------------------------------------------------------
+
+export const PARTNERSHIP_NOTE_MAX = 280;
+export const AGREED_ACTION_MAX = 200;
+/** items one group may hold in one round (a guard against runaway clients, far above real use) */
+export const PARTNERSHIP_MAX_NOTES = 150;
+export const PARTNERSHIP_MAX_ACTIONS = 20;
+export const PARTNERSHIP_NUDGE_MAX = 140;
+export const PARTNERSHIP_MAX_PROMPTS = 8;
+/** how far ahead an agreed action may be dated */
+const MAX_DUE_DAYS = 3 * 366;
+const DAY_MS = 86_400_000;
+
+export const PartnershipPromptSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,24}$/, 'must be 1–24 lower-case letters, digits or -'),
+  title: z.string().trim().min(1).max(80),
+  hint: z.string().max(300).default(''),
+  /** time for this prompt in each round */
+  minutes: z.number().int().min(1).max(30),
+});
+export type PartnershipPrompt = z.infer<typeof PartnershipPromptSchema>;
+
+export const DEFAULT_PARTNERSHIP_PROMPTS: PartnershipPrompt[] = [
+  {
+    id: 'purpose',
+    title: 'Why we are talking',
+    hint: 'What is each of you trying to achieve this year? Find the place where your goals touch.',
+    minutes: 4,
+  },
+  {
+    id: 'working',
+    title: 'What already works',
+    hint: 'Where do your teams already help each other? Name one recent moment that went well.',
+    minutes: 4,
+  },
+  {
+    id: 'not-working',
+    title: 'What gets in the way',
+    hint: 'Hand-offs, delays, surprises, crossed wires. Describe situations, not people.',
+    minutes: 4,
+  },
+  {
+    id: 'offer',
+    title: 'What each side can offer',
+    hint: 'What could you do that would make the other’s work easier? Look for a trade where both of you win.',
+    minutes: 5,
+  },
+  {
+    id: 'next-steps',
+    title: 'What we will do next',
+    hint: 'Agree on one or two concrete steps. Give each an owner and a date, and record them as actions.',
+    minutes: 3,
+  },
+];
+
+export const PartnershipConfig = z.object({
+  /** shown to participants before they are placed in a group */
+  intro: z
+    .string()
+    .max(600)
+    .default('You will meet colleagues from other teams in small groups, a few minutes per question. Take notes together and agree on what you will do next.'),
+  groupSize: z.union([z.literal(2), z.literal(3), z.literal(4)]).default(2),
+  rounds: z.number().int().min(1).max(6).default(2),
+  prompts: z
+    .array(PartnershipPromptSchema)
+    .min(1)
+    .max(PARTNERSHIP_MAX_PROMPTS)
+    .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, 'prompt ids must be different')
+    .default(() => DEFAULT_PARTNERSHIP_PROMPTS.map((p) => ({ ...p }))),
+});
+export type PartnershipConfig = z.infer<typeof PartnershipConfig>;
+
+// --- shared state and facilitator actions -------------------------------------------------------
+
+export interface PartnershipGroup {
+  /** unique within its round, stable while the round is played (joins and leaves keep it) */
+  id: string;
+  /** participant ids */
+  members: string[];
+}
+
+export interface PartnershipShared {
+  /** made from the server's seed at the first round and reused for every round (replayable) */
+  seed: number | null;
+  /** the round being played, 1-based; 0 = none started yet */
+  round: number;
+  /** every round started so far, as played (late joiners and leavers applied): rounds[round − 1] is the current one */
+  rounds: Array<{ groups: PartnershipGroup[] }>;
+  /** nickname and department of everyone ever placed, as they were when placed (for the screens) */
+  names: Record<string, { nickname: string; department: string | null }>;
+  /** the prompt the room is on and its countdown (a deadline while running, like the room timer) */
+  prompt: { index: number; timer: Timer };
+  /** the facilitator's last nudge ("2 minutes left"); screens show it when `at` changes */
+  nudge: { at: number; text: string } | null;
+  /** people the facilitator took out (they left): not grouped again until placed by name */
+  away: string[];
+}
+
+const ParticipantIdSchema = z.string().min(1).max(64);
+
+export const PartnershipAction = z.discriminatedUnion('type', [
+  /** form the next round's groups from everyone present (except those marked away) and start its first prompt */
+  z.object({ type: z.literal('start-round') }),
+  z.object({ type: z.literal('next-prompt') }),
+  z.object({ type: z.literal('prev-prompt') }),
+  z.object({ type: z.literal('goto-prompt'), index: z.number().int().min(0).max(PARTNERSHIP_MAX_PROMPTS - 1) }),
+  /** add (or with a negative number, take away) minutes on the current prompt's countdown */
+  z.object({
+    type: z.literal('extend'),
+    minutes: z
+      .number()
+      .int()
+      .min(-30)
+      .max(30)
+      .refine((m) => m !== 0, 'must not be 0'),
+  }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  /** a short message to every group; without text, one made from the time left */
+  z.object({ type: z.literal('nudge'), text: z.string().max(1000).optional() }),
+  /**
+   * Put people who are not in the current round into groups without moving anyone else: the
+   * ones named, or else everyone present who is neither placed nor marked away.
+   */
+  z.object({ type: z.literal('place-late'), participantIds: z.array(ParticipantIdSchema).min(1).max(5000).optional() }),
+  /** someone left: only their group changes (one left alone joins another group); they are marked away */
+  z.object({ type: z.literal('remove-member'), participantId: ParticipantIdSchema }),
+]);
+export type PartnershipAction = z.infer<typeof PartnershipAction>;
+
+export function initialPartnershipShared(): PartnershipShared {
+  return { seed: null, round: 0, rounds: [], names: {}, prompt: { index: 0, timer: idleTimer(0) }, nudge: null, away: [] };
+}
+
+export const partnershipGroupScope = (round: number, groupId: string) => `g:${round}:${groupId}`;
+
+/** `g:<round>:<groupId>` → its parts, or null for any other scope. */
+export function parsePartnershipScope(scope: string | undefined): { round: number; group: string } | null {
+  const m = /^g:(\d{1,3}):([A-Za-z0-9]{1,12})$/.exec(scope ?? '');
+  return m ? { round: Number(m[1]), group: m[2]! } : null;
+}
+
+export function partnershipCurrentGroups(shared: PartnershipShared | undefined): PartnershipGroup[] {
+  if (!shared || shared.round < 1) return [];
+  return shared.rounds[shared.round - 1]?.groups ?? [];
+}
+
+/** The participant's group in the current round, if they have one. */
+export function partnershipGroupOf(shared: PartnershipShared | undefined, participantId: string): PartnershipGroup | undefined {
+  return partnershipCurrentGroups(shared).find((g) => g.members.includes(participantId));
+}
+
+const history = (shared: PartnershipShared, upTo: number): Round[] => shared.rounds.slice(0, upTo).map((r) => r.groups.map((g) => g.members));
+
+/** Everyone the engine should know a department for: the names snapshot, refreshed by the roster. */
+function peopleOf(shared: PartnershipShared, roster: readonly RosterMember[]): Person[] {
+  const byId = new Map<string, string | null>();
+  for (const [id, n] of Object.entries(shared.names)) byId.set(id, n.department);
+  for (const p of roster) byId.set(p.id, p.department);
+  return [...byId].map(([id, department]) => ({ id, department }));
+}
+
+function withNames(names: PartnershipShared['names'], roster: readonly RosterMember[], ids: Iterable<string>): PartnershipShared['names'] {
+  const out = { ...names };
+  const byId = new Map(roster.map((p) => [p.id, p]));
+  for (const id of ids) {
+    const p = byId.get(id);
+    if (p) out[id] = { nickname: p.nickname, department: p.department };
+  }
+  return out;
+}
+
+/**
+ * Give the groups of a changed round the ids of the groups they came from (the one they share
+ * the most members with, earlier groups first on a tie); a group with no one from before gets a
+ * fresh id. So a group's record (notes, actions) stays with it when someone joins or leaves.
+ */
+export function carryPartnershipGroupIds(before: readonly PartnershipGroup[], after: Round): PartnershipGroup[] {
+  const owner = new Map<string, number>();
+  before.forEach((g, i) => g.members.forEach((m) => owner.set(m, i)));
+  const used = new Set<string>();
+  let next = before.reduce((n, g) => Math.max(n, Number(g.id) || 0), 0) + 1;
+  return after.map((members) => {
+    const overlap = new Map<number, number>();
+    for (const m of members) {
+      const i = owner.get(m);
+      if (i !== undefined) overlap.set(i, (overlap.get(i) ?? 0) + 1);
+    }
+    let best = -1;
+    for (const [i, k] of overlap) if (!used.has(before[i]!.id) && (best < 0 || k > overlap.get(best)! || (k === overlap.get(best)! && i < best))) best = i;
+    let id: string;
+    if (best >= 0) id = before[best]!.id;
+    else {
+      while (used.has(String(next)) || before.some((g) => g.id === String(next))) next++;
+      id = String(next++);
+    }
+    used.add(id);
+    return { id, members: [...members] };
+  });
+}
+
+function setCurrentGroups(shared: PartnershipShared, groups: PartnershipGroup[]): PartnershipShared['rounds'] {
+  return shared.rounds.map((r, i) => (i === shared.round - 1 ? { groups } : r));
+}
+
+function defaultNudge(timer: Timer, now: number): string {
+  if (timer.status === 'running') {
+    const left = timer.endsAt - now;
+    if (left <= 0) return 'Time is up for this question. Finish your thought and move on.';
+    const min = Math.ceil(left / 60_000);
+    return min <= 1 ? 'About one minute left. Start wrapping up.' : `About ${min} minutes left on this question.`;
+  }
+  return 'Time to start wrapping up this question.';
+}
+
+const minutes = (m: number) => m * 60_000;
+
+function goToPrompt(shared: PartnershipShared, index: number, config: PartnershipConfig, now: number): Outcome<PartnershipShared> {
+  if (shared.round < 1) return { ok: false, error: 'Start a round first.' };
+  const prompt = config.prompts[index];
+  if (!prompt) return { ok: false, error: index < 0 ? 'This is already the first question.' : 'This is already the last question.' };
+  return { ok: true, value: { ...shared, prompt: { index, timer: startTimer(idleTimer(0), now, minutes(prompt.minutes)) }, nudge: null } };
+}
+
+export function actPartnership(shared: PartnershipShared, action: PartnershipAction, ctx: Pick<ActContext<PartnershipConfig>, 'config' | 'now' | 'seed' | 'roster'>): Outcome<PartnershipShared> {
+  const { config, now, roster } = ctx;
+  switch (action.type) {
+    case 'start-round': {
+      if (shared.round >= config.rounds) return { ok: false, error: `All ${config.rounds} ${config.rounds === 1 ? 'round has' : 'rounds have'} been played.` };
+      const away = new Set(shared.away);
+      const present = roster.filter((p) => !away.has(p.id));
+      if (present.length < 2) return { ok: false, error: 'At least two participants are needed to form groups.' };
+      const seed = shared.seed ?? ctx.seed >>> 0;
+      const played = history(shared, shared.round);
+      // The stored seed, unchanged, on every call: the engine salts it per round itself, and the
+      // round-robin schedule for pairs holds only if every round is made from the same seed.
+      const round = nextRound(
+        present.map((p) => ({ id: p.id, department: p.department })),
+        played,
+        { size: config.groupSize, seed, rounds: config.rounds },
+      );
+      const groups = round.map((members, i) => ({ id: String(i + 1), members }));
+      const first = config.prompts[0]!;
+      return {
+        ok: true,
+        value: {
+          ...shared,
+          seed,
+          round: shared.round + 1,
+          rounds: [...shared.rounds.slice(0, shared.round), { groups }],
+          names: withNames(shared.names, roster, round.flat()),
+          prompt: { index: 0, timer: startTimer(idleTimer(0), now, minutes(first.minutes)) },
+          nudge: null,
+        },
+      };
+    }
+    case 'next-prompt':
+      return goToPrompt(shared, shared.prompt.index + 1, config, now);
+    case 'prev-prompt':
+      return goToPrompt(shared, shared.prompt.index - 1, config, now);
+    case 'goto-prompt':
+      if (action.index >= config.prompts.length) return { ok: false, error: `This meeting has ${config.prompts.length} questions.` };
+      return goToPrompt(shared, action.index, config, now);
+    case 'extend': {
+      if (shared.round < 1) return { ok: false, error: 'Start a round first.' };
+      return { ok: true, value: { ...shared, prompt: { ...shared.prompt, timer: addTime(shared.prompt.timer, now, minutes(action.minutes)) } } };
+    }
+    case 'pause':
+    case 'resume': {
+      if (shared.round < 1) return { ok: false, error: 'Start a round first.' };
+      const timer = action.type === 'pause' ? pauseTimer(shared.prompt.timer, now) : resumeTimer(shared.prompt.timer, now);
+      return { ok: true, value: { ...shared, prompt: { ...shared.prompt, timer } } };
+    }
+    case 'nudge': {
+      if (shared.round < 1) return { ok: false, error: 'Start a round first.' };
+      const text = action.text !== undefined ? normalizeText(action.text, { maxLength: PARTNERSHIP_NUDGE_MAX }) : defaultNudge(shared.prompt.timer, now);
+      if (!text) return { ok: false, error: 'Write a message, or send the nudge without one.' };
+      return { ok: true, value: { ...shared, nudge: { at: now, text } } };
+    }
+    case 'place-late': {
+      if (shared.round < 1) return { ok: false, error: 'Start a round first: everyone present is grouped then.' };
+      const groups = partnershipCurrentGroups(shared);
+      const placed = new Set(groups.flatMap((g) => g.members));
+      const onRoster = new Map(roster.map((p) => [p.id, p]));
+      let wanted: RosterMember[];
+      if (action.participantIds) {
+        const missing = action.participantIds.find((id) => !onRoster.has(id));
+        if (missing !== undefined) return { ok: false, error: 'One of those people is not in the room any more.' };
+        wanted = [...new Set(action.participantIds)].map((id) => onRoster.get(id)!);
+      } else {
+        const away = new Set(shared.away);
+        wanted = roster.filter((p) => !away.has(p.id));
+      }
+      wanted = wanted.filter((p) => !placed.has(p.id));
+      if (wanted.length === 0) return { ok: true, value: shared };
+      const people = peopleOf(shared, roster);
+      const earlier = history(shared, shared.round - 1);
+      let round: Round = groups.map((g) => g.members);
+      for (const p of wanted) round = placeLateJoiner(round, { id: p.id, department: p.department }, people, earlier);
+      const newcomers = new Set(wanted.map((p) => p.id));
+      return {
+        ok: true,
+        value: {
+          ...shared,
+          rounds: setCurrentGroups(shared, carryPartnershipGroupIds(groups, round)),
+          names: withNames(shared.names, roster, newcomers),
+          away: shared.away.filter((id) => !newcomers.has(id)),
+        },
+      };
+    }
+    case 'remove-member': {
+      const away = shared.away.includes(action.participantId) ? shared.away : [...shared.away, action.participantId];
+      const groups = partnershipCurrentGroups(shared);
+      if (!groups.some((g) => g.members.includes(action.participantId))) return { ok: true, value: { ...shared, away } };
+      const round = removeFromRound(
+        groups.map((g) => g.members),
+        action.participantId,
+        peopleOf(shared, roster),
+        history(shared, shared.round - 1),
+      );
+      return { ok: true, value: { ...shared, rounds: setCurrentGroups(shared, carryPartnershipGroupIds(groups, round)), away } };
+    }
+  }
+}
+
+// --- participant input: a group's notes and agreed actions ---------------------------------------
+
+const ItemIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,40}$/, 'must be 6–40 letters, digits, - or _');
+
+export const PartnershipInput = z.discriminatedUnion('op', [
+  /** a new note under a prompt; the id is made by the client, so a replay adds nothing */
+  z.object({ op: z.literal('add-note'), promptId: z.string().max(24), id: ItemIdSchema, text: z.string().max(4000) }),
+  /** any member may reword any note of their group */
+  z.object({ op: z.literal('edit-note'), id: ItemIdSchema, text: z.string().max(4000) }),
+  z.object({ op: z.literal('remove-note'), id: z.string().max(40) }),
+  /** add an agreed action, or replace it (an upsert) */
+  z.object({
+    op: z.literal('put-action'),
+    id: ItemIdSchema,
+    text: z.string().max(2000),
+    /** a member of the group */
+    owner: ParticipantIdSchema,
+    due: z.string().refine(isCalendarDate, 'must be a real date written YYYY-MM-DD'),
+  }),
+  z.object({ op: z.literal('remove-action'), id: z.string().max(40) }),
+]);
+export type PartnershipInput = z.infer<typeof PartnershipInput>;
+
+export interface PartnershipNote {
+  id: string;
+  promptId: string;
+  text: string;
+  /** participant id of the author */
+  by: string;
+  at: number;
+  /** the last member who reworded it, and when */
+  editedBy?: string;
+  editedAt?: number;
+}
+
+export interface AgreedAction {
+  id: string;
+  text: string;
+  /** participant id, a member of the group */
+  owner: string;
+  /** YYYY-MM-DD */
+  due: string;
+  /** who recorded it (last), and when */
+  by: string;
+  at: number;
+}
+
+/** One group's record for one round. */
+export interface PartnershipRecord {
+  round: number;
+  group: string;
+  notes: PartnershipNote[];
+  actions: AgreedAction[];
+}
+
+export function initialPartnershipRecord(scope?: string): PartnershipRecord {
+  const g = parsePartnershipScope(scope);
+  return { round: g?.round ?? 0, group: g?.group ?? '', notes: [], actions: [] };
+}
+
+export const normalizePartnershipNote = (text: string) => normalizeText(text, { maxLength: PARTNERSHIP_NOTE_MAX, multiline: true });
+export const normalizeAgreedAction = (text: string) => normalizeText(text, { maxLength: AGREED_ACTION_MAX });
+
+const dayNumber = (ymd: string) => Date.UTC(Number(ymd.slice(0, 4)), Number(ymd.slice(5, 7)) - 1, Number(ymd.slice(8, 10))) / DAY_MS;
+
+/** A due date from yesterday (UTC, so any time zone's today passes) up to about three years ahead. */
+function checkDue(due: string, now: number): string | null {
+  const today = Math.floor(now / DAY_MS);
+  const d = dayNumber(due);
+  if (d < today - 1) return 'Pick a date from today on.';
+  if (d > today + MAX_DUE_DAYS) return 'Pick a date within the next three years.';
+  return null;
+}
+
+function membersOfRecord(rec: PartnershipRecord, shared: PartnershipShared | undefined): string[] | null {
+  return shared?.rounds[rec.round - 1]?.groups.find((g) => g.id === rec.group)?.members ?? null;
+}
+
+export function reducePartnership(
+  rec: PartnershipRecord,
+  input: PartnershipInput,
+  ctx: { config: Pick<PartnershipConfig, 'prompts'>; participantId: string; now: number; shared?: PartnershipShared | undefined },
+): Outcome<PartnershipRecord> {
+  const { participantId: by, now } = ctx;
+  switch (input.op) {
+    case 'add-note': {
+      if (rec.notes.some((n) => n.id === input.id)) return { ok: true, value: rec }; // a replay
+      if (!ctx.config.prompts.some((p) => p.id === input.promptId)) return { ok: false, error: 'That question is not part of this meeting.' };
+      const text = normalizePartnershipNote(input.text);
+      if (!text) return { ok: false, error: 'A note needs some text.' };
+      if (rec.notes.length >= PARTNERSHIP_MAX_NOTES) return { ok: false, error: `A group can keep at most ${PARTNERSHIP_MAX_NOTES} notes per round.` };
+      return { ok: true, value: { ...rec, notes: [...rec.notes, { id: input.id, promptId: input.promptId, text, by, at: now }] } };
+    }
+    case 'edit-note': {
+      const i = rec.notes.findIndex((n) => n.id === input.id);
+      if (i < 0) return { ok: true, value: rec }; // removed meanwhile by a group mate: the removal stands
+      const text = normalizePartnershipNote(input.text);
+      if (!text) return { ok: false, error: 'A note needs some text. To drop it, remove it.' };
+      if (rec.notes[i]!.text === text) return { ok: true, value: rec };
+      return { ok: true, value: { ...rec, notes: rec.notes.map((n, j) => (j === i ? { ...n, text, editedBy: by, editedAt: now } : n)) } };
+    }
+    case 'remove-note':
+      if (!rec.notes.some((n) => n.id === input.id)) return { ok: true, value: rec };
+      return { ok: true, value: { ...rec, notes: rec.notes.filter((n) => n.id !== input.id) } };
+    case 'put-action': {
+      const text = normalizeAgreedAction(input.text);
+      if (!text) return { ok: false, error: 'Say what will be done, for example “share our release calendar”.' };
+      const i = rec.actions.findIndex((a) => a.id === input.id);
+      const old = rec.actions[i];
+      if (old && old.text === text && old.owner === input.owner && old.due === input.due) return { ok: true, value: rec }; // a replay
+      const members = membersOfRecord(rec, ctx.shared);
+      if (!members) return { ok: false, error: 'This group is not part of the meeting.' };
+      if (!members.includes(input.owner)) return { ok: false, error: 'The owner must be someone in your group.' };
+      const bad = checkDue(input.due, now);
+      if (bad) return { ok: false, error: bad };
+      if (i < 0 && rec.actions.length >= PARTNERSHIP_MAX_ACTIONS) return { ok: false, error: `A group can record at most ${PARTNERSHIP_MAX_ACTIONS} actions per round.` };
+      const action: AgreedAction = { id: input.id, text, owner: input.owner, due: input.due, by, at: now };
+      return { ok: true, value: { ...rec, actions: i < 0 ? [...rec.actions, action] : rec.actions.map((a, j) => (j === i ? action : a)) } };
+    }
+    case 'remove-action':
+      if (!rec.actions.some((a) => a.id === input.id)) return { ok: true, value: rec };
+      return { ok: true, value: { ...rec, actions: rec.actions.filter((a) => a.id !== input.id) } };
+  }
+}
+
+/**
+ * One group record's share of the step's counters: per group of the round
+ * (`g:<round>:<group>:notes:<promptId>`, `g:<round>:<group>:actions`) and totals (`notes`,
+ * `actions`, `notes:<promptId>`, `round:<round>:writing` = groups that wrote anything).
+ */
+export function partnershipContribution(rec: PartnershipRecord): Counters {
+  const c: Counters = {};
+  const inc = (k: string, by = 1) => (c[k] = (c[k] ?? 0) + by);
+  if (!rec.group || (rec.notes.length === 0 && rec.actions.length === 0)) return c;
+  const g = `g:${rec.round}:${rec.group}`;
+  for (const n of rec.notes) {
+    inc(`${g}:notes:${n.promptId}`);
+    inc(`notes:${n.promptId}`);
+  }
+  if (rec.notes.length > 0) inc('notes', rec.notes.length);
+  if (rec.actions.length > 0) {
+    inc(`${g}:actions`, rec.actions.length);
+    inc('actions', rec.actions.length);
+  }
+  c[`round:${rec.round}:writing`] = 1;
+  return c;
+}
+
+// --- views -------------------------------------------------------------------------------------
+
+export interface PartnershipMemberView {
+  id: string;
+  nickname: string;
+  department: string | null;
+}
+
+export interface PartnershipPromptView {
+  index: number;
+  count: number;
+  id: string;
+  title: string;
+  hint: string;
+  minutes: number;
+  /** the countdown: a deadline while running (correct it with the clock offset), remaining time while paused */
+  timer: Timer;
+}
+
+export interface PartnershipNoteView {
+  id: string;
+  promptId: string;
+  text: string;
+  by: string;
+  /** the author's nickname */
+  author: string;
+  at: number;
+  edited: boolean;
+}
+
+export interface AgreedActionView extends AgreedAction {
+  ownerName: string;
+}
+
+export interface PartnershipParticipantView {
+  phase: string;
+  round: number;
+  totalRounds: number;
+  intro: string;
+  /** null until the participant is in a group of the current round */
+  group: { id: string; members: PartnershipMemberView[] } | null;
+  /** a round is running but the participant is not placed yet (the facilitator will place them) */
+  waiting: boolean;
+  prompt: PartnershipPromptView | null;
+  /** the group's notes, by prompt id (every prompt of the meeting has a list) */
+  notes: Record<string, PartnershipNoteView[]>;
+  actions: AgreedActionView[];
+  nudge: { at: number; text: string } | null;
+  /** the actions agreed in the participant's groups of earlier rounds */
+  earlier: Array<{ round: number; group: { id: string; members: PartnershipMemberView[] }; actions: AgreedActionView[] }>;
+}
+
+const nameOf = (shared: PartnershipShared, id: string) => shared.names[id]?.nickname ?? 'Someone who left';
+const member = (shared: PartnershipShared, id: string): PartnershipMemberView => ({ id, nickname: nameOf(shared, id), department: shared.names[id]?.department ?? null });
+
+function partnershipPromptView(shared: PartnershipShared | undefined, config: PartnershipConfig): PartnershipPromptView | null {
+  if (!shared || shared.round < 1) return null;
+  const p = config.prompts[shared.prompt.index];
+  if (!p) return null;
+  return { index: shared.prompt.index, count: config.prompts.length, id: p.id, title: p.title, hint: p.hint, minutes: p.minutes, timer: shared.prompt.timer };
+}
+
+const actionView = (shared: PartnershipShared, a: AgreedAction): AgreedActionView => ({ ...a, ownerName: nameOf(shared, a.owner) });
+
+/** Group records a participant reads: their group now and their groups of earlier rounds. */
+export function partnershipReadScopes(participantId: string, shared: PartnershipShared | undefined): string[] {
+  if (!shared) return [];
+  const out: string[] = [];
+  shared.rounds.slice(0, shared.round).forEach((r, i) => {
+    const g = r.groups.find((x) => x.members.includes(participantId));
+    if (g) out.push(partnershipGroupScope(i + 1, g.id));
+  });
+  return out;
+}
+
+export function partnershipParticipantView(ctx: {
+  config: PartnershipConfig;
+  phase: string;
+  participantId: string;
+  scoped: Record<string, PartnershipRecord>;
+  shared: PartnershipShared | undefined;
+}): PartnershipParticipantView {
+  const { config, shared, participantId: pid } = ctx;
+  const base = { phase: ctx.phase, round: shared?.round ?? 0, totalRounds: config.rounds, intro: config.intro, prompt: partnershipPromptView(shared, config) };
+  const emptyNotes = () => Object.fromEntries(config.prompts.map((p) => [p.id, [] as PartnershipNoteView[]]));
+  if (!shared || shared.round < 1) return { ...base, group: null, waiting: false, notes: emptyNotes(), actions: [], nudge: null, earlier: [] };
+  const mine = partnershipGroupOf(shared, pid);
+  const rec = mine ? (ctx.scoped[partnershipGroupScope(shared.round, mine.id)] ?? initialPartnershipRecord(partnershipGroupScope(shared.round, mine.id))) : null;
+  const notes = emptyNotes();
+  for (const n of rec?.notes ?? []) (notes[n.promptId] ??= []).push({ id: n.id, promptId: n.promptId, text: n.text, by: n.by, author: nameOf(shared, n.by), at: n.at, edited: n.editedAt !== undefined });
+  const earlier: PartnershipParticipantView['earlier'] = [];
+  shared.rounds.slice(0, shared.round - 1).forEach((r, i) => {
+    const g = r.groups.find((x) => x.members.includes(pid));
+    if (!g) return;
+    const old = ctx.scoped[partnershipGroupScope(i + 1, g.id)];
+    earlier.push({ round: i + 1, group: { id: g.id, members: g.members.map((id) => member(shared, id)) }, actions: (old?.actions ?? []).map((a) => actionView(shared, a)) });
+  });
+  return {
+    ...base,
+    group: mine ? { id: mine.id, members: mine.members.map((id) => member(shared, id)) } : null,
+    waiting: !mine,
+    notes,
+    actions: (rec?.actions ?? []).map((a) => actionView(shared, a)),
+    nudge: mine ? shared.nudge : null,
+    earlier,
+  };
+}
+
+export interface PartnershipGroupProgress {
+  id: string;
+  members: PartnershipMemberView[];
+  /** prompt id → notes written */
+  notes: Record<string, number>;
+  notesTotal: number;
+  actions: number;
+}
+
+export interface PartnershipConsoleView {
+  audience: 'console';
+  phase: string;
+  round: number;
+  totalRounds: number;
+  /** another round can be started */
+  canStartRound: boolean;
+  prompts: Array<{ id: string; title: string; minutes: number }>;
+  prompt: PartnershipPromptView | null;
+  nudge: { at: number; text: string } | null;
+  groups: PartnershipGroupProgress[];
+  /** people in a group of the current round */
+  placed: number;
+  /** people in the room but in no group of the current round (late joiners and people marked away); the roster says who */
+  notPlaced: number;
+  /** people the facilitator marked as gone (place them again by name) */
+  away: PartnershipMemberView[];
+  /** how well the current round mixes: pairs within groups, those sharing a department, those who met before */
+  mix: { pairs: number; sameDepartmentPairs: number; repeatedPairs: number; mixScore: number } | null;
+  totals: { notes: number; actions: number; groupsWriting: number };
+}
+
+export interface PartnershipDisplayView {
+  audience: 'display';
+  phase: string;
+  round: number;
+  totalRounds: number;
+  prompt: PartnershipPromptView | null;
+  nudge: { at: number; text: string } | null;
+  /** who is with whom (no notes: those stay with their group) */
+  groups: Array<{ id: string; members: Array<{ nickname: string; department: string | null }> }>;
+  /** for the closing picture */
+  totals: { conversations: number; actions: number; notes: number };
+}
+
+export function partnershipPresenterView(ctx: PresenterContext<PartnershipConfig, PartnershipShared>): PartnershipConsoleView | PartnershipDisplayView {
+  const { config, counters: c } = ctx;
+  const shared = ctx.shared ?? initialPartnershipShared();
+  const groups = partnershipCurrentGroups(shared);
+  const base = { phase: ctx.phase, round: shared.round, totalRounds: config.rounds, prompt: partnershipPromptView(shared, config), nudge: shared.nudge };
+  if (ctx.audience === 'display') {
+    return {
+      audience: 'display',
+      ...base,
+      groups: groups.map((g) => ({ id: g.id, members: g.members.map((id) => ({ nickname: nameOf(shared, id), department: shared.names[id]?.department ?? null })) })),
+      totals: { conversations: shared.rounds.reduce((n, r) => n + r.groups.length, 0), actions: c.actions ?? 0, notes: c.notes ?? 0 },
+    };
+  }
+  const placed = groups.reduce((n, g) => n + g.members.length, 0);
+  const people = Object.entries(shared.names).map(([id, n]) => ({ id, department: n.department }));
+  const stats = shared.round >= 1 ? roundStats(groups.map((g) => g.members), people, history(shared, shared.round - 1)) : null;
+  return {
+    audience: 'console',
+    ...base,
+    canStartRound: shared.round < config.rounds,
+    prompts: config.prompts.map((p) => ({ id: p.id, title: p.title, minutes: p.minutes })),
+    groups: groups.map((g) => {
+      const key = `g:${shared.round}:${g.id}`;
+      const notes = Object.fromEntries(config.prompts.map((p) => [p.id, c[`${key}:notes:${p.id}`] ?? 0]));
+      return { id: g.id, members: g.members.map((id) => member(shared, id)), notes, notesTotal: Object.values(notes).reduce((a, b) => a + b, 0), actions: c[`${key}:actions`] ?? 0 };
+    }),
+    placed,
+    notPlaced: Math.max(0, ctx.participants - placed),
+    away: shared.away.map((id) => member(shared, id)),
+    mix: stats && { pairs: stats.pairs, sameDepartmentPairs: stats.sameDepartmentPairs, repeatedPairs: stats.repeatedPairs, mixScore: stats.mixScore },
+    totals: { notes: c.notes ?? 0, actions: c.actions ?? 0, groupsWriting: c[`round:${shared.round}:writing`] ?? 0 },
+  };
+}
+
+// --- the module --------------------------------------------------------------------------------
+
+export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, PartnershipRecord, PartnershipShared, PartnershipAction> = {
+  type: 'partnership',
+  label: 'Partnership meetings',
+  configSchema: PartnershipConfig,
+  defaultConfig: () => PartnershipConfig.parse({}),
+  /** meet (the rounds) → wrap-up (the display shows what the room produced; groups may still finish their actions) */
+  phases: ['meet', 'wrap-up'],
+  participantConfig: (config) => config,
+  shared: {
+    initial: () => initialPartnershipShared(),
+    actionSchema: PartnershipAction,
+    act: (shared, action, ctx) => actPartnership(shared, action, ctx),
+  },
+  input: {
+    schema: PartnershipInput,
+    acceptIn: ['meet', 'wrap-up'],
+    scope(_input, { participantId, shared }) {
+      if (!shared || shared.round < 1) return { ok: false, error: 'The groups are not formed yet. The facilitator will start the first round.' };
+      const g = partnershipGroupOf(shared, participantId);
+      if (!g) return { ok: false, error: 'You are not in a group yet. The facilitator will place you in one shortly.' };
+      return { ok: true, value: partnershipGroupScope(shared.round, g.id) };
+    },
+    initial: initialPartnershipRecord,
+    reduce: (rec, input, ctx) => reducePartnership(rec, input, ctx),
+    contribution: partnershipContribution,
+  },
+  readScopes: (participantId, shared) => partnershipReadScopes(participantId, shared),
+  audience(scope, shared) {
+    const g = parsePartnershipScope(scope);
+    if (!g || !shared) return [];
+    return shared.rounds[g.round - 1]?.groups.find((x) => x.id === g.group)?.members ?? [];
+  },
+  participantView: (ctx) => partnershipParticipantView(ctx),
+  presenterView: partnershipPresenterView,
+};
