@@ -5,7 +5,6 @@
  * re-ratings move the after-distribution; the results show how many moved.
  */
 import { describe, expect, it } from 'vitest';
-import { newParticipantToken, randomId } from '@canopy/client';
 import type { AdversariesParticipantView, AdversariesPresenterView, AdversariesRoomView, AdversariesInput } from '@canopy/core';
 import { useWorkshops, WAIT_MS, welcomed, type ParticipantScreen, type Screen, type Workshop } from './support.js';
 
@@ -30,15 +29,6 @@ const view = (p: Screen) => p.conn.state.activity?.data as AdversariesParticipan
 const presenter = (s: Screen) => s.conn.state.activity?.data as AdversariesPresenterView | undefined;
 const steelman = (pairId: string, step: 'stated' | 'restated' | 'accept' | 'retry', at?: number): AdversariesInput => ({ op: 'steelman', pairId, step, ...(at !== undefined ? { at } : {}) });
 
-async function joinAs(w: Workshop, nickname: string, department: string): Promise<ParticipantScreen> {
-  const token = newParticipantToken();
-  const deviceId = randomId();
-  const res = await w.api.rooms.join.mutate({ code: w.code, nickname, department, token, deviceId });
-  const screen = w.connect(token);
-  await welcomed(screen.conn);
-  return { ...screen, id: res.participant.id, nickname: res.participant.nickname, deviceId };
-}
-
 const phase = async (w: Workshop, people: ParticipantScreen[], name: string) => {
   expect(await w.console.conn.command({ type: 'phase', phase: name })).toMatchObject({ ok: true });
   await Promise.all(people.map((p) => p.conn.until((s) => s.stage?.phase === name, WAIT_MS)));
@@ -51,7 +41,7 @@ async function stanceRoom() {
     agenda: [{ id: 'adv', type: 'adversaries', title: 'Worthy adversaries', durationSec: 0, config: { statements: STATEMENTS, minGroupSize: 3 } }],
   });
   const people: ParticipantScreen[] = [];
-  for (const [name, p] of Object.entries(PEOPLE)) people.push(await joinAs(w, name, p.department));
+  for (const [name, p] of Object.entries(PEOPLE)) people.push(await w.join(name, { department: p.department }));
   const display = w.connect(w.displayToken);
   await welcomed(display.conn);
   await w.console.conn.command({ type: 'next' });

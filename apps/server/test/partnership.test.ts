@@ -5,9 +5,8 @@
  * and a date; round 2 brings new partners; a latecomer is placed without moving anyone.
  */
 import { describe, expect, it } from 'vitest';
-import { newParticipantToken, randomId } from '@canopy/client';
 import type { PartnershipConsoleView, PartnershipDisplayView, PartnershipInput, PartnershipParticipantView } from '@canopy/core';
-import { useWorkshops, WAIT_MS, welcomed, type ParticipantScreen, type Screen, type Workshop } from './support.js';
+import { useWorkshops, WAIT_MS, type ParticipantScreen, type Screen, type Workshop } from './support.js';
 
 const { server, workshop } = useWorkshops();
 
@@ -17,23 +16,13 @@ const view = (p: Screen) => p.conn.state.activity?.data as PartnershipParticipan
 const presenter = <T>(s: Screen) => s.conn.state.activity?.data as T | undefined;
 const notesIn = (v: PartnershipParticipantView | undefined) => Object.values(v?.notes ?? {}).flat();
 
-/** A participant joins a room that asks for a department. */
-async function joinAs(w: Workshop, nickname: string, department: string): Promise<ParticipantScreen> {
-  const token = newParticipantToken();
-  const deviceId = randomId();
-  const res = await w.api.rooms.join.mutate({ code: w.code, nickname, department, token, deviceId });
-  const screen = w.connect(token);
-  await welcomed(screen.conn);
-  return { ...screen, id: res.participant.id, nickname: res.participant.nickname, deviceId };
-}
-
 async function meetingRoom() {
   const w = await workshop(await server(), {
     join: { askDepartment: true, askLevel: false, departments: ['Sales', 'Finance', 'Product'], levels: [], maxParticipants: 100 },
     agenda: [{ id: 'meet', type: 'partnership', title: 'Partnership meetings', durationSec: 0, config: { groupSize: 2, rounds: 2 } }],
   });
   const people: ParticipantScreen[] = [];
-  for (const [name, dept] of Object.entries(DEPARTMENTS)) people.push(await joinAs(w, name, dept));
+  for (const [name, dept] of Object.entries(DEPARTMENTS)) people.push(await w.join(name, { department: dept }));
   await w.console.conn.command({ type: 'next' });
   await Promise.all(people.map((p) => p.conn.until((s) => s.activity?.stepId === 'meet' && s.stage?.phase === 'meet', WAIT_MS)));
   return { w, people };
@@ -181,7 +170,7 @@ describe('partnership meetings', () => {
     // A latecomer waits, then is placed: exactly one pair becomes a trio, every other group is unchanged.
     const before = await w.console.conn.until((s) => (s.activity?.data as PartnershipConsoleView | undefined)?.round === 2, WAIT_MS);
     const groupsBefore = (before.activity!.data as PartnershipConsoleView).groups.map((g) => ({ id: g.id, members: g.members.map((m) => m.id) }));
-    const gus = await joinAs(w, 'Gus', 'Sales');
+    const gus = await w.join('Gus', { department: 'Sales' });
     await gus.conn.until(() => view(gus)?.waiting === true, WAIT_MS);
     expect(view(gus)).toMatchObject({ round: 2, group: null });
     expect(await gus.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'gus-note-1', text: 'hello' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

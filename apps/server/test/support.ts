@@ -68,7 +68,7 @@ export interface Workshop {
   /** open another screen of this room with any token */
   connect(token: string, opts?: Partial<ConnectOptions>): Screen;
   /** a participant joins with the code (as typed) and a nickname, connects and is welcomed */
-  join(nickname: string, opts?: { code?: string; deviceId?: string; token?: string }): Promise<ParticipantScreen>;
+  join(nickname: string, opts?: { code?: string; deviceId?: string; token?: string; department?: string; level?: string }): Promise<ParticipantScreen>;
 }
 
 /**
@@ -123,7 +123,8 @@ export function useWorkshops() {
       async join(nickname, opts = {}) {
         const token = opts.token ?? newParticipantToken();
         const deviceId = opts.deviceId ?? randomId();
-        const res = await api.rooms.join.mutate({ code: opts.code ?? created.code, nickname, token, deviceId });
+        const { department, level } = opts;
+        const res = await api.rooms.join.mutate({ code: opts.code ?? created.code, nickname, token, deviceId, ...(department ? { department } : {}), ...(level ? { level } : {}) });
         const screen = w.connect(token);
         await welcomed(screen.conn);
         return { ...screen, id: res.participant.id, nickname: res.participant.nickname, deviceId };
