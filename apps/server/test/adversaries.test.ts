@@ -5,6 +5,7 @@
  * re-ratings move the after-distribution; the results show how many moved.
  */
 import { describe, expect, it } from 'vitest';
+import { randomId } from '@canopy/client';
 import type { AdversariesParticipantView, AdversariesPresenterView, AdversariesRoomView, AdversariesInput } from '@canopy/core';
 import { useWorkshops, WAIT_MS, welcomed, type ParticipantScreen, type Screen, type Workshop } from './support.js';
 
