@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
+      'apps/web/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
       'apps/server/test/**/*.test.ts',
       'tests/integration/**/*.test.ts',

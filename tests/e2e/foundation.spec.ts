@@ -3,42 +3,13 @@
  * workshop to ending it. Each phase is a `test.step`, told the way the facilitator would tell it.
  * Every participant and screen has its own browser context (its own storage, like its own device).
  */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { expect, test, type Browser, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
-
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
-const LAPTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
-const PROJECTOR: BrowserContextOptions = { viewport: { width: 1280, height: 720 } };
-
-/** Seconds shown by a countdown ("4:58" → 298). */
-async function shownSeconds(page: Page): Promise<number> {
-  const text = (await page.getByTestId('countdown').textContent()) ?? '';
-  const [m, s] = text.trim().split(':').map(Number);
-  return (m ?? 0) * 60 + (s ?? 0);
-}
-
-/** Press Tab until `target` has the focus, as a keyboard user would. */
-async function tabTo(page: Page, target: Locator, maxPresses = 25) {
-  for (let i = 0; i < maxPresses; i++) {
-    await page.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-  }
-  throw new Error(`could not reach ${target} with the Tab key`);
-}
-
-async function newDevice(browser: Browser, opts: BrowserContextOptions, opened: Array<{ close(): Promise<void> }>): Promise<Page> {
-  const context = await browser.newContext(opts);
-  opened.push(context);
-  return context.newPage();
-}
+import { expect, test } from '@playwright/test';
+import { Devices, LAPTOP, PHONE, PROJECTOR, SCREENSHOTS, shownSeconds, tabTo } from './support';
 
 test('a facilitator runs a live workshop from the first join to the end', async ({ browser }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const opened: Array<{ close(): Promise<void> }> = [];
+  const devices = new Devices(browser);
   try {
-    const console_ = await newDevice(browser, LAPTOP, opened);
+    const console_ = await devices.open(LAPTOP);
     let code = '';
     let displayLink = '';
 
@@ -51,10 +22,15 @@ test('a facilitator runs a live workshop from the first join to the end', async 
       await console_.getByLabel('Step 1 title').fill('Welcome');
       await console_.getByRole('textbox', { name: 'Minutes for step 1' }).fill('5');
       await console_.getByLabel('Step 2 title').fill('Map your allies');
+      // This first run is slides only: the example's ally-map step goes.
+      await expect(console_.getByRole('combobox', { name: 'Type of step 3' })).toHaveValue('mental-map');
+      await console_.getByRole('button', { name: 'Remove step 3' }).click();
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(3);
       await console_.getByLabel('Step 3 title').fill('Wrap-up');
       // A fourth step added by mistake is removed again.
       await console_.getByRole('button', { name: 'Add a step' }).click();
       await expect(console_.getByLabel('Step 4 title')).toBeFocused();
+      await expect(console_.getByRole('combobox', { name: 'Type of step 4' })).toHaveValue('slide');
       await console_.getByRole('button', { name: 'Remove step 4' }).click();
       await expect(console_.getByTestId('agenda-step')).toHaveCount(3);
       await console_.getByLabel('Ask for department or team').check();
@@ -68,7 +44,7 @@ test('a facilitator runs a live workshop from the first join to the end', async 
       displayLink = await console_.getByTestId('display-link').inputValue();
     });
 
-    const display = await newDevice(browser, PROJECTOR, opened);
+    const display = await devices.open(PROJECTOR);
     await test.step('the projector opens the display link and shows the code and "0 joined"', async () => {
       await display.goto(displayLink);
       await expect(display.getByTestId('room-code')).toHaveText(code);
@@ -78,9 +54,9 @@ test('a facilitator runs a live workshop from the first join to the end', async 
     });
 
     const joinLink = await console_.getByTestId('join-link').inputValue();
-    const ana = await newDevice(browser, PHONE, opened);
-    const ben = await newDevice(browser, LAPTOP, opened);
-    const chloe = await newDevice(browser, LAPTOP, opened);
+    const ana = await devices.open(PHONE);
+    const ben = await devices.open(LAPTOP);
+    const chloe = await devices.open(LAPTOP);
     const rows = console_.getByTestId('participant-row');
 
     await test.step('three participants join; the console sees each arrive and the display counts them in', async () => {
@@ -163,8 +139,8 @@ test('a facilitator runs a live workshop from the first join to the end', async 
     await test.step('Chloé moves to another device with her resume link and is still Chloé', async () => {
       await chloe.getByText('Continue on another device').click();
       const resume = await chloe.getByTestId('resume-link').inputValue();
-      expect(resume).toMatch(/\/p\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{22,}$/);
-      const chloeLaptop = await newDevice(browser, LAPTOP, opened);
+      expect(resume).toMatch(/\/p\/[A-Za-z0-9_-]+#t=[A-Za-z0-9_-]{22,}&k=[A-Za-z0-9_-]{43}$/);
+      const chloeLaptop = await devices.open(LAPTOP);
       await chloeLaptop.goto(resume);
       await expect(chloeLaptop.getByTestId('you-nickname')).toHaveText('Chloé');
       await expect(chloeLaptop.getByTestId('step-title')).toHaveText('Map your allies');
@@ -176,7 +152,7 @@ test('a facilitator runs a live workshop from the first join to the end', async 
     await test.step('the facilitator locks the room: a latecomer gets the generic answer; then unlocks', async () => {
       await console_.getByRole('button', { name: 'Lock room' }).click();
       await expect(console_.getByTestId('room-status')).toHaveText('Locked');
-      const dan = await newDevice(browser, PHONE, opened);
+      const dan = await devices.open(PHONE);
       await dan.goto(`/j/${code}`);
       await expect(dan.getByTestId('join-error')).toContainText('No open room matches that code');
       await console_.getByRole('button', { name: 'Unlock room' }).click();
@@ -207,6 +183,6 @@ test('a facilitator runs a live workshop from the first join to the end', async 
       for (const screen of [ana, chloe, display]) await expect(screen.getByTestId('ended-screen')).toBeVisible();
     });
   } finally {
-    for (const c of opened) await c.close();
+    await devices.closeAll();
   }
 });

@@ -223,10 +223,11 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
       io.to(rooms.all(roomId)).emit('count', { joined: await service.store.countParticipants(roomId) });
     });
 
-  const pushActivity = (roomId: string, stepId: string) =>
-    later(activityTimers, `${roomId}/${stepId}`, ACTIVITY_PUSH_MS, async () => {
+  /** The current step's pictures for consoles and displays, at most every ACTIVITY_PUSH_MS per room. */
+  const pushActivity = (roomId: string) =>
+    later(activityTimers, roomId, ACTIVITY_PUSH_MS, async () => {
       const room = await service.store.getRoom(roomId);
-      if (!room || room.agenda[room.current]?.id !== stepId) return;
+      if (!room) return;
       const views = await service.presenterViews(room, ['console', 'display']);
       if (!views) return;
       const [forConsoles, forDisplays] = views;
@@ -238,20 +239,21 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
     roomChanged(room: RoomState) {
       io.to(rooms.all(room.id)).emit('stage', stageView(room));
       io.to(rooms.consoles(room.id)).emit('room', room);
-      const step = room.agenda[room.current];
-      if (step) pushActivity(room.id, step.id);
+      pushActivity(room.id);
     },
     participantJoined(roomId, participant) {
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'joined', participant });
       pushCount(roomId);
+      pushActivity(roomId); // progress is "n of everyone": everyone just grew
     },
     participantRemoved(roomId, participantId) {
       io.to(rooms.participant(participantId)).emit('removed', { message: 'The facilitator removed you from this room.' });
       io.in(rooms.participant(participantId)).disconnectSockets(true);
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'removed', participantId });
       pushCount(roomId);
+      pushActivity(roomId);
     },
-    activityChanged: pushActivity,
+    activityChanged: (roomId) => pushActivity(roomId),
     ownViewChanged(participantId, view) {
       io.to(rooms.participant(participantId)).emit('activity', view);
     },

@@ -275,10 +275,19 @@ export class RoomConnection {
       you: w.you ?? null,
       room: stale ? this.snapshot.room : (w.room ?? null),
       roster: w.roster ?? [],
-      activity: w.activity && w.activity.stepId === stage.step?.id ? w.activity : stale ? this.snapshot.activity : null,
+      activity: this.newerActivity(w.activity, stage, stale),
       // a rough offset from the welcome until the round trips have measured a better one
       clockOffsetMs: this.clockMeasured ? this.snapshot.clockOffsetMs : w.serverNow - Date.now(),
     });
+  }
+
+  /** The welcome's activity view, unless it is for another step or older than the one shown. */
+  private newerActivity(incoming: ActivityView | undefined, stage: StageView, stale: boolean): ActivityView | null {
+    const cur = this.snapshot.activity;
+    if (!incoming || incoming.stepId !== stage.step?.id) return stale ? cur : null;
+    // A sync read before an acknowledged answer may arrive after it: keep the newer revision.
+    if (cur?.stepId === incoming.stepId && incoming.rev !== undefined && (cur.rev ?? -1) > incoming.rev) return cur;
+    return incoming;
   }
 
   /** NTP-style: the round trip with the smallest delay of three gives the offset. */

@@ -18,6 +18,8 @@ const hostKey = (roomId: string) => `canopy:host:${roomId}`;
 const participantKey = (roomId: string) => `canopy:p:${roomId}`;
 const pendingKey = (roomId: string) => `canopy:pending:${roomId}`;
 const displayKey = (roomId: string) => `canopy:display:${roomId}`;
+const sealKeyKey = (roomId: string) => `canopy:key:${roomId}`;
+const outboxKey = (roomId: string) => `canopy:outbox:${roomId}`;
 
 function read(storage: Storage | undefined, key: string): string | null {
   try {
@@ -56,6 +58,31 @@ export function saveHost(roomId: string, patch: HostRecord) {
 export const getParticipantToken = (roomId: string) => read(local(), participantKey(roomId));
 export const saveParticipantToken = (roomId: string, token: string) => write(local(), participantKey(roomId), token);
 export const forgetParticipantToken = (roomId: string) => write(local(), participantKey(roomId), null);
+
+/**
+ * The participant's sealing key for private labels (names on the ally map): 43 base64url
+ * characters made in this browser. It lives here and in the resume link fragment (`&k=`), never
+ * on the server.
+ */
+export const SEAL_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+export const getSealKey = (roomId: string): string | null => {
+  const k = read(local(), sealKeyKey(roomId));
+  return k && SEAL_KEY_PATTERN.test(k) ? k : null;
+};
+export const saveSealKey = (roomId: string, key: string) => {
+  if (SEAL_KEY_PATTERN.test(key)) write(local(), sealKeyKey(roomId), key);
+};
+
+/** Submissions not yet acknowledged, kept across reloads (see outbox.svelte.ts). */
+export function getOutbox<T>(roomId: string): T[] {
+  try {
+    const v = JSON.parse(read(local(), outboxKey(roomId)) ?? '[]') as unknown;
+    return Array.isArray(v) ? (v as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+export const saveOutbox = (roomId: string, items: unknown[]) => write(local(), outboxKey(roomId), items.length ? JSON.stringify(items) : null);
 
 /** The token of the join attempt under way: made once, reused by every retry of that attempt. */
 export const getPendingToken = (roomId: string) => read(session(), pendingKey(roomId));
@@ -98,5 +125,6 @@ export const links = {
   display: (origin: string, roomId: string, displayToken: string) => `${origin}/d/${roomId}#t=${displayToken}`,
   cohost: (origin: string, roomId: string, cohostToken: string, displayToken?: string) =>
     `${origin}/c/${roomId}#t=${cohostToken}${displayToken ? `&d=${displayToken}` : ''}`,
-  resume: (origin: string, roomId: string, token: string) => `${origin}/p/${roomId}#t=${token}`,
+  /** the participant's personal link: their token and, once made, their sealing key */
+  resume: (origin: string, roomId: string, token: string, key?: string | null) => `${origin}/p/${roomId}#t=${token}${key ? `&k=${key}` : ''}`,
 };

@@ -1,0 +1,36 @@
+import { mentalMap } from '@canopy/core';
+import { stepEditor, type ActivityUi } from '../types';
+import Console from './Console.svelte';
+import Display from './Display.svelte';
+import Editor, { type MapDraft } from './Editor.svelte';
+import Panel from './Panel.svelte';
+import Participant from './Participant.svelte';
+
+export const mentalMapUi: ActivityUi = {
+  label: 'Ally map',
+  wide: true,
+  Participant,
+  Display,
+  Console,
+  ConsolePanel: Panel,
+  editor: stepEditor<MapDraft>({
+    blank: () => {
+      const c = mentalMap.defaultConfig();
+      return { prompt: c.prompt, target: c.target, minGroupSize: c.minGroupSize };
+    },
+    Editor,
+    check(d, i) {
+      const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
+      const t = int(d.target);
+      if (!Number.isInteger(t) || t < 1 || t > 30) return { message: `Step ${i + 1}: the target is a whole number of people from 1 to 30.`, field: 'target' };
+      const k = int(d.minGroupSize);
+      if (!Number.isInteger(k) || k < 1 || k > 20) return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'min-group' };
+      return null;
+    },
+    toConfig: (d) => ({
+      ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
+      target: Number(d.target),
+      minGroupSize: Number(d.minGroupSize),
+    }),
+  }),
+};

@@ -1,0 +1,17 @@
+import { stepEditor, type ActivityUi } from '../types';
+import Console from './Console.svelte';
+import Display from './Display.svelte';
+import Editor, { type SlideDraft } from './Editor.svelte';
+import Participant from './Participant.svelte';
+
+export const slideUi: ActivityUi = {
+  label: 'Slide',
+  Participant,
+  Display,
+  Console,
+  editor: stepEditor<SlideDraft>({
+    blank: () => ({ body: '', notes: '', notesOpen: false }),
+    Editor,
+    toConfig: (d) => ({ body: d.body.trim(), notes: d.notes.trim() }),
+  }),
+};

@@ -1,0 +1,75 @@
+/**
+ * What an activity brings to the web app: one component per screen and, for the agenda editor,
+ * its config fields. Pages render the frame (header, step count, timer placement, links) and hand
+ * the step to these components; a step type without an entry renders its title only.
+ */
+import type { RoomCommand, StageView, Step } from '@canopy/core';
+import type { Component } from 'svelte';
+import type { Outbox } from '$lib/outbox.svelte';
+import type { LiveRoom } from '$lib/room.svelte';
+
+/** The step as every screen sees it (participant config: facilitator-only fields stripped). */
+export type StageStep = NonNullable<StageView['step']>;
+
+export interface ParticipantViewProps {
+  live: LiveRoom;
+  stage: StageView;
+  step: StageStep;
+  /** submissions that must survive reloads go through here */
+  outbox: Outbox;
+  /** the participant's sealing key for private labels (null until made) */
+  sealKey: string | null;
+}
+
+export interface DisplayViewProps {
+  live: LiveRoom;
+  stage: StageView;
+  step: StageStep;
+}
+
+export interface ConsoleViewProps {
+  live: LiveRoom;
+  stage: StageView | null;
+  /** the full step, facilitator notes included */
+  step: Step;
+  /** participants who have joined (not removed) */
+  joined: number;
+  busy: boolean;
+  /** send a facilitator command; errors show in the console's alert */
+  run: (cmd: RoomCommand, done?: string) => Promise<boolean>;
+}
+
+export interface EditorProps<D> {
+  draft: D;
+  /** the draft step's id (for element ids) */
+  id: string;
+  /** 0-based position in the agenda */
+  index: number;
+}
+
+export interface StepEditor<D> {
+  blank(): D;
+  Editor: Component<EditorProps<D>, object, 'draft'>;
+  /** a problem to fix before opening the room, or null */
+  check?(draft: D, index: number): { message: string; field: string } | null;
+  toConfig(draft: D): unknown;
+}
+
+export interface ActivityUi {
+  /** shown in the agenda editor's type picker */
+  label: string;
+  /** the participant screen needs more room than a phone column on wide screens */
+  wide?: boolean;
+  Participant?: Component<ParticipantViewProps>;
+  Display?: Component<DisplayViewProps>;
+  /** inside the console's stage card, under the step title */
+  Console?: Component<ConsoleViewProps>;
+  /** cards under the console's stage card (live results) */
+  ConsolePanel?: Component<ConsoleViewProps>;
+  editor?: StepEditor<object>;
+}
+
+/** Register an editor with its own draft type. */
+export function stepEditor<D extends object>(def: StepEditor<D>): StepEditor<object> {
+  return def as unknown as StepEditor<object>;
+}

@@ -1,0 +1,55 @@
+/**
+ * What the browser stories share: the devices people use, and the small moves a keyboard user or
+ * a facilitator makes again and again. Each device is its own browser context (its own storage).
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
+export const LAPTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+export const PROJECTOR: BrowserContextOptions = { viewport: { width: 1280, height: 720 } };
+
+/** Opens devices and closes them all at the end of the story. */
+export class Devices {
+  readonly #opened: BrowserContext[] = [];
+  constructor(private readonly browser: Browser) {}
+
+  async open(opts: BrowserContextOptions): Promise<Page> {
+    const context = await this.browser.newContext(opts);
+    this.#opened.push(context);
+    return context.newPage();
+  }
+
+  async closeAll() {
+    for (const c of this.#opened) await c.close();
+  }
+}
+
+/** Seconds shown by a countdown ("4:58" → 298). */
+export async function shownSeconds(page: Page): Promise<number> {
+  const text = (await page.getByTestId('countdown').textContent()) ?? '';
+  const [m, s] = text.trim().split(':').map(Number);
+  return (m ?? 0) * 60 + (s ?? 0);
+}
+
+/** Press Tab until `target` has the focus, as a keyboard user would. */
+export async function tabTo(page: Page, target: Locator, maxPresses = 40) {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`could not reach ${target} with the Tab key`);
+}
+
+/** A participant joins from the room's join link with a nickname (and a department when asked). */
+export async function joinRoom(page: Page, joinLink: string, nickname: string, department?: string) {
+  await page.goto(joinLink);
+  await page.getByLabel('Your nickname').fill(nickname);
+  if (department) await page.getByLabel('Department or team').fill(department);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(page.getByTestId('lobby')).toContainText(`You’re in, ${nickname}!`);
+}
