@@ -7,7 +7,9 @@ const config = {
   compilerOptions: { runes: true },
   kit: {
     // The API server imports build/handler.js and serves the screens on its own port.
-    adapter: adapter({ out: 'build', precompress: false }),
+    // CANOPY_WEB_OUT / CANOPY_KIT_DIR let two builds run side by side (e.g. two test runs).
+    adapter: adapter({ out: process.env.CANOPY_WEB_OUT ?? 'build', precompress: false }),
+    ...(process.env.CANOPY_KIT_DIR ? { outDir: process.env.CANOPY_KIT_DIR } : {}),
   },
 };
 

@@ -7,7 +7,8 @@
  *   npx --yes pnpm@10 --filter @canopy/web build
  *   npx playwright test -c tests/e2e/playwright.config.ts
  *
- * (`npm test` at the root does both.) Chromium comes from the system (`apt-get install chromium`),
+ * (`npm test` at the root does both.) To run beside another test run, give this one its own port
+ * and build folders: E2E_PORT=3200 CANOPY_WEB_OUT=build-b CANOPY_KIT_DIR=.svelte-kit-b. Chromium comes from the system (`apt-get install chromium`),
  * not from `playwright install`: set CHROMIUM_PATH if it is not /usr/bin/chromium.
  */
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       PORT: String(PORT),
-      WEB_BUILD_DIR: 'apps/web/build',
+      WEB_BUILD_DIR: `apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}`,
       LOG_LEVEL: 'silent',
       // every person in the story joins from this one machine's address
       JOIN_RATE_PER_MIN: '10000',
