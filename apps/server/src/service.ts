@@ -293,9 +293,8 @@ export class RoomService {
       const issue = parsed.error.issues[0];
       throw new ServiceError('BAD_REQUEST', `Invalid action: ${issue?.path.join('.') || 'action'} — ${issue?.message}`);
     }
-    const [participants, records] = await Promise.all([this.store.listParticipants(room.id), spec.needsRecords ? this.store.listRecords(room.id, step.id) : []]);
+    const [participants, recs] = await Promise.all([this.store.listParticipants(room.id), spec.needsRecords ? this.readRecords(room.id, step.id) : []]);
     const roster = participants.filter((p) => !p.removed).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
-    const recs = records.filter((r) => r.scope !== SHARED_SCOPE).map((r) => ({ scope: r.scope, value: JSON.parse(r.value) as unknown }));
     return this.oneAtATime(`${room.id}/${stepId}/${SHARED_SCOPE}`, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
         const stored = await this.store.getRecord(room.id, stepId, SHARED_SCOPE);
@@ -378,11 +377,21 @@ export class RoomService {
     const step = room.agenda[room.current];
     const mod = step ? getActivity(step.type) : undefined;
     if (!step || !mod?.presenterView) return undefined;
-    const [agg, shared] = await Promise.all([this.aggregate(room, step.id), this.readShared(room.id, step, mod)]);
+    const [agg, shared, records] = await Promise.all([
+      this.aggregate(room, step.id),
+      this.readShared(room.id, step, mod),
+      mod.presenterNeedsRecords ? this.readRecords(room.id, step.id) : undefined,
+    ]);
     return audiences.map((audience) => ({
       stepId: step.id,
-      data: mod.presenterView?.({ config: step.config, phase: room.phase ?? '', audience, shared: shared?.value, ...agg }),
+      data: mod.presenterView?.({ config: step.config, phase: room.phase ?? '', audience, shared: shared?.value, ...agg, ...(records ? { records } : {}) }),
     }));
+  }
+
+  /** Every participant or group record of a step (the shared state left out), parsed. */
+  private async readRecords(roomId: string, stepId: string): Promise<Array<{ scope: string; value: unknown }>> {
+    const records = await this.store.listRecords(roomId, stepId);
+    return records.filter((r) => r.scope !== SHARED_SCOPE).map((r) => ({ scope: r.scope, value: JSON.parse(r.value) as unknown }));
   }
 
   private async aggregate(room: RoomState, stepId: string): Promise<{ counters: Counters; participants: number }> {

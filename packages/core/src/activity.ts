@@ -34,6 +34,8 @@ export interface PresenterContext<Config, Shared = unknown> {
   participants: number;
   /** the step's shared state, for activities that have one */
   shared?: Shared | undefined;
+  /** every record of the step (only for modules with `presenterNeedsRecords`, e.g. to list answers' texts) */
+  records?: Array<{ scope: string; value: unknown }>;
 }
 
 /** A participant as facilitator actions see them (e.g. to form groups by department). */
@@ -121,6 +123,11 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
   participantView?(ctx: ParticipantViewContext<Config, Rec, Shared>): unknown;
   /** the aggregate picture for the console and display */
   presenterView?(ctx: PresenterContext<Config, Shared>): unknown;
+  /**
+   * Pass every record of the step to `presenterView` (answers' texts, not just counters). It costs
+   * a read of all records per (coalesced) push: use it only where counters cannot carry the picture.
+   */
+  presenterNeedsRecords?: boolean;
   /**
    * What a participant may see of the room's aggregate (e.g. the room's answers next to their
    * own, after a reveal). Sent with their own view when they (re)load the step or its phase
