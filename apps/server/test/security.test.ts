@@ -25,6 +25,7 @@ const EVERY_COMMAND: { [T in RoomCommand['type']]: Extract<RoomCommand, { type: 
   lock: { type: 'lock', locked: true },
   close: { type: 'close' },
   reopen: { type: 'reopen' },
+  'agenda.set': { type: 'agenda.set', agenda: [{ id: 'only', type: 'slide', title: 'Taken over', durationSec: 0, config: {} }] },
 };
 
 /** The room's version as the console sees it after asking the server again. */

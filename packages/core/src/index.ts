@@ -9,3 +9,4 @@ export * from './protocol.js';
 export * from './grouping.js';
 export * from './pairing.js';
 export { maxWeightMatching } from './matching.js';
+export * from './templates.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRoomCommand, createRoomState, NewRoomSchema, stageView, validateAgenda, type RoomCommand, type RoomState } from './room.js';
+import { applyRoomCommand, createRoomState, NewRoomSchema, stageView, validateAgenda, type RoomCommand, type RoomState, type Step } from './room.js';
 
 function workshop(): RoomState {
   const room = NewRoomSchema.parse({
@@ -74,6 +74,31 @@ describe('a facilitator runs the agenda', () => {
     const view = stageView(room);
     expect(view.step?.config).toEqual({ body: 'Hello' });
     expect(JSON.stringify(view)).not.toContain('say hi');
+  });
+});
+
+describe('the facilitator edits the plan during the session', () => {
+  it('changes to steps not yet run apply at once; steps already started stay as they were', () => {
+    let room = run(workshop(), [{ type: 'next' }]);
+    const [welcome, why, wrap] = room.agenda as [Step, Step, Step];
+    const extra = { id: 'map', type: 'mental-map', title: 'Map your allies', durationSec: 600, config: {} };
+    room = run(room, [{ type: 'agenda.set', agenda: [welcome, extra, wrap, why] }]);
+    expect(room.agenda.map((s) => s.id)).toEqual(['welcome', 'map', 'wrap', 'why']);
+    expect(room.agenda[1]?.config).toMatchObject({ target: 5, minGroupSize: 3 }); // defaults filled in
+    expect(run(room, [{ type: 'next' }]).agenda[1]?.title).toBe('Map your allies');
+
+    expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [why, welcome, wrap] }, 0)).toEqual({
+      ok: false,
+      error: 'Step 1 (Welcome) has already started; it cannot be changed, moved or removed.',
+    });
+    expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [{ ...welcome, title: 'Hi' }, wrap] }, 0).ok).toBe(false);
+    expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [welcome, { ...wrap, type: 'poll' }] }, 0)).toEqual({ ok: false, error: 'Step 2: unknown activity type "poll"' });
+  });
+
+  it('in the lobby the whole plan is open to change', () => {
+    const room = workshop();
+    const [welcome, why] = room.agenda as [Step, Step];
+    expect(run(room, [{ type: 'agenda.set', agenda: [why, welcome] }]).agenda.map((s) => s.id)).toEqual(['why', 'welcome']);
   });
 });
 

@@ -109,6 +109,8 @@ export const RoomCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lock'), locked: z.boolean() }),
   z.object({ type: z.literal('close') }),
   z.object({ type: z.literal('reopen') }),
+  /** replace the plan: steps not yet run may change freely; those run so far (and the current one) stay */
+  z.object({ type: z.literal('agenda.set'), agenda: z.array(StepSchema).min(1).max(MAX_STEPS) }),
 ]);
 export type RoomCommand = z.infer<typeof RoomCommandSchema>;
 
@@ -171,6 +173,18 @@ function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
     case 'reopen':
       if (state.status === 'open') return { ok: false, error: 'The session is already open.' };
       return { ok: true, state: { ...state, status: 'open', closedAt: null } };
+    case 'agenda.set': {
+      const checked = validateAgenda(cmd.agenda);
+      if (!checked.ok) return checked;
+      for (let i = 0; i <= state.current; i++) {
+        const was = state.agenda[i]!;
+        const kept = checked.agenda[i];
+        if (!kept || JSON.stringify(kept) !== JSON.stringify(was)) {
+          return { ok: false, error: `Step ${i + 1} (${was.title}) has already started; it cannot be changed, moved or removed.` };
+        }
+      }
+      return { ok: true, state: { ...state, agenda: checked.agenda } };
+    }
   }
 }
 
