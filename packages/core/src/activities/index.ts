@@ -2,6 +2,7 @@ import type { ActivityModule } from '../activity.js';
 import { adversaries } from './adversaries.js';
 import { commitments } from './commitments.js';
 import { mentalMap } from './mental-map.js';
+import { openPrompt } from './open-prompt.js';
 import { partnership } from './partnership.js';
 import { selfAssessment } from './self-assessment.js';
 import { slide } from './slide.js';
@@ -20,6 +21,7 @@ export const activities: Record<string, AnyActivity> = {
   [commitments.type]: commitments,
   [adversaries.type]: adversaries,
   [partnership.type]: partnership,
+  [openPrompt.type]: openPrompt,
 };
 
 export function getActivity(type: string): AnyActivity | undefined {
@@ -32,3 +34,4 @@ export * from './self-assessment.js';
 export * from './commitments.js';
 export * from './adversaries.js';
 export * from './partnership.js';
+export * from './open-prompt.js';
