@@ -5,7 +5,7 @@ import ts from 'typescript-eslint';
 
 export default ts.config(
   {
-    ignores: ['**/node_modules/', '**/build/', '**/.svelte-kit/', '**/dist/', 'test-results/', 'playwright-report/', 'tests/load/results/'],
+    ignores: ['**/node_modules/', '**/build/', '**/build-*/', '**/.svelte-kit/', '**/.svelte-kit-*/', '**/dist/', 'test-results/', 'playwright-report/', 'tests/load/results/'],
   },
   js.configs.recommended,
   ...ts.configs.recommended,

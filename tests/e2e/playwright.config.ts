@@ -19,7 +19,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 
 export default defineConfig({
   testDir: '.',
-  outputDir: './test-results',
+  outputDir: process.env.E2E_OUT ?? './test-results',
   timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

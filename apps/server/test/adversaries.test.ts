@@ -73,12 +73,13 @@ describe('worthy adversaries', () => {
   it('five people with spread stances are paired by the facilitator by largest disagreement, one trio', async () => {
     const { w, people, byName, display } = await stanceRoom();
 
-    // While stances come in: the console sees the live bars, the projector only the progress.
+    // While stances come in: the console and the projector show the live, anonymous distribution.
     await w.console.conn.until(() => presenter(w.console)?.placed === 5, WAIT_MS);
     expect(presenter(w.console)!.statements[0]!.before.counts).toEqual([1, 1, 0, 1, 0, 1, 1]);
     await display.conn.until(() => presenter(display)?.placed === 5, WAIT_MS);
-    expect(presenter(display)).toMatchObject({ revealed: false, pairing: null });
-    expect(presenter(display)!.statements[0]!.before.counts).toBeNull();
+    expect(presenter(display)).toMatchObject({ pairing: null });
+    expect(presenter(display)!.statements[0]!.before.counts).toEqual([1, 1, 0, 1, 0, 1, 1]);
+    expect(JSON.stringify(presenter(display))).not.toMatch(/Ana|Ben|Sales/); // counts only, nobody's stance
 
     // Participants cannot pair; the facilitator pairs only once stances are closed.
     expect(await byName.Ana.conn.act('adv', { type: 'pair', statementId: 'credit' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

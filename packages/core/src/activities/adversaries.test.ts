@@ -427,10 +427,10 @@ describe('what the room sees', () => {
   const trio = shared.pairs.find((p) => p.members.length === 3)!;
   addCounters(counters, adversariesContribution(play(initialAdversaryRecord(adversaryPairScope(1, trio.id)) as AdversaryPairRecord, shared, [{ who: trio.members[0]!, step: 'stated' }]), config));
 
-  it('while stances come in, the projector shows progress and the console the live bars', () => {
+  it('while stances come in, the projector and the console show the live anonymous distribution', () => {
     const display = adversariesPresenterView({ config, phase: 'stance', audience: 'display', counters, participants: 5, shared: initialAdversariesShared() });
-    expect(display).toMatchObject({ revealed: false, placed: 4, placedAll: 1, pairing: null });
-    expect(display.statements[0]!.before).toEqual({ answered: 4, counts: null, mean: null });
+    expect(display).toMatchObject({ placed: 4, placedAll: 1, pairing: null });
+    expect(display.statements[0]!.before).toEqual({ answered: 4, counts: [1, 1, 0, 0, 0, 1, 1], mean: 4 });
     const consoleView = adversariesPresenterView({ config, phase: 'stance', audience: 'console', counters, participants: 5, shared: initialAdversariesShared() });
     expect(consoleView.statements[0]!.before).toEqual({ answered: 4, counts: [1, 1, 0, 0, 0, 1, 1], mean: 4 });
     expect(consoleView.statements[1]!.before).toEqual({ answered: 1, counts: null, mean: null }); // 1 < minGroupSize

@@ -565,8 +565,6 @@ export interface AdversariesPairing {
 
 export interface AdversariesPresenterView {
   phase: string;
-  /** false on the projector while people are still placing themselves: progress only, no bars */
-  revealed: boolean;
   participants: number;
   /** people who placed themselves on at least one / every statement; who re-rated */
   placed: number;
@@ -604,14 +602,14 @@ function pairProgress(pair: AdversaryPair, round: number, counters: Counters, sh
 export function adversariesPresenterView(ctx: PresenterContext<AdversariesConfig, AdversariesShared>): AdversariesPresenterView {
   const { config, counters: c, shared } = ctx;
   const console = ctx.audience === 'console';
-  const revealed = console || ctx.phase !== 'stance';
   const all = adversaryStatementResults(ctx);
   // The projector shows the re-ratings only at the results, so the room is not nudged mid-conversation.
   const showAfter = console || ctx.phase === 'results';
   const hidden: StanceDistribution = { answered: 0, counts: null, mean: null };
   const statements = all.map((s) => ({
     ...s,
-    before: revealed ? s.before : { ...s.before, counts: null, mean: null },
+    // stances are anonymous counts, live on every screen (suppressed below minGroupSize)
+    before: s.before,
     after: showAfter ? s.after : { ...hidden, answered: s.after.answered },
     movement: showAfter ? s.movement : null,
   }));
@@ -638,7 +636,6 @@ export function adversariesPresenterView(ctx: PresenterContext<AdversariesConfig
   }
   return {
     phase: ctx.phase,
-    revealed,
     participants: ctx.participants,
     placed: c['people:placed'] ?? 0,
     placedAll: c['people:all'] ?? 0,

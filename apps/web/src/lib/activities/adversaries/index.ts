@@ -1,0 +1,47 @@
+import { adversaries } from '@canopy/core';
+import { stepEditor, type ActivityUi } from '../types';
+import Console from './Console.svelte';
+import Display from './Display.svelte';
+import Editor, { type AdversariesDraft } from './Editor.svelte';
+import Panel from './Panel.svelte';
+import Participant from './Participant.svelte';
+
+/** a statement id from its position: stable, short and in the safe alphabet */
+const statementId = (i: number) => `s${i + 1}`;
+const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
+
+export const adversariesUi: ActivityUi = {
+  label: 'Worthy adversaries',
+  Participant,
+  Display,
+  Console,
+  ConsolePanel: Panel,
+  editor: stepEditor<AdversariesDraft>({
+    blank: () => {
+      const c = adversaries.defaultConfig();
+      return {
+        statements: c.statements.slice(0, 2).map((s) => ({ key: s.id, text: s.text })),
+        avoidSameDepartment: c.avoidSameDepartment,
+        noStance: c.noStance,
+        minutesPerTurn: c.minutesPerTurn,
+      };
+    },
+    Editor,
+    check(d, i) {
+      const filled = d.statements.filter((s) => s.text.trim());
+      if (filled.length === 0) return { message: `Step ${i + 1}: write at least one statement.`, field: `statement-${d.statements[0]?.key ?? ''}` };
+      const m = int(d.minutesPerTurn);
+      if (!Number.isInteger(m) || m < 1 || m > 30) return { message: `Step ${i + 1}: minutes per turn is a whole number from 1 to 30.`, field: 'turn' };
+      return null;
+    },
+    toConfig: (d) => ({
+      statements: d.statements
+        .map((s) => s.text.trim())
+        .filter(Boolean)
+        .map((text, i) => ({ id: statementId(i), text })),
+      avoidSameDepartment: d.avoidSameDepartment,
+      noStance: d.noStance,
+      minutesPerTurn: int(d.minutesPerTurn),
+    }),
+  }),
+};

@@ -1,0 +1,35 @@
+/** Reading the adversaries views off the live room, and the words the screens share. */
+import type { AdversariesParticipantView, AdversariesPresenterView, AdversariesRoomView, SteelmanStep } from '@canopy/core';
+import type { RoomSnapshot } from '@canopy/client';
+
+export function presenterView(snap: RoomSnapshot, stepId: string): AdversariesPresenterView | null {
+  const a = snap.activity;
+  return a && a.stepId === stepId && a.data && typeof a.data === 'object' ? (a.data as AdversariesPresenterView) : null;
+}
+
+export function participantView(snap: RoomSnapshot, stepId: string): { view: AdversariesParticipantView | null; room: AdversariesRoomView | null } {
+  const a = snap.activity;
+  if (!a || a.stepId !== stepId) return { view: null, room: null };
+  const view = a.data && typeof a.data === 'object' ? (a.data as AdversariesParticipantView) : null;
+  const room = a.room && typeof a.room === 'object' ? (a.room as AdversariesRoomView) : null;
+  return { view, room };
+}
+
+export const PHASES = [
+  { id: 'stance', name: 'Stance', what: 'Everyone places themselves on each statement. The display shows how many have answered, not the bars.' },
+  { id: 'pairing', name: 'Pairing', what: 'Stances are closed. Pair the room on one statement: the display shows who talks with whom.' },
+  { id: 'steelman', name: 'Steelman', what: 'Pairs take turns: state, restate until accepted, swap. Then everyone notes what they learned and re-rates.' },
+  { id: 'results', name: 'Results', what: 'The display shows the room’s before and after, and how many moved.' },
+] as const;
+
+/** the button text of each steelman step, as a participant sees it */
+export const STEP_LABELS: Record<SteelmanStep, string> = {
+  stated: 'I’ve stated my view',
+  restated: 'I’ve restated it',
+  accept: 'Yes, that’s my view',
+  retry: 'Not quite — try again',
+};
+
+export const SCALE_SHORT = ['1', '2', '3', '4', '5', '6', '7'];
+
+export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
