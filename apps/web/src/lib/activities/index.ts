@@ -5,10 +5,12 @@
 import type { ActivityUi } from './types';
 import { slideUi } from './slide';
 import { mentalMapUi } from './mental-map';
+import { adversariesUi } from './adversaries';
 
 export const activityUis: Record<string, ActivityUi> = {
   slide: slideUi,
   'mental-map': mentalMapUi,
+  adversaries: adversariesUi,
 };
 
 export function activityUi(type: string | null | undefined): ActivityUi | undefined {
