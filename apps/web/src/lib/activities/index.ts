@@ -6,11 +6,13 @@ import type { ActivityUi } from './types';
 import { slideUi } from './slide';
 import { mentalMapUi } from './mental-map';
 import { adversariesUi } from './adversaries';
+import { partnershipUi } from './partnership';
 
 export const activityUis: Record<string, ActivityUi> = {
   slide: slideUi,
   'mental-map': mentalMapUi,
   adversaries: adversariesUi,
+  partnership: partnershipUi,
 };
 
 export function activityUi(type: string | null | undefined): ActivityUi | undefined {
