@@ -16,7 +16,7 @@ export function participantView(snap: RoomSnapshot, stepId: string): { view: Adv
 }
 
 export const PHASES = [
-  { id: 'stance', name: 'Stance', what: 'Everyone places themselves on each statement. The display shows how many have answered, not the bars.' },
+  { id: 'stance', name: 'Stance', what: 'Everyone places themselves on each statement. The display shows the room’s stances live, without names.' },
   { id: 'pairing', name: 'Pairing', what: 'Stances are closed. Pair the room on one statement: the display shows who talks with whom.' },
   { id: 'steelman', name: 'Steelman', what: 'Pairs take turns: state, restate until accepted, swap. Then everyone notes what they learned and re-rates.' },
   { id: 'results', name: 'Results', what: 'The display shows the room’s before and after, and how many moved.' },
