@@ -191,6 +191,24 @@ test('partnership meetings: pairs across departments take notes together and mee
       await expect(ana.getByTestId('pm-prompt-title')).toHaveText('Why we are talking');
     });
 
+    await test.step('Ana has to leave mid-round: her partner joins another group; the third group is not disturbed', async () => {
+      const members = async (page: Page) => page.getByTestId('pm-member').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.member ?? '').sort());
+      const mate = (await members(ana)).find((n) => n !== 'Ana') as Name;
+      const others = (Object.keys(phones) as Name[]).filter((n) => n !== 'Ana' && n !== mate);
+      const before = new Map(await Promise.all(others.map(async (n) => [n, await members(phones[n])] as const)));
+      await console_.getByRole('button', { name: 'Ana has left the meeting: regroup' }).click();
+      await expect(console_.getByTestId('pm-away')).toHaveText('Marked away: Ana');
+      await expect(console_.getByTestId('pm-console-group')).toHaveCount(2);
+      await expect(phones[mate].getByTestId('pm-member')).toHaveCount(3);
+      const trio = await members(phones[mate]);
+      expect(trio).not.toContain('Ana');
+      // exactly one of the other pairs took the partner in; the remaining pair is as it was
+      const untouched = others.filter((n) => !trio.includes(n));
+      expect(untouched).toHaveLength(2);
+      for (const n of untouched) await expect.poll(() => members(phones[n])).toEqual(before.get(n));
+      for (const n of trio.filter((x) => x !== mate) as Name[]) await expect(phones[n].getByTestId('pm-member')).toHaveCount(3);
+    });
+
     expect(errors).toEqual([]);
   } finally {
     await devices.closeAll();
