@@ -59,18 +59,27 @@ class HandshakeError extends Error {
   }
 }
 
+/**
+ * Transport settings (the load bench's bare Socket.IO baseline uses the same): no per-message
+ * compression (CPU per message, and it defeats encoding a broadcast once), small messages only,
+ * connection-state recovery so a short drop replays the missed broadcasts.
+ */
+export const SOCKET_OPTIONS = {
+  maxHttpBufferSize: MAX_MESSAGE_BYTES,
+  perMessageDeflate: false,
+  httpCompression: false,
+  serveClient: false,
+  connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+} as const;
+
 export function attachRealtime(httpServer: HttpServer, service: RoomService, config: Config, log: Logger, adapter?: Parameters<IO['adapter']>[0]): IO {
   const io: IO = new Server(httpServer, {
-    maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    perMessageDeflate: false,
-    httpCompression: false,
-    serveClient: false,
+    ...SOCKET_OPTIONS,
     allowRequest: (req, cb) => {
       const ok = originAllowed(req, config.ALLOWED_ORIGINS);
       if (!ok) log.warn('refused handshake from a foreign origin', { origin: req.headers.origin });
       cb(null, ok);
     },
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     ...(adapter ? { adapter } : {}),
   });
 
