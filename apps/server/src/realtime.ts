@@ -35,8 +35,12 @@ import { SocketBucket } from './ratelimit.js';
 import { originAllowed } from './security.js';
 import { ServiceError, type Broadcaster, type Identity, type RoomService } from './service.js';
 
-type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** between nodes: "push the participants connected to you their view of this room's step" */
+interface InterServerEvents {
+  views: (roomId: string) => void;
+}
+type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** presenters' aggregate pictures are pushed at most this often per step */
@@ -110,7 +114,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     }
   });
 
-  const broadcaster = createBroadcaster(io, service, log);
+  const broadcaster = createBroadcaster(io, service, log, adapter !== undefined);
   service.broadcaster = broadcaster;
 
   io.on('connection', (socket) => {
@@ -213,9 +217,10 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
 }
 
 /** Tell the screens of a room what changed; frequent pictures are coalesced, not sent per change. */
-function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcaster {
+function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered: boolean): Broadcaster {
   const countTimers = new Map<string, NodeJS.Timeout>();
   const activityTimers = new Map<string, NodeJS.Timeout>();
+  const viewTimers = new Map<string, NodeJS.Timeout>();
 
   function later(timers: Map<string, NodeJS.Timeout>, key: string, ms: number, fn: () => Promise<void>) {
     if (timers.has(key)) return;
@@ -244,6 +249,25 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
       if (forDisplays) io.to(rooms.displays(roomId)).emit('activity', forDisplays);
     });
 
+  /**
+   * Every participant connected to this node gets their own view of the room's current step, built
+   * from one read of the step (not one request per participant); each node serves its own sockets.
+   */
+  const pushViewsHere = (roomId: string) =>
+    later(viewTimers, roomId, 0, async () => {
+      const ids = new Set<string>();
+      for (const sid of io.sockets.adapter.rooms.get(rooms.all(roomId)) ?? []) {
+        const pid = io.sockets.sockets.get(sid)?.data.participantId;
+        if (pid) ids.add(pid);
+      }
+      for (const [id, view] of await service.participantViews(roomId, [...ids])) io.local.to(rooms.participant(id)).emit('activity', view);
+    });
+  const pushViews = (roomId: string) => {
+    if (clustered) io.serverSideEmit('views', roomId);
+    pushViewsHere(roomId);
+  };
+  if (clustered) io.on('views', (roomId: string) => pushViewsHere(roomId));
+
   return {
     roomChanged(room: RoomState) {
       io.to(rooms.all(room.id)).emit('stage', stageView(room));
@@ -266,8 +290,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
     ownViewChanged(participantId, view) {
       io.to(rooms.participant(participantId)).emit('activity', view);
     },
-    sharedChanged(roomId, stepId, rev) {
-      io.to(rooms.all(roomId)).emit('shared', { stepId, rev });
-    },
+    sharedChanged: (roomId) => pushViews(roomId),
+    participantViewsChanged: (roomId) => pushViews(roomId),
   };
 }

@@ -56,8 +56,10 @@ export interface Broadcaster {
   activityChanged(roomId: string, stepId: string): void;
   /** what a participant sees of the step changed: every screen they have open shows it */
   ownViewChanged(participantId: string, view: ActivityView): void;
-  /** the step's shared state changed (new groups, pairs…): participants fetch their view again */
+  /** the step's shared state changed (new groups, pairs…): participants get their fresh views */
   sharedChanged(roomId: string, stepId: string, rev: number): void;
+  /** the room moved to another step or phase: participants get their view of it */
+  participantViewsChanged(roomId: string): void;
 }
 
 export interface Identity {
@@ -188,6 +190,8 @@ export class RoomService {
       if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
       if (await this.store.casRoom(room.id, room.version, next.state)) {
         this.broadcaster?.roomChanged(next.state);
+        const step = next.state.agenda[next.state.current];
+        if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) this.broadcaster?.participantViewsChanged(room.id);
         return next.state;
       }
       if (expectedVersion !== undefined) throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.');
@@ -336,13 +340,13 @@ export class RoomService {
    * may read and the shared state. `rev` is the sum of the revisions read — it grows with every
    * write to any of them, so a screen can keep the newest of views that arrive out of order.
    */
-  private async participantView(room: RoomState, step: Step, mod: AnyActivity, participantId: string, shared: Loaded | undefined, known: Map<string, Loaded> = new Map()): Promise<ActivityView> {
+  private async participantView(room: RoomState, step: Step, mod: AnyActivity, participantId: string, shared: Loaded | undefined, known: Map<string, Loaded> = new Map(), knownIsAll = false): Promise<ActivityView> {
     const scopes = [ownScope(participantId), ...(mod.readScopes?.(participantId, shared?.value, step.config) ?? [])];
     const recs = await Promise.all(
       scopes.map(async (scope): Promise<Loaded> => {
         const hit = known.get(scope);
         if (hit) return hit;
-        const stored = await this.store.getRecord(room.id, step.id, scope);
+        const stored = knownIsAll ? null : await this.store.getRecord(room.id, step.id, scope);
         return { rev: stored?.rev ?? 0, value: stored ? JSON.parse(stored.value) : mod.input?.initial(scope) };
       }),
     );
@@ -353,6 +357,31 @@ export class RoomService {
         ? mod.input.ownView(own)
         : own;
     return { stepId: step.id, data, rev: recs.reduce((n, r) => n + r.rev, shared?.rev ?? 0) };
+  }
+
+  /**
+   * The current step's view for each of these participants (those connected to this node), built
+   * from one read of all the step's records, its shared state and counters — pushed when the step
+   * or its phase changes, instead of every participant asking for it.
+   */
+  async participantViews(roomId: string, participantIds: string[]): Promise<Array<[string, ActivityView]>> {
+    const room = await this.store.getRoom(roomId);
+    const step = room?.agenda[room.current];
+    const mod = step ? getActivity(step.type) : undefined;
+    if (!room || !step || !mod || (!mod.input && !mod.participantView) || !participantIds.length) return [];
+    const [shared, records, roomView] = await Promise.all([
+      this.readShared(room.id, step, mod),
+      this.store.listRecords(room.id, step.id),
+      mod.participantRoomView ? this.aggregate(room, step.id) : undefined,
+    ]);
+    const known = new Map(records.filter((r) => r.scope !== SHARED_SCOPE).map((r): [string, Loaded] => [r.scope, { rev: r.rev, value: JSON.parse(r.value) }]));
+    const extra = roomView && mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...roomView });
+    return Promise.all(
+      participantIds.map(async (id): Promise<[string, ActivityView]> => {
+        const view = await this.participantView(room, step, mod, id, shared, known, true);
+        return [id, extra !== undefined ? { ...view, room: extra } : view];
+      }),
+    );
   }
 
   /** The current step's activity view for one audience, or undefined when the step has none. */

@@ -70,6 +70,8 @@ export interface ConnectOptions {
 
 type Listener = (s: RoomSnapshot) => void;
 
+/** how long a participant waits for the pushed view of a new step before asking for it */
+const VIEW_PUSH_WAIT_MS = 5000;
 const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND']);
 /** answers that mean "not saved yet": a write with a client-made id is sent again */
 const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
@@ -93,6 +95,7 @@ export class RoomConnection {
   private listeners = new Set<Listener>();
   private readonly ackTimeoutMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private clockMeasured = false;
 
   constructor(opts: ConnectOptions) {
@@ -126,22 +129,22 @@ export class RoomConnection {
     s.on('welcome', (w) => this.applyWelcome(w));
     s.on('stage', (stage) => {
       if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
-      const prevPhase = this.snapshot.stage?.phase;
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
-      this.set({ stage, ...(stepChanged ? { activity: null } : {}) });
-      // A participant entering a step that takes answers fetches their own record of it (they may
-      // have answered before, on this or another device), and again when its phase changes if the
-      // step shows them the room's aggregate; presenters get theirs pushed.
+      // the new step's view may have been pushed just before its stage: keep it
+      const keep = this.snapshot.activity?.stepId === stage.step?.id;
+      this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}) });
+      // A participant entering a step with a view of its own gets it pushed by the server (their
+      // record of it, if they answered before on this or another device); should it not come, ask.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
-      const phaseChanged = !stepChanged && prevPhase !== stage.phase;
-      if (this.snapshot.role === 'participant' && mod?.input && (stepChanged || (phaseChanged && mod.participantRoomView))) void this.sync();
+      if (stepChanged && stage.step && this.snapshot.role === 'participant' && (mod?.input || mod?.participantView)) this.expectView(stage.step.id);
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
     s.on('activity', (activity) => {
       // A participant's own record may reach them twice (ack and push) and out of order: keep the newest.
       const cur = this.snapshot.activity;
-      if (activity.rev !== undefined && cur?.stepId === activity.stepId && (cur.rev ?? -1) >= activity.rev) return;
+      // (an equal revision is taken: the phase may have changed what the same records show)
+      if (activity.rev !== undefined && cur?.stepId === activity.stepId && (cur.rev ?? -1) > activity.rev) return;
       this.set({ activity });
     });
     s.on('roster', (e) => {
@@ -151,10 +154,6 @@ export class RoomConnection {
       } else if (e.type === 'online') roster = roster.map((p) => (p.id === e.participantId ? { ...p, online: e.online } : p));
       else roster = roster.map((p) => (p.id === e.participantId ? { ...p, removed: true, online: false } : p));
       this.set({ roster });
-    });
-    s.on('shared', (e) => {
-      // New groups or pairs: a participant's view of the step may have changed.
-      if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
   }
@@ -248,6 +247,7 @@ export class RoomConnection {
 
   close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.viewTimer) clearTimeout(this.viewTimer);
     this.set({ status: 'closed' });
     this.socket.disconnect();
   }
@@ -305,6 +305,16 @@ export class RoomConnection {
     if (!best) return;
     this.clockMeasured = true;
     this.set({ clockOffsetMs: Math.round(best.offset) });
+  }
+
+  /** Ask for the full state if the pushed view of `stepId` has not arrived in a while. */
+  private expectView(stepId: string) {
+    if (this.viewTimer) clearTimeout(this.viewTimer);
+    this.viewTimer = setTimeout(() => {
+      this.viewTimer = null;
+      const s = this.snapshot;
+      if (s.status === 'connected' && s.stage?.step?.id === stepId && s.activity?.stepId !== stepId) void this.sync();
+    }, VIEW_PUSH_WAIT_MS);
   }
 
   private retryLater() {
