@@ -142,7 +142,7 @@ interface RampStage {
 /** Open-loop submissions, the offered rate raised ×1.5 per stage until ack p99 passes the limit. */
 async function ramp(stepId: string, statements: string[], pids: number[]): Promise<{ stages: RampStage[]; acked_per_s: number; p99_ack_ms: number; serverCpuPct: number }> {
   const stages: RampStage[] = [];
-  let rate = 500;
+  let rate = 200;
   let serverCpuPct = 0;
   for (let i = 0; i < (QUICK ? 10 : 14); i++) {
     const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);

@@ -297,7 +297,8 @@ export class RoomService {
       const issue = parsed.error.issues[0];
       throw new ServiceError('BAD_REQUEST', `Invalid action: ${issue?.path.join('.') || 'action'} — ${issue?.message}`);
     }
-    const [participants, recs] = await Promise.all([this.store.listParticipants(room.id), spec.needsRecords ? this.readRecords(room.id, step.id) : []]);
+    const needsRecords = spec.needsRecordsFor ? spec.needsRecordsFor(parsed.data) : spec.needsRecords;
+    const [participants, recs] = await Promise.all([this.store.listParticipants(room.id), needsRecords ? this.readRecords(room.id, step.id) : []]);
     const roster = participants.filter((p) => !p.removed).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
     return this.oneAtATime(`${room.id}/${stepId}/${SHARED_SCOPE}`, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {

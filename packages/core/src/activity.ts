@@ -114,6 +114,8 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
     act(shared: Shared, action: Action, ctx: ActContext<Config>): Outcome<Shared>;
     /** pass every record of the step to `act` (e.g. everyone's stance, to pair them) */
     needsRecords?: boolean;
+    /** when given, decides `needsRecords` per action (reading a large room's records is not free) */
+    needsRecordsFor?(action: Action): boolean;
   };
   /** other records a participant reads besides their own (e.g. their group's), from the shared state */
   readScopes?(participantId: string, shared: Shared | undefined, config: Config): string[];
