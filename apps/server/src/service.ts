@@ -77,6 +77,8 @@ export interface CreatedRoom {
 }
 
 const CAS_ATTEMPTS = 8;
+/** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
+const ROOM_CACHE_SIZE = 200;
 
 /** A short random pause before retrying a lost compare-and-set, so racing writers spread out. */
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
@@ -84,6 +86,8 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
 export class RoomService {
   broadcaster: Broadcaster | null = null;
   private readonly queues = new Map<string, Promise<void>>();
+  /** rooms read lately, checked against the stored version before use (see currentRoom) */
+  private readonly rooms = new Map<string, RoomState>();
 
   constructor(
     readonly store: RoomStore,
@@ -177,6 +181,26 @@ export class RoomService {
     return room;
   }
 
+  /**
+   * The room as stored now, for the hot paths (every submission): one small read of its version,
+   * and the whole room (agenda and all) read and parsed again only when that version moved.
+   * Callers must not change what they get.
+   */
+  async currentRoom(roomId: string): Promise<RoomState> {
+    const version = await this.store.getRoomVersion(roomId);
+    const cached = this.rooms.get(roomId);
+    if (version === null) {
+      this.rooms.delete(roomId);
+      throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+    }
+    if (cached?.version === version) return cached;
+    const room = await this.getRoom(roomId);
+    this.rooms.delete(roomId); // re-insert: the Map's order is least recently read first
+    this.rooms.set(roomId, room);
+    if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
+    return room;
+  }
+
   // --- facilitator -----------------------------------------------------------------------------
 
   async command(who: Identity, cmd: RoomCommand, expectedVersion?: number): Promise<RoomState> {
@@ -234,7 +258,7 @@ export class RoomService {
    */
   async submit(who: Identity, stepId: string, submissionId: string, input: unknown): Promise<{ duplicate: boolean; view: unknown; rev: number }> {
     if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
-    const room = await this.getRoom(who.roomId);
+    const room = await this.currentRoom(who.roomId);
     const { step, mod } = this.currentStep(room, stepId);
     const spec = mod.input;
     if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
@@ -366,7 +390,7 @@ export class RoomService {
    * or its phase changes, instead of every participant asking for it.
    */
   async participantViews(roomId: string, participantIds: string[]): Promise<Array<[string, ActivityView]>> {
-    const room = await this.store.getRoom(roomId);
+    const room = await this.currentRoom(roomId).catch(() => null);
     const step = room?.agenda[room.current];
     const mod = step ? getActivity(step.type) : undefined;
     if (!room || !step || !mod || (!mod.input && !mod.participantView) || !participantIds.length) return [];

@@ -79,6 +79,10 @@ export class MemoryRoomStore implements RoomStore {
     return r ? (JSON.parse(r.state) as RoomState) : null;
   }
 
+  async getRoomVersion(roomId: string): Promise<number | null> {
+    return this.rooms.get(roomId)?.version ?? null;
+  }
+
   async getSecrets(roomId: string): Promise<RoomSecrets | null> {
     const r = this.rooms.get(roomId);
     return r ? { ...r.secrets } : null;

@@ -142,6 +142,11 @@ export class RedisRoomStore implements RoomStore {
     return s === null ? null : (JSON.parse(s) as RoomState);
   }
 
+  async getRoomVersion(roomId: string): Promise<number | null> {
+    const v = str(await this.exec.command(['HGET', roomKeys(roomId).room, 'version']));
+    return v === null ? null : Number(v);
+  }
+
   async getSecrets(roomId: string): Promise<RoomSecrets | null> {
     const [facilitator, cohost, display] = list(await this.exec.command(['HMGET', roomKeys(roomId).secrets, 'facilitator', 'cohost', 'display'])).map(str);
     return facilitator && cohost && display ? { facilitator, cohost, display } : null;

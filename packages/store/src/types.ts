@@ -65,6 +65,8 @@ export interface RoomStore {
   createRoom(room: RoomState, secrets: RoomSecrets): Promise<boolean>;
   roomIdByCode(code: string): Promise<string | null>;
   getRoom(roomId: string): Promise<RoomState | null>;
+  /** Just the room's `version` (null: no such room) — a cheap check that a room read earlier is still current. */
+  getRoomVersion(roomId: string): Promise<number | null>;
   getSecrets(roomId: string): Promise<RoomSecrets | null>;
   /** Replace the room iff its stored `version` equals `expectedVersion`. Resolves false on a mismatch or a missing room. */
   casRoom(roomId: string, expectedVersion: number, next: RoomState): Promise<boolean>;

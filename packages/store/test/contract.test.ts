@@ -154,6 +154,8 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.casRoom(room.id, room.version, again.state)).toBe(false);
     expect(await store.casRoom(room.id, winner.version, again.state)).toBe(true);
     expect((await store.getRoom(room.id))?.version).toBe(room.version + 2);
+    expect(await store.getRoomVersion(room.id)).toBe(room.version + 2);
+    expect(await store.getRoomVersion('no-such-room')).toBeNull();
 
     expect(await store.casRoom('no-such-room', 1, { ...room, id: 'no-such-room' })).toBe(false);
     expect(await store.getRoom('no-such-room')).toBeNull();
