@@ -121,7 +121,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     const { roomId, role, participantId } = socket.data;
     void socket.join([rooms.all(roomId), ...(role === 'display' ? [rooms.displays(roomId)] : []), ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []), ...(participantId ? [rooms.participant(participantId)] : [])]);
     const bucket = new SocketBucket(config.SOCKET_MSGS_PER_SEC);
-    const who = (): Identity => ({ role, roomId, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
+    const who = (): Identity => ({ role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
 
     if (participantId) {
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: true });
@@ -287,8 +287,10 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       pushActivity(roomId);
     },
     activityChanged: (roomId) => pushActivity(roomId),
-    ownViewChanged(participantId, view) {
-      io.to(rooms.participant(participantId)).emit('activity', view);
+    ownViewChanged(participantId, view, exceptSocket) {
+      io.to(rooms.participant(participantId))
+        .except(exceptSocket ?? [])
+        .emit('activity', view);
     },
     sharedChanged: (roomId) => pushViews(roomId),
     participantViewsChanged: (roomId) => pushViews(roomId),

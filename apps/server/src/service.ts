@@ -54,8 +54,8 @@ export interface Broadcaster {
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
   activityChanged(roomId: string, stepId: string): void;
-  /** what a participant sees of the step changed: every screen they have open shows it */
-  ownViewChanged(participantId: string, view: ActivityView): void;
+  /** what a participant sees of the step changed: every screen they have open shows it (but `exceptSocket`, which has it in its ack) */
+  ownViewChanged(participantId: string, view: ActivityView, exceptSocket?: string): void;
   /** the step's shared state changed (new groups, pairs…): participants get their fresh views */
   sharedChanged(roomId: string, stepId: string, rev: number): void;
   /** the room moved to another step or phase: participants get their view of it */
@@ -66,6 +66,8 @@ export interface Identity {
   role: Role;
   roomId: string;
   participant?: Participant;
+  /** the socket the request came on, if any */
+  socketId?: string;
 }
 
 export interface CreatedRoom {
@@ -296,7 +298,7 @@ export class RoomService {
           const audience = scope === ownScope(pid) ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
           if (!audience.includes(pid)) audience.push(pid);
           const views = await Promise.all(audience.map((id) => this.participantView(room, step, mod, id, shared, written)));
-          audience.forEach((id, i) => this.broadcaster?.ownViewChanged(id, views[i]!));
+          audience.forEach((id, i) => this.broadcaster?.ownViewChanged(id, views[i]!, who.socketId));
           const mine = views[audience.indexOf(pid)]!;
           return { duplicate: false, view: mine.data, rev: mine.rev ?? 0 };
         }

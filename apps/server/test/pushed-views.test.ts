@@ -37,7 +37,13 @@ describe('pushed views', () => {
     for (const p of [ana, ben]) await p.conn.until((s) => s.stage?.step?.id === 'rate' && s.activity?.stepId === 'rate', WAIT_MS);
     expect(ratings(ana)).toEqual({});
 
-    expect(await ana.conn.submit('rate', { op: 'rate', statementId: 'thanks', value: 4 })).toMatchObject({ ok: true });
+    const laptop = w.connect(ana.token);
+    await laptop.conn.until((s) => s.activity?.stepId === 'rate', WAIT_MS);
+    expect(await ana.conn.submit('rate', { op: 'rate', statementId: 'thanks', value: 4 })).toMatchObject({ ok: true, rev: 1 });
+    // Her laptop gets the new view pushed; the phone that answered has it in its ack, not twice.
+    await laptop.conn.until((s) => s.activity?.rev === 1, WAIT_MS);
+    await ana.conn.socket.timeout(WAIT_MS).emitWithAck('clock', Date.now());
+    expect(ana.events.filter((e) => e.event === 'activity' && (e.args[0] as { rev?: number }).rev === 1)).toEqual([]);
 
     // On to the next slide and back: Ana's phone shows her earlier answer again, Ben's his empty one.
     await w.console.conn.command({ type: 'next' });
