@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     sizes: { type: 'string' },
     workers: { type: 'string', default: '2' },
     driver: { type: 'string', default: 'node-redis' },
+    /** write V8 CPU profiles of the Canopy processes into this folder (open them in Chrome DevTools) */
+    'cpu-prof': { type: 'string' },
   },
 });
 const QUICK = args.quick!;
@@ -193,7 +195,8 @@ async function canopyNodes(redis: RedisServer, driver: string, count: number): P
     CREATE_RATE_PER_HOUR: '100000',
     WEB_BUILD_DIR: '',
   };
-  return Promise.all(Array.from({ length: count }, async (_, i) => spawnServer(`canopy-${i + 1}`, 'apps/server/src/main.ts', await freePort(), env)));
+  const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
+  return Promise.all(Array.from({ length: count }, async (_, i) => spawnServer(`canopy-${i + 1}`, 'apps/server/src/main.ts', await freePort(), env, nodeArgs)));
 }
 
 interface CanopyRun {
