@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Print the bench's results (tests/load/results/latest.json or the file given) as the README's
-// markdown table, with each target and whether it is met: `node tests/load/table.mjs [file]`.
-import { readFileSync } from 'node:fs';
+// markdown table, with each target and whether it is met: `node tests/load/table.mjs [file]`;
+// with `--readme` it also replaces the table in README.md's Performance section.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const fmt = (x, d = 1) => (typeof x === 'number' && Number.isFinite(x) ? (Math.round(x * 10 ** d) / 10 ** d).toLocaleString('en-US') : '—');
@@ -25,7 +26,7 @@ export function table(r) {
     ['acknowledged submissions/s (Redis), ack p99', s.acked_per_s > 0 || !s.ramp?.length ? `${fmt(s.acked_per_s, 0)} (p99 ${fmt(s.p99_ack_ms)} ms)` : `< ${fmt(s.ramp[0].offered_per_s, 0)} (at ${fmt(s.ramp[0].offered_per_s, 0)}/s: p99 ${fmt(s.ramp[0].p99_ack_ms)} ms)`, '≥ 10,000', ok(s.acked_per_s >= 10000)],
     ['… ratio to bare Socket.IO ack echo', `${fmt(s.acked_per_s / s.baseline_acked_per_s, 2)} (baseline ${fmt(s.baseline_acked_per_s, 0)}/s)`, '≥ 0.5', ok(s.acked_per_s / s.baseline_acked_per_s >= 0.5)],
     ['server memory per participant', `${fmt(mem / 1024)} KB`, '≤ 50 KB', ok(mem <= 50 * 1024)],
-    ['bytes per participant: step change', fmt(r.bytes.step_change, 0), '≤ 300', ok(r.bytes.step_change <= 300)],
+    ['bytes per participant: step change', `${fmt(r.bytes.step_change, 0)}${r.bytes.step_change_by_type ? ` (${Object.entries(r.bytes.step_change_by_type).map(([t, b]) => `${t} ${fmt(b, 0)}`).join(', ')})` : ''}`, '≤ 300', ok(r.bytes.step_change <= 300)],
     ['bytes per participant: submission + echo', fmt(r.bytes.submission_echo, 0), '—', undefined],
     ['bytes per participant: full state on join', fmt(r.bytes.full_state_join, 0), 'join/reconnect only', undefined],
     [`two nodes (${m.participants ?? big.participants}): fan-out p99`, `${fmt(m.p99_ms)} ms (× ${fmt(m.ratio_to_single, 2)} of one node)`, '≤ 1.5 ×', ok(m.ratio_to_single <= 1.5)],
@@ -40,7 +41,22 @@ export function table(r) {
   return lines.join('\n');
 }
 
+const START = '<!-- bench:start (node tests/load/table.mjs FILE --readme rewrites this block) -->';
+const END = '<!-- bench:end -->';
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = process.argv[2] ?? new URL('./results/latest.json', import.meta.url);
-  console.log(table(JSON.parse(readFileSync(file, 'utf8'))));
+  const args = process.argv.slice(2);
+  const file = args.find((a) => !a.startsWith('--')) ?? new URL('./results/latest.json', import.meta.url);
+  const text = table(JSON.parse(readFileSync(file, 'utf8')));
+  console.log(text);
+  if (args.includes('--readme')) {
+    // put this table into the README's Performance section, between the markers
+    const readme = new URL('../../README.md', import.meta.url);
+    const old = readFileSync(readme, 'utf8');
+    const a = old.indexOf(START);
+    const b = old.indexOf(END);
+    if (a < 0 || b < a) throw new Error('README.md has no bench block to replace');
+    writeFileSync(readme, `${old.slice(0, a + START.length)}\n${text}\n${old.slice(b)}`);
+    console.error('README.md updated');
+  }
 }
