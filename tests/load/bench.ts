@@ -196,7 +196,7 @@ async function canopyNodes(redis: RedisServer, driver: string, count: number): P
   const env = {
     REDIS_URL: redis.url,
     STORE_DRIVER: driver,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'info', // only its last 20 KB are kept, shown when a run fails
     SOCKET_MSGS_PER_SEC: '100000',
     JOIN_RATE_PER_MIN: '1000000',
     JOIN_FAILURES_PER_10MIN: '1000000',

@@ -64,7 +64,17 @@ async function join(req: Extract<Request, { op: 'join' }>) {
     const m: Member = { arrived: new Map(), ready: new Map() } as Member;
     if (req.mode === 'canopy') {
       const token = newParticipantToken();
-      await apis[i % apis.length]!.rooms.join.mutate({ code: req.code!, nickname: `P${i}`, token, deviceId: randomId() });
+      const deviceId = randomId();
+      // like a phone, try again when the server is briefly overwhelmed (the same token is the same participant)
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await apis[i % apis.length]!.rooms.join.mutate({ code: req.code!, nickname: `P${i}`, token, deviceId });
+          break;
+        } catch (e) {
+          if (attempt >= 5) throw e;
+          await sleep(200 * 2 ** attempt);
+        }
+      }
       const conn = connectRoom({ url, roomId: req.roomId!, token, transports: ['websocket'], ackTimeoutMs: 10_000 });
       countBytes(conn.socket as unknown as Socket);
       m.conn = conn;
