@@ -90,6 +90,8 @@ export class RoomService {
   private readonly queues = new Map<string, Promise<void>>();
   /** rooms read lately, checked against the stored version before use (see currentRoom) */
   private readonly rooms = new Map<string, RoomState>();
+  /** steps' shared states read lately, by `room/step`, checked against the stored rev before use */
+  private readonly shared = new Map<string, Loaded>();
 
   constructor(
     readonly store: RoomStore,
@@ -247,8 +249,18 @@ export class RoomService {
   /** The step's shared state (groups, pairs…), for activities that have one. */
   private async readShared(roomId: string, step: Step, mod: AnyActivity): Promise<Loaded | undefined> {
     if (!mod.shared) return undefined;
+    // The shared state can be large (every group of a 2,000-person room): check its revision, and
+    // read and parse it again only when it moved. Callers must not change what they get.
+    const key = `${roomId}/${step.id}`;
+    const cached = this.shared.get(key);
+    if (cached && cached.rev === (await this.store.getRecordRev(roomId, step.id, SHARED_SCOPE))) return cached;
     const stored = await this.store.getRecord(roomId, step.id, SHARED_SCOPE);
-    return { rev: stored?.rev ?? 0, value: stored ? JSON.parse(stored.value) : mod.shared.initial(step.config) };
+    if (!stored) return { rev: 0, value: mod.shared.initial(step.config) };
+    const loaded = { rev: stored.rev, value: JSON.parse(stored.value) as unknown };
+    this.shared.delete(key);
+    this.shared.set(key, loaded);
+    if (this.shared.size > ROOM_CACHE_SIZE) this.shared.delete(this.shared.keys().next().value!);
+    return loaded;
   }
 
   /**

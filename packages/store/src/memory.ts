@@ -152,6 +152,10 @@ export class MemoryRoomStore implements RoomStore {
     return rec ? { ...rec } : null;
   }
 
+  async getRecordRev(roomId: string, stepId: string, scope: string): Promise<number> {
+    return this.rooms.get(roomId)?.steps.get(stepId)?.records.get(scope)?.rev ?? 0;
+  }
+
   async writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult> {
     checkRecordWrite(write);
     const r = this.rooms.get(roomId);

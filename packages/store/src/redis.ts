@@ -36,6 +36,7 @@ import {
   PARTICIPANT_BY_TOKEN,
   REMOVE_PARTICIPANT,
   WRITE_RECORD,
+  RECORD_REV,
 } from './lua.js';
 import { checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
 import type {
@@ -208,6 +209,10 @@ export class RedisRoomStore implements RoomStore {
 
   async getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null> {
     return decodeRecord(await this.exec.command(['HGET', roomKeys(roomId).step(stepId).records, scope]));
+  }
+
+  async getRecordRev(roomId: string, stepId: string, scope: string): Promise<number> {
+    return Number(await this.exec.script(RECORD_REV, [roomKeys(roomId).step(stepId).records], [scope]));
   }
 
   async writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult> {

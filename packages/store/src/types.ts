@@ -85,6 +85,8 @@ export interface RoomStore {
 
   /** Activity data: one record per (step, scope), e.g. scope `p:<participantId>` or `g:<groupId>`. */
   getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null>;
+  /** Just the record's `rev` (0: no record) — a cheap check that a record read earlier is still current. */
+  getRecordRev(roomId: string, stepId: string, scope: string): Promise<number>;
   writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult>;
   listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>>;
   /** The step's aggregate counters: the sum of every accepted write's `counters`. */

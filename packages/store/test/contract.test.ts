@@ -260,6 +260,8 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     // a very late retry of the first submission still changes nothing and names the rev it made
     expect(await store.writeRecord(room.id, 'welcome', 'p:ada', first)).toEqual({ status: 'duplicate', rev: 1 });
     expect(await store.getRecord(room.id, 'welcome', 'p:ada')).toEqual({ rev: 2, value: '{"choice":"no"}' });
+    expect(await store.getRecordRev(room.id, 'welcome', 'p:ada')).toBe(2);
+    expect(await store.getRecordRev(room.id, 'welcome', 'p:bob')).toBe(0);
     expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
 
     // the same submission id in another scope or step is another submission
