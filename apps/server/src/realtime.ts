@@ -146,7 +146,9 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
           ack({ ok: true, ...(await run(payload as z.output<S>)) });
         } catch (e) {
           if (e instanceof ServiceError) {
+            // ids and the code only: never the payload or the message text (it may quote the input)
             if (e.code === 'FORBIDDEN') log.warn('refused an unauthorized message', { event, room: roomId, role });
+            else log.info('refused a message', { event, room: roomId, role, code: e.code });
             return ack({ ok: false, error: e.body });
           }
           if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));
