@@ -51,6 +51,8 @@ export interface RoomSnapshot {
   activity: ActivityView | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
+  /** the server's last "not saved yet" answer (storage away, busy…) while a write is retried; null once stored */
+  retrying: ErrorBody | null;
   /** serverTime − clientTime, measured on connect */
   clockOffsetMs: number;
 }
@@ -88,6 +90,7 @@ export class RoomConnection {
     roster: [],
     activity: null,
     pending: 0,
+    retrying: null,
     clockOffsetMs: 0,
   };
   private listeners = new Set<Listener>();
@@ -233,10 +236,12 @@ export class RoomConnection {
         const res = await send();
         if (res.ok || !RETRYABLE.has(res.error.code)) return res;
         if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
+        this.set({ retrying: res.error });
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
     } finally {
-      this.set({ pending: this.snapshot.pending - 1 });
+      const pending = this.snapshot.pending - 1;
+      this.set({ pending, ...(pending === 0 ? { retrying: null } : {}) });
     }
   }
 
