@@ -30,7 +30,7 @@ import {
 } from '@canopy/core';
 import type { RoomStore } from '@canopy/store';
 import type { Limiters } from './ratelimit.js';
-import { exhausted, take } from './ratelimit.js';
+import { giveBack, take } from './ratelimit.js';
 import { newId, newRoomCode, newSeed, newToken, sameHash, sha256 } from './security.js';
 
 export class ServiceError extends Error {
@@ -110,17 +110,27 @@ export class RoomService {
 
   /** Find an open, unlocked room by the code a participant typed. */
   async lookup(codeInput: string, address: string, token?: string): Promise<RoomState> {
-    const wait = (await exhausted(this.limiters.joinFailures, address)) || (await take(this.limiters.joinAttempts, address));
-    if (wait) throw new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`);
-    const code = normalizeCode(codeInput);
-    const roomId = code ? await this.store.roomIdByCode(code) : null;
-    const room = roomId ? await this.store.getRoom(roomId) : null;
-    const member = room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
-    if (!room || room.status !== 'open' || (room.locked && !member)) {
-      await take(this.limiters.joinFailures, address); // counts towards the block; this answer stays the same
-      throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
+    const busy = (wait: number) => new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`);
+    const tooMany = await take(this.limiters.joinAttempts, address);
+    if (tooMany) throw busy(tooMany);
+    // Every attempt reserves a point of the wrong-code brake before it looks, and gets it back
+    // unless the code was wrong: so a burst of parallel guesses cannot slip past the brake.
+    const blocked = await take(this.limiters.joinFailures, address);
+    if (blocked) throw busy(blocked);
+    let wrong = false;
+    try {
+      const code = normalizeCode(codeInput);
+      const roomId = code ? await this.store.roomIdByCode(code) : null;
+      const room = roomId ? await this.store.getRoom(roomId) : null;
+      const member = room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
+      if (!room || room.status !== 'open' || (room.locked && !member)) {
+        wrong = true; // counts towards the block; this answer stays the same
+        throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
+      }
+      return room;
+    } finally {
+      if (!wrong) await giveBack(this.limiters.joinFailures, address).catch(() => {});
     }
-    return room;
   }
 
   async join(raw: JoinInput, address: string): Promise<{ roomId: string; participant: Participant; rejoined: boolean }> {
