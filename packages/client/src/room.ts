@@ -97,6 +97,8 @@ export class RoomConnection {
   private readonly ackTimeoutMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private clockMeasured = false;
+  /** a `shared` change arrived before the first welcome */
+  private syncAfterWelcome = false;
 
   constructor(opts: ConnectOptions) {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
@@ -126,7 +128,13 @@ export class RoomConnection {
       this.set({ status: 'reconnecting', error: body ?? { code: 'INTERNAL', message: 'Cannot reach the server; retrying…' } });
       if (!s.active) this.retryLater();
     });
-    s.on('welcome', (w) => this.applyWelcome(w));
+    s.on('welcome', (w) => {
+      this.applyWelcome(w);
+      if (this.syncAfterWelcome) {
+        this.syncAfterWelcome = false;
+        if (w.role === 'participant') void this.sync();
+      }
+    });
     s.on('stage', (stage) => {
       if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
       const prevPhase = this.snapshot.stage?.phase;
@@ -156,8 +164,10 @@ export class RoomConnection {
       this.set({ roster });
     });
     s.on('shared', (e) => {
-      // New groups or pairs: a participant's view of the step may have changed.
-      if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
+      // New groups or pairs: a participant's view of the step may have changed. Before the
+      // welcome (it may have been read before this change), ask again once it is here.
+      if (this.snapshot.stage === null) this.syncAfterWelcome = true;
+      else if (this.snapshot.role === 'participant' && this.snapshot.stage.step?.id === e.stepId) void this.sync();
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
   }
