@@ -97,7 +97,9 @@ export class RoomConnection {
   private readonly ackTimeoutMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private clockMeasured = false;
-  /** a `shared` change arrived before the first welcome */
+  /** connected, and the server's welcome (sent unless the session was recovered) is not here yet */
+  private awaitingWelcome = false;
+  /** a `shared` change arrived while the welcome was awaited */
   private syncAfterWelcome = false;
 
   constructor(opts: ConnectOptions) {
@@ -110,6 +112,7 @@ export class RoomConnection {
     });
     const s = this.socket;
     s.on('connect', () => {
+      this.awaitingWelcome = !s.recovered;
       this.set({ status: 'connected', error: null });
       void this.measureClock();
     });
@@ -129,6 +132,7 @@ export class RoomConnection {
       if (!s.active) this.retryLater();
     });
     s.on('welcome', (w) => {
+      this.awaitingWelcome = false;
       this.applyWelcome(w);
       if (this.syncAfterWelcome) {
         this.syncAfterWelcome = false;
@@ -145,7 +149,10 @@ export class RoomConnection {
       // step shows them the room's aggregate; presenters get theirs pushed.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
       const phaseChanged = !stepChanged && prevPhase !== stage.phase;
-      if (this.snapshot.role === 'participant' && mod?.input && (stepChanged || (phaseChanged && mod.participantRoomView))) void this.sync();
+      if (mod?.input && (stepChanged || (phaseChanged && mod.participantRoomView))) {
+        if (this.awaitingWelcome) this.syncAfterWelcome = true; // the welcome on its way may predate this
+        else if (this.snapshot.role === 'participant') void this.sync();
+      }
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
@@ -166,8 +173,8 @@ export class RoomConnection {
     s.on('shared', (e) => {
       // New groups or pairs: a participant's view of the step may have changed. Before the
       // welcome (it may have been read before this change), ask again once it is here.
-      if (this.snapshot.stage === null) this.syncAfterWelcome = true;
-      else if (this.snapshot.role === 'participant' && this.snapshot.stage.step?.id === e.stepId) void this.sync();
+      if (this.awaitingWelcome) this.syncAfterWelcome = true;
+      else if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
   }
