@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addCounters, type Counters } from './activity.js';
-import { activities, adversaries, commitments, mentalMap, openPrompt, partnership, selfAssessment, slide, type AnyActivity } from './activities/index.js';
+import { activities, adversaries, commitments, mentalMap, openPrompt, partnership, selfAssessment, slide, type AdversaryPairRecord, type AnyActivity, type OpenPromptRecord } from './activities/index.js';
 import { buildSessionData, renderMarkdown, SessionDataSchema, sessionDataJsonSchema } from './outcomes.js';
 import type { OutcomesContext, ReportBlock } from './report.js';
 import { createRoomState, type RoomState } from './room.js';
@@ -133,7 +133,7 @@ describe('every activity reports its outcomes', () => {
     if (!act.ok) throw new Error(act.error);
     // re-ratings and learnings, on top of the stances
     const own = (b: number, a: number) => ({ before: { credit: b }, after: { credit: a } });
-    const pair = { kind: 'pair', round: 1, pairId: '1', turn: 2, stage: 'state', attempts: 0, done: true, log: [], notes: { ana: 'Visibility helps the team too', bo: 'Quiet work gets lost' } };
+    const pair: AdversaryPairRecord = { kind: 'pair', round: 1, pairId: '1', turn: 2, stage: 'state', attempts: 0, done: true, log: [], notes: { ana: 'Visibility helps the team too', bo: 'Quiet work gets lost' } };
     const records = [
       { scope: 'p:ana', value: own(1, 3) },
       { scope: 'p:bo', value: own(7, 6) },
@@ -171,7 +171,7 @@ describe('every activity reports its outcomes', () => {
     ], shared);
     const records = [...answers.records.filter((r) => r.scope !== 'p:ana'), ...votes.records.map((r) => (r.scope === 'p:ana' ? { scope: 'p:ana', value: { ...(answers.records.find((x) => x.scope === 'p:ana')!.value as object), votes: (r.value as { votes: object }).votes } } : r))];
     const counters: Counters = {};
-    for (const r of records) addCounters(counters, openPrompt.input!.contribution(r.value, config));
+    for (const r of records) addCounters(counters, openPrompt.input!.contribution(r.value as OpenPromptRecord, config));
     const out = openPrompt.outcomes!(ctx(openPrompt, config, 'results', { counters, records }, shared));
     expect(out.tables[0]!.columns).toEqual(['rank', 'answer', 'votes', 'status', 'merged_into_rank']);
     expect(out.tables[0]!.rows[0]).toEqual([1, 'Share credit generously', 3, 'visible', null]);

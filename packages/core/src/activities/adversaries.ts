@@ -885,7 +885,11 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
     }
   }
   blocks.push(heading('What people learned from their worthy adversary'));
-  blocks.push(learnings.length > 0 ? list(learnings.map((l) => `${textOf(l.statementId)} — ${l.text}`)) : paragraph('No learnings were noted.'));
+  if (learnings.length === 0) blocks.push(paragraph('No learnings were noted.'));
+  for (const sid of [...new Set(learnings.map((l) => l.statementId))]) {
+    blocks.push(paragraph(`On “${textOf(sid)}”:`));
+    blocks.push(list(learnings.filter((l) => l.statementId === sid).map((l) => l.text)));
+  }
   const scaleCols = Array.from({ length: STANCE_POINTS }, (_, i) => `count_${i + 1}`);
   const stanceRow = (id: string, text: string, when: string, d: StanceDistribution): Cell[] => [id, text, when, d.answered, ...(d.counts ?? scaleCols.map(() => null)), d.mean === null ? null : Math.round(d.mean * 100) / 100];
   return {

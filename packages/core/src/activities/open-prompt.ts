@@ -505,7 +505,9 @@ export function openPromptOutcomes(ctx: OutcomesContext<OpenPromptConfig, OpenPr
     blocks.push(table(['#', 'Answer', 'Votes'], visible.slice(0, REPORT_TOP).map((e, i) => [i + 1, e.text, e.votes])));
     if (visible.length > REPORT_TOP) blocks.push(list(visible.slice(REPORT_TOP).map((e) => `${e.text} (${e.votes})`)));
   }
-  if (view.words.length > 0) blocks.push({ kind: 'bars', title: 'Words that came up most', bars: view.words.slice(0, 12).map((w) => ({ label: w.word, value: w.count })) });
+  // words people used more than once (a word used once is noise, not a theme)
+  const repeated = view.words.filter((w) => w.count > 1).slice(0, 12);
+  if (repeated.length > 0) blocks.push({ kind: 'bars', title: 'Words that came up most', bars: repeated.map((w) => ({ label: w.word, value: w.count })) });
   return {
     section: { title: ctx.step.title, blocks },
     tables: [
