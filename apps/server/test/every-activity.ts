@@ -116,8 +116,9 @@ export async function runEveryActivitySession(url: string): Promise<EveryActivit
 
   await command({ type: 'next' }); // open prompt: answers, then votes
   for (const [i, p] of people.entries()) await submit(p.conn, 'ideas', { op: 'answer', id: `a${i}`, text: SHARED_TEXTS.answers[i]! });
-  await act('ideas', { type: 'open-vote' });
+  // the vote opens, then the ballot is made: the ballot's new revision brings every phone its view
   await command({ type: 'phase', phase: 'vote' });
+  await act('ideas', { type: 'open-vote' });
   // "Shares credit in public" gets 3 votes, two others 2, the last 1
   const votesFor = [
     [1, 2],
