@@ -47,6 +47,9 @@ export interface EveryActivitySession {
   code: string;
   facilitatorToken: string;
   cohostToken: string;
+  displayToken: string;
+  /** the participants' own bearer tokens, in PEOPLE order */
+  participantTokens: string[];
   /** every plain label and every ciphertext the participants' records hold */
   secrets: string[];
   close(): void;
@@ -81,7 +84,7 @@ export async function runEveryActivitySession(url: string): Promise<EveryActivit
     const conn = connectRoom({ url, roomId: created.roomId, token });
     conns.push(conn);
     await ready(conn);
-    people.push({ ...p, id: res.participant.id, conn, key: await importSealKey(await newSealKey()) });
+    people.push({ ...p, id: res.participant.id, token, conn, key: await importSealKey(await newSealKey()) });
   }
   const secrets: string[] = [];
   const sealed = async (key: Awaited<ReturnType<typeof importSealKey>>, text: string) => {
@@ -166,6 +169,8 @@ export async function runEveryActivitySession(url: string): Promise<EveryActivit
     code: created.code,
     facilitatorToken: created.facilitatorToken,
     cohostToken: created.cohostToken,
+    displayToken: created.displayToken,
+    participantTokens: people.map((p) => p.token),
     secrets,
     close: () => conns.forEach((c) => c.close()),
   };

@@ -15,6 +15,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '@canopy/client';
 import type { SessionData } from '@canopy/core';
 import { startServer, type CanopyServer } from '../src/index.js';
 import { EVERY_ACTIVITY_AGENDA, EVERY_ACTIVITY_TITLE, PEOPLE, runEveryActivitySession, SHARED_TEXTS, type EveryActivitySession } from './every-activity.js';
@@ -238,8 +239,35 @@ describe('the facilitator downloads the session’s outcomes', () => {
   it('only the facilitator or a co-host may download: no token 401, a participant’s or the display’s 403, unknown room 404', async () => {
     expect((await download('report.pdf', null)).status).toBe(401);
     expect((await download('data.json', 'not-a-real-token-at-all-xxxxx')).status).toBe(403);
+    expect((await download('data.json', session.participantTokens[0]!)).status).toBe(403);
+    expect((await download('report.md', session.displayToken)).status).toBe(403);
+    expect((await download('report.md', 'has spaces and ; in it')).status).toBe(401);
     expect((await download('data.json', session.cohostToken)).status).toBe(200);
     const other = await fetch(`${session.url}/api/rooms/no-such-room/report.pdf`, { headers: { Authorization: `Bearer ${session.facilitatorToken}` } });
     expect(other.status).toBe(404);
+  });
+
+  it('a deleted room’s download links answer 404', async () => {
+    const api = createApi(session.url);
+    const room = await api.rooms.create.mutate({ title: 'Short-lived', agenda: [{ id: 's1', type: 'slide', title: 'Hello', durationSec: 0, config: {} }] });
+    const get = () => fetch(`${session.url}/api/rooms/${room.roomId}/data.json`, { headers: { Authorization: `Bearer ${room.facilitatorToken}` } });
+    expect((await get()).status).toBe(200);
+    await server.store.deleteRoom(room.roomId);
+    expect((await get()).status).toBe(404);
+  });
+
+  it('downloads are rate-limited per address', async () => {
+    const limited = await startServer(testConfig({ DOWNLOAD_RATE_PER_MIN: 2 }));
+    try {
+      const room = await createApi(limited.url).rooms.create.mutate({ title: 'Busy', agenda: [{ id: 's1', type: 'slide', title: 'Hello', durationSec: 0, config: {} }] });
+      const get = () => fetch(`${limited.url}/api/rooms/${room.roomId}/report.md`, { headers: { Authorization: `Bearer ${room.facilitatorToken}` } });
+      expect((await get()).status).toBe(200);
+      expect((await get()).status).toBe(200);
+      const third = await get();
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
   });
 });
