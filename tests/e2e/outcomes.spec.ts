@@ -1,7 +1,8 @@
 /**
  * The outcomes story, facilitator's half (issue #8, acceptance 4): after a workshop with every
  * activity — four people with accented, Chinese and emoji nicknames, run through the real server
- * by real clients — the facilitator opens the console and downloads the report (PDF, Markdown)
+ * by real clients, and Léa on a real phone browser who maps one person on the ally map (the name
+ * sealed in her browser) — the facilitator opens the console and downloads the report (PDF, Markdown)
  * and the data (CSV, JSON) from the Downloads card. Each file arrives as a browser download with
  * a file name made of the room's title and date, and is opened with independent tools: poppler's
  * pdftotext, yauzl and csv-parse, ajv against the published schema. None holds a name from a map
@@ -16,7 +17,10 @@ import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import yauzl from 'yauzl';
 import { EVERY_ACTIVITY_AGENDA, runEveryActivitySession, SHARED_TEXTS, type EveryActivitySession } from '../../apps/server/test/every-activity';
-import { Devices, LAPTOP, SCREENSHOTS } from './support';
+import { Devices, joinRoom, LAPTOP, PHONE, SCREENSHOTS } from './support';
+
+/** whom Léa puts on her ally map, on her phone */
+const LEAS_ALLY = 'Marguerite Okonjo (CFO)';
 
 const run = promisify(execFile);
 
@@ -55,8 +59,22 @@ test('after a workshop with every activity, the facilitator downloads the report
   const devices = new Devices(browser);
   let session: EveryActivitySession | null = null;
   try {
-    await test.step('four people go through every activity; the session ends', async () => {
-      session = await runEveryActivitySession(baseURL!);
+    const lea = await devices.open(PHONE);
+    await test.step('four people and Léa (on her phone) go through every activity; the session ends', async () => {
+      session = await runEveryActivitySession(baseURL!, {
+        lobby: ({ code }) => joinRoom(lea, `/j/${code}`, 'Léa', 'Marketing'),
+        async step(id) {
+          if (id !== 'map') return;
+          await expect(lea.getByTestId('ally-map')).toBeVisible();
+          const form = lea.getByTestId('add-form');
+          await lea.getByLabel('Name, initials or role').fill(LEAS_ALLY);
+          await form.getByText('Across', { exact: true }).tap();
+          await form.getByText('Ally', { exact: true }).tap();
+          await form.getByRole('button', { name: 'Add to map' }).tap();
+          await expect(lea.getByRole('button', { name: `${LEAS_ALLY} — Across, Ally`, exact: true })).toBeVisible();
+          await expect(lea.getByTestId('save-status')).toHaveText('Saved');
+        },
+      });
     });
     const s = session!;
     const console_ = await devices.open({ ...LAPTOP, acceptDownloads: true });
@@ -81,11 +99,11 @@ test('after a workshop with every activity, the facilitator downloads the report
       const text = stdout.replace(/\s+/g, ' ');
       for (const step of EVERY_ACTIVITY_AGENDA) expect(text).toContain(step.title);
       expect(text).toContain('Zoë Ångström (Sales)');
-      expect(text).toContain('placed someone on their map');
       expect(text).toContain('Top-voted answers');
       expect(text).toContain(`Agreed action: ${SHARED_TEXTS.action} (1)`);
       expect(text).toContain(`${SHARED_TEXTS.learned} (0)`);
-      expect(text).toContain('4 of 4 people wrote 4 commitments');
+      expect(text).toContain('5 of 5 people placed someone on their map');
+      expect(text).toContain('4 of 5 people wrote 4 commitments');
       texts.push(stdout);
     });
 
@@ -131,7 +149,7 @@ test('after a workshop with every activity, the facilitator downloads the report
 
     await test.step('nothing private: no name from a map or a commitment, nor its ciphertext, in any file', async () => {
       expect(texts.length).toBeGreaterThan(10);
-      for (const t of texts) for (const secret of s.secrets) expect(t).not.toContain(secret);
+      for (const t of texts) for (const secret of [...s.secrets, LEAS_ALLY]) expect(t).not.toContain(secret);
       expect(errors).toEqual([]);
     });
   } finally {

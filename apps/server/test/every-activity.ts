@@ -65,8 +65,15 @@ function ready(conn: RoomConnection) {
   return conn.until((s) => s.status === 'connected' && s.role !== null && s.stage !== null, WAIT);
 }
 
-/** Create the room, run every step with four people, close the session. */
-export async function runEveryActivitySession(url: string): Promise<EveryActivitySession> {
+export interface SessionHooks {
+  /** the room is open and the four are in: e.g. someone joins from a real browser */
+  lobby?(room: { roomId: string; code: string }): Promise<void>;
+  /** the four have done this step; the facilitator moves on when it resolves */
+  step?(stepId: string): Promise<void>;
+}
+
+/** Create the room, run every step with four people (and whoever the hooks bring), close the session. */
+export async function runEveryActivitySession(url: string, hooks: SessionHooks = {}): Promise<EveryActivitySession> {
   const api = createApi(url);
   const created = await api.rooms.create.mutate({
     title: EVERY_ACTIVITY_TITLE,
@@ -92,6 +99,7 @@ export async function runEveryActivitySession(url: string): Promise<EveryActivit
     secrets.push(text, s.ct);
     return s;
   };
+  await hooks.lobby?.({ roomId: created.roomId, code: created.code });
   const command = (cmd: Parameters<RoomConnection['command']>[0]) => ok(facilitator.command(cmd), JSON.stringify(cmd));
   const submit = (conn: RoomConnection, step: string, input: unknown) => ok(conn.submit(step, input), `${step} ${JSON.stringify(input)}`);
   const act = (step: string, action: unknown) => ok(facilitator.act(step, action), `${step} ${JSON.stringify(action)}`);
@@ -108,6 +116,7 @@ export async function runEveryActivitySession(url: string): Promise<EveryActivit
     await submit(p.conn, 'map', { op: 'put', entry: { id: `peer-${i}-aaaa`, label: await sealed(p.key, PRIVATE_LABELS[i]!), sector: 'across', ring: 'ally', tags: ['trusted'] } });
     await submit(p.conn, 'map', { op: 'put', entry: { id: `more-${i}-aaaa`, label: await sealed(p.key, PRIVATE_LABELS[i + 4]!), sector: more[i]![0], ring: more[i]![1], tags: [] } });
   }
+  await hooks.step?.('map');
   await command({ type: 'phase', phase: 'reveal' });
 
   await command({ type: 'next' }); // self-assessment
