@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '@canopy/client';
 import type { SessionData } from '@canopy/core';
 import { startServer, type CanopyServer } from '../src/index.js';
+import { drawable } from '../src/pdf.js';
 import { EVERY_ACTIVITY_AGENDA, EVERY_ACTIVITY_TITLE, PEOPLE, runEveryActivitySession, SHARED_TEXTS, type EveryActivitySession } from './every-activity.js';
 import { testConfig } from './support.js';
 
@@ -269,5 +270,15 @@ describe('the facilitator downloads the session’s outcomes', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('text in the PDF', () => {
+  it('keeps every accent, Greek and Cyrillic, and draws characters the embedded font lacks as □', () => {
+    expect(drawable('Zoë Ångström, José Núñez, Ødegård, Łukasz, Çağla')).toBe('Zoë Ångström, José Núñez, Ødegård, Łukasz, Çağla');
+    expect(drawable('Αλέξης · Дмитрий')).toBe('Αλέξης · Дмитрий');
+    expect(drawable('陈静 (Product)')).toBe('□□ (Product)');
+    // one box per emoji, even one made of several code points
+    expect(drawable('Priya 🌱 👩🏽‍💻!')).toBe('Priya □ □!');
   });
 });

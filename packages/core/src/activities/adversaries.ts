@@ -881,7 +881,7 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
     blocks.push({ kind: 'distribution', title: s.text, scale: [...ADVERSARY_SCALE], series: [series('Before', s.before), series('After', s.after)] });
     if (s.movement) {
       const net = s.movement.meanNet;
-      blocks.push(paragraph(`${s.movement.moved} of ${s.movement.compared} moved after their conversation (average shift ${round1(s.movement.meanShift)} points${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}).`));
+      blocks.push(paragraph(`${s.movement.moved} of ${s.movement.compared} moved after their conversation (average shift ${round1(s.movement.meanShift)} ${round1(s.movement.meanShift) === 1 ? 'point' : 'points'}${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}).`));
     }
   }
   blocks.push(heading('What people learned from their worthy adversary'));
