@@ -16,6 +16,7 @@ import { parse } from 'csv-parse/sync';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '@canopy/client';
+import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import type { SessionData } from '@canopy/core';
 import { startServer, type CanopyServer } from '../src/index.js';
 import { drawable } from '../src/pdf.js';
@@ -27,18 +28,7 @@ const run = promisify(execFile);
 let server: CanopyServer;
 let session: EveryActivitySession;
 let dir: string;
-
-beforeAll(async () => {
-  server = await startServer(testConfig({ DOWNLOAD_RATE_PER_MIN: 1000 }));
-  session = await runEveryActivitySession(server.url);
-  dir = await mkdtemp(join(tmpdir(), 'canopy-outcomes-'));
-}, 60_000);
-
-afterAll(async () => {
-  session?.close();
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+let redis: RedisServer | null = null;
 
 const download = (path: string, token: string | null = session.facilitatorToken) => fetch(`${session.url}/api/rooms/${session.roomId}/${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 
@@ -81,7 +71,23 @@ function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const csvRows = (buf: Buffer) => parse(buf, { bom: true, columns: true, cast: false }) as Array<Record<string, string>>;
 
-describe('the facilitator downloads the session’s outcomes', () => {
+// The same story on the embedded store and on a real Redis (a redis-server of this test's own).
+describe.each(['memory', 'redis'] as const)('the facilitator downloads the session’s outcomes (%s store)', (store) => {
+  beforeAll(async () => {
+    if (store === 'redis') redis = await startRedisServer();
+    server = await startServer(testConfig({ DOWNLOAD_RATE_PER_MIN: 1000, ...(redis ? { REDIS_URL: redis.url } : {}) }));
+    session = await runEveryActivitySession(server.url);
+    dir = await mkdtemp(join(tmpdir(), 'canopy-outcomes-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    session?.close();
+    await server?.close();
+    await redis?.stop();
+    redis = null;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
   it('the PDF report holds the title, agenda, participation and every activity’s section', async () => {
     const { res, body } = await bytes('report.pdf');
     expect(res.headers.get('content-type')).toBe('application/pdf');
