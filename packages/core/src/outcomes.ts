@@ -54,6 +54,7 @@ export const SessionDataSchema = z
         title: z.string(),
         /** the room has reached this step */
         ran: z.boolean(),
+        /** the current step's phase; for a step already run, its last phase (where it was left is not recorded); null if not run */
         phase: z.string().nullable(),
         /** participants with a record in this step */
         active: z.number().int(),
