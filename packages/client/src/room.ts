@@ -99,7 +99,7 @@ export class RoomConnection {
   private clockMeasured = false;
   /** connected, and the server's welcome (sent unless the session was recovered) is not here yet */
   private awaitingWelcome = false;
-  /** a `shared` change arrived while the welcome was awaited */
+  /** a step, phase or `shared` change arrived while the welcome was awaited: resync after it */
   private syncAfterWelcome = false;
 
   constructor(opts: ConnectOptions) {
