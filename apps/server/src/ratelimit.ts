@@ -11,6 +11,8 @@ export interface Limiters {
   joinFailures: RateLimiterAbstract;
   /** rooms created, per client address */
   creates: RateLimiterAbstract;
+  /** report and data downloads, per client address */
+  downloads: RateLimiterAbstract;
 }
 
 function limiter(redis: RedisLike | undefined, keyPrefix: string, points: number, duration: number, blockDuration = 0): RateLimiterAbstract {
@@ -25,6 +27,7 @@ export function createLimiters(config: Config, redis?: RedisLike): Limiters {
     joinAttempts: limiter(redis, 'join', config.JOIN_RATE_PER_MIN, 60),
     joinFailures: limiter(redis, 'joinfail', config.JOIN_FAILURES_PER_10MIN, 600, 600),
     creates: limiter(redis, 'create', config.CREATE_RATE_PER_HOUR, 3600),
+    downloads: limiter(redis, 'download', config.DOWNLOAD_RATE_PER_MIN, 60),
   };
 }
 
@@ -39,11 +42,9 @@ export async function take(l: RateLimiterAbstract, key: string): Promise<number>
   }
 }
 
-/** True when the key has no points left (without consuming one). */
-export async function exhausted(l: RateLimiterAbstract, key: string): Promise<number> {
-  const res = await l.get(key);
-  if (res && res.remainingPoints <= 0) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  return 0;
+/** Give back a point taken with `take` (e.g. a reservation that turned out not to count). */
+export async function giveBack(l: RateLimiterAbstract, key: string): Promise<void> {
+  await l.reward(key, 1);
 }
 
 /**

@@ -51,6 +51,8 @@ export interface RoomSnapshot {
   activity: ActivityView | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
+  /** the server's last "not saved yet" answer (storage away, busy…) while a write is retried; null once stored */
+  retrying: ErrorBody | null;
   /** serverTime − clientTime, measured on connect */
   clockOffsetMs: number;
 }
@@ -90,6 +92,7 @@ export class RoomConnection {
     roster: [],
     activity: null,
     pending: 0,
+    retrying: null,
     clockOffsetMs: 0,
   };
   private listeners = new Set<Listener>();
@@ -97,6 +100,10 @@ export class RoomConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private clockMeasured = false;
+  /** connected, and the server's welcome (sent unless the session was recovered) is not here yet */
+  private awaitingWelcome = false;
+  /** a step or phase change arrived while the welcome was awaited: resync after it */
+  private syncAfterWelcome = false;
 
   constructor(opts: ConnectOptions) {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
@@ -108,6 +115,7 @@ export class RoomConnection {
     });
     const s = this.socket;
     s.on('connect', () => {
+      this.awaitingWelcome = !s.recovered;
       this.set({ status: 'connected', error: null });
       void this.measureClock();
     });
@@ -126,9 +134,17 @@ export class RoomConnection {
       this.set({ status: 'reconnecting', error: body ?? { code: 'INTERNAL', message: 'Cannot reach the server; retrying…' } });
       if (!s.active) this.retryLater();
     });
-    s.on('welcome', (w) => this.applyWelcome(w));
+    s.on('welcome', (w) => {
+      this.awaitingWelcome = false;
+      this.applyWelcome(w);
+      if (this.syncAfterWelcome) {
+        this.syncAfterWelcome = false;
+        if (w.role === 'participant') void this.sync();
+      }
+    });
     s.on('stage', (stage) => {
       if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
+      const prevPhase = this.snapshot.stage?.phase;
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
       // the new step's view may have been pushed just before its stage: keep it
       const keep = this.snapshot.activity?.stepId === stage.step?.id;
@@ -136,7 +152,12 @@ export class RoomConnection {
       // A participant entering a step with a view of its own gets it pushed by the server (their
       // record of it, if they answered before on this or another device); should it not come, ask.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
-      if (stepChanged && stage.step && this.snapshot.role === 'participant' && (mod?.input || mod?.participantView)) this.expectView(stage.step.id);
+      const phaseChanged = !stepChanged && prevPhase !== stage.phase;
+      if (stage.step && (mod?.input || mod?.participantView) && (stepChanged || phaseChanged)) {
+        // the welcome on its way may predate this change (and so may a push read with it): ask once it is here
+        if (this.awaitingWelcome) this.syncAfterWelcome = true;
+        else if (stepChanged && this.snapshot.role === 'participant') this.expectView(stage.step.id);
+      }
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
@@ -232,10 +253,12 @@ export class RoomConnection {
         const res = await send();
         if (res.ok || !RETRYABLE.has(res.error.code)) return res;
         if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
+        this.set({ retrying: res.error });
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
     } finally {
-      this.set({ pending: this.snapshot.pending - 1 });
+      const pending = this.snapshot.pending - 1;
+      this.set({ pending, ...(pending === 0 ? { retrying: null } : {}) });
     }
   }
 
