@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { trpcServer } from '@hono/trpc-server';
-import { PROTOCOL_VERSION } from '@canopy/core';
+import { DAY_SECONDS, PROTOCOL_VERSION } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Hono } from 'hono';
@@ -56,7 +56,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     redis.on('error', (e: Error) => log.error('redis (adapter) error', e));
     await redis.connect();
   }
-  const service = new RoomService(store, createLimiters(config, redis ?? undefined));
+  const service = new RoomService(store, createLimiters(config, redis ?? undefined), { retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS) });
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
   const app = new Hono<{ Bindings: HttpBindings }>();

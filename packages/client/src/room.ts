@@ -70,7 +70,7 @@ export interface ConnectOptions {
 
 type Listener = (s: RoomSnapshot) => void;
 
-const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND']);
+const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND', 'ROOM_DELETED', 'DATA_DELETED']);
 /** answers that mean "not saved yet": a write with a client-made id is sent again */
 const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
 
@@ -149,6 +149,7 @@ export class RoomConnection {
       if (e.type === 'joined') {
         if (!roster.some((p) => p.id === e.participant.id)) roster = [...roster, { ...e.participant, online: false }];
       } else if (e.type === 'online') roster = roster.map((p) => (p.id === e.participantId ? { ...p, online: e.online } : p));
+      else if (e.type === 'erased') roster = roster.filter((p) => p.id !== e.participantId);
       else roster = roster.map((p) => (p.id === e.participantId ? { ...p, removed: true, online: false } : p));
       this.set({ roster });
     });
@@ -157,6 +158,8 @@ export class RoomConnection {
       if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
+    s.on('roomDeleted', (info) => this.set({ status: 'failed', error: { code: 'ROOM_DELETED', message: info.message } }));
+    s.on('dataDeleted', (info) => this.set({ status: 'failed', error: { code: 'DATA_DELETED', message: info.message } }));
   }
 
   get state(): RoomSnapshot {
@@ -201,6 +204,16 @@ export class RoomConnection {
 
   remove(participantId: string): Promise<Ack> {
     return this.ask('remove', { participantId });
+  }
+
+  /** Facilitator: delete the room and everything in it now; `code` (the room code, typed again) confirms it. */
+  deleteRoom(code: string): Promise<Ack> {
+    return this.ask('deleteRoom', { code });
+  }
+
+  /** Participant: delete my answers and my name from this room, and leave it. */
+  forgetMe(): Promise<Ack> {
+    return this.ask('forgetMe', { confirm: true });
   }
 
   /**
