@@ -20,9 +20,12 @@ import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
 import { RoomService } from './service.js';
+import { trimStreamPeriodically } from './stream-trim.js';
 import { appRouter } from './trpc.js';
 
 export const VERSION = '0.1.0';
+/** the Redis stream the Socket.IO adapter broadcasts through (trimmed by age, see stream-trim.ts) */
+export const SIO_STREAM = 'canopy:socket.io';
 
 export interface CanopyServer {
   url: string;
@@ -92,7 +95,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  const adapter = redis ? createAdapter(redis, { streamName: 'canopy:socket.io', sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
+  const adapter = redis ? createAdapter(redis, { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
+  const stopTrimming = redis ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { error: String(e) })) : () => {};
   const io = attachRealtime(http, service, config, log, adapter);
 
   await new Promise<void>((ok, fail) => {
@@ -117,6 +121,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log,
     close: () =>
       (closing ??= (async () => {
+        stopTrimming();
         await io.close(); // also closes the HTTP server
         await store.close();
         if (redis) await redis.quit().catch(() => {});

@@ -9,6 +9,8 @@ import { importSealKey, newSealKey, seal } from '@canopy/client';
 import { mapContribution, MentalMapConfig, type MentalMapPresenterView, type MentalMapRecord, type SelfAssessmentPresenterView } from '@canopy/core';
 import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import { createClient } from 'redis';
+import { SIO_STREAM } from '../src/app.js';
+import { STREAM_KEEP_MS, trimStream } from '../src/stream-trim.js';
 import { apiFailure, disconnected, emitRaw, refused, useWorkshops, WAIT_MS, type Screen } from './support.js';
 
 const { server, workshop } = useWorkshops();
@@ -203,5 +205,32 @@ describe('a participant deletes their data', () => {
 
     // Her links open nothing now
     expect((await refused(w.connect(ana.token).conn)).error?.code).toBe('UNAUTHORIZED');
+  });
+});
+
+describe('the broadcast stream between nodes', () => {
+  it('keeps broadcasts (names, answers) only minutes, not until 10,000 newer ones push them out', async () => {
+    const stream = `canopy:test-stream:${Date.now()}`;
+    const now = Date.now();
+    const old = now - STREAM_KEEP_MS - 60_000;
+    await admin.sendCommand(['XADD', stream, `${old}-0`, 'packet', 'roster: Anastasia joined']);
+    await admin.sendCommand(['XADD', stream, `${old + 1}-0`, 'packet', 'activity: an old answer']);
+    await admin.sendCommand(['XADD', stream, `${now - 1_000}-0`, 'packet', 'roster: Ben joined']);
+    expect(await trimStream(admin, stream, STREAM_KEEP_MS, now)).toBe(2);
+    const left = (await admin.sendCommand(['XRANGE', stream, '-', '+'])) as Array<[string, string[]]>;
+    expect(left.map(([, fields]) => fields[1])).toEqual(['roster: Ben joined']);
+    await admin.del(stream);
+  });
+
+  it('a server on Redis trims the real stream as it starts', async () => {
+    await admin.del(SIO_STREAM); // this Redis is ours and no server is running: start the stream from an old entry
+    await admin.sendCommand(['XADD', SIO_STREAM, `${Date.now() - STREAM_KEEP_MS - 60_000}-0`, 'packet', 'from a room long gone']);
+    const w = await workshop(await server({ REDIS_URL: redis.url }));
+    await w.join('Ben');
+    await expect
+      .poll(async () => JSON.stringify(await admin.sendCommand(['XRANGE', SIO_STREAM, '-', '+'])), { timeout: WAIT_MS })
+      .not.toContain('from a room long gone');
+    // the room's own broadcasts flow through the same stream meanwhile
+    expect(Number(await admin.sendCommand(['XLEN', SIO_STREAM]))).toBeGreaterThan(0);
   });
 });
