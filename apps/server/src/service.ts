@@ -278,7 +278,7 @@ export class RoomService {
             const next = JSON.stringify(forget(JSON.parse(stored.value), pid));
             if (next === stored.value) return;
             const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, { submissionId: `forget:${pid}:${stored.rev}`, expectedRev: stored.rev, value: next, counters: {} });
-            if (res.status !== 'conflict') return this.broadcaster?.sharedChanged(room.id, step.id, res.rev);
+            if (res.status === 'ok' || res.status === 'duplicate') return this.broadcaster?.sharedChanged(room.id, step.id, res.rev);
             if (attempt >= CAS_ATTEMPTS) throw new ServiceError('BUSY', 'The room is busy; try again.');
             await backoff(attempt);
           }
@@ -342,7 +342,8 @@ export class RoomService {
         const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: this.now(), participantId: pid, shared: shared?.value });
         if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
         const delta = counterDelta(spec.contribution(prev, step.config), spec.contribution(next.value, step.config));
-        const res = await this.store.writeRecord(room.id, stepId, scope, { submissionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: delta });
+        const res = await this.store.writeRecord(room.id, stepId, scope, { submissionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: delta, writer: pid });
+        if (res.status === 'gone') throw new ServiceError('REMOVED', 'You are no longer in this room.');
         if (res.status === 'duplicate') {
           const view = await this.participantView(room, step, mod, pid, shared);
           return { duplicate: true, view: view.data, rev: view.rev ?? 0 };

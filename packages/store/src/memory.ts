@@ -202,6 +202,10 @@ export class MemoryRoomStore implements RoomStore {
     checkRecordWrite(write);
     const r = this.live(roomId);
     if (!r) throw new RoomNotFoundError(roomId);
+    if (write.writer !== undefined) {
+      const p = r.participants.get(write.writer);
+      if (!p || p.removed) return { status: 'gone' };
+    }
     let step = r.steps.get(stepId);
     const done = step?.applied.get(scope)?.get(write.submissionId);
     if (done !== undefined) return { status: 'duplicate', rev: done };

@@ -233,8 +233,8 @@ export class RedisRoomStore implements RoomStore {
     const [status, arg] = list(
       await this.exec.script(
         WRITE_RECORD,
-        [k.room, s.records, s.counters, s.subs, k.registry],
-        [scope, `${scope.length}:${scope}${write.submissionId}`, String(write.expectedRev), write.value, ...deltas],
+        [k.room, s.records, s.counters, s.subs, k.registry, k.participants],
+        [scope, `${scope.length}:${scope}${write.submissionId}`, String(write.expectedRev), write.value, write.writer ?? '', ...deltas],
       ),
     );
     switch (status) {
@@ -243,6 +243,8 @@ export class RedisRoomStore implements RoomStore {
         return { status, rev: num(arg) };
       case 'conflict':
         return { status, current: decodeRecord(arg) };
+      case 'gone':
+        return { status };
       case 'missing':
         throw new RoomNotFoundError(roomId);
       default:

@@ -40,6 +40,12 @@ export interface RecordWrite {
   value: string;
   /** added to the step's counters in the same atomic write (HINCRBY semantics; zeros vanish) */
   counters: Counters;
+  /**
+   * the participant making this write, if any: refused (`gone`) unless they are still an active
+   * participant of the room — checked in the same atomic step, so a write racing their removal or
+   * the deletion of their data never lands after it
+   */
+  writer?: string;
 }
 
 export interface RecordDelete {
@@ -60,7 +66,9 @@ export type RecordWriteResult =
   /** this submissionId was already applied to this record; nothing changed */
   | { status: 'duplicate'; rev: number }
   /** the stored rev is not expectedRev; nothing changed; re-read, re-apply, retry */
-  | { status: 'conflict'; current: StoredRecord | null };
+  | { status: 'conflict'; current: StoredRecord | null }
+  /** the `writer` was removed or deleted their data; nothing changed */
+  | { status: 'gone' };
 
 /**
  * Where rooms live. One interface, several drivers (in-process memory, Redis via node-redis,

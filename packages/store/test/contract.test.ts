@@ -488,6 +488,21 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.addParticipant(room.id, person('Cy'), attempt({ deviceHash: cy!.deviceHash }))).toEqual({ status: 'banned' });
   });
 
+  it('a write racing its writer\'s removal or erasure is refused and changes nothing', async () => {
+    const { room, joins } = await roomWithPeople(3);
+    const [ada, bob, cy] = joins.map((j) => j.participant.id) as [string, string, string];
+    const write = (writer: string, submissionId: string) =>
+      store.writeRecord(room.id, 'welcome', `p:${writer}`, { submissionId, expectedRev: 0, value: 'v', counters: { n: 1 }, writer });
+    expect(await write(ada, 's1')).toEqual({ status: 'ok', rev: 1 });
+    await store.removeParticipant(room.id, bob);
+    await store.eraseParticipant(room.id, cy);
+    expect(await write(bob, 's1')).toEqual({ status: 'gone' });
+    expect(await write(cy, 's1')).toEqual({ status: 'gone' });
+    expect(await write(newId(), 's1')).toEqual({ status: 'gone' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 1 });
+    expect((await store.listRecords(room.id, 'welcome')).map((r) => r.scope)).toEqual([`p:${ada}`]);
+  });
+
   it("deleting a participant's record takes its contribution out of the counters, atomically and once", async () => {
     const room = newRoom();
     await store.createRoom(room, secrets());
