@@ -277,7 +277,7 @@ export class RoomService {
             if (!stored) return;
             const next = JSON.stringify(forget(JSON.parse(stored.value), pid));
             if (next === stored.value) return;
-            const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, { submissionId: `forget:${pid}:${stored.rev}`, expectedRev: stored.rev, value: next, counters: {} });
+            const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, { submissionId: `forget-${newId()}`, expectedRev: stored.rev, value: next, counters: {} });
             if (res.status === 'ok' || res.status === 'duplicate') return this.broadcaster?.sharedChanged(room.id, step.id, res.rev);
             if (attempt >= CAS_ATTEMPTS) throw new ServiceError('BUSY', 'The room is busy; try again.');
             await backoff(attempt);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSealKey, newSealKey, seal } from '@canopy/client';
-import { mapContribution, MentalMapConfig, type MentalMapPresenterView, type MentalMapRecord, type SelfAssessmentPresenterView } from '@canopy/core';
+import { mapContribution, MentalMapConfig, type MentalMapPresenterView, type MentalMapRecord, type PartnershipParticipantView, type SelfAssessmentPresenterView } from '@canopy/core';
 import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import { createClient } from 'redis';
 import { SIO_STREAM } from '../src/app.js';
@@ -205,6 +205,38 @@ describe('a participant deletes their data', () => {
 
     // Her links open nothing now
     expect((await refused(w.connect(ana.token).conn)).error?.code).toBe('UNAUTHORIZED');
+  });
+});
+
+describe('what a participant wrote together with others', () => {
+  it('stays with the group after she deletes her data, without her name', async () => {
+    const srv = await server({ REDIS_URL: redis.url });
+    const w = await workshop(srv, {
+      join: { askDepartment: true, askLevel: false, departments: [], levels: [], maxParticipants: 100 },
+      agenda: [{ id: 'meet', type: 'partnership', title: 'Partnership meetings', durationSec: 0, config: { groupSize: 2, rounds: 1 } }],
+    });
+    const ana = await w.join('Anastasia', { department: 'Harbour Logistics' });
+    const ben = await w.join('Ben', { department: 'Finance' });
+    const view = (s: Screen) => s.conn.state.activity?.data as PartnershipParticipantView | undefined;
+    await w.console.conn.command({ type: 'next' });
+    await Promise.all([ana, ben].map((p) => p.conn.until((s) => s.activity?.stepId === 'meet', WAIT_MS)));
+    expect(await w.console.conn.act('meet', { type: 'start-round' })).toMatchObject({ ok: true });
+    await Promise.all([ana, ben].map((p) => p.conn.until(() => view(p)?.group?.members.length === 2, WAIT_MS)));
+    expect(await ana.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-1', text: 'Ship the quarterly numbers together' })).toMatchObject({ ok: true });
+    await ben.conn.until(() => Object.values(view(ben)?.notes ?? {}).flat().length === 1, WAIT_MS);
+    expect(await everythingStored(w.roomId)).toContain('Anastasia');
+
+    expect(await ana.conn.forgetMe()).toEqual({ ok: true });
+
+    // Ben's group keeps the note; its author and his partner are "Someone who left" now
+    await ben.conn.sync();
+    const after = view(ben)!;
+    expect(Object.values(after.notes).flat()).toEqual([expect.objectContaining({ text: 'Ship the quarterly numbers together', author: 'Someone who left' })]);
+    expect(after.group!.members.find((m) => m.id === ana.id)).toMatchObject({ nickname: 'Someone who left', department: null });
+    const stored = await everythingStored(w.roomId);
+    expect(stored).toContain('Ship the quarterly numbers together');
+    expect(stored).not.toContain('Anastasia');
+    expect(stored).not.toContain('Harbour Logistics');
   });
 });
 
