@@ -252,36 +252,29 @@ export class RoomService {
     const pid = who.participant.id;
     const room = await this.getRoom(who.roomId);
     await this.store.eraseParticipant(room.id, pid); // false when a retry finds it done: carry on, every step below is idempotent
+    const own = ownScope(pid);
     for (const step of room.agenda) {
       const mod = getActivity(step.type);
-      if (!mod) continue;
-      const own = ownScope(pid);
-      const input = mod.input;
+      const input = mod?.input;
       if (input) {
-        await this.oneAtATime(`${room.id}/${step.id}/${own}`, async () => {
-          for (let attempt = 0; ; attempt++) {
-            const stored = await this.store.getRecord(room.id, step.id, own);
-            if (!stored) return;
-            const counters = counterDelta(input.contribution(JSON.parse(stored.value), step.config), {});
-            if ((await this.store.deleteRecord(room.id, step.id, own, { expectedRev: stored.rev, counters })).status === 'ok') return;
-            if (attempt >= CAS_ATTEMPTS) throw new ServiceError('BUSY', 'Your answers are changing right now; try again.');
-            await backoff(attempt);
-          }
+        await this.untilSettled(`${room.id}/${step.id}/${own}`, 'Your answers are changing right now; try again.', async () => {
+          const stored = await this.store.getRecord(room.id, step.id, own);
+          if (!stored) return true;
+          const counters = counterDelta(input.contribution(JSON.parse(stored.value), step.config), {});
+          return (await this.store.deleteRecord(room.id, step.id, own, { expectedRev: stored.rev, counters })).status === 'ok';
         });
       }
-      const forget = mod.shared?.forget;
+      const forget = mod?.shared?.forget;
       if (forget) {
-        await this.oneAtATime(`${room.id}/${step.id}/${SHARED_SCOPE}`, async () => {
-          for (let attempt = 0; ; attempt++) {
-            const stored = await this.store.getRecord(room.id, step.id, SHARED_SCOPE);
-            if (!stored) return;
-            const next = JSON.stringify(forget(JSON.parse(stored.value), pid));
-            if (next === stored.value) return;
-            const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, { submissionId: `forget-${newId()}`, expectedRev: stored.rev, value: next, counters: {} });
-            if (res.status === 'ok' || res.status === 'duplicate') return this.broadcaster?.sharedChanged(room.id, step.id, res.rev);
-            if (attempt >= CAS_ATTEMPTS) throw new ServiceError('BUSY', 'The room is busy; try again.');
-            await backoff(attempt);
-          }
+        await this.untilSettled(`${room.id}/${step.id}/${SHARED_SCOPE}`, 'The room is busy; try again.', async () => {
+          const stored = await this.store.getRecord(room.id, step.id, SHARED_SCOPE);
+          if (!stored) return true;
+          const next = JSON.stringify(forget(JSON.parse(stored.value), pid));
+          if (next === stored.value) return true;
+          const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, { submissionId: `forget-${newId()}`, expectedRev: stored.rev, value: next, counters: {} });
+          if (res.status === 'conflict') return false;
+          if (res.status !== 'gone') this.broadcaster?.sharedChanged(room.id, step.id, res.rev);
+          return true;
         });
       }
     }
@@ -397,6 +390,17 @@ export class RoomService {
         await backoff(attempt);
       }
       throw new ServiceError('BUSY', 'The step is busy; retrying…');
+    });
+  }
+
+  /** One at a time per key; `attempt` re-reads and tries again while it loses a compare-and-set (answers false). */
+  private untilSettled(key: string, busyMessage: string, attempt: () => Promise<boolean>): Promise<void> {
+    return this.oneAtATime(key, async () => {
+      for (let i = 0; i < CAS_ATTEMPTS; i++) {
+        if (await attempt()) return;
+        await backoff(i);
+      }
+      throw new ServiceError('BUSY', busyMessage);
     });
   }
 
