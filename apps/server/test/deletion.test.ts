@@ -10,6 +10,7 @@ import { mapContribution, MentalMapConfig, type MentalMapPresenterView, type Men
 import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import { createClient } from 'redis';
 import { SIO_STREAM } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { STREAM_KEEP_MS, trimStream } from '../src/stream-trim.js';
 import { apiFailure, disconnected, emitRaw, refused, useWorkshops, WAIT_MS, type Screen } from './support.js';
 
@@ -78,6 +79,12 @@ const mapView = (s: Screen) => s.conn.state.activity?.data as MentalMapPresenter
 const selfView = (s: Screen) => s.conn.state.activity?.data as SelfAssessmentPresenterView | undefined;
 
 describe('retention', () => {
+  it('ROOM_RETENTION_DAYS is 30 unless set, may be a fraction of a day, and refuses nonsense', () => {
+    expect(loadConfig({}).ROOM_RETENTION_DAYS).toBe(30);
+    expect(loadConfig({ ROOM_RETENTION_DAYS: '0.5' }).ROOM_RETENTION_DAYS).toBe(0.5);
+    for (const bad of ['0', '-3', 'forever']) expect(() => loadConfig({ ROOM_RETENTION_DAYS: bad })).toThrow(/ROOM_RETENTION_DAYS/);
+  });
+
   it('closing a room puts ROOM_RETENTION_DAYS on every one of its keys, the ones written later included', async () => {
     const { w, place, goto } = await session({ ROOM_RETENTION_DAYS: 7 });
     const ana = await w.join('Ana');
