@@ -17,11 +17,16 @@ export interface LuaScript {
 
 const lua = (name: string, source: string): LuaScript => ({ name, source, sha: createHash('sha1').update(source).digest('hex') });
 
-/** Keys a script may have just created take the room's deadline (KEYS[1] is the room hash). */
+/**
+ * Keys a script may have just created take the room's deadline (KEYS[1] is the room hash). Only
+ * keys without one are touched (PTTL -1), so an ordinary write adds nothing to the AOF.
+ */
 const INHERIT_EXPIRY = `
 local at = redis.call('PEXPIRETIME', KEYS[1])
 if at > 0 then
-  for i = 2, #KEYS do redis.call('PEXPIREAT', KEYS[i], at) end
+  for i = 2, #KEYS do
+    if redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIREAT', KEYS[i], at) end
+  end
 end
 `;
 
