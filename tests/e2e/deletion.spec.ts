@@ -51,6 +51,7 @@ test('a participant deletes her data, then the facilitator deletes the room: eve
     });
 
     await test.step('the facilitator deletes the room: the button waits for the room code', async () => {
+      await expect(console_.getByTestId('retention-note')).toContainText('kept for 30 days');
       await console_.getByTestId('delete-room-open').click();
       const typed = console_.getByTestId('delete-room-typed');
       await expect(typed).toBeFocused();

@@ -8,6 +8,7 @@ import type { Server as HttpServer } from 'node:http';
 import {
   ActPayloadSchema,
   CommandPayloadSchema,
+  DAY_SECONDS,
   DeleteRoomPayloadSchema,
   errorAck,
   ForgetMePayloadSchema,
@@ -210,7 +211,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     if (!canFacilitate(role)) return { ...base, ...(activity ? { activity } : {}) };
     const [participants, sockets] = await Promise.all([service.store.listParticipants(roomId), io.in(rooms.all(roomId)).timeout(1000).fetchSockets().catch(() => io.local.in(rooms.all(roomId)).fetchSockets())]);
     const online = new Set(sockets.map((s: { data: SocketData }) => s.data.participantId).filter(Boolean));
-    return { ...base, room, roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })), ...(activity ? { activity } : {}) };
+    const retentionDays = service.retentionSeconds / DAY_SECONDS;
+    return { ...base, room, roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })), retentionDays, ...(activity ? { activity } : {}) };
   }
 
   return io;

@@ -88,6 +88,9 @@ describe('retention', () => {
   it('closing a room puts ROOM_RETENTION_DAYS on every one of its keys, the ones written later included', async () => {
     const { w, place, goto } = await session({ ROOM_RETENTION_DAYS: 7 });
     const ana = await w.join('Ana');
+    // the console is told how long, to say so; a phone is not
+    expect(w.console.conn.state.retentionDays).toBe(7);
+    expect(ana.conn.state.retentionDays).toBeNull();
     // an open room is already on a clock: its last change plus the retention time
     for (const key of await keysOf(w.roomId, w.code)) expect([key, await admin.ttl(key)]).toEqual([key, expect.closeTo(7 * DAY, -2)]);
 

@@ -48,6 +48,8 @@ export interface RoomSnapshot {
   room: ConsoleRoomView | null;
   /** consoles: everyone who joined, with presence */
   roster: RosterEntry[];
+  /** consoles: days the room is kept after it ends */
+  retentionDays: number | null;
   activity: ActivityView | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
@@ -86,6 +88,7 @@ export class RoomConnection {
     you: null,
     room: null,
     roster: [],
+    retentionDays: null,
     activity: null,
     pending: 0,
     clockOffsetMs: 0,
@@ -288,6 +291,7 @@ export class RoomConnection {
       you: w.you ?? null,
       room: stale ? this.snapshot.room : (w.room ?? null),
       roster: w.roster ?? [],
+      retentionDays: w.retentionDays ?? null,
       activity: this.newerActivity(w.activity, stage, stale),
       // a rough offset from the welcome until the round trips have measured a better one
       clockOffsetMs: this.clockMeasured ? this.snapshot.clockOffsetMs : w.serverNow - Date.now(),

@@ -119,6 +119,8 @@ export interface Welcome {
   room?: ConsoleRoomView;
   /** present for facilitator and co-host: everyone who has joined, with who is online now */
   roster?: RosterEntry[];
+  /** present for facilitator and co-host: days the room is kept after it ends (ROOM_RETENTION_DAYS) */
+  retentionDays?: number;
   /** the current step's activity view, if the step has one */
   activity?: ActivityView;
 }
