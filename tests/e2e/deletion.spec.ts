@@ -52,6 +52,11 @@ test('a participant deletes her data, then the facilitator deletes the room: eve
 
     await test.step('the facilitator deletes the room: the button waits for the room code', async () => {
       await expect(console_.getByTestId('retention-note')).toContainText('kept for 30 days');
+      // once the session has ended, the console names the day the room goes by itself
+      await console_.getByRole('button', { name: 'End session' }).click();
+      await console_.getByRole('button', { name: 'Yes, end it' }).click();
+      const inAMonth = new Date(Date.now() + 30 * 86_400_000).toLocaleDateString('en-US', { day: 'numeric', month: 'long', year: 'numeric' });
+      await expect(console_.getByTestId('retention-note')).toContainText(`deleted by itself on ${inAMonth}`);
       await console_.getByTestId('delete-room-open').click();
       const typed = console_.getByTestId('delete-room-typed');
       await expect(typed).toBeFocused();
