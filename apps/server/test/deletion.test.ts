@@ -29,11 +29,13 @@ afterAll(async () => {
 });
 
 /**
- * Every HTTP route that belongs to one room: after the room is deleted each must answer 404.
- * (Routes added later — e.g. the facilitator's downloads — go in this one list.)
+ * Every HTTP route that belongs to one room (the facilitator's downloads): each answers the
+ * facilitator before, and 404 after the room is deleted. Routes added later go in this one list.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in as routes are added, e.g. `/api/rooms/${roomId}/report.pdf`
-const roomHttpRoutes = (roomId: string): string[] => [];
+const roomHttpRoutes = (roomId: string): string[] => ['report.pdf', 'report.md', 'data.json', 'data.zip', 'data.csv?step=map'].map((f) => `/api/rooms/${roomId}/${f}`);
+
+/** GET one of the room's routes with a bearer token. */
+const download = (url: string, path: string, token: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
 /** Names of every key Redis holds for this room (by a real SCAN), the code index included. */
 async function keysOf(roomId: string, code: string): Promise<string[]> {
@@ -120,6 +122,11 @@ describe('the facilitator deletes the room', () => {
     await place(ben, 'person1', 'Joe', 'above');
     expect(await keysOf(w.roomId, w.code)).toContain(`canopy:code:${w.code.replace('-', '')}`);
     expect((await keysOf(w.roomId, w.code)).length).toBeGreaterThan(10);
+    for (const path of roomHttpRoutes(w.roomId)) {
+      const res = await download(srv.url, path, w.facilitatorToken);
+      expect([path, res.status]).toEqual([path, 200]);
+      await res.arrayBuffer();
+    }
 
     // Only the facilitator, and only with the room code typed again
     expect(await cohost.conn.deleteRoom(w.code)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -152,7 +159,7 @@ describe('the facilitator deletes the room', () => {
       expect(again.error?.code).toBe('UNAUTHORIZED');
     }
     for (const path of roomHttpRoutes(w.roomId)) {
-      const res = await fetch(`${srv.url}${path}`, { headers: { authorization: `Bearer ${w.facilitatorToken}` } });
+      const res = await download(srv.url, path, w.facilitatorToken);
       expect([path, res.status]).toEqual([path, 404]);
     }
     expect(await keysOf(w.roomId, w.code)).toEqual([]);
@@ -206,6 +213,14 @@ describe('a participant deletes their data', () => {
     // the counters are exactly Ben's share, as if Anastasia had never answered
     const benRecord = JSON.parse((await srv.store.getRecord(w.roomId, 'map', `p:${ben.id}`))!.value) as MentalMapRecord;
     expect(await srv.store.getCounters(w.roomId, 'map')).toEqual(mapContribution(benRecord, MentalMapConfig.parse({ minGroupSize: 1 })));
+
+    // The facilitator's downloads follow: the data lists Ben alone; no download names her or holds her id
+    const data = (await (await download(srv.url, `/api/rooms/${w.roomId}/data.json`, w.facilitatorToken)).json()) as { participants: Array<{ nickname: string }> };
+    expect(data.participants.map((p) => p.nickname)).toEqual(['Ben']);
+    for (const path of roomHttpRoutes(w.roomId).filter((p) => /\.(json|md)|csv/.test(p))) {
+      const text = await (await download(srv.url, path, w.facilitatorToken)).text();
+      expect([path, text.includes('Anastasia') || text.includes(ana.id)]).toEqual([path, false]);
+    }
 
     // Nothing stored for the room mentions her any more
     const stored = await everythingStored(w.roomId);
