@@ -96,6 +96,9 @@ function fixedKeys(roomId: string): string[] {
   return [k.room, k.secrets, k.participants, k.order, k.tokens, k.joins, k.pmeta, k.banned, k.registry];
 }
 
+/** The field of the step's `subs` hash that remembers one submission to one record. */
+const subsField = (scope: string, submissionId: string): string => `${scope.length}:${scope}${submissionId}`;
+
 export const codeKey = (code: string): string => `${CODE_PREFIX}${code}`;
 
 // --- reply decoding -------------------------------------------------------------------------------
@@ -234,7 +237,7 @@ export class RedisRoomStore implements RoomStore {
       await this.exec.script(
         WRITE_RECORD,
         [k.room, s.records, s.counters, s.subs, k.registry, k.participants],
-        [scope, `${scope.length}:${scope}${write.submissionId}`, String(write.expectedRev), write.value, write.writer ?? '', ...deltas],
+        [scope, subsField(scope, write.submissionId), String(write.expectedRev), write.value, write.writer ?? '', ...deltas],
       ),
     );
     switch (status) {
@@ -250,6 +253,11 @@ export class RedisRoomStore implements RoomStore {
       default:
         throw new Error(`canopy store: unexpected writeRecord reply ${String(status)}`);
     }
+  }
+
+  async wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null> {
+    const rev = str(await this.exec.command(['HGET', roomKeys(roomId).step(stepId).subs, subsField(scope, submissionId)]));
+    return rev === null ? null : Number(rev);
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {
