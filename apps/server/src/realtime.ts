@@ -35,6 +35,7 @@ import type { z } from 'zod';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { SocketBucket } from './ratelimit.js';
+import { groupSame } from './same-views.js';
 import { originAllowed } from './security.js';
 import { ServiceError, type Broadcaster, type Identity, type RoomService } from './service.js';
 
@@ -281,6 +282,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   /**
    * Every participant connected to this node gets their own view of the room's current step, built
    * from one read of the step (not one request per participant); each node serves its own sockets.
+   * Identical views (everyone still without an answer) go out as one broadcast.
    */
   const pushViewsHere = (roomId: string) =>
     later(viewTimers, roomId, 0, async () => {
@@ -289,7 +291,9 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
         const pid = io.sockets.sockets.get(sid)?.data.participantId;
         if (pid) ids.add(pid);
       }
-      for (const [id, view] of await service.participantViews(roomId, [...ids])) io.local.to(rooms.participant(id)).emit('activity', view);
+      for (const { message, recipients } of groupSame(await service.participantViews(roomId, [...ids]))) {
+        io.local.to(recipients.map((id) => rooms.participant(id))).emit('activity', message);
+      }
     });
   const pushViews = (roomId: string) => {
     if (clustered) io.serverSideEmit('views', roomId);
