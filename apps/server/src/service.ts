@@ -383,12 +383,13 @@ export class RoomService {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
         // A resend of an answer already stored is answered `duplicate` before anything else: the
         // reducer or the phase might refuse it now (the record or the step moved on since).
-        if ((await this.store.wasApplied(room.id, stepId, scope, submissionId)) !== null) {
+        // Both reads go out together (one round trip).
+        const [applied, stored] = await Promise.all([this.store.wasApplied(room.id, stepId, scope, submissionId), this.store.getRecord(room.id, stepId, scope)]);
+        if (applied !== null) {
           const view = await this.participantView(room, step, mod, pid, shared);
           return { duplicate: true, view: view.data, rev: view.rev ?? 0 };
         }
         if (!phase || !spec.acceptIn.includes(phase)) throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.');
-        const stored = await this.store.getRecord(room.id, stepId, scope);
         const prev = stored ? JSON.parse(stored.value) : spec.initial(scope);
         const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: this.now(), participantId: pid, shared: shared?.value });
         if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
