@@ -182,15 +182,18 @@ export function selfAssessmentOwnView(rec: SelfAssessmentRecord): SelfAssessment
 }
 
 export interface SelfAssessmentParticipantView extends SelfAssessmentOwnView {
-  /** every statement of the step, in order, with this participant's answer (null if none yet) */
-  answers: Array<{ id: string; text: string; value: number | null }>;
+  /**
+   * every statement of the step, in order, with this participant's answer (null if none yet);
+   * the statements' texts are in the step's participant config (`statements`), not repeated here
+   */
+  answers: Array<{ id: string; value: number | null }>;
 }
 
 /** The participant's own answers laid out statement by statement (the room's come separately). */
 export function selfAssessmentParticipantView(config: SelfAssessmentConfig, rec: SelfAssessmentRecord): SelfAssessmentParticipantView {
   return {
     ...selfAssessmentOwnView(rec),
-    answers: config.statements.map((s) => ({ id: s.id, text: s.text, value: has(rec.ratings, s.id) ? (rec.ratings[s.id] ?? null) : null })),
+    answers: config.statements.map((s) => ({ id: s.id, value: has(rec.ratings, s.id) ? (rec.ratings[s.id] ?? null) : null })),
   };
 }
 
