@@ -22,7 +22,7 @@ export const PHASES = [
 ] as const;
 
 export interface CloudWord extends WordCount {
-  /** font size as a share of the biggest (0.35…1) */
+  /** font size as a share of the biggest (0.42…1) */
   scale: number;
   /** one of a few colours, by rank */
   tone: number;
@@ -39,7 +39,7 @@ export function cloudLayout(words: readonly WordCount[]): CloudWord[] {
   const min = Math.min(...words.map((w) => w.count));
   const sized = words.map((w, i) => ({
     ...w,
-    scale: max === min ? 0.7 : 0.35 + 0.65 * Math.sqrt((w.count - min) / (max - min)),
+    scale: max === min ? 0.7 : 0.42 + 0.58 * Math.sqrt((w.count - min) / (max - min)),
     tone: i % 4,
   }));
   const out: CloudWord[] = [];

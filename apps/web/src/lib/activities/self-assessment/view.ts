@@ -16,6 +16,8 @@ export const PHASES = [
 
 /** Colours of the points, low to high: warm for "rarely", grey in the middle, green for "almost always". */
 export const POINT_COLOURS = ['var(--sun-600)', 'var(--sun-400)', 'var(--grey-300)', 'var(--green-400)', 'var(--green-700)'];
+/** the number written on each point's colour (the same on the light console and the dark projector) */
+export const POINT_INK = ['#ffffff', '#3d1f08', '#16211b', '#0a1f15', '#ffffff'];
 
 export interface DivergingBar {
   /** where the bar starts, in % of the track (the middle of the scale sits at 50%) */
