@@ -7,12 +7,18 @@ import { slideUi } from './slide';
 import { mentalMapUi } from './mental-map';
 import { adversariesUi } from './adversaries';
 import { partnershipUi } from './partnership';
+import { selfAssessmentUi } from './self-assessment';
+import { openPromptUi } from './open-prompt';
+import { commitmentsUi } from './commitments';
 
 export const activityUis: Record<string, ActivityUi> = {
   slide: slideUi,
   'mental-map': mentalMapUi,
   adversaries: adversariesUi,
   partnership: partnershipUi,
+  'self-assessment': selfAssessmentUi,
+  'open-prompt': openPromptUi,
+  commitments: commitmentsUi,
 };
 
 export function activityUi(type: string | null | undefined): ActivityUi | undefined {
