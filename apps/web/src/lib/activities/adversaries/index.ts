@@ -5,12 +5,14 @@ import Display from './Display.svelte';
 import Editor, { type AdversariesDraft } from './Editor.svelte';
 import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
+import { adversariesPack } from './pack';
 
 /** a statement id from its position: stable, short and in the safe alphabet */
 const statementId = (i: number) => `s${i + 1}`;
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
 export const adversariesUi: ActivityUi = {
+  pack: adversariesPack,
   label: 'Worthy adversaries',
   Participant,
   Display,
