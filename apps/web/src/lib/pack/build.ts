@@ -6,6 +6,7 @@
 import type { MyOutcomes } from '@canopy/core';
 import { importSealKey, unseal, type SealKey } from '@canopy/client';
 import { activityUi } from '$lib/activities';
+import { slug } from './names';
 import type { PackFile, PackSection } from './types';
 
 export interface Pack {
@@ -15,19 +16,6 @@ export interface Pack {
 }
 
 export type Progress = (fraction: number, doing: string) => void;
-
-/** `Allies at work!` → `allies-at-work` (file names stay portable; letters of any script are kept). */
-export function slug(s: string): string {
-  const out = s
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return out || 'workshop';
-}
 
 const dateOf = (t: number) => new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 

@@ -4,8 +4,9 @@
  * who is where, and what the map says.
  */
 import { SECTOR_LABELS, SECTORS, type MapEntry, type MentalMapOwnView, type Ring, type Sector } from '@canopy/core';
-import { figureToSvg, svgToPng, type Figure, type Shape } from '$lib/pack/figure';
-import type { PackHook } from '$lib/pack/types';
+// relative, not $lib: the figure is unit-tested outside the SvelteKit build
+import { figureToSvg, svgToPng, type Figure, type Shape } from '../../pack/figure';
+import type { PackHook } from '../../pack/types';
 import { cellPath, placeInCells, R, R_YOU, RING_SHORT, RINGS_INSIDE_OUT, ringLabelSpot, SECTOR_LABEL_SPOTS, TOKEN, VIEW } from './geometry';
 import { describeEntry, tokenText } from './model';
 
