@@ -8,7 +8,8 @@
  * file with ical.js, the zip with `unzip`.
  *
  * Ana's map and partnership notes go through her browser's screens. The self-assessment, the
- * adversaries conversation and the commitments have no screens on this branch yet: those inputs
+ * adversaries conversation (whose phone screens need a live partner), the open prompt and the
+ * commitments have no screens on this branch yet, or are not the point here: those inputs
  * are sent with the real SDK (`@canopy/client`) over Ana's own token and sealing key, read from
  * her resume link — exactly what her phone would send. The other participants and the
  * facilitator are SDK clients too.
@@ -76,6 +77,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
         },
         { id: 'adv', type: 'adversaries', title: 'Worthy adversaries', durationSec: 0, config: { statements: [{ id: 'credit', text: 'Credit should go to whoever had the idea.' }], minGroupSize: 2 } },
         { id: 'meet', type: 'partnership', title: 'Partnership meetings', durationSec: 0, config: { groupSize: 2, rounds: 1 } },
+        { id: 'ideas', type: 'open-prompt', title: 'What makes an ally', durationSec: 0, config: { question: 'What makes someone a real ally at work?' } },
         { id: 'commit', type: 'commitments', title: 'Your next steps', durationSec: 0, config: {} },
       ],
     });
@@ -163,6 +165,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
 
     const note = 'We both want fewer surprises at quarter end';
     const action = 'Invite Finance to our sprint review';
+    const otherPairsNote = 'Notes only the other pair may read';
     await test.step('partnership meetings: Ana writes a note on her phone; the pair agrees an action', async () => {
       await ok(facilitator.command({ type: 'next' }));
       await until(anaSdk, (s) => s.activity?.stepId === 'meet');
@@ -171,6 +174,31 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       await ana.getByRole('button', { name: 'Add note' }).click();
       await expect(ana.getByTestId('pm-note-text')).toHaveText([note]);
       await ok(anaSdk.submit('meet', { op: 'put-action', id: 'action-ana-1', text: action, owner: anaId, due: nextWeek }));
+      // The other pair writes a note of their own: it is theirs, not Ana's.
+      type Group = { group: { members: Array<{ id: string }> } | null };
+      const mine = await until(anaSdk, (s) => (s.activity?.data as Group | undefined)?.group != null);
+      const inMine = new Set((mine.activity!.data as Group).group!.members.map((m) => m.id));
+      const outsider = others.find((o) => !inMine.has(o.id))!;
+      await until(outsider.conn, (s) => (s.activity?.data as Group | undefined)?.group != null);
+      await ok(outsider.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-other-1', text: otherPairsNote }));
+    });
+
+    const idea = 'Say thank you in public';
+    const othersIdea = 'Share credit generously';
+    await test.step('the open prompt: Ana answers and votes for a colleague’s answer (sent with the SDK)', async () => {
+      await ok(facilitator.command({ type: 'next' }));
+      await until(anaSdk, (s) => s.activity?.stepId === 'ideas');
+      await until(others[0]!.conn, (s) => s.activity?.stepId === 'ideas');
+      await ok(anaSdk.submit('ideas', { op: 'answer', id: 'ana-1', text: idea }));
+      await ok(others[0]!.conn.submit('ideas', { op: 'answer', id: 'ben-1', text: othersIdea }));
+      await ok(facilitator.command({ type: 'phase', phase: 'vote' }));
+      await ok(facilitator.act('ideas', { type: 'open-vote' }));
+      type Ballot = { ballot: Array<{ id: string; text: string; mine: boolean }> };
+      const view = await until(anaSdk, (s) => ((s.activity?.data as Ballot | undefined)?.ballot.length ?? 0) === 2);
+      const theirs = (view.activity!.data as Ballot).ballot.find((b) => !b.mine)!;
+      expect(theirs.text).toBe(othersIdea);
+      await ok(anaSdk.submit('ideas', { op: 'vote', entry: theirs.id, count: 1 }));
+      await ok(facilitator.command({ type: 'phase', phase: 'results' }));
     });
 
     await test.step('commitments: Ana writes one, whom sealed with her key (sent with the SDK)', async () => {
@@ -195,7 +223,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       const pdf = await downloadFrom(ana, 'download-pdf', dir);
       expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
       const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-      for (const heading of ['My outcomes', 'Allies at Würzburg', 'Map your allies', 'How you build allies', 'Worthy adversaries', 'Partnership meetings', 'Your next steps']) expect(text).toContain(heading);
+      for (const heading of ['My outcomes', 'Allies at Würzburg', 'Map your allies', 'How you build allies', 'Worthy adversaries', 'Partnership meetings', 'What makes an ally', 'Your next steps']) expect(text).toContain(heading);
       for (const p of MAP) expect(text).toContain(p.name);
       expect(text).toContain('Zoë Łukasiewicz — Above, Ally, trusted');
       expect(text).toContain('I thank people for their support.');
@@ -204,8 +232,10 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       expect(text).toContain(note);
       expect(text).toContain(action);
       expect(text).toContain('Reach out to Zoë Łukasiewicz: Ask how the launch went');
-      // Only hers: her colleagues' names are not in it beyond who she met.
-      expect(text).not.toContain('Dev (');
+      expect(text).toContain(`Your answers • ${idea}`);
+      expect(text).toContain(`You voted for • ${othersIdea}`);
+      // Only hers: another pair's notes are not in it.
+      expect(text).not.toContain(otherPairsNote);
     });
 
     await test.step('the map as SVG carries the names; as PNG it is a real picture of a useful size', async () => {
@@ -233,7 +263,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
     await test.step('everything also comes as one zip', async () => {
       const zip = await downloadFrom(ana, 'download-zip', dir);
       const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort();
-      expect(listing).toEqual(['allies-at-wurzburg-1-map-your-allies.png', 'allies-at-wurzburg-1-map-your-allies.svg', 'allies-at-wurzburg-5-your-next-steps.ics', 'allies-at-wurzburg-my-outcomes.pdf']);
+      expect(listing).toEqual(['allies-at-wurzburg-1-map-your-allies.png', 'allies-at-wurzburg-1-map-your-allies.svg', 'allies-at-wurzburg-6-your-next-steps.ics', 'allies-at-wurzburg-my-outcomes.pdf']);
     });
 
     expect(errors).toEqual([]);
