@@ -160,6 +160,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       await until(anaSdk, (s) => (s.activity?.data as { pair?: unknown } | undefined)?.pair != null);
       await ok(anaSdk.submit('adv', { op: 'learned', text: learned }));
       await ok(anaSdk.submit('adv', { op: 'rerate', statementId: 'credit', value: 3 }));
+      await ok(others[0]!.conn.submit('adv', { op: 'rerate', statementId: 'credit', value: 6 }));
       await ok(facilitator.command({ type: 'phase', phase: 'results' }));
     });
 
@@ -229,6 +230,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       expect(text).toContain('I thank people for their support.');
       expect(text).toContain('You: Almost always');
       expect(text).toContain(learned);
+      expect(text).toContain('Where the room stood afterwards (2 people); you in amber.');
       expect(text).toContain(note);
       expect(text).toContain(action);
       expect(text).toContain('Reach out to Zoë Łukasiewicz: Ask how the launch went');
