@@ -67,6 +67,18 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
   return out;
 }
 
+function blockTexts(b: PackBlock): string[] {
+  switch (b.kind) {
+    case 'heading':
+    case 'text':
+      return [b.text];
+    case 'list':
+      return b.items;
+    case 'figure':
+      return [...(b.caption ? [b.caption] : []), ...b.figure.shapes.flatMap((sh) => (sh.t === 'text' ? [sh.text] : []))];
+  }
+}
+
 export async function buildPdf(cover: PdfCover, sections: PackSection[], progress: (done: number) => void = () => {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
@@ -77,6 +89,13 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
   doc.setCreator('Canopy');
   doc.setProducer('Canopy (pdf-lib)');
   doc.setCreationDate(new Date());
+
+  // DejaVu Sans covers Latin, Greek, Cyrillic and more, not Chinese, Japanese or Korean: say so
+  // rather than leave unexplained boxes (the map's SVG keeps every name as written).
+  const known = new Set(regular.getCharacterSet());
+  const texts = [cover.title, cover.subtitle, ...cover.lines, ...sections.flatMap((sec) => [sec.title, sec.kind, ...sec.blocks.flatMap(blockTexts)])];
+  const undrawable = texts.some((t) => Array.from(t).some((ch) => !/\s/u.test(ch) && !known.has(ch.codePointAt(0)!)));
+  if (undrawable) cover = { ...cover, lines: [...cover.lines, 'Some characters in here are outside this PDF’s font and show as boxes; the map’s SVG file in your pack keeps every name as written.'] };
 
   let page: PDFPage = doc.addPage(PAGE);
   let y = PAGE[1] - MARGIN;
