@@ -167,7 +167,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     });
     on('submit', SubmitPayloadSchema, (p) => service.submit(who(), p.stepId, p.submissionId, p.input));
     on('act', ActPayloadSchema, (p) => service.act(who(), p.stepId, p.actionId, p.action));
-    on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.outcomes(who()) }));
+    on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.myOutcomes(who()) }));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: Date.now() }));
 

@@ -385,7 +385,7 @@ export class RoomService {
    * closed — for the pack their browser builds. Only their own: the same projections their phone
    * gets, each step seen in the phase it ended in (see `outcomeSteps`).
    */
-  async outcomes(who: Identity): Promise<MyOutcomes> {
+  async myOutcomes(who: Identity): Promise<MyOutcomes> {
     if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants have outcomes of their own.');
     const room = await this.getRoom(who.roomId);
     const you = await this.store.getParticipant(room.id, who.participant.id);

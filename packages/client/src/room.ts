@@ -241,7 +241,7 @@ export class RoomConnection {
   }
 
   /** Participant: their own outcomes of every step run so far (for their pack). Not retried: ask again. */
-  outcomes(): Promise<AckOf<'outcomes:mine'>> {
+  myOutcomes(): Promise<AckOf<'outcomes:mine'>> {
     return this.ask('outcomes:mine', {});
   }
 

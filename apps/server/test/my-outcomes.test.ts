@@ -12,7 +12,7 @@ import { emitRaw, useWorkshops, WAIT_MS, type ParticipantScreen, type Screen } f
 const { server, workshop } = useWorkshops();
 
 const outcomesOf = async (s: Screen): Promise<MyOutcomes> => {
-  const res = await s.conn.outcomes();
+  const res = await s.conn.myOutcomes();
   if (!res.ok) throw new Error(`outcomes refused: ${res.error.message}`);
   return res.outcomes;
 };
@@ -107,8 +107,8 @@ describe('my outcomes', () => {
     const ana = await w.join('Ana');
     const display = w.connect(w.displayToken);
     await display.conn.until((s) => s.status === 'connected' && s.stage !== null, WAIT_MS);
-    expect(await w.console.conn.outcomes()).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'Only participants have outcomes of their own.' } });
-    expect(await display.conn.outcomes()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await w.console.conn.myOutcomes()).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'Only participants have outcomes of their own.' } });
+    expect(await display.conn.myOutcomes()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // Asking for someone else's outcomes is not a thing the request can say.
     expect(await emitRaw(ana.conn, 'outcomes:mine', { participantId: 'someone-else-1' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await emitRaw(ana.conn, 'outcomes:mine', 'mine please')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
