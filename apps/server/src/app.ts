@@ -16,6 +16,7 @@ import { Hono } from 'hono';
 import { createClient } from 'redis';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { mountDownloads } from './downloads.js';
 import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
@@ -56,7 +57,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     redis.on('error', (e: Error) => log.error('redis (adapter) error', e));
     await redis.connect();
   }
-  const service = new RoomService(store, createLimiters(config, redis ?? undefined));
+  const limiters = createLimiters(config, redis ?? undefined);
+  const service = new RoomService(store, limiters);
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
   const app = new Hono<{ Bindings: HttpBindings }>();
@@ -81,6 +83,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       createContext: (_opts, c) => ({ service, address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
     }),
   );
+  mountDownloads(app, service, limiters.downloads, (c) => clientAddress(c.env.incoming, config.TRUST_PROXY));
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
   app.all('*', (c) => {
     if (!web) return c.text('Canopy API server. Build the web app (pnpm build) to serve the screens.', 404);

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   JOIN_FAILURES_PER_10MIN: z.coerce.number().int().positive().default(10),
   /** rooms created per client address per hour */
   CREATE_RATE_PER_HOUR: z.coerce.number().int().positive().default(30),
+  /** report and data downloads per client address per minute */
+  DOWNLOAD_RATE_PER_MIN: z.coerce.number().int().positive().default(30),
   /** socket messages per second per connection (burst of twice that) */
   SOCKET_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),

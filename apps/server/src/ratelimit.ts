@@ -11,6 +11,8 @@ export interface Limiters {
   joinFailures: RateLimiterAbstract;
   /** rooms created, per client address */
   creates: RateLimiterAbstract;
+  /** report and data downloads, per client address */
+  downloads: RateLimiterAbstract;
 }
 
 function limiter(redis: RedisLike | undefined, keyPrefix: string, points: number, duration: number, blockDuration = 0): RateLimiterAbstract {
@@ -25,6 +27,7 @@ export function createLimiters(config: Config, redis?: RedisLike): Limiters {
     joinAttempts: limiter(redis, 'join', config.JOIN_RATE_PER_MIN, 60),
     joinFailures: limiter(redis, 'joinfail', config.JOIN_FAILURES_PER_10MIN, 600, 600),
     creates: limiter(redis, 'create', config.CREATE_RATE_PER_HOUR, 3600),
+    downloads: limiter(redis, 'download', config.DOWNLOAD_RATE_PER_MIN, 60),
   };
 }
 

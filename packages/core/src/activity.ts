@@ -8,6 +8,7 @@
  * no randomness here (the server passes `now` and seeds).
  */
 import type { z } from 'zod';
+import type { ActivityOutcomes, OutcomesContext } from './report.js';
 
 export type Counters = Record<string, number>;
 
@@ -134,6 +135,12 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
    * changes — pulled, never pushed per submission to every phone. `audience` is 'display'.
    */
   participantRoomView?(ctx: PresenterContext<Config, Shared>): unknown;
+  /**
+   * What the session produced in this step, for the facilitator's report and data downloads: a
+   * report section and raw data tables. Only what the facilitator may see — never sealed labels
+   * (nor their ciphertext), and the module's small-group hiding applies as on the display.
+   */
+  outcomes?(ctx: OutcomesContext<Config, Shared>): ActivityOutcomes;
 }
 
 /** The participant's own record's scope. Other scopes are the module's to name; `shared` is reserved. */

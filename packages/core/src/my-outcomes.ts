@@ -45,19 +45,19 @@ export interface MyOutcomes {
 }
 
 /**
- * The steps a participant has outcomes for: every step up to the one the room is on (after the
- * session, the last one it reached). A finished step is seen as it ended: in its last phase, so
- * reveals that come at the end of a step (the room's answers) are in the pack even if the
- * facilitator moved on without showing them.
+ * The phase a step is seen in once the room has moved on: the room's phase for the step it is on,
+ * the last phase for earlier steps (so reveals that come at the end of a step — the room's
+ * answers — count even if the facilitator moved on without showing them), null for steps not run.
+ * The facilitator's session data and a participant's outcomes read steps the same way.
  */
+export function seenPhase(room: Pick<RoomState, 'agenda' | 'current' | 'phase'>, index: number): string | null {
+  if (index > room.current) return null;
+  if (index === room.current) return room.phase;
+  const step = room.agenda[index];
+  return (step && getActivity(step.type)?.phases.at(-1)) ?? null;
+}
+
+/** The steps a participant has outcomes for: every step up to the one the room is on (after the session, the last one it reached). */
 export function outcomeSteps(room: Pick<RoomState, 'agenda' | 'current' | 'phase'>): Array<{ step: Step; index: number; phase: string; current: boolean }> {
-  const out: Array<{ step: Step; index: number; phase: string; current: boolean }> = [];
-  room.agenda.forEach((step, index) => {
-    if (index > room.current) return;
-    const current = index === room.current;
-    const phases = getActivity(step.type)?.phases ?? [];
-    const phase = current ? (room.phase ?? phases[0] ?? '') : (phases[phases.length - 1] ?? '');
-    out.push({ step, index, phase, current });
-  });
-  return out;
+  return room.agenda.slice(0, Math.max(0, room.current + 1)).map((step, index) => ({ step, index, phase: seenPhase(room, index) ?? '', current: index === room.current }));
 }

@@ -25,6 +25,7 @@
 import { z } from 'zod';
 import type { ActContext, ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
 import { pairAdversaries, STANCE_POINTS } from '../pairing.js';
+import { heading, list, ofPeople, paragraph, round1, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
 
 // --- config ------------------------------------------------------------------------------------
@@ -848,6 +849,65 @@ export function adversariesReadScopes(pid: string, shared: AdversariesShared | u
   return [...(pair ? [adversaryPairScope(shared.round, pair.id)] : []), ...earlier];
 }
 
+// --- outcomes ----------------------------------------------------------------------------------
+
+/**
+ * The worthy adversaries in the report: each statement's before/after distribution and how many
+ * moved (withheld below the minimum group size, as on the display), the conversations held, and
+ * what people learned — not attributed, since it was written for their partner.
+ */
+export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, AdversariesShared>): ActivityOutcomes {
+  const { config, counters: c } = ctx;
+  const shared = ctx.shared ?? initialAdversariesShared();
+  const results = adversaryStatementResults({ config, counters: c });
+  const textOf = (id: string) => config.statements.find((s) => s.id === id)?.text ?? id;
+  const statementOfRound = new Map<number, string>(shared.history.map((h) => [h.round, h.statementId]));
+  if (shared.statementId !== null) statementOfRound.set(shared.round, shared.statementId);
+  const learnings: Array<{ round: number; statementId: string; text: string }> = [];
+  for (const r of ctx.records) {
+    const v = r.value as AdversariesRecord;
+    if (!isPairRecord(v)) continue;
+    const sid = statementOfRound.get(v.round);
+    if (sid === undefined) continue;
+    for (const text of Object.values(v.notes)) learnings.push({ round: v.round, statementId: sid, text });
+  }
+  learnings.sort((a, b) => a.round - b.round);
+  const conversations = shared.history.reduce((n, h) => n + h.pairs.length, 0) + shared.pairs.length;
+  const blocks: ReportBlock[] = [
+    paragraph(`${ofPeople(c['people:placed'] ?? 0, ctx.participants)} took a stance; ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'} in ${shared.round} ${shared.round === 1 ? 'round' : 'rounds'}; ${c['people:rerated'] ?? 0} re-rated after talking.`),
+  ];
+  for (const s of results) {
+    const series = (label: string, d: StanceDistribution) => ({ label, answered: d.answered, counts: d.counts, mean: d.mean === null ? null : round1(d.mean) });
+    blocks.push({ kind: 'distribution', title: s.text, scale: [...ADVERSARY_SCALE], series: [series('Before', s.before), series('After', s.after)] });
+    if (s.movement) {
+      const net = s.movement.meanNet;
+      blocks.push(paragraph(`${s.movement.moved} of ${s.movement.compared} moved after their conversation (average shift ${round1(s.movement.meanShift)} ${round1(s.movement.meanShift) === 1 ? 'point' : 'points'}${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}).`));
+    }
+  }
+  blocks.push(heading('What people learned from their worthy adversary'));
+  if (learnings.length === 0) blocks.push(paragraph('No learnings were noted.'));
+  for (const sid of [...new Set(learnings.map((l) => l.statementId))]) {
+    blocks.push(paragraph(`On “${textOf(sid)}”:`));
+    blocks.push(list(learnings.filter((l) => l.statementId === sid).map((l) => l.text)));
+  }
+  const scaleCols = Array.from({ length: STANCE_POINTS }, (_, i) => `count_${i + 1}`);
+  const stanceRow = (id: string, text: string, when: string, d: StanceDistribution): Cell[] => [id, text, when, d.answered, ...(d.counts ?? scaleCols.map(() => null)), d.mean === null ? null : Math.round(d.mean * 100) / 100];
+  return {
+    section: { title: ctx.step.title, blocks },
+    tables: [
+      {
+        name: 'adversaries_stances',
+        columns: ['statement_id', 'statement', 'when', 'answered', ...scaleCols, 'mean', 'moved', 'compared'],
+        rows: results.flatMap((s) => [
+          [...stanceRow(s.id, s.text, 'before', s.before), null, null],
+          [...stanceRow(s.id, s.text, 'after', s.after), s.movement?.moved ?? null, s.movement?.compared ?? null],
+        ]),
+      },
+      { name: 'adversaries_learnings', columns: ['round', 'statement_id', 'learning'], rows: learnings.map((l) => [l.round, l.statementId, l.text]) },
+    ],
+  };
+}
+
 // --- the module --------------------------------------------------------------------------------
 
 export const adversaries: ActivityModule<AdversariesConfig, AdversariesInput, AdversariesRecord, AdversariesShared, AdversariesAction> = {
@@ -880,4 +940,5 @@ export const adversaries: ActivityModule<AdversariesConfig, AdversariesInput, Ad
   participantView: adversariesParticipantView,
   presenterView: adversariesPresenterView,
   participantRoomView: adversariesRoomView,
+  outcomes: adversariesOutcomes,
 };

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
+import { ofPeople, paragraph, type ActivityOutcomes, type OutcomesContext } from '../report.js';
 import { normalizeText } from '../text.js';
 import { SealedLabelSchema } from './mental-map.js';
 
@@ -129,6 +130,21 @@ export function commitmentsPresenterView(ctx: PresenterContext<CommitmentsConfig
   };
 }
 
+/** Commitments in the report: how many, from how many people, at which rhythm — never whom or what. */
+export function commitmentsOutcomes(ctx: OutcomesContext<CommitmentsConfig>): ActivityOutcomes {
+  const v = commitmentsPresenterView({ config: ctx.config, phase: ctx.phase ?? 'write', audience: 'console', counters: ctx.counters, participants: ctx.participants });
+  return {
+    section: {
+      title: ctx.step.title,
+      blocks: [
+        paragraph(`${ofPeople(v.people, v.participants)} wrote ${v.items} ${v.items === 1 ? 'commitment' : 'commitments'} to follow up after the workshop${v.commonest ? `; most often ${CADENCE_LABELS[v.commonest].toLowerCase()}` : ''}. Whom and what stay with each participant.`),
+        { kind: 'bars', title: 'How often people will follow up', bars: CADENCES.map((k) => ({ label: CADENCE_LABELS[k], value: v.byCadence[k] })) },
+      ],
+    },
+    tables: [{ name: 'commitments_by_cadence', columns: ['cadence', 'commitments'], rows: CADENCES.map((k) => [k, v.byCadence[k]]) }],
+  };
+}
+
 export const commitments: ActivityModule<CommitmentsConfig, CommitmentsInput, CommitmentsRecord> = {
   type: 'commitments',
   label: 'Commitments',
@@ -146,4 +162,5 @@ export const commitments: ActivityModule<CommitmentsConfig, CommitmentsInput, Co
   },
   presenterView: commitmentsPresenterView,
   participantRoomView: commitmentsPresenterView,
+  outcomes: commitmentsOutcomes,
 };

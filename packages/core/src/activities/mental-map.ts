@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ActivityModule, Counters, PresenterContext } from '../activity.js';
+import { ofPeople, paragraph, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 
 export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
 export const RINGS = ['contact', 'colleague', 'ally', 'core'] as const;
@@ -182,6 +183,46 @@ export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): Mental
   return { ...base, cells, allyShare, blindSpot };
 }
 
+/**
+ * The ally map in the report: the room's heatmap (cells below the minimum group size hidden, as on
+ * the display), where allies are and the blind spot, tags. Counters only: no label, no ciphertext,
+ * nobody's own map.
+ */
+export function mapOutcomes(ctx: OutcomesContext<MentalMapConfig>): ActivityOutcomes {
+  const view = mapPresenterView({ config: ctx.config, phase: ctx.phase ?? 'collect', audience: 'console', counters: ctx.counters, participants: ctx.participants });
+  const k = ctx.config.minGroupSize;
+  const c = ctx.counters;
+  const blocks: ReportBlock[] = [
+    paragraph(`${ofPeople(view.mapping, view.participants)} placed someone on their map; ${view.reachedTarget} placed at least ${view.target}. Names stay on each participant's own device: this report holds counts only.`),
+  ];
+  blocks.push({
+    kind: 'heatmap',
+    title: 'Where the room’s relationships are (people placed, by direction and closeness)',
+    rows: SECTORS.map((s) => SECTOR_LABELS[s].name),
+    columns: RINGS.map((r) => RING_LABELS[r].name),
+    cells: SECTORS.map((s) => RINGS.map((r) => view.cells?.[s][r] ?? null)),
+    note: `Cells based on fewer than ${k} are not shown.`,
+  });
+  if (view.allyShare) {
+    blocks.push({ kind: 'bars', title: 'Share of people with at least one ally in each direction', bars: SECTORS.map((s) => ({ label: SECTOR_LABELS[s].name, value: Math.round(view.allyShare![s] * 100) })), max: 100, unit: '%' });
+  }
+  if (view.blindSpot) blocks.push(paragraph(`Blind spot: ${view.blindSpot.text}`));
+  const tagged = TAGS.map((t) => ({ t, n: c[`tag:${t}`] ?? 0 }));
+  if (tagged.some((x) => x.n >= k)) blocks.push({ kind: 'bars', title: 'Tags on the maps', bars: tagged.filter((x) => x.n >= k).map((x) => ({ label: TAG_LABELS[x.t], value: x.n })) });
+  const rows = SECTORS.flatMap((s) => RINGS.map((r) => [s, r, view.cells?.[s][r] ?? null]));
+  return {
+    section: { title: ctx.step.title, blocks },
+    tables: [
+      { name: 'ally_map_cells', columns: ['sector', 'ring', 'people_placed'], rows },
+      {
+        name: 'ally_map_directions',
+        columns: ['sector', 'share_with_ally'],
+        rows: SECTORS.map((s) => [s, view.allyShare ? Math.round(view.allyShare[s] * 1000) / 1000 : null]),
+      },
+    ],
+  };
+}
+
 export interface MentalMapOwnView extends MentalMapRecord {
   insights: Insight[];
 }
@@ -208,4 +249,5 @@ export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMa
     ownView: (rec): MentalMapOwnView => ({ ...rec, insights: mapInsights(rec) }),
   },
   presenterView: mapPresenterView,
+  outcomes: mapOutcomes,
 };

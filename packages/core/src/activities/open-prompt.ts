@@ -24,6 +24,7 @@
 import { z } from 'zod';
 import type { ActContext, ActivityModule, Counters, InputContext, Outcome, PresenterContext } from '../activity.js';
 import { seededRandom } from '../pairing.js';
+import { list, ofPeople, paragraph, table, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
 
 export const OPEN_PROMPT_MAX_LENGTH = 280;
@@ -483,6 +484,42 @@ export function wordCloud(texts: readonly string[], size = WORD_CLOUD_SIZE): Wor
     .slice(0, size);
 }
 
+/** how many answers the report lists by votes */
+export const REPORT_TOP = 10;
+
+/**
+ * The question's answers in the report: the top-voted list and the words that came up most. The
+ * data table has every answer as the console sees it (removed and merged ones flagged), without
+ * who wrote it.
+ */
+export function openPromptOutcomes(ctx: OutcomesContext<OpenPromptConfig, OpenPromptShared>): ActivityOutcomes {
+  const view = openPromptPresenterView({ config: ctx.config, phase: ctx.phase ?? 'answer', audience: 'console', counters: ctx.counters, participants: ctx.participants, shared: ctx.shared, records: ctx.records }) as OpenPromptConsoleView;
+  const visible = view.entries.filter((e) => e.status === 'visible');
+  const rankOf = new Map(visible.map((e, i) => [e.entry, i + 1]));
+  const blocks: ReportBlock[] = [
+    paragraph(`“${ctx.config.question}”`),
+    paragraph(`${ofPeople(view.answered, view.participants)} answered (${visible.length} ${visible.length === 1 ? 'answer' : 'answers'} on show); ${view.voted} voted.`),
+  ];
+  if (visible.length > 0) {
+    blocks.push({ kind: 'heading', text: 'Top-voted answers' });
+    blocks.push(table(['#', 'Answer', 'Votes'], visible.slice(0, REPORT_TOP).map((e, i) => [i + 1, e.text, e.votes])));
+    if (visible.length > REPORT_TOP) blocks.push(list(visible.slice(REPORT_TOP).map((e) => `${e.text} (${e.votes})`)));
+  }
+  // words people used more than once (a word used once is noise, not a theme)
+  const repeated = view.words.filter((w) => w.count > 1).slice(0, 12);
+  if (repeated.length > 0) blocks.push({ kind: 'bars', title: 'Words that came up most', bars: repeated.map((w) => ({ label: w.word, value: w.count })) });
+  return {
+    section: { title: ctx.step.title, blocks },
+    tables: [
+      {
+        name: 'open_prompt_answers',
+        columns: ['rank', 'answer', 'votes', 'status', 'merged_into_rank'],
+        rows: view.entries.map((e) => [rankOf.get(e.entry) ?? null, e.text, e.votes, e.status, e.mergedInto ? (rankOf.get(e.mergedInto) ?? null) : null]),
+      },
+    ],
+  };
+}
+
 export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenPromptRecord, OpenPromptShared, OpenPromptAction> = {
   type: 'open-prompt',
   label: 'Open prompt',
@@ -511,4 +548,5 @@ export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenP
   participantView: ({ config, phase, participantId, own, shared }) => openPromptParticipantView({ config, phase, participantId, own, shared }),
   presenterView: openPromptPresenterView,
   presenterNeedsRecords: true,
+  outcomes: openPromptOutcomes,
 };

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { ActContext, ActivityModule, Counters, Outcome, PresenterContext, RosterMember } from '../activity.js';
 import { nextRound, placeLateJoiner, removeFromRound, roundStats, type Person, type Round } from '../grouping.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, type Timer } from '../timer.js';
+import { heading, list, ofPeople, paragraph, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
 import { isCalendarDate } from './commitments.js';
 
@@ -681,6 +682,79 @@ export function partnershipPresenterView(ctx: PresenterContext<PartnershipConfig
   };
 }
 
+// --- outcomes ----------------------------------------------------------------------------------
+
+/**
+ * The meetings in the report: who met whom in each round, and each group's shared output — its
+ * notes per question and the actions it agreed (owner and date). Notes are the group's together,
+ * so they are not attributed to whoever typed them.
+ */
+export function partnershipOutcomes(ctx: OutcomesContext<PartnershipConfig, PartnershipShared>): ActivityOutcomes {
+  const { config } = ctx;
+  const shared = ctx.shared ?? initialPartnershipShared();
+  const byScope = new Map(ctx.records.map((r) => [r.scope, r.value as PartnershipRecord]));
+  const promptTitle = (id: string) => config.prompts.find((p) => p.id === id)?.title ?? id;
+  const named = (id: string) => {
+    const n = shared.names[id];
+    return n ? `${n.nickname}${n.department ? ` (${n.department})` : ''}` : 'Someone who left';
+  };
+  const groupsRows: Cell[][] = [];
+  const notesRows: Cell[][] = [];
+  const actionsRows: Cell[][] = [];
+  const active = new Set<string>();
+  const blocks: ReportBlock[] = [];
+  const rounds = shared.rounds.slice(0, shared.round);
+  let notesTotal = 0;
+  let actionsTotal = 0;
+  rounds.forEach((r, i) => {
+    const round = i + 1;
+    blocks.push(heading(`Round ${round}`));
+    for (const g of r.groups) {
+      const rec = byScope.get(partnershipGroupScope(round, g.id));
+      const members = g.members.map(named).join(', ');
+      groupsRows.push([round, g.id, members, g.members.length]);
+      blocks.push(paragraph(`Group ${g.id}: ${members}`));
+      const items: string[] = [];
+      for (const p of config.prompts) {
+        const notes = (rec?.notes ?? []).filter((n) => n.promptId === p.id);
+        for (const n of notes) {
+          items.push(`${p.title}: ${n.text}`);
+          notesRows.push([round, g.id, p.id, p.title, n.text]);
+        }
+      }
+      for (const n of rec?.notes ?? []) {
+        active.add(n.by);
+        if (n.editedBy) active.add(n.editedBy);
+        if (!config.prompts.some((p) => p.id === n.promptId)) notesRows.push([round, g.id, n.promptId, promptTitle(n.promptId), n.text]);
+      }
+      notesTotal += rec?.notes.length ?? 0;
+      if (items.length > 0) blocks.push(list(items));
+      const actions = rec?.actions ?? [];
+      actionsTotal += actions.length;
+      for (const a of actions) {
+        active.add(a.by);
+        actionsRows.push([round, g.id, a.text, shared.names[a.owner]?.nickname ?? 'Someone who left', a.due]);
+      }
+      if (actions.length > 0) blocks.push(list(actions.map((a) => `Agreed action: ${a.text} — ${shared.names[a.owner]?.nickname ?? 'someone who left'}, by ${a.due}`)));
+      if (items.length === 0 && actions.length === 0) blocks.push(paragraph('No notes recorded.'));
+    }
+  });
+  const placed = new Set(rounds.flatMap((r) => r.groups.flatMap((g) => g.members)));
+  blocks.unshift(
+    paragraph(`${rounds.length} of ${config.rounds} ${config.rounds === 1 ? 'round' : 'rounds'} played; ${ofPeople(placed.size, Math.max(placed.size, ctx.participants))} met in groups of ${config.groupSize}. ${notesTotal} notes and ${actionsTotal} agreed actions.`),
+    { kind: 'bars', title: 'Notes per question', bars: config.prompts.map((p) => ({ label: p.title, value: ctx.counters[`notes:${p.id}`] ?? 0 })) },
+  );
+  return {
+    section: { title: ctx.step.title, blocks },
+    tables: [
+      { name: 'partnership_groups', columns: ['round', 'group', 'members', 'size'], rows: groupsRows },
+      { name: 'partnership_notes', columns: ['round', 'group', 'prompt_id', 'prompt', 'note'], rows: notesRows },
+      { name: 'partnership_actions', columns: ['round', 'group', 'action', 'owner', 'due'], rows: actionsRows },
+    ],
+    active: [...active],
+  };
+}
+
 // --- the module --------------------------------------------------------------------------------
 
 export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, PartnershipRecord, PartnershipShared, PartnershipAction> = {
@@ -717,4 +791,5 @@ export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, Pa
   },
   participantView: (ctx) => partnershipParticipantView(ctx),
   presenterView: partnershipPresenterView,
+  outcomes: partnershipOutcomes,
 };

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
+import { ofPeople, paragraph, round1, type ActivityOutcomes, type OutcomesContext } from '../report.js';
 
 export const LIKERT_POINTS = 5;
 
@@ -193,6 +194,34 @@ export function selfAssessmentParticipantView(config: SelfAssessmentConfig, rec:
   };
 }
 
+/** The room's answers per statement (withheld below the minimum group size), as on the display. */
+export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig>): ActivityOutcomes {
+  const { config, counters: c } = ctx;
+  const results = statementResults({ config, counters: c });
+  const answered = c['people:any'] ?? 0;
+  return {
+    section: {
+      title: ctx.step.title,
+      blocks: [
+        paragraph(`${ofPeople(answered, ctx.participants)} answered; ${c['people:all'] ?? 0} answered every statement. Each person's own answers stay with them.`),
+        {
+          kind: 'distribution',
+          title: 'How often each practice is true of the room',
+          scale: [...config.scale],
+          series: results.map((r) => ({ label: r.text, answered: r.answered, counts: r.counts, mean: r.mean === null ? null : round1(r.mean) })),
+        },
+      ],
+    },
+    tables: [
+      {
+        name: 'self_assessment',
+        columns: ['statement_id', 'statement', 'answered', ...Array.from({ length: LIKERT_POINTS }, (_, i) => `count_${i + 1}`), 'mean'],
+        rows: results.map((r) => [r.id, r.text, r.answered, ...(r.counts ?? Array.from({ length: LIKERT_POINTS }, () => null)), r.mean === null ? null : Math.round(r.mean * 100) / 100]),
+      },
+    ],
+  };
+}
+
 export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessmentInput, SelfAssessmentRecord> = {
   type: 'self-assessment',
   label: 'Self-assessment',
@@ -211,4 +240,5 @@ export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessment
   participantView: ({ config, own }) => selfAssessmentParticipantView(config, own),
   presenterView: selfAssessmentPresenterView,
   participantRoomView: selfAssessmentRoomView,
+  outcomes: selfAssessmentOutcomes,
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ActivityModule } from '../activity.js';
+import { paragraph } from '../report.js';
 
 /** A plain step: a title and a few lines of text on every screen (welcome, break, wrap-up). */
 export const SlideConfig = z.object({
@@ -16,4 +17,6 @@ export const slide: ActivityModule<SlideConfig> = {
   defaultConfig: () => ({ body: '', notes: '' }),
   phases: ['show'],
   participantConfig: (config) => ({ body: config.body }),
+  // what the room saw; the facilitator's notes stay on the console
+  outcomes: ({ step, config }) => ({ section: { title: step.title, blocks: config.body.trim() ? [paragraph(config.body.trim())] : [] }, tables: [] }),
 };

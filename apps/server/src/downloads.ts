@@ -1,0 +1,139 @@
+/**
+ * The facilitator's downloads (issue #8): the session report (PDF, Markdown) and its data (CSV,
+ * JSON), under /api/rooms/:roomId/…, for the facilitator's or co-host's bearer token in the
+ * Authorization header. Everything comes from one read of the room (`loadSessionData`) through the
+ * activities' `outcomes` hooks, so nothing private to a participant can reach any of them. Bodies
+ * are streamed; the JSON Schema of data.json is public at /api/schema/data.json.
+ */
+import { Readable } from 'node:stream';
+import { buildSessionData, canFacilitate, renderMarkdown, SHARED_SCOPE, sessionDataJsonSchema, tableFileName, type OutcomeTable, type SessionData, type StepInputs } from '@canopy/core';
+import { stringify } from 'csv-stringify';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, Hono } from 'hono';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import yazl from 'yazl';
+import { reportPdf } from './pdf.js';
+import { take } from './ratelimit.js';
+import type { RoomService } from './service.js';
+
+/** Everything the facilitator may see of the room, as the downloads present it. */
+export async function loadSessionData(service: RoomService, roomId: string, now = Date.now()): Promise<SessionData | null> {
+  const store = service.store;
+  const room = await store.getRoom(roomId);
+  if (!room) return null;
+  const [participants, steps] = await Promise.all([
+    store.listParticipants(roomId),
+    Promise.all(
+      room.agenda.map(async (step): Promise<StepInputs> => {
+        const [counters, records] = await Promise.all([store.getCounters(roomId, step.id), store.listRecords(roomId, step.id)]);
+        const shared = records.find((r) => r.scope === SHARED_SCOPE);
+        return {
+          counters,
+          records: records.filter((r) => r.scope !== SHARED_SCOPE).map((r) => ({ scope: r.scope, value: JSON.parse(r.value) as unknown })),
+          shared: shared ? (JSON.parse(shared.value) as unknown) : undefined,
+        };
+      }),
+    ),
+  ]);
+  return buildSessionData({ room, participants, steps, now });
+}
+
+/** A file name from the room's title and date: `allies-workshop-2026-11-23-report.pdf`. */
+export function downloadName(data: SessionData, what: string): { ascii: string; utf8: string } {
+  const day = data.room.createdAt.slice(0, 10);
+  const base = data.room.title
+    .normalize('NFKC')
+    .replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 60);
+  const utf8 = `${base || 'canopy'}-${day}-${what}`;
+  const ascii = `${
+    base
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .toLowerCase() || 'canopy'
+  }-${day}-${what}`;
+  return { ascii, utf8 };
+}
+
+const disposition = (name: { ascii: string; utf8: string }) => `attachment; filename="${name.ascii}"; filename*=UTF-8''${encodeURIComponent(name.utf8)}`;
+
+/** One table as CSV (UTF-8 with a BOM, so spreadsheets read the accents right; a header row). */
+export function tableCsv(t: OutcomeTable): Readable {
+  const csv = stringify({ bom: true, header: true, columns: t.columns, cast: { number: (n) => String(n) } });
+  for (const r of t.rows) csv.write(r.map((c) => c ?? ''));
+  csv.end();
+  return csv;
+}
+
+/** Every table of the session, one CSV per table, in a zip. */
+export function dataZip(data: SessionData): Readable {
+  const zip = new yazl.ZipFile();
+  const mtime = new Date(data.generatedAt);
+  for (const s of data.steps) for (const t of s.tables) zip.addReadStream(tableCsv(t), tableFileName(s, t), { mtime });
+  zip.end();
+  return zip.outputStream as Readable;
+}
+
+function stream(c: Context<Env>, body: NodeJS.ReadableStream | string, type: string, name: { ascii: string; utf8: string }) {
+  const readable = typeof body === 'string' ? Readable.from([Buffer.from(body, 'utf8')]) : Readable.from(body as AsyncIterable<Buffer>);
+  return c.body(Readable.toWeb(readable) as unknown as ReadableStream, 200, { 'Content-Type': type, 'Content-Disposition': disposition(name) });
+}
+
+type Env = { Bindings: HttpBindings };
+
+export function mountDownloads(app: Hono<Env>, service: RoomService, limiter: RateLimiterAbstract, addressOf: (c: Context<Env>) => string) {
+  app.get('/api/schema/data.json', (c) => c.json(sessionDataJsonSchema(), 200, { 'Content-Type': 'application/schema+json; charset=utf-8' }));
+
+  /** Rate limit, room, token: the answer for anything else, or the data to download. */
+  async function authorized(c: Context<Env>): Promise<SessionData | Response> {
+    const wait = await take(limiter, addressOf(c));
+    if (wait) return c.json({ error: `Too many downloads from this network. Try again in ${wait} s.` }, 429, { 'Retry-After': String(wait) });
+    const roomId = c.req.param('roomId') ?? '';
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !(await service.store.getSecrets(roomId))) return c.json({ error: 'This room no longer exists.' }, 404);
+    const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(c.req.header('Authorization') ?? '');
+    if (!m) return c.json({ error: 'Sign in with the facilitator’s link: send its token as “Authorization: Bearer …”.' }, 401, { 'WWW-Authenticate': 'Bearer' });
+    const who = await service.authenticate(roomId, m[1]!);
+    if (!who) return c.json({ error: 'That token does not open this room.' }, 403);
+    if (!canFacilitate(who.role)) return c.json({ error: 'Only the facilitator and co-hosts can download the session’s outcomes.' }, 403);
+    const data = await loadSessionData(service, roomId);
+    return data ?? c.json({ error: 'This room no longer exists.' }, 404);
+  }
+
+  app.get('/api/rooms/:roomId/report.pdf', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    return stream(c, reportPdf(data), 'application/pdf', downloadName(data, 'report.pdf'));
+  });
+  app.get('/api/rooms/:roomId/report.md', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    return stream(c, renderMarkdown(data), 'text/markdown; charset=utf-8', downloadName(data, 'report.md'));
+  });
+  app.get('/api/rooms/:roomId/data.json', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    return stream(c, `${JSON.stringify(data, null, 2)}\n`, 'application/json; charset=utf-8', downloadName(data, 'data.json'));
+  });
+  app.get('/api/rooms/:roomId/data.zip', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    return stream(c, dataZip(data), 'application/zip', downloadName(data, 'data-csv.zip'));
+  });
+  /** one table: ?step=<stepId>[&table=<name>] (the step's first table by default) */
+  app.get('/api/rooms/:roomId/data.csv', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    const stepId = c.req.query('step');
+    const step = data.steps.find((s) => s.id === stepId);
+    if (!step) return c.json({ error: 'Say which step: data.csv?step=<step id> (every table at once: data.zip).', steps: data.steps.map((s) => ({ id: s.id, tables: s.tables.map((t) => t.name) })) }, 400);
+    const name = c.req.query('table');
+    const t = name ? step.tables.find((x) => x.name === name) : step.tables[0];
+    if (!t) return c.json({ error: step.tables.length ? `Step "${step.id}" has no table "${name}".` : `Step "${step.id}" has no data table.`, tables: step.tables.map((x) => x.name) }, 404);
+    return stream(c, tableCsv(t), 'text/csv; charset=utf-8', downloadName(data, tableFileName(step, t)));
+  });
+}

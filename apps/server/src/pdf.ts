@@ -1,0 +1,276 @@
+/**
+ * The session report as PDF, drawn with pdfkit from the same structure the Markdown report and
+ * the JSON download come from. Charts (bars, score distributions, the ally map's heatmap) are
+ * vector graphics drawn with pdfkit's vector API. Text is set in DejaVu Sans (embedded, subset),
+ * which covers Latin with every accent, Greek, Cyrillic and many symbols; a character the font
+ * has no glyph for (Chinese, Japanese and Korean characters, colour emoji) is drawn as “□” so the
+ * PDF never carries a broken glyph — the Markdown and JSON downloads keep the text exactly.
+ */
+import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
+import PDFDocument from 'pdfkit';
+import { reportOverview, round1, type ReportBlock, type ReportSection, type SessionData } from '@canopy/core';
+
+const require = createRequire(import.meta.url);
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+
+const font = fontkit.openSync(FONT) as fontkit.Font;
+const MISSING = '□';
+const JOINERS = new Set([0x200d, 0xfe0e, 0xfe0f]);
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const coverage = new Map<number, boolean>();
+const covered = (cp: number) => {
+  let hit = coverage.get(cp);
+  if (hit === undefined) coverage.set(cp, (hit = font.hasGlyphForCodePoint(cp)));
+  return hit;
+};
+
+/** Text as the embedded font can draw it: each character it has no glyph for becomes “□”. */
+export function drawable(text: string): string {
+  let out = '';
+  for (const { segment } of segmenter.segment(text)) {
+    let ok = true;
+    for (const ch of segment) {
+      const cp = ch.codePointAt(0)!;
+      if (cp === 0x0a || JOINERS.has(cp) || (cp >= 0x1f3fb && cp <= 0x1f3ff)) continue;
+      if (!covered(cp)) ok = false;
+    }
+    out += ok ? [...segment].filter((ch) => !JOINERS.has(ch.codePointAt(0)!)).join('') : MISSING;
+  }
+  return out;
+}
+
+const INK = '#1f2a24';
+const MUTED = '#5b6b62';
+const ACCENT = '#2f7d5b';
+const RULE = '#d5ddd8';
+const HIDDEN = '#eef1ef';
+/** one colour per point of a scale, from disagree / rarely (warm) to agree / always (green) */
+const SCALE_COLOURS = ['#c8553d', '#e07a5f', '#f2cc8f', '#d9d9d9', '#a8d5ba', '#5fae83', '#2f7d5b'];
+const scaleColours = (n: number) => (n === 7 ? SCALE_COLOURS : n === 5 ? [0, 1, 3, 5, 6].map((i) => SCALE_COLOURS[i]!) : Array.from({ length: n }, (_, i) => SCALE_COLOURS[Math.round((i * 6) / Math.max(1, n - 1))]!));
+
+type Doc = PDFKit.PDFDocument;
+
+class ReportWriter {
+  readonly doc: Doc;
+  private readonly left: number;
+  private readonly width: number;
+
+  constructor(title: string) {
+    this.doc = new PDFDocument({ size: 'A4', margins: { top: 56, bottom: 56, left: 56, right: 56 }, info: { Title: drawable(title), Creator: 'Canopy' }, bufferPages: false });
+    this.doc.registerFont('body', FONT);
+    this.doc.registerFont('bold', FONT_BOLD);
+    this.left = this.doc.page.margins.left;
+    this.width = this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+
+  private get bottom() {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  /** Start a new page unless `h` points still fit on this one. */
+  private room(h: number) {
+    if (this.doc.y + h > this.bottom) this.doc.addPage();
+  }
+
+  text(s: string, opts: { font?: 'body' | 'bold'; size?: number; color?: string; gap?: number; indent?: number } = {}) {
+    const { doc } = this;
+    const t = drawable(s);
+    doc.font(opts.font ?? 'body').fontSize(opts.size ?? 10).fillColor(opts.color ?? INK);
+    const w = this.width - (opts.indent ?? 0);
+    this.room(Math.min(doc.heightOfString(t, { width: w }), 60));
+    doc.text(t, this.left + (opts.indent ?? 0), doc.y, { width: w });
+    doc.y += opts.gap ?? 4;
+  }
+
+  title(data: SessionData) {
+    const o = reportOverview(data);
+    this.text(data.room.title, { font: 'bold', size: 22, gap: 2 });
+    this.text(o.subtitle, { color: MUTED, gap: 14 });
+    this.h2('Agenda');
+    o.agenda.forEach((a, i) => this.text(`${i + 1}.  ${a}`, { indent: 8, gap: 2 }));
+    this.doc.y += 8;
+    this.h2('Participation');
+    this.text(o.summary);
+    if (o.participation.rows.length > 0) this.bars('People who took part in each step', o.participation.rows.map(([label, value]) => ({ label, value })), Math.max(1, data.participation.present, ...o.participation.rows.map((r) => r[1])));
+  }
+
+  h2(s: string) {
+    this.room(60);
+    this.doc.y += 6;
+    this.text(s, { font: 'bold', size: 15, color: ACCENT, gap: 2 });
+    const y = this.doc.y;
+    this.doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(0.6).strokeColor(RULE).stroke();
+    this.doc.y = y + 8;
+  }
+
+  section(s: ReportSection) {
+    this.h2(s.title);
+    for (const b of s.blocks) this.block(b);
+  }
+
+  block(b: ReportBlock) {
+    switch (b.kind) {
+      case 'heading':
+        this.room(40);
+        this.doc.y += 4;
+        return this.text(b.text, { font: 'bold', size: 11.5, gap: 4 });
+      case 'paragraph':
+        return this.text(b.text, { gap: 6 });
+      case 'list':
+        for (const item of b.items) this.text(`•  ${item}`, { indent: 8, gap: 2 });
+        this.doc.y += 4;
+        return;
+      case 'table':
+        return this.table(b.columns, b.rows);
+      case 'bars':
+        return this.bars(b.title, b.bars, b.max, b.unit);
+      case 'distribution':
+        return this.distribution(b);
+      case 'heatmap':
+        return this.heatmap(b);
+    }
+  }
+
+  table(columns: string[], rows: Array<Array<string | number | null>>) {
+    const { doc } = this;
+    if (rows.length === 0) return this.text('None.', { color: MUTED });
+    // Narrow columns for numbers, the rest share the width.
+    const numeric = columns.map((_, i) => rows.every((r) => typeof r[i] === 'number' || r[i] === null));
+    const narrow = 44;
+    const wide = (this.width - narrow * numeric.filter(Boolean).length) / Math.max(1, numeric.filter((n) => !n).length);
+    const widths = numeric.map((n) => (n ? narrow : wide));
+    const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' ? String(round1(v)) : drawable(v));
+    const drawRow = (vals: string[], bold: boolean) => {
+      doc.font(bold ? 'bold' : 'body').fontSize(9);
+      const h = Math.max(...vals.map((v, i) => doc.heightOfString(v, { width: widths[i]! - 6 }))) + 6;
+      this.room(h);
+      const y = doc.y;
+      let x = this.left;
+      vals.forEach((v, i) => {
+        doc.fillColor(INK).text(v, x + 3, y + 3, { width: widths[i]! - 6 });
+        x += widths[i]!;
+      });
+      doc.moveTo(this.left, y + h).lineTo(this.left + this.width, y + h).lineWidth(0.4).strokeColor(RULE).stroke();
+      doc.y = y + h;
+    };
+    drawRow(columns.map(drawable), true);
+    for (const r of rows) drawRow(columns.map((_, i) => cell(r[i] ?? null)), false);
+    doc.y += 8;
+  }
+
+  bars(title: string, bars: Array<{ label: string; value: number }>, max?: number, unit = '') {
+    const { doc } = this;
+    this.text(title, { font: 'bold', size: 10, gap: 4 });
+    const top = max ?? Math.max(1, ...bars.map((b) => b.value));
+    const labelW = Math.min(190, this.width * 0.38);
+    const valueW = 44;
+    const barW = this.width - labelW - valueW;
+    for (const b of bars) {
+      doc.font('body').fontSize(9);
+      const label = drawable(b.label);
+      const h = Math.max(14, doc.heightOfString(label, { width: labelW - 8 }) + 4);
+      this.room(h);
+      const y = doc.y;
+      doc.fillColor(INK).text(label, this.left, y + 2, { width: labelW - 8 });
+      doc.rect(this.left + labelW, y + 3, barW, 9).fill(HIDDEN);
+      const w = top > 0 ? (Math.max(0, b.value) / top) * barW : 0;
+      if (w > 0) doc.rect(this.left + labelW, y + 3, w, 9).fill(ACCENT);
+      doc.fillColor(INK).text(`${round1(b.value)}${unit}`, this.left + labelW + barW + 6, y + 2, { width: valueW - 6 });
+      doc.y = y + h;
+    }
+    doc.y += 8;
+  }
+
+  distribution(b: Extract<ReportBlock, { kind: 'distribution' }>) {
+    const { doc } = this;
+    this.room(70);
+    this.text(b.title, { font: 'bold', size: 10, gap: 4 });
+    const colours = scaleColours(b.scale.length);
+    // legend
+    doc.font('body').fontSize(7.5);
+    let x = this.left;
+    let ly = doc.y;
+    b.scale.forEach((s, i) => {
+      const label = drawable(s);
+      const w = doc.widthOfString(label) + 16;
+      if (x + w > this.left + this.width) {
+        x = this.left;
+        ly += 12;
+      }
+      doc.rect(x, ly + 1, 8, 8).fill(colours[i]!);
+      doc.fillColor(MUTED).text(label, x + 11, ly, { lineBreak: false });
+      x += w + 6;
+    });
+    doc.y = ly + 14;
+    const labelW = Math.min(200, this.width * 0.4);
+    const barW = this.width - labelW - 70;
+    for (const s of b.series) {
+      doc.font('body').fontSize(9);
+      const label = drawable(s.label);
+      const h = Math.max(16, doc.heightOfString(label, { width: labelW - 8 }) + 4);
+      this.room(h);
+      const y = doc.y;
+      doc.fillColor(INK).text(label, this.left, y + 2, { width: labelW - 8 });
+      const bx = this.left + labelW;
+      if (s.counts && s.answered > 0) {
+        let cx = bx;
+        s.counts.forEach((n, i) => {
+          const w = (n / s.answered) * barW;
+          if (w > 0) doc.rect(cx, y + 3, w, 10).fill(colours[i]!);
+          cx += w;
+        });
+        doc.fillColor(MUTED).fontSize(8).text(`n=${s.answered}${s.mean !== null ? ` · ${round1(s.mean)}` : ''}`, bx + barW + 6, y + 3, { width: 64 });
+      } else {
+        doc.rect(bx, y + 3, barW, 10).fill(HIDDEN);
+        doc.fillColor(MUTED).fontSize(7.5).text(s.answered === 0 ? 'no answers' : 'too few answers to show', bx + 4, y + 4, { width: barW - 8, lineBreak: false });
+        doc.fontSize(8).text(`n=${s.answered}`, bx + barW + 6, y + 3, { width: 64 });
+      }
+      doc.y = y + h;
+    }
+    doc.y += 8;
+  }
+
+  heatmap(b: Extract<ReportBlock, { kind: 'heatmap' }>) {
+    const { doc } = this;
+    const rowLabelW = 90;
+    const cellW = Math.min(90, (this.width - rowLabelW) / Math.max(1, b.columns.length));
+    const cellH = 28;
+    this.room(40 + cellH * (b.rows.length + 1));
+    this.text(b.title, { font: 'bold', size: 10, gap: 6 });
+    const top = Math.max(1, ...b.cells.flat().map((v) => v ?? 0));
+    const y0 = doc.y;
+    doc.font('bold').fontSize(8.5);
+    b.columns.forEach((c, j) => doc.fillColor(MUTED).text(drawable(c), this.left + rowLabelW + j * cellW, y0, { width: cellW, align: 'center' }));
+    const gy = y0 + 16;
+    b.rows.forEach((r, i) => {
+      const y = gy + i * cellH;
+      doc.font('bold').fontSize(8.5).fillColor(INK).text(drawable(r), this.left, y + cellH / 2 - 5, { width: rowLabelW - 6 });
+      b.columns.forEach((_, j) => {
+        const v = b.cells[i]?.[j] ?? null;
+        const x = this.left + rowLabelW + j * cellW;
+        if (v === null) {
+          doc.rect(x + 1, y + 1, cellW - 2, cellH - 2).fill(HIDDEN);
+          doc.font('body').fontSize(9).fillColor(MUTED).text('–', x, y + cellH / 2 - 5, { width: cellW, align: 'center' });
+        } else {
+          const strength = 0.15 + 0.85 * (v / top);
+          doc.rect(x + 1, y + 1, cellW - 2, cellH - 2).fillOpacity(strength).fill(ACCENT).fillOpacity(1);
+          doc.font('bold').fontSize(10).fillColor(strength > 0.55 ? '#ffffff' : INK).text(String(v), x, y + cellH / 2 - 6, { width: cellW, align: 'center' });
+        }
+      });
+    });
+    doc.y = gy + b.rows.length * cellH + 6;
+    doc.x = this.left;
+    if (b.note) this.text(b.note, { size: 8, color: MUTED, gap: 8 });
+  }
+}
+
+/** The report as a PDF stream: read it (or pipe it) to get the bytes; it ends by itself. */
+export function reportPdf(data: SessionData): NodeJS.ReadableStream {
+  const w = new ReportWriter(data.room.title);
+  w.title(data);
+  for (const s of data.steps) if (s.type !== 'slide' || s.section.blocks.length > 0) w.section(s.section);
+  w.doc.end();
+  return w.doc;
+}
