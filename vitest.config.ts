@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // One run for every unit, contract and integration test in the workspace (browser stories run
-// under Playwright, see tests/e2e). Tests that need Redis spawn their own redis-server.
+// under Playwright, see tests/e2e; the chaos suite in tests/chaos runs on its own with
+// vitest.chaos.config.ts, so it is not listed here). Tests that need Redis spawn their own redis-server.
 export default defineConfig({
   test: {
     include: [

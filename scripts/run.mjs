@@ -82,6 +82,8 @@ switch (task) {
     ensureWebBuild(true);
     console.log('› unit, contract and integration tests (vitest)…');
     run(PNPM[0], [...PNPM.slice(1), 'exec', 'vitest', 'run']);
+    console.log('› chaos suite: faults and abuse against real processes (vitest, docs/reliability.md)…');
+    run(PNPM[0], [...PNPM.slice(1), 'exec', 'vitest', 'run', '-c', 'vitest.chaos.config.ts']);
     console.log('› browser stories (Playwright + Chromium)…');
     run(PNPM[0], [...PNPM.slice(1), 'exec', 'playwright', 'test', '-c', 'tests/e2e/playwright.config.ts']);
     break;

@@ -42,11 +42,9 @@ export async function take(l: RateLimiterAbstract, key: string): Promise<number>
   }
 }
 
-/** True when the key has no points left (without consuming one). */
-export async function exhausted(l: RateLimiterAbstract, key: string): Promise<number> {
-  const res = await l.get(key);
-  if (res && res.remainingPoints <= 0) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  return 0;
+/** Give back a point taken with `take` (e.g. a reservation that turned out not to count). */
+export async function giveBack(l: RateLimiterAbstract, key: string): Promise<void> {
+  await l.reward(key, 1);
 }
 
 /**

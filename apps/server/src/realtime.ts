@@ -128,8 +128,20 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       });
     }
 
+    const known = new Set<string>();
+    // An event nobody handles still gets an answer when it asks for one (and counts towards the limit).
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && known.has(event)) return;
+      const ack = args[args.length - 1];
+      if (typeof ack !== 'function') return;
+      if (!bucket.take()) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.'));
+      log.info('refused an unknown event', { room: roomId, role });
+      ack(errorAck('BAD_REQUEST', 'Unknown event.'));
+    });
+
     /** Wrap a handler: rate limit, validate, run, always answer (errors included). */
     function on<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, schema: S | null, run: (payload: z.output<S>) => Promise<R>) {
+      known.add(event);
       socket.on(event, async (...args: unknown[]) => {
         const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack<R>) => void) : () => {};
         if (!bucket.take()) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.'));
@@ -147,7 +159,9 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
           ack({ ok: true, ...(await run(payload as z.output<S>)) });
         } catch (e) {
           if (e instanceof ServiceError) {
+            // ids and the code only: never the payload or the message text (it may quote the input)
             if (e.code === 'FORBIDDEN') log.warn('refused an unauthorized message', { event, room: roomId, role });
+            else log.info('refused a message', { event, room: roomId, role, code: e.code });
             return ack({ ok: false, error: e.body });
           }
           if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));

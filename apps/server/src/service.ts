@@ -32,7 +32,7 @@ import {
 } from '@canopy/core';
 import type { RoomStore } from '@canopy/store';
 import type { Limiters } from './ratelimit.js';
-import { exhausted, take } from './ratelimit.js';
+import { giveBack, take } from './ratelimit.js';
 import { newId, newRoomCode, newSeed, newToken, sameHash, sha256 } from './security.js';
 
 export class ServiceError extends Error {
@@ -112,17 +112,27 @@ export class RoomService {
 
   /** Find an open, unlocked room by the code a participant typed. */
   async lookup(codeInput: string, address: string, token?: string): Promise<RoomState> {
-    const wait = (await exhausted(this.limiters.joinFailures, address)) || (await take(this.limiters.joinAttempts, address));
-    if (wait) throw new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`);
-    const code = normalizeCode(codeInput);
-    const roomId = code ? await this.store.roomIdByCode(code) : null;
-    const room = roomId ? await this.store.getRoom(roomId) : null;
-    const member = room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
-    if (!room || room.status !== 'open' || (room.locked && !member)) {
-      await take(this.limiters.joinFailures, address); // counts towards the block; this answer stays the same
-      throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
+    const busy = (wait: number) => new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`);
+    const tooMany = await take(this.limiters.joinAttempts, address);
+    if (tooMany) throw busy(tooMany);
+    // Every attempt reserves a point of the wrong-code brake before it looks, and gets it back
+    // unless the code was wrong: so a burst of parallel guesses cannot slip past the brake.
+    const blocked = await take(this.limiters.joinFailures, address);
+    if (blocked) throw busy(blocked);
+    let wrong = false;
+    try {
+      const code = normalizeCode(codeInput);
+      const roomId = code ? await this.store.roomIdByCode(code) : null;
+      const room = roomId ? await this.store.getRoom(roomId) : null;
+      const member = room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
+      if (!room || room.status !== 'open' || (room.locked && !member)) {
+        wrong = true; // counts towards the block; this answer stays the same
+        throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
+      }
+      return room;
+    } finally {
+      if (!wrong) await giveBack(this.limiters.joinFailures, address).catch(() => {});
     }
-    return room;
   }
 
   async join(raw: JoinInput, address: string): Promise<{ roomId: string; participant: Participant; rejoined: boolean }> {
@@ -236,14 +246,13 @@ export class RoomService {
     const { step, mod } = this.currentStep(room, stepId);
     const spec = mod.input;
     if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
-    if (!room.phase || !spec.acceptIn.includes(room.phase)) throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.');
     const parsed = spec.schema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ServiceError('BAD_REQUEST', `Invalid answer: ${issue?.path.join('.') || 'input'} — ${issue?.message}`);
     }
     const pid = who.participant.id;
-    const phase = room.phase;
+    const phase = room.phase ?? '';
     const shared = await this.readShared(room.id, step, mod);
     let scope = ownScope(pid);
     if (spec.scope) {
@@ -254,6 +263,13 @@ export class RoomService {
     if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.');
     return this.oneAtATime(`${room.id}/${stepId}/${scope}`, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+        // A resend of an answer already stored is answered `duplicate` before anything else: the
+        // reducer or the phase might refuse it now (the record or the step moved on since).
+        if ((await this.store.wasApplied(room.id, stepId, scope, submissionId)) !== null) {
+          const view = await this.participantView(room, step, mod, pid, shared);
+          return { duplicate: true, view: view.data, rev: view.rev ?? 0 };
+        }
+        if (!phase || !spec.acceptIn.includes(phase)) throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.');
         const stored = await this.store.getRecord(room.id, stepId, scope);
         const prev = stored ? JSON.parse(stored.value) : spec.initial(scope);
         const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: this.now(), participantId: pid, shared: shared?.value });
@@ -299,7 +315,9 @@ export class RoomService {
     const roster = participants.filter((p) => !p.removed).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
     return this.oneAtATime(`${room.id}/${stepId}/${SHARED_SCOPE}`, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        const stored = await this.store.getRecord(room.id, stepId, SHARED_SCOPE);
+        // A resent action already applied is a duplicate, even if it would be refused now.
+        const [applied, stored] = await Promise.all([this.store.wasApplied(room.id, stepId, SHARED_SCOPE, actionId), this.store.getRecord(room.id, stepId, SHARED_SCOPE)]);
+        if (applied !== null) return { duplicate: true, rev: stored?.rev ?? applied };
         const prev = stored ? JSON.parse(stored.value) : spec.initial(step.config);
         const next = spec.act(prev, parsed.data, { config: step.config, phase: room.phase ?? '', now: this.now(), seed: newSeed(), roster, records: recs });
         if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);

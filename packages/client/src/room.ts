@@ -51,6 +51,8 @@ export interface RoomSnapshot {
   activity: ActivityView | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
+  /** the server's last "not saved yet" answer (storage away, busy…) while a write is retried; null once stored */
+  retrying: ErrorBody | null;
   /** serverTime − clientTime, measured on connect */
   clockOffsetMs: number;
 }
@@ -88,12 +90,17 @@ export class RoomConnection {
     roster: [],
     activity: null,
     pending: 0,
+    retrying: null,
     clockOffsetMs: 0,
   };
   private listeners = new Set<Listener>();
   private readonly ackTimeoutMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private clockMeasured = false;
+  /** connected, and the server's welcome (sent unless the session was recovered) is not here yet */
+  private awaitingWelcome = false;
+  /** a step, phase or `shared` change arrived while the welcome was awaited: resync after it */
+  private syncAfterWelcome = false;
 
   constructor(opts: ConnectOptions) {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
@@ -105,6 +112,7 @@ export class RoomConnection {
     });
     const s = this.socket;
     s.on('connect', () => {
+      this.awaitingWelcome = !s.recovered;
       this.set({ status: 'connected', error: null });
       void this.measureClock();
     });
@@ -123,7 +131,14 @@ export class RoomConnection {
       this.set({ status: 'reconnecting', error: body ?? { code: 'INTERNAL', message: 'Cannot reach the server; retrying…' } });
       if (!s.active) this.retryLater();
     });
-    s.on('welcome', (w) => this.applyWelcome(w));
+    s.on('welcome', (w) => {
+      this.awaitingWelcome = false;
+      this.applyWelcome(w);
+      if (this.syncAfterWelcome) {
+        this.syncAfterWelcome = false;
+        if (w.role === 'participant') void this.sync();
+      }
+    });
     s.on('stage', (stage) => {
       if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
       const prevPhase = this.snapshot.stage?.phase;
@@ -134,7 +149,10 @@ export class RoomConnection {
       // step shows them the room's aggregate; presenters get theirs pushed.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
       const phaseChanged = !stepChanged && prevPhase !== stage.phase;
-      if (this.snapshot.role === 'participant' && mod?.input && (stepChanged || (phaseChanged && mod.participantRoomView))) void this.sync();
+      if (mod?.input && (stepChanged || (phaseChanged && mod.participantRoomView))) {
+        if (this.awaitingWelcome) this.syncAfterWelcome = true; // the welcome on its way may predate this
+        else if (this.snapshot.role === 'participant') void this.sync();
+      }
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
@@ -153,8 +171,10 @@ export class RoomConnection {
       this.set({ roster });
     });
     s.on('shared', (e) => {
-      // New groups or pairs: a participant's view of the step may have changed.
-      if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
+      // New groups or pairs: a participant's view of the step may have changed. Before the
+      // welcome (it may have been read before this change), ask again once it is here.
+      if (this.awaitingWelcome) this.syncAfterWelcome = true;
+      else if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
   }
@@ -233,10 +253,12 @@ export class RoomConnection {
         const res = await send();
         if (res.ok || !RETRYABLE.has(res.error.code)) return res;
         if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
+        this.set({ retrying: res.error });
         await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
     } finally {
-      this.set({ pending: this.snapshot.pending - 1 });
+      const pending = this.snapshot.pending - 1;
+      this.set({ pending, ...(pending === 0 ? { retrying: null } : {}) });
     }
   }
 

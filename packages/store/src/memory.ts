@@ -172,6 +172,10 @@ export class MemoryRoomStore implements RoomStore {
     return { status: 'ok', rev };
   }
 
+  async wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null> {
+    return this.rooms.get(roomId)?.steps.get(stepId)?.applied.get(scope)?.get(submissionId) ?? null;
+  }
+
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {
     const records = this.rooms.get(roomId)?.steps.get(stepId)?.records ?? new Map<string, StoredRecord>();
     return [...records].map(([scope, rec]) => ({ scope, ...rec }));

@@ -82,6 +82,9 @@ export function roomKeys(roomId: string) {
   };
 }
 
+/** The field of the step's `subs` hash that remembers one submission to one record. */
+const subsField = (scope: string, submissionId: string): string => `${scope.length}:${scope}${submissionId}`;
+
 export const codeKey = (code: string): string => `${CODE_PREFIX}${code}`;
 
 // --- reply decoding -------------------------------------------------------------------------------
@@ -214,7 +217,7 @@ export class RedisRoomStore implements RoomStore {
       await this.exec.script(
         WRITE_RECORD,
         [k.room, s.records, s.counters, s.subs, k.registry],
-        [scope, `${scope.length}:${scope}${write.submissionId}`, String(write.expectedRev), write.value, ...deltas],
+        [scope, subsField(scope, write.submissionId), String(write.expectedRev), write.value, ...deltas],
       ),
     );
     switch (status) {
@@ -228,6 +231,11 @@ export class RedisRoomStore implements RoomStore {
       default:
         throw new Error(`canopy store: unexpected writeRecord reply ${String(status)}`);
     }
+  }
+
+  async wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null> {
+    const rev = str(await this.exec.command(['HGET', roomKeys(roomId).step(stepId).subs, subsField(scope, submissionId)]));
+    return rev === null ? null : Number(rev);
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {

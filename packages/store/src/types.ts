@@ -85,6 +85,8 @@ export interface RoomStore {
   getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null>;
   writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult>;
   listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>>;
+  /** The rev this submission produced if `writeRecord` already applied it to this record, else null. */
+  wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null>;
   /** The step's aggregate counters: the sum of every accepted write's `counters`. */
   getCounters(roomId: string, stepId: string): Promise<Counters>;
 

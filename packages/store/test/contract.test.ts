@@ -265,6 +265,22 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.writeRecord(room.id, 'wrap', 'p:ada', first)).toEqual({ status: 'ok', rev: 1 });
   });
 
+  it('tells whether a submission was already applied to a record, and which rev it made', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    expect(await store.wasApplied(room.id, 'welcome', 'p:ada', 'sub-0001')).toBeNull();
+    await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'sub-0001', expectedRev: 0, value: 'a', counters: {} });
+    await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'sub-0002', expectedRev: 1, value: 'b', counters: {} });
+    expect(await store.wasApplied(room.id, 'welcome', 'p:ada', 'sub-0001')).toBe(1);
+    expect(await store.wasApplied(room.id, 'welcome', 'p:ada', 'sub-0002')).toBe(2);
+    // per record: the same id elsewhere was not applied, and a refused (conflicting) write leaves no trace
+    expect(await store.wasApplied(room.id, 'welcome', 'p:bob', 'sub-0001')).toBeNull();
+    expect(await store.wasApplied(room.id, 'wrap', 'p:ada', 'sub-0001')).toBeNull();
+    await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'sub-0003', expectedRev: 0, value: 'c', counters: {} });
+    expect(await store.wasApplied(room.id, 'welcome', 'p:ada', 'sub-0003')).toBeNull();
+    expect(await store.wasApplied(newId(), 'welcome', 'p:ada', 'sub-0001')).toBeNull();
+  });
+
   it('a stale writer gets a conflict and nothing changes', async () => {
     const room = newRoom();
     await store.createRoom(room, secrets());
