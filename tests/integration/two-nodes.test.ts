@@ -165,6 +165,29 @@ describe('two server nodes on one Redis', () => {
     await console_.until((x) => x.roster.some((p) => p.id === ana.id && p.removed) && x.count.joined === 0, WAIT_MS);
   });
 
+  it('deleting the room from node B tells and disconnects everyone on node A; the code is unknown on both', async () => {
+    const { room, console: console_ } = await roomOnB();
+    const ana = await participantOnA(room.code, room.roomId, 'Ana');
+    const display = screen(a, room.roomId, room.displayToken);
+    await welcomed(display);
+    const gone = [ana.conn, display].map((c) => new Promise<string>((resolve) => c.socket.once('disconnect', resolve)));
+    expect(await console_.deleteRoom(room.code)).toEqual({ ok: true });
+    for (const c of [ana.conn, display, console_]) expect((await c.until((x) => x.status === 'failed', WAIT_MS)).error?.code).toBe('ROOM_DELETED');
+    expect(await Promise.all(gone)).toEqual(['io server disconnect', 'io server disconnect']);
+    for (const node of [a, b]) await expect(createApi(node.url).rooms.lookup.mutate({ code: room.code })).rejects.toThrow(/No open room/);
+  });
+
+  it('a participant on node A deletes their data: the console on node B drops them and the count', async () => {
+    const { room, console: console_ } = await roomOnB();
+    const ana = await participantOnA(room.code, room.roomId, 'Ana');
+    await participantOnA(room.code, room.roomId, 'Ben');
+    await console_.until((s) => s.roster.length === 2, WAIT_MS);
+    expect(await ana.conn.forgetMe()).toEqual({ ok: true });
+    expect((await ana.conn.until((x) => x.status === 'failed', WAIT_MS)).error?.code).toBe('DATA_DELETED');
+    const seen = await console_.until((s) => s.roster.length === 1 && s.count.joined === 1, WAIT_MS);
+    expect(seen.roster.map((p) => p.nickname)).toEqual(['Ben']);
+  });
+
   it('the code-scanning brake is shared: wrong codes on node A block the same address on node B', async () => {
     const { room } = await roomOnB();
     const scanner = { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' };

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { trpcServer } from '@hono/trpc-server';
-import { PROTOCOL_VERSION } from '@canopy/core';
+import { DAY_SECONDS, PROTOCOL_VERSION } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Hono } from 'hono';
@@ -21,9 +21,12 @@ import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
 import { RoomService } from './service.js';
+import { trimStreamPeriodically } from './stream-trim.js';
 import { appRouter } from './trpc.js';
 
 export const VERSION = '0.1.0';
+/** the Redis stream the Socket.IO adapter broadcasts through (trimmed by age, see stream-trim.ts) */
+export const SIO_STREAM = 'canopy:socket.io';
 
 export interface CanopyServer {
   url: string;
@@ -58,7 +61,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     await redis.connect();
   }
   const limiters = createLimiters(config, redis ?? undefined);
-  const service = new RoomService(store, limiters);
+  const service = new RoomService(store, limiters, { retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS) });
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
   const app = new Hono<{ Bindings: HttpBindings }>();
@@ -95,7 +98,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  const adapter = redis ? createAdapter(redis, { streamName: 'canopy:socket.io', sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
+  const adapter = redis ? createAdapter(redis, { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
+  const stopTrimming = redis ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { error: String(e) })) : () => {};
   const io = attachRealtime(http, service, config, log, adapter);
 
   await new Promise<void>((ok, fail) => {
@@ -120,6 +124,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log,
     close: () =>
       (closing ??= (async () => {
+        stopTrimming();
         await io.close(); // also closes the HTTP server
         await store.close();
         if (redis) await redis.quit().catch(() => {});

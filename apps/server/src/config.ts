@@ -27,6 +27,11 @@ const EnvSchema = z.object({
   DOWNLOAD_RATE_PER_MIN: z.coerce.number().int().positive().default(30),
   /** socket messages per second per connection (burst of twice that) */
   SOCKET_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
+  /**
+   * days a room is kept after it is closed; an open room is kept this long after its last change
+   * (every key of the room carries a Redis TTL; see docs/data-retention.md)
+   */
+  ROOM_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
   LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),
 });
 

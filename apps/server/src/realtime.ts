@@ -8,7 +8,10 @@ import type { Server as HttpServer } from 'node:http';
 import {
   ActPayloadSchema,
   CommandPayloadSchema,
+  DAY_SECONDS,
+  DeleteRoomPayloadSchema,
   errorAck,
+  ForgetMePayloadSchema,
   formatCode,
   HandshakeSchema,
   OutcomesPayloadSchema,
@@ -38,6 +41,9 @@ import { ServiceError, type Broadcaster, type Identity, type RoomService } from 
 
 type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const ROOM_DELETED_MESSAGE = 'The facilitator deleted this room and everything in it.';
+export const DATA_DELETED_MESSAGE = 'Your answers and your name were deleted from this room.';
 
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** presenters' aggregate pictures are pushed at most this often per step */
@@ -179,6 +185,14 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       await service.removeParticipant(who(), p.participantId);
       return {};
     });
+    on('deleteRoom', DeleteRoomPayloadSchema, async (p) => {
+      await service.deleteRoom(who(), p.code);
+      return {};
+    });
+    on('forgetMe', ForgetMePayloadSchema, async () => {
+      await service.forgetParticipant(who());
+      return {};
+    });
     on('submit', SubmitPayloadSchema, (p) => service.submit(who(), p.stepId, p.submissionId, p.input));
     on('act', ActPayloadSchema, (p) => service.act(who(), p.stepId, p.actionId, p.action));
     on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.myOutcomes(who()) }));
@@ -213,7 +227,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     if (!canFacilitate(role)) return { ...base, ...(activity ? { activity } : {}) };
     const [participants, sockets] = await Promise.all([service.store.listParticipants(roomId), io.in(rooms.all(roomId)).timeout(1000).fetchSockets().catch(() => io.local.in(rooms.all(roomId)).fetchSockets())]);
     const online = new Set(sockets.map((s: { data: SocketData }) => s.data.participantId).filter(Boolean));
-    return { ...base, room, roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })), ...(activity ? { activity } : {}) };
+    const retentionDays = service.retentionSeconds / DAY_SECONDS;
+    return { ...base, room, roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })), retentionDays, ...(activity ? { activity } : {}) };
   }
 
   return io;
@@ -275,6 +290,18 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
     },
     sharedChanged(roomId, stepId, rev) {
       io.to(rooms.all(roomId)).emit('shared', { stepId, rev });
+    },
+    roomDeleted(roomId) {
+      io.to(rooms.all(roomId)).emit('roomDeleted', { message: ROOM_DELETED_MESSAGE });
+      // after the current turn, so the facilitator's acknowledgement goes out first
+      setImmediate(() => io.in(rooms.all(roomId)).disconnectSockets(true));
+    },
+    participantErased(roomId, participantId) {
+      io.to(rooms.participant(participantId)).emit('dataDeleted', { message: DATA_DELETED_MESSAGE });
+      setImmediate(() => io.in(rooms.participant(participantId)).disconnectSockets(true));
+      io.to(rooms.consoles(roomId)).emit('roster', { type: 'erased', participantId });
+      pushCount(roomId);
+      pushActivity(roomId);
     },
   };
 }

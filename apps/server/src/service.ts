@@ -15,6 +15,7 @@ import {
   SHARED_SCOPE,
   NewRoomSchema,
   normalizeCode,
+  roomLifetimeSeconds,
   validateAgenda,
   type ActivityView,
   type AnyActivity,
@@ -60,6 +61,10 @@ export interface Broadcaster {
   ownViewChanged(participantId: string, view: ActivityView): void;
   /** the step's shared state changed (new groups, pairs…): participants fetch their view again */
   sharedChanged(roomId: string, stepId: string, rev: number): void;
+  /** the room was deleted: tell every screen, then disconnect them all */
+  roomDeleted(roomId: string): void;
+  /** a participant deleted their data: tell their screens, close them, drop them from the roster */
+  participantErased(roomId: string, participantId: string): void;
 }
 
 export interface Identity {
@@ -85,11 +90,27 @@ export class RoomService {
   broadcaster: Broadcaster | null = null;
   private readonly queues = new Map<string, Promise<void>>();
 
+  private readonly now: () => number;
+  /** how long a room is kept after closing, or after its last change while open (ROOM_RETENTION_DAYS) */
+  readonly retentionSeconds: number;
+
   constructor(
     readonly store: RoomStore,
     private readonly limiters: Limiters,
-    private readonly now: () => number = Date.now,
-  ) {}
+    opts: { retentionSeconds: number; now?: () => number },
+  ) {
+    this.retentionSeconds = opts.retentionSeconds;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Set the room's deadline for its state (see `roomLifetimeSeconds`). Only for this version: a
+   * slower call for an older state never overrides a newer one. Best effort: the change is already
+   * stored and acknowledged, and the next change sets the deadline again.
+   */
+  private async keep(room: RoomState): Promise<void> {
+    await this.store.expireRoom(room.id, roomLifetimeSeconds(room, this.now(), this.retentionSeconds), room.version).catch(() => false);
+  }
 
   // --- rooms ---------------------------------------------------------------------------------
 
@@ -104,6 +125,7 @@ export class RoomService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const room = createRoomState({ id: newId(), code: newRoomCode(), now: this.now(), room: { ...parsed, agenda: agenda.agenda } });
       if (await this.store.createRoom(room, secrets)) {
+        await this.keep(room);
         return { roomId: room.id, code: room.code, facilitatorToken: tokens.facilitator, cohostToken: tokens.cohost, displayToken: tokens.display };
       }
     }
@@ -200,6 +222,7 @@ export class RoomService {
       if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
       if (await this.store.casRoom(room.id, room.version, next.state)) {
         this.broadcaster?.roomChanged(next.state);
+        await this.keep(next.state);
         return next.state;
       }
       if (expectedVersion !== undefined) throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.');
@@ -213,6 +236,61 @@ export class RoomService {
     const removed = await this.store.removeParticipant(who.roomId, participantId);
     if (!removed) throw new ServiceError('NOT_FOUND', 'No such participant in this room.');
     this.broadcaster?.participantRemoved(who.roomId, participantId);
+  }
+
+  /**
+   * The facilitator deletes the room now: every key goes (code included, so the code answers
+   * as unknown), then every screen of the room is told and disconnected. `code` is the room code
+   * typed again as confirmation. The co-host cannot: deleting is the owner's call.
+   */
+  async deleteRoom(who: Identity, code: string): Promise<void> {
+    if (who.role !== 'facilitator') throw new ServiceError('FORBIDDEN', 'Only the facilitator who opened the room can delete it.');
+    const room = await this.getRoom(who.roomId);
+    if (normalizeCode(code) !== room.code) throw new ServiceError('BAD_REQUEST', 'To confirm, type the room code exactly as shown.');
+    await this.store.deleteRoom(room.id);
+    this.broadcaster?.roomDeleted(room.id);
+  }
+
+  /**
+   * A participant deletes their data. In this order: they leave the roster (no longer counted,
+   * token revoked, so no new screen of theirs gets in); then, in every step, their own record
+   * goes with its contribution taken out of the counters in the same atomic write, and the shared
+   * state forgets their name (and, in an open prompt, their ballot texts). Records they share
+   * with others — a group's notes and actions, a pair's conversation — stay, without their name.
+   * Last, their screens are told and closed, and consoles and displays get fresh pictures.
+   */
+  async forgetParticipant(who: Identity): Promise<void> {
+    if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only a participant can delete their own data.');
+    const pid = who.participant.id;
+    const room = await this.getRoom(who.roomId);
+    await this.store.eraseParticipant(room.id, pid); // false when a retry finds it done: carry on, every step below is idempotent
+    const own = ownScope(pid);
+    for (const step of room.agenda) {
+      const mod = getActivity(step.type);
+      const input = mod?.input;
+      if (input) {
+        await this.untilSettled(`${room.id}/${step.id}/${own}`, 'Your answers are changing right now; try again.', async () => {
+          const stored = await this.store.getRecord(room.id, step.id, own);
+          if (!stored) return true;
+          const counters = counterDelta(input.contribution(JSON.parse(stored.value), step.config), {});
+          return (await this.store.deleteRecord(room.id, step.id, own, { expectedRev: stored.rev, counters })).status === 'ok';
+        });
+      }
+      const forget = mod?.shared?.forget;
+      if (forget) {
+        await this.untilSettled(`${room.id}/${step.id}/${SHARED_SCOPE}`, 'The room is busy; try again.', async () => {
+          const stored = await this.store.getRecord(room.id, step.id, SHARED_SCOPE);
+          if (!stored) return true;
+          const next = JSON.stringify(forget(JSON.parse(stored.value), pid));
+          if (next === stored.value) return true;
+          const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, { submissionId: `forget-${newId()}`, expectedRev: stored.rev, value: next, counters: {} });
+          if (res.status === 'conflict') return false;
+          if (res.status !== 'gone') this.broadcaster?.sharedChanged(room.id, step.id, res.rev);
+          return true;
+        });
+      }
+    }
+    this.broadcaster?.participantErased(room.id, pid);
   }
 
   // --- activities ------------------------------------------------------------------------------
@@ -275,7 +353,8 @@ export class RoomService {
         const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: this.now(), participantId: pid, shared: shared?.value });
         if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
         const delta = counterDelta(spec.contribution(prev, step.config), spec.contribution(next.value, step.config));
-        const res = await this.store.writeRecord(room.id, stepId, scope, { submissionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: delta });
+        const res = await this.store.writeRecord(room.id, stepId, scope, { submissionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: delta, writer: pid });
+        if (res.status === 'gone') throw new ServiceError('REMOVED', 'You are no longer in this room.');
         if (res.status === 'duplicate') {
           const view = await this.participantView(room, step, mod, pid, shared);
           return { duplicate: true, view: view.data, rev: view.rev ?? 0 };
@@ -331,6 +410,17 @@ export class RoomService {
         await backoff(attempt);
       }
       throw new ServiceError('BUSY', 'The step is busy; retrying…');
+    });
+  }
+
+  /** One at a time per key; `attempt` re-reads and tries again while it loses a compare-and-set (answers false). */
+  private untilSettled(key: string, busyMessage: string, attempt: () => Promise<boolean>): Promise<void> {
+    return this.oneAtATime(key, async () => {
+      for (let i = 0; i < CAS_ATTEMPTS; i++) {
+        if (await attempt()) return;
+        await backoff(i);
+      }
+      throw new ServiceError('BUSY', busyMessage);
     });
   }
 

@@ -48,6 +48,8 @@ export interface RoomSnapshot {
   room: ConsoleRoomView | null;
   /** consoles: everyone who joined, with presence */
   roster: RosterEntry[];
+  /** consoles: days the room is kept after it ends */
+  retentionDays: number | null;
   activity: ActivityView | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
@@ -72,7 +74,7 @@ export interface ConnectOptions {
 
 type Listener = (s: RoomSnapshot) => void;
 
-const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND']);
+const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND', 'ROOM_DELETED', 'DATA_DELETED']);
 /** answers that mean "not saved yet": a write with a client-made id is sent again */
 const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
 
@@ -88,6 +90,7 @@ export class RoomConnection {
     you: null,
     room: null,
     roster: [],
+    retentionDays: null,
     activity: null,
     pending: 0,
     retrying: null,
@@ -167,6 +170,7 @@ export class RoomConnection {
       if (e.type === 'joined') {
         if (!roster.some((p) => p.id === e.participant.id)) roster = [...roster, { ...e.participant, online: false }];
       } else if (e.type === 'online') roster = roster.map((p) => (p.id === e.participantId ? { ...p, online: e.online } : p));
+      else if (e.type === 'erased') roster = roster.filter((p) => p.id !== e.participantId);
       else roster = roster.map((p) => (p.id === e.participantId ? { ...p, removed: true, online: false } : p));
       this.set({ roster });
     });
@@ -177,6 +181,8 @@ export class RoomConnection {
       else if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
+    s.on('roomDeleted', (info) => this.set({ status: 'failed', error: { code: 'ROOM_DELETED', message: info.message } }));
+    s.on('dataDeleted', (info) => this.set({ status: 'failed', error: { code: 'DATA_DELETED', message: info.message } }));
   }
 
   get state(): RoomSnapshot {
@@ -221,6 +227,16 @@ export class RoomConnection {
 
   remove(participantId: string): Promise<Ack> {
     return this.ask('remove', { participantId });
+  }
+
+  /** Facilitator: delete the room and everything in it now; `code` (the room code, typed again) confirms it. */
+  deleteRoom(code: string): Promise<Ack> {
+    return this.ask('deleteRoom', { code });
+  }
+
+  /** Participant: delete my answers and my name from this room, and leave it. */
+  forgetMe(): Promise<Ack> {
+    return this.ask('forgetMe', { confirm: true });
   }
 
   /**
@@ -302,6 +318,7 @@ export class RoomConnection {
       you: w.you ?? null,
       room: stale ? this.snapshot.room : (w.room ?? null),
       roster: w.roster ?? [],
+      retentionDays: w.retentionDays ?? null,
       activity: this.newerActivity(w.activity, stage, stale),
       // a rough offset from the welcome until the round trips have measured a better one
       clockOffsetMs: this.clockMeasured ? this.snapshot.clockOffsetMs : w.serverNow - Date.now(),

@@ -115,6 +115,11 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
     act(shared: Shared, action: Action, ctx: ActContext<Config>): Outcome<Shared>;
     /** pass every record of the step to `act` (e.g. everyone's stance, to pair them) */
     needsRecords?: boolean;
+    /**
+     * A participant deleted their data: the shared state without what it holds of them (a copy of
+     * their name, their texts) — who was grouped or paired with whom may stay, as bare ids.
+     */
+    forget?(shared: Shared, participantId: string): Shared;
   };
   /** other records a participant reads besides their own (e.g. their group's), from the shared state */
   readScopes?(participantId: string, shared: Shared | undefined, config: Config): string[];
@@ -141,6 +146,13 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
    * (nor their ciphertext), and the module's small-group hiding applies as on the display.
    */
   outcomes?(ctx: OutcomesContext<Config, Shared>): ActivityOutcomes;
+}
+
+/** `record` without the entry `key` (the same object when there is none). */
+export function withoutKey<V>(record: Record<string, V>, key: string): Record<string, V> {
+  if (!Object.prototype.hasOwnProperty.call(record, key)) return record;
+  const { [key]: _gone, ...rest } = record;
+  return rest;
 }
 
 /** The participant's own record's scope. Other scopes are the module's to name; `shared` is reserved. */

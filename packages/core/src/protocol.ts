@@ -36,6 +36,10 @@ export type ErrorCode =
   /** too many writes to the same thing at once: not saved yet, safe to send again */
   | 'BUSY'
   | 'PROTOCOL_MISMATCH'
+  /** the facilitator deleted the room: every screen of it is closed for good */
+  | 'ROOM_DELETED'
+  /** this participant deleted their data from the room: their screens are closed for good */
+  | 'DATA_DELETED'
   | 'TIMEOUT'
   | 'INTERNAL';
 
@@ -60,6 +64,14 @@ export const CommandPayloadSchema = z.object({
 export type CommandPayload = z.infer<typeof CommandPayloadSchema>;
 
 export const RemovePayloadSchema = z.object({ participantId: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/) });
+
+/** facilitator: delete the room now — the room code, typed again, is the confirmation */
+export const DeleteRoomPayloadSchema = z.object({ code: z.string().min(1).max(20) });
+export type DeleteRoomPayload = z.infer<typeof DeleteRoomPayloadSchema>;
+
+/** participant: delete my data from this room — `confirm: true` says they confirmed */
+export const ForgetMePayloadSchema = z.object({ confirm: z.literal(true) });
+export type ForgetMePayload = z.infer<typeof ForgetMePayloadSchema>;
 
 export const SubmitPayloadSchema = z.object({
   stepId: z.string().min(1).max(40),
@@ -108,6 +120,8 @@ export interface Welcome {
   room?: ConsoleRoomView;
   /** present for facilitator and co-host: everyone who has joined, with who is online now */
   roster?: RosterEntry[];
+  /** present for facilitator and co-host: days the room is kept after it ends (ROOM_RETENTION_DAYS) */
+  retentionDays?: number;
   /** the current step's activity view, if the step has one */
   activity?: ActivityView;
 }
@@ -119,7 +133,9 @@ export interface RosterEntry extends Participant {
 export type RosterEvent =
   | { type: 'joined'; participant: Participant }
   | { type: 'online'; participantId: string; online: boolean }
-  | { type: 'removed'; participantId: string };
+  | { type: 'removed'; participantId: string }
+  /** they deleted their data: they leave the roster altogether */
+  | { type: 'erased'; participantId: string };
 
 export interface ServerToClientEvents {
   welcome: (w: Welcome) => void;
@@ -134,11 +150,19 @@ export interface ServerToClientEvents {
   shared: (s: { stepId: string; rev: number }) => void;
   /** this participant was removed by the facilitator; the socket closes after */
   removed: (info: { message: string }) => void;
+  /** the facilitator deleted the room; every socket of the room closes after */
+  roomDeleted: (info: { message: string }) => void;
+  /** this participant deleted their data (from any of their screens); their sockets close after */
+  dataDeleted: (info: { message: string }) => void;
 }
 
 export interface ClientToServerEvents {
   command: (p: CommandPayload, ack: (a: Ack<{ version: number }>) => void) => void;
   remove: (p: { participantId: string }, ack: (a: Ack) => void) => void;
+  /** facilitator (not co-host): delete the room and everything in it now */
+  deleteRoom: (p: DeleteRoomPayload, ack: (a: Ack) => void) => void;
+  /** participant: delete everything of mine in this room and leave it */
+  forgetMe: (p: ForgetMePayload, ack: (a: Ack) => void) => void;
   /** `view` is the participant's own record after the write, at revision `rev` */
   submit: (p: SubmitPayload, ack: (a: Ack<{ duplicate: boolean; view: unknown; rev: number }>) => void) => void;
   /** facilitator: an action on the current step's shared state (form groups, pair people…) */

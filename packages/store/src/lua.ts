@@ -18,6 +18,19 @@ export interface LuaScript {
 const lua = (name: string, source: string): LuaScript => ({ name, source, sha: createHash('sha1').update(source).digest('hex') });
 
 /**
+ * Keys a script may have just created take the room's deadline (KEYS[1] is the room hash). Only
+ * keys without one are touched (PTTL -1), so an ordinary write adds nothing to the AOF.
+ */
+const INHERIT_EXPIRY = `
+local at = redis.call('PEXPIRETIME', KEYS[1])
+if at > 0 then
+  for i = 2, #KEYS do
+    if redis.call('PTTL', KEYS[i]) == -1 then redis.call('PEXPIREAT', KEYS[i], at) end
+  end
+end
+`;
+
+/**
  * KEYS: code, room, secrets
  * ARGV: roomId, stateJson, version, code, facilitator, cohost, display
  * → 1 created, 0 the code is taken
@@ -74,8 +87,9 @@ redis.call('HSET', KEYS[2], ARGV[1], stored)
 redis.call('RPUSH', KEYS[3], ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[1])
-redis.call('HSET', KEYS[6], 'tok:' .. ARGV[1], ARGV[3], 'dev:' .. ARGV[1], ARGV[5])
+redis.call('HSET', KEYS[6], 'tok:' .. ARGV[1], ARGV[3], 'dev:' .. ARGV[1], ARGV[5], 'join:' .. ARGV[1], ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'active', 1)
+${INHERIT_EXPIRY}
 return {'created', stored}
 `,
 );
@@ -97,6 +111,7 @@ if tok then redis.call('HDEL', KEYS[3], tok) end
 local dev = redis.call('HGET', KEYS[4], 'dev:' .. ARGV[1])
 if dev then redis.call('SADD', KEYS[5], dev) end
 redis.call('HINCRBY', KEYS[1], 'active', -1)
+${INHERIT_EXPIRY}
 return 1
 `,
 );
@@ -135,14 +150,18 @@ return out
 );
 
 /**
- * KEYS: room, records, counters, subs, registry
- * ARGV: scope, submissionField, expectedRev, value, counterName1, delta1, counterName2, delta2, …
- * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'missing'}
+ * KEYS: room, records, counters, subs, registry, participants
+ * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), counterName1, delta1, counterName2, delta2, …
+ * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'missing'}
  */
 export const WRITE_RECORD = lua(
   'writeRecord',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+if ARGV[5] ~= '' then
+  local p = redis.call('HGET', KEYS[6], ARGV[5])
+  if not p or string.sub(p, 1, 1) ~= '0' then return {'gone'} end
+end
 local done = redis.call('HGET', KEYS[4], ARGV[2])
 if done then return {'duplicate', tonumber(done)} end
 local cur = redis.call('HGET', KEYS[2], ARGV[1])
@@ -152,10 +171,11 @@ if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
 rev = rev + 1
 redis.call('HSET', KEYS[2], ARGV[1], rev .. '|' .. ARGV[4])
 redis.call('HSET', KEYS[4], ARGV[2], rev)
-for i = 5, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
 end
 redis.call('SADD', KEYS[5], KEYS[2], KEYS[3], KEYS[4])
+${INHERIT_EXPIRY}
 return {'ok', rev}
 `,
 );
@@ -182,4 +202,76 @@ return 1
 `,
 );
 
-export const SCRIPTS = [CREATE_ROOM, CAS_ROOM, ADD_PARTICIPANT, REMOVE_PARTICIPANT, PARTICIPANT_BY_TOKEN, LIST_PARTICIPANTS, WRITE_RECORD, DELETE_ROOM];
+/**
+ * KEYS: room, participants, order, tokens, joins, pmeta
+ * ARGV: participantId
+ * → 1 erased, 0 no such participant (or no such room)
+ */
+export const ERASE_PARTICIPANT = lua(
+  'eraseParticipant',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local id = ARGV[1]
+local p = redis.call('HGET', KEYS[2], id)
+if not p then return 0 end
+local tok = redis.call('HGET', KEYS[6], 'tok:' .. id)
+if tok and redis.call('HGET', KEYS[4], tok) == id then redis.call('HDEL', KEYS[4], tok) end
+local join = redis.call('HGET', KEYS[6], 'join:' .. id)
+if join and redis.call('HGET', KEYS[5], join) == id then redis.call('HDEL', KEYS[5], join) end
+redis.call('HDEL', KEYS[6], 'tok:' .. id, 'dev:' .. id, 'join:' .. id)
+redis.call('HDEL', KEYS[2], id)
+redis.call('LREM', KEYS[3], 0, id)
+if string.sub(p, 1, 1) == '0' then redis.call('HINCRBY', KEYS[1], 'active', -1) end
+return 1
+`,
+);
+
+/**
+ * KEYS: room, records, counters, subs
+ * ARGV: scope, submission field prefix ("<scope length>:<scope>"), expectedRev, counterName1, delta1, …
+ * → {'ok'} | {'conflict', storedOrNil} | {'missing'}
+ */
+export const DELETE_RECORD = lua(
+  'deleteRecord',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+local rev = 0
+if cur then rev = tonumber(string.match(cur, '^(%d+)|')) end
+if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
+if cur then redis.call('HDEL', KEYS[2], ARGV[1]) end
+for i = 4, #ARGV, 2 do
+  if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
+end
+local prefix, n, gone = ARGV[2], #ARGV[2], {}
+for _, f in ipairs(redis.call('HKEYS', KEYS[4])) do
+  if string.sub(f, 1, n) == prefix then gone[#gone + 1] = f end
+end
+for i = 1, #gone, 500 do
+  redis.call('HDEL', KEYS[4], unpack(gone, i, math.min(i + 499, #gone)))
+end
+${INHERIT_EXPIRY}
+return {'ok'}
+`,
+);
+
+/**
+ * KEYS: the room's fixed keys (room first, registry last)
+ * ARGV: code key prefix, roomId, milliseconds, atVersion ('' = any)
+ * → 1 every key of the room now expires in that many ms, 0 no such room (or another version)
+ */
+export const EXPIRE_ROOM = lua(
+  'expireRoom',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'version') ~= ARGV[4] then return 0 end
+local ms = ARGV[3]
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ms) end
+for _, k in ipairs(redis.call('SMEMBERS', KEYS[#KEYS])) do redis.call('PEXPIRE', k, ms) end
+local code = redis.call('HGET', KEYS[1], 'code')
+if code and redis.call('GET', ARGV[1] .. code) == ARGV[2] then redis.call('PEXPIRE', ARGV[1] .. code, ms) end
+return 1
+`,
+);
+
+export const SCRIPTS = [CREATE_ROOM, CAS_ROOM, ADD_PARTICIPANT, REMOVE_PARTICIPANT, PARTICIPANT_BY_TOKEN, LIST_PARTICIPANTS, WRITE_RECORD, DELETE_ROOM, ERASE_PARTICIPANT, DELETE_RECORD, EXPIRE_ROOM];

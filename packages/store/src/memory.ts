@@ -3,12 +3,17 @@
  * Redis store (the contract suite runs against both). Rooms and participants are kept as JSON
  * strings, so nothing a caller holds can change what is stored. Each method does all its work
  * synchronously after its checks, so every write is atomic with respect to the others.
+ *
+ * Retention (`expireRoom`) is lazy: an expired room is dropped, code included, the next time
+ * anything looks at it (or at `debugKeys`); until then it is unreachable but still in memory.
  */
 import type { Counters, Participant, RoomState } from '@canopy/core';
-import { checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
+import { checkExpiry, checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
 import type {
   AddParticipantOptions,
   AddParticipantResult,
+  RecordDelete,
+  RecordDeleteResult,
   RecordWrite,
   RecordWriteResult,
   RoomSecrets,
@@ -21,6 +26,7 @@ interface StoredParticipant {
   removed: boolean;
   tokenHash: string;
   deviceHash: string;
+  joinId: string;
 }
 
 interface StepData {
@@ -41,6 +47,19 @@ interface RoomData {
   banned: Set<string>;
   active: number;
   steps: Map<string, StepData>;
+  /** ms since the epoch (the store's clock) after which the room is gone; null: kept */
+  expiresAt: number | null;
+}
+
+const newStep = (): StepData => ({ records: new Map(), counters: new Map(), applied: new Map() });
+
+/** HINCRBY semantics: add each delta; a counter that reaches zero vanishes. */
+function addCounters(into: Map<string, number>, deltas: Counters): void {
+  for (const [name, delta] of Object.entries(deltas)) {
+    const n = (into.get(name) ?? 0) + delta;
+    if (n === 0) into.delete(name);
+    else into.set(name, n);
+  }
 }
 
 const participantOf = (p: StoredParticipant): Participant => ({ ...(JSON.parse(p.json) as Participant), removed: p.removed });
@@ -50,10 +69,28 @@ export class MemoryRoomStore implements RoomStore {
   readonly driver = 'memory' as const;
   private readonly rooms = new Map<string, RoomData>();
   private readonly codes = new Map<string, string>();
+  private readonly now: () => number;
+
+  /** `now`: the clock retention is measured with (tests move it on instead of waiting) */
+  constructor(opts: { now?: () => number } = {}) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The room, unless it does not exist or has expired (then it is dropped now). */
+  private live(roomId: string): RoomData | undefined {
+    const r = this.rooms.get(roomId);
+    if (r && r.expiresAt !== null && r.expiresAt <= this.now()) {
+      this.rooms.delete(roomId);
+      if (this.codes.get(r.code) === roomId) this.codes.delete(r.code);
+      return undefined;
+    }
+    return r;
+  }
 
   async createRoom(room: RoomState, secrets: RoomSecrets): Promise<boolean> {
-    if (this.codes.has(room.code)) return false;
-    if (this.rooms.has(room.id)) throw new Error('canopy store: room id already exists');
+    const holder = this.codes.get(room.code);
+    if (holder !== undefined && this.live(holder)) return false;
+    if (this.live(room.id)) throw new Error('canopy store: room id already exists');
     this.codes.set(room.code, room.id);
     this.rooms.set(room.id, {
       state: JSON.stringify(room),
@@ -66,27 +103,29 @@ export class MemoryRoomStore implements RoomStore {
       banned: new Set(),
       active: 0,
       steps: new Map(),
+      expiresAt: null,
     });
     return true;
   }
 
   async roomIdByCode(code: string): Promise<string | null> {
-    return this.codes.get(code) ?? null;
+    const id = this.codes.get(code);
+    return id !== undefined && this.live(id) ? id : null;
   }
 
   async getRoom(roomId: string): Promise<RoomState | null> {
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     return r ? (JSON.parse(r.state) as RoomState) : null;
   }
 
   async getSecrets(roomId: string): Promise<RoomSecrets | null> {
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     return r ? { ...r.secrets } : null;
   }
 
   async casRoom(roomId: string, expectedVersion: number, next: RoomState): Promise<boolean> {
     checkNextRoom(roomId, next);
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     if (!r || r.version !== expectedVersion) return false;
     if (next.code !== r.code) throw new Error('canopy store: a room code cannot change');
     r.state = JSON.stringify(next);
@@ -95,7 +134,7 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async addParticipant(roomId: string, participant: Participant, opts: AddParticipantOptions): Promise<AddParticipantResult> {
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     if (!r) throw new RoomNotFoundError(roomId);
     const priorId = r.joins.get(opts.joinId);
     const prior = priorId === undefined ? undefined : r.participants.get(priorId);
@@ -104,7 +143,7 @@ export class MemoryRoomStore implements RoomStore {
     if (r.active >= opts.cap) return { status: 'full' };
     if (r.participants.has(participant.id)) throw new Error('canopy store: participant id already exists');
     if (r.tokens.has(opts.tokenHash)) throw new Error('canopy store: token already in use');
-    const stored = { json: JSON.stringify(participant), removed: false, tokenHash: opts.tokenHash, deviceHash: opts.deviceHash };
+    const stored = { json: JSON.stringify(participant), removed: false, tokenHash: opts.tokenHash, deviceHash: opts.deviceHash, joinId: opts.joinId };
     r.participants.set(participant.id, stored);
     r.tokens.set(opts.tokenHash, participant.id);
     r.joins.set(opts.joinId, participant.id);
@@ -113,27 +152,27 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async getParticipant(roomId: string, participantId: string): Promise<Participant | null> {
-    const p = this.rooms.get(roomId)?.participants.get(participantId);
+    const p = this.live(roomId)?.participants.get(participantId);
     return p ? participantOf(p) : null;
   }
 
   async participantByToken(roomId: string, tokenHash: string): Promise<Participant | null> {
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     const id = r?.tokens.get(tokenHash);
     const p = id === undefined ? undefined : r?.participants.get(id);
     return p && !p.removed ? participantOf(p) : null;
   }
 
   async listParticipants(roomId: string): Promise<Participant[]> {
-    return [...(this.rooms.get(roomId)?.participants.values() ?? [])].map(participantOf);
+    return [...(this.live(roomId)?.participants.values() ?? [])].map(participantOf);
   }
 
   async countParticipants(roomId: string): Promise<number> {
-    return this.rooms.get(roomId)?.active ?? 0;
+    return this.live(roomId)?.active ?? 0;
   }
 
   async removeParticipant(roomId: string, participantId: string): Promise<boolean> {
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     const p = r?.participants.get(participantId);
     if (!r || !p || p.removed) return false;
     p.removed = true;
@@ -143,50 +182,83 @@ export class MemoryRoomStore implements RoomStore {
     return true;
   }
 
+  async eraseParticipant(roomId: string, participantId: string): Promise<boolean> {
+    const r = this.live(roomId);
+    const p = r?.participants.get(participantId);
+    if (!r || !p) return false;
+    if (r.tokens.get(p.tokenHash) === participantId) r.tokens.delete(p.tokenHash);
+    if (r.joins.get(p.joinId) === participantId) r.joins.delete(p.joinId);
+    r.participants.delete(participantId);
+    if (!p.removed) r.active -= 1;
+    return true;
+  }
+
   async getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null> {
-    const rec = this.rooms.get(roomId)?.steps.get(stepId)?.records.get(scope);
+    const rec = this.live(roomId)?.steps.get(stepId)?.records.get(scope);
     return rec ? { ...rec } : null;
   }
 
   async writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult> {
     checkRecordWrite(write);
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     if (!r) throw new RoomNotFoundError(roomId);
+    if (write.writer !== undefined) {
+      const p = r.participants.get(write.writer);
+      if (!p || p.removed) return { status: 'gone' };
+    }
     let step = r.steps.get(stepId);
     const done = step?.applied.get(scope)?.get(write.submissionId);
     if (done !== undefined) return { status: 'duplicate', rev: done };
     const cur = step?.records.get(scope);
     if ((cur?.rev ?? 0) !== write.expectedRev) return { status: 'conflict', current: cur ? { ...cur } : null };
 
-    if (!step) r.steps.set(stepId, (step = { records: new Map(), counters: new Map(), applied: new Map() }));
+    if (!step) r.steps.set(stepId, (step = newStep()));
     const rev = write.expectedRev + 1;
     step.records.set(scope, { rev, value: write.value });
     let applied = step.applied.get(scope);
     if (!applied) step.applied.set(scope, (applied = new Map()));
     applied.set(write.submissionId, rev);
-    for (const [name, delta] of Object.entries(write.counters)) {
-      const n = (step.counters.get(name) ?? 0) + delta;
-      if (n === 0) step.counters.delete(name);
-      else step.counters.set(name, n);
-    }
+    addCounters(step.counters, write.counters);
     return { status: 'ok', rev };
   }
 
   async wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null> {
-    return this.rooms.get(roomId)?.steps.get(stepId)?.applied.get(scope)?.get(submissionId) ?? null;
+    return this.live(roomId)?.steps.get(stepId)?.applied.get(scope)?.get(submissionId) ?? null;
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {
-    const records = this.rooms.get(roomId)?.steps.get(stepId)?.records ?? new Map<string, StoredRecord>();
+    const records = this.live(roomId)?.steps.get(stepId)?.records ?? new Map<string, StoredRecord>();
     return [...records].map(([scope, rec]) => ({ scope, ...rec }));
   }
 
   async getCounters(roomId: string, stepId: string): Promise<Counters> {
-    return Object.fromEntries(this.rooms.get(roomId)?.steps.get(stepId)?.counters ?? []);
+    return Object.fromEntries(this.live(roomId)?.steps.get(stepId)?.counters ?? []);
+  }
+
+  async deleteRecord(roomId: string, stepId: string, scope: string, del: RecordDelete): Promise<RecordDeleteResult> {
+    checkRecordWrite(del);
+    const r = this.live(roomId);
+    if (!r) throw new RoomNotFoundError(roomId);
+    let step = r.steps.get(stepId);
+    const cur = step?.records.get(scope);
+    if ((cur?.rev ?? 0) !== del.expectedRev) return { status: 'conflict', current: cur ? { ...cur } : null };
+    if (!step) r.steps.set(stepId, (step = newStep()));
+    step.records.delete(scope);
+    step.applied.delete(scope);
+    addCounters(step.counters, del.counters);
+    return { status: 'ok' };
+  }
+
+  async expireRoom(roomId: string, seconds: number, atVersion?: number): Promise<boolean> {
+    checkExpiry(seconds);
+    const r = this.live(roomId);
+    if (!r || (atVersion !== undefined && r.version !== atVersion)) return false;
+    r.expiresAt = this.now() + Math.round(seconds * 1000);
+    return true;
   }
 
   async deleteRoom(roomId: string): Promise<void> {
-    const r = this.rooms.get(roomId);
+    const r = this.live(roomId);
     if (!r) return;
     this.rooms.delete(roomId);
     if (this.codes.get(r.code) === roomId) this.codes.delete(r.code);
@@ -198,6 +270,7 @@ export class MemoryRoomStore implements RoomStore {
 
   /** For tests: names of everything held, in the spirit of Redis keys (`room:<id>`, `code:<CODE>`). */
   debugKeys(): string[] {
+    for (const id of [...this.rooms.keys()]) this.live(id);
     return [...[...this.rooms.keys()].map((id) => `room:${id}`), ...[...this.codes.keys()].map((c) => `code:${c}`)];
   }
 }

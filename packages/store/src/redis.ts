@@ -13,7 +13,8 @@
  *   canopy:{<roomId>}:order                 list    participantIds in join order
  *   canopy:{<roomId>}:tokens                hash    tokenHash → participantId (active participants only)
  *   canopy:{<roomId>}:joins                 hash    joinId → participantId
- *   canopy:{<roomId>}:pmeta                 hash    tok:<participantId> → tokenHash, dev:<participantId> → deviceHash
+ *   canopy:{<roomId>}:pmeta                 hash    tok:<participantId> → tokenHash, dev:<participantId> → deviceHash,
+ *                                                   join:<participantId> → joinId
  *   canopy:{<roomId>}:banned                set     deviceHashes of removed participants
  *   canopy:{<roomId>}:keys                  set     registry of the room's per-step keys below
  *   canopy:{<roomId>}:step:<stepId>:records hash    scope → "<rev>|<value>"
@@ -21,6 +22,8 @@
  *   canopy:{<roomId>}:step:<stepId>:subs    hash    "<scope length>:<scope><submissionId>" → rev it produced
  *
  * `deleteRoom` deletes the fixed keys, every key in the registry and the code key — no SCAN.
+ * `expireRoom` sets the same deadline (PEXPIRE) on all of them; every script that may create a key
+ * gives it the room hash's deadline (PEXPIRETIME, Redis/Valkey 7+), so a room's keys expire together.
  * The code index cannot share the room's slot; on a future Cluster, createRoom/deleteRoom would
  * become two steps (claim/release the code, then write/delete the room). Standalone Redis and
  * Valkey (the supported targets) run them as one script.
@@ -31,16 +34,21 @@ import {
   ADD_PARTICIPANT,
   CAS_ROOM,
   CREATE_ROOM,
+  DELETE_RECORD,
   DELETE_ROOM,
+  ERASE_PARTICIPANT,
+  EXPIRE_ROOM,
   LIST_PARTICIPANTS,
   PARTICIPANT_BY_TOKEN,
   REMOVE_PARTICIPANT,
   WRITE_RECORD,
 } from './lua.js';
-import { checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
+import { checkExpiry, checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
 import type {
   AddParticipantOptions,
   AddParticipantResult,
+  RecordDelete,
+  RecordDeleteResult,
   RecordWrite,
   RecordWriteResult,
   RoomSecrets,
@@ -80,6 +88,12 @@ export function roomKeys(roomId: string) {
     registry: k('keys'),
     step: (stepId: string) => ({ records: k(`step:${stepId}:records`), counters: k(`step:${stepId}:counters`), subs: k(`step:${stepId}:subs`) }),
   };
+}
+
+/** The keys every room has (room first, registry last), as the room-wide scripts take them. */
+function fixedKeys(roomId: string): string[] {
+  const k = roomKeys(roomId);
+  return [k.room, k.secrets, k.participants, k.order, k.tokens, k.joins, k.pmeta, k.banned, k.registry];
 }
 
 /** The field of the step's `subs` hash that remembers one submission to one record. */
@@ -204,6 +218,12 @@ export class RedisRoomStore implements RoomStore {
     return num(res) === 1;
   }
 
+  async eraseParticipant(roomId: string, participantId: string): Promise<boolean> {
+    const k = roomKeys(roomId);
+    const res = await this.exec.script(ERASE_PARTICIPANT, [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta], [participantId]);
+    return num(res) === 1;
+  }
+
   async getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null> {
     return decodeRecord(await this.exec.command(['HGET', roomKeys(roomId).step(stepId).records, scope]));
   }
@@ -216,8 +236,8 @@ export class RedisRoomStore implements RoomStore {
     const [status, arg] = list(
       await this.exec.script(
         WRITE_RECORD,
-        [k.room, s.records, s.counters, s.subs, k.registry],
-        [scope, subsField(scope, write.submissionId), String(write.expectedRev), write.value, ...deltas],
+        [k.room, s.records, s.counters, s.subs, k.registry, k.participants],
+        [scope, subsField(scope, write.submissionId), String(write.expectedRev), write.value, write.writer ?? '', ...deltas],
       ),
     );
     switch (status) {
@@ -226,6 +246,8 @@ export class RedisRoomStore implements RoomStore {
         return { status, rev: num(arg) };
       case 'conflict':
         return { status, current: decodeRecord(arg) };
+      case 'gone':
+        return { status };
       case 'missing':
         throw new RoomNotFoundError(roomId);
       default:
@@ -248,10 +270,34 @@ export class RedisRoomStore implements RoomStore {
     return Object.fromEntries(pairs(reply).map(([name, n]) => [name, num(n)]));
   }
 
-  async deleteRoom(roomId: string): Promise<void> {
+  async deleteRecord(roomId: string, stepId: string, scope: string, del: RecordDelete): Promise<RecordDeleteResult> {
+    checkRecordWrite(del);
     const k = roomKeys(roomId);
-    const fixed = [k.room, k.secrets, k.participants, k.order, k.tokens, k.joins, k.pmeta, k.banned, k.registry];
-    await this.exec.script(DELETE_ROOM, fixed, [CODE_PREFIX, roomId]);
+    const s = k.step(stepId);
+    const deltas = Object.entries(del.counters).flatMap(([name, d]) => (d === 0 ? [] : [name, String(d)]));
+    const [status, arg] = list(
+      await this.exec.script(DELETE_RECORD, [k.room, s.records, s.counters, s.subs], [scope, `${scope.length}:${scope}`, String(del.expectedRev), ...deltas]),
+    );
+    switch (status) {
+      case 'ok':
+        return { status };
+      case 'conflict':
+        return { status, current: decodeRecord(arg) };
+      case 'missing':
+        throw new RoomNotFoundError(roomId);
+      default:
+        throw new Error(`canopy store: unexpected deleteRecord reply ${String(status)}`);
+    }
+  }
+
+  async expireRoom(roomId: string, seconds: number, atVersion?: number): Promise<boolean> {
+    checkExpiry(seconds);
+    const res = await this.exec.script(EXPIRE_ROOM, fixedKeys(roomId), [CODE_PREFIX, roomId, String(Math.round(seconds * 1000)), atVersion === undefined ? '' : String(atVersion)]);
+    return num(res) === 1;
+  }
+
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.exec.script(DELETE_ROOM, fixedKeys(roomId), [CODE_PREFIX, roomId]);
   }
 
   async ping(): Promise<void> {

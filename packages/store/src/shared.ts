@@ -1,6 +1,6 @@
 /** Checks and errors shared by every driver, so they refuse the same inputs the same way. */
 import type { RoomState } from '@canopy/core';
-import type { RecordWrite } from './types.js';
+import type { RecordDelete } from './types.js';
 
 /**
  * `addParticipant` or `writeRecord` was called for a room that does not exist (never created, or
@@ -14,7 +14,7 @@ export class RoomNotFoundError extends Error {
 }
 
 /** Counter deltas must be safe integers (HINCRBY); checked before anything is written. */
-export function checkRecordWrite(write: RecordWrite): void {
+export function checkRecordWrite(write: RecordDelete): void {
   if (!Number.isSafeInteger(write.expectedRev) || write.expectedRev < 0) {
     throw new TypeError(`canopy store: expectedRev must be a non-negative integer, got ${write.expectedRev}`);
   }
@@ -25,4 +25,9 @@ export function checkRecordWrite(write: RecordWrite): void {
 
 export function checkNextRoom(roomId: string, next: RoomState): void {
   if (next.id !== roomId) throw new Error(`canopy store: casRoom(${roomId}) was given room ${next.id}`);
+}
+
+/** A room's lifetime: a positive number of seconds (at least one millisecond once rounded). */
+export function checkExpiry(seconds: number): void {
+  if (!Number.isFinite(seconds) || Math.round(seconds * 1000) < 1) throw new TypeError(`canopy store: expiry must be a positive number of seconds, got ${seconds}`);
 }

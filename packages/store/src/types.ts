@@ -40,14 +40,35 @@ export interface RecordWrite {
   value: string;
   /** added to the step's counters in the same atomic write (HINCRBY semantics; zeros vanish) */
   counters: Counters;
+  /**
+   * the participant making this write, if any: refused (`gone`) unless they are still an active
+   * participant of the room — checked in the same atomic step, so a write racing their removal or
+   * the deletion of their data never lands after it
+   */
+  writer?: string;
 }
+
+export interface RecordDelete {
+  /** the rev the deleter read (0 = no record); a different stored rev answers `conflict` */
+  expectedRev: number;
+  /** added to the step's counters in the same atomic step — minus the record's contribution */
+  counters: Counters;
+}
+
+export type RecordDeleteResult =
+  /** the record, its submission ids and its counter contribution are gone */
+  | { status: 'ok' }
+  /** the stored rev is not expectedRev; nothing changed */
+  | { status: 'conflict'; current: StoredRecord | null };
 
 export type RecordWriteResult =
   | { status: 'ok'; rev: number }
   /** this submissionId was already applied to this record; nothing changed */
   | { status: 'duplicate'; rev: number }
   /** the stored rev is not expectedRev; nothing changed; re-read, re-apply, retry */
-  | { status: 'conflict'; current: StoredRecord | null };
+  | { status: 'conflict'; current: StoredRecord | null }
+  /** the `writer` was removed or deleted their data; nothing changed */
+  | { status: 'gone' };
 
 /**
  * Where rooms live. One interface, several drivers (in-process memory, Redis via node-redis,
@@ -80,6 +101,12 @@ export interface RoomStore {
   countParticipants(roomId: string): Promise<number>;
   /** Mark removed, revoke the token, ban the device. Resolves false if there was no such active participant. */
   removeParticipant(roomId: string, participantId: string): Promise<boolean>;
+  /**
+   * The participant asked to be forgotten: drop them from the roster (no longer counted), revoke
+   * their token and forget their join. A ban of their device stays. Their records are deleted
+   * separately (`deleteRecord`). Resolves false if there was no such participant.
+   */
+  eraseParticipant(roomId: string, participantId: string): Promise<boolean>;
 
   /** Activity data: one record per (step, scope), e.g. scope `p:<participantId>` or `g:<groupId>`. */
   getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null>;
@@ -89,6 +116,21 @@ export interface RoomStore {
   wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null>;
   /** The step's aggregate counters: the sum of every accepted write's `counters`. */
   getCounters(roomId: string, stepId: string): Promise<Counters>;
+  /**
+   * Delete one record and the submission ids applied to it, moving the step's counters by
+   * `counters` (its contribution, negated) in the same atomic step, iff its rev is `expectedRev`.
+   * Rejects with RoomNotFoundError when the room does not exist.
+   */
+  deleteRecord(roomId: string, stepId: string, scope: string, del: RecordDelete): Promise<RecordDeleteResult>;
+
+  /**
+   * Retention: every key of the room (code index included) expires `seconds` from now; keys that
+   * writes create later inherit the same deadline. Called again, it replaces the deadline. With
+   * `atVersion`, only while the room's version is still that one (so a slower call for an older
+   * state cannot override a newer one). Resolves false (nothing changed) otherwise or when the
+   * room does not exist.
+   */
+  expireRoom(roomId: string, seconds: number, atVersion?: number): Promise<boolean>;
 
   /** Remove every key of the room, code index included. */
   deleteRoom(roomId: string): Promise<void>;

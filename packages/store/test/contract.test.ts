@@ -66,8 +66,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** The memory store's clock: its tests move it on instead of waiting for a room to expire. */
+let clock = Date.now();
+
 async function open(driver: Driver, url: string): Promise<RoomStore> {
-  return driver === 'memory' ? new MemoryRoomStore() : createStore({ redisUrl: url, driver });
+  return driver === 'memory' ? new MemoryRoomStore({ now: () => clock }) : createStore({ redisUrl: url, driver });
 }
 
 // --- the contract ---------------------------------------------------------------------------------
@@ -399,6 +402,151 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.removeParticipant(room.id, joins[0]!.participant.id)).toBe(false);
     expect(await store.casRoom(room.id, room.version, room)).toBe(false);
     expect((await allKeys()).filter((k) => k.includes(room.id))).toEqual([]);
+  });
+
+  /** Seconds left on every key of the room (Redis: TTL of each key SCAN finds; memory: the room's deadline). */
+  async function ttls(room: RoomState): Promise<Record<string, number>> {
+    if (store instanceof MemoryRoomStore) return {};
+    const out: Record<string, number> = {};
+    for await (const batch of admin.scanIterator({ MATCH: `canopy:{${room.id}}:*`, COUNT: 1000 })) {
+      for (const key of batch) out[key] = await admin.ttl(key);
+    }
+    const code = `canopy:code:${room.code}`;
+    if ((await admin.exists(code)) === 1) out[code] = await admin.ttl(code);
+    return out;
+  }
+
+  /** A room with a bit of everything: people, answers in two steps, a shared record. */
+  async function busyRoom() {
+    const { room, joins } = await roomWithPeople(3);
+    for (const step of ['welcome', 'wrap']) {
+      await store.writeRecord(room.id, step, `p:${joins[0]!.participant.id}`, { submissionId: 's1', expectedRev: 0, value: 'v', counters: { n: 1 } });
+    }
+    await store.writeRecord(room.id, 'welcome', 'shared', { submissionId: 'a1', expectedRev: 0, value: '{}', counters: {} });
+    return { room, joins };
+  }
+
+  it('a closed room is kept for its retention time: every one of its keys expires at the same deadline', async () => {
+    const { room, joins } = await busyRoom();
+    expect(await store.expireRoom(room.id, 30 * 86_400)).toBe(true);
+    if (!(store instanceof MemoryRoomStore)) {
+      const before = await ttls(room);
+      // room, secrets, participants, order, tokens, joins, pmeta, registry, 2 steps × 3, code (no ban yet)
+      expect(Object.keys(before)).toHaveLength(15);
+      for (const [key, ttl] of Object.entries(before)) expect([key, ttl]).toEqual([key, expect.closeTo(30 * 86_400, -1)]);
+    }
+
+    // keys that writes create afterwards take the same deadline: a new step's three, the first ban
+    const late = attempt();
+    expect((await store.addParticipant(room.id, person('Late'), late)).status).toBe('created');
+    await store.writeRecord(room.id, 'later', 'p:late', { submissionId: 's', expectedRev: 0, value: 'v', counters: { n: 1 } });
+    await store.removeParticipant(room.id, joins[1]!.participant.id);
+    if (!(store instanceof MemoryRoomStore)) {
+      const after = await ttls(room);
+      expect(Object.keys(after)).toHaveLength(19);
+      expect(Object.entries(after).filter(([, ttl]) => !(ttl > 30 * 86_400 - 60 && ttl <= 30 * 86_400))).toEqual([]);
+    }
+
+    // a missing room, or a version that moved on, changes nothing
+    expect(await store.expireRoom(newId(), 60)).toBe(false);
+    expect(await store.expireRoom(room.id, 60, room.version + 1)).toBe(false);
+    expect(await store.expireRoom(room.id, 60, room.version)).toBe(true);
+    await expect(store.expireRoom(room.id, 0)).rejects.toThrow(/positive/);
+    if (!(store instanceof MemoryRoomStore)) {
+      expect(Object.values(await ttls(room)).every((ttl) => ttl > 0 && ttl <= 60)).toBe(true);
+    }
+  });
+
+  it('when its time is up the room is gone, code included, and the code can be used again', async () => {
+    const { room } = await busyRoom();
+    const neighbour = newRoom();
+    await store.createRoom(neighbour, secrets());
+    expect(await store.expireRoom(room.id, 1)).toBe(true);
+    if (store instanceof MemoryRoomStore) {
+      clock += 999;
+      expect(await store.getRoom(room.id)).toEqual(room);
+      clock += 2;
+    }
+    await until('the room expires', async () => expect(await store.getRoom(room.id)).toBeNull(), 5_000);
+    expect(await store.roomIdByCode(room.code)).toBeNull();
+    expect(await store.listParticipants(room.id)).toEqual([]);
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({});
+    expect((await allKeys()).filter((k) => k.includes(room.id) || k.includes(room.code))).toEqual([]);
+    expect(await store.getRoom(neighbour.id)).toEqual(neighbour);
+    expect(await store.createRoom(newRoom({ code: room.code }), secrets())).toBe(true);
+  });
+
+  it('a participant who asks to be forgotten leaves the roster, their token stops working, and they may join afresh', async () => {
+    const { room, joins } = await roomWithPeople(3);
+    const [ada, bob, cy] = joins;
+    await store.removeParticipant(room.id, cy!.participant.id);
+    expect(await store.eraseParticipant(room.id, ada!.participant.id)).toBe(true);
+    expect(await store.eraseParticipant(room.id, ada!.participant.id)).toBe(false);
+    expect(await store.eraseParticipant(newId(), ada!.participant.id)).toBe(false);
+
+    expect(await store.getParticipant(room.id, ada!.participant.id)).toBeNull();
+    expect(await store.participantByToken(room.id, ada!.tokenHash)).toBeNull();
+    expect((await store.listParticipants(room.id)).map((p) => p.id)).toEqual([bob!.participant.id, cy!.participant.id]);
+    expect(await store.countParticipants(room.id)).toBe(1);
+    if (!(store instanceof MemoryRoomStore)) {
+      const dump = JSON.stringify(await Promise.all((await admin.keys(`canopy:{${room.id}}:*`)).map(async (k) => [k, await admin.type(k) === 'hash' ? await admin.hGetAll(k) : await admin.type(k) === 'list' ? await admin.lRange(k, 0, -1) : await admin.sMembers(k)])));
+      expect(dump).not.toContain(ada!.participant.id);
+      expect(dump).not.toContain('person 0');
+    }
+
+    // the same join attempt is a new person now, not the forgotten one
+    const again = await store.addParticipant(room.id, person('Ada again'), { ...ada!, tokenHash: newId() });
+    expect(again.status).toBe('created');
+    // erasing a removed participant keeps their device banned and the active count right
+    expect(await store.eraseParticipant(room.id, cy!.participant.id)).toBe(true);
+    expect(await store.countParticipants(room.id)).toBe(2);
+    expect(await store.addParticipant(room.id, person('Cy'), attempt({ deviceHash: cy!.deviceHash }))).toEqual({ status: 'banned' });
+  });
+
+  it('a write racing its writer\'s removal or erasure is refused and changes nothing', async () => {
+    const { room, joins } = await roomWithPeople(3);
+    const [ada, bob, cy] = joins.map((j) => j.participant.id) as [string, string, string];
+    const write = (writer: string, submissionId: string) =>
+      store.writeRecord(room.id, 'welcome', `p:${writer}`, { submissionId, expectedRev: 0, value: 'v', counters: { n: 1 }, writer });
+    expect(await write(ada, 's1')).toEqual({ status: 'ok', rev: 1 });
+    await store.removeParticipant(room.id, bob);
+    await store.eraseParticipant(room.id, cy);
+    expect(await write(bob, 's1')).toEqual({ status: 'gone' });
+    expect(await write(cy, 's1')).toEqual({ status: 'gone' });
+    expect(await write(newId(), 's1')).toEqual({ status: 'gone' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 1 });
+    expect((await store.listRecords(room.id, 'welcome')).map((r) => r.scope)).toEqual([`p:${ada}`]);
+  });
+
+  it("deleting a participant's record takes its contribution out of the counters, atomically and once", async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'a1', expectedRev: 0, value: 'yes', counters: { yes: 1, answered: 1 } });
+    await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'a2', expectedRev: 1, value: 'no', counters: { yes: -1, no: 1 } });
+    await store.writeRecord(room.id, 'welcome', 'p:bob', { submissionId: 'a1', expectedRev: 0, value: 'no', counters: { no: 1, answered: 1 } });
+
+    // a deleter who read an older rev is told, and nothing changes
+    expect(await store.deleteRecord(room.id, 'welcome', 'p:ada', { expectedRev: 1, counters: { no: -1, answered: -1 } })).toEqual({
+      status: 'conflict',
+      current: { rev: 2, value: 'no' },
+    });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 2, answered: 2 });
+
+    expect(await store.deleteRecord(room.id, 'welcome', 'p:ada', { expectedRev: 2, counters: { no: -1, answered: -1 } })).toEqual({ status: 'ok' });
+    expect(await store.getRecord(room.id, 'welcome', 'p:ada')).toBeNull();
+    expect(await store.listRecords(room.id, 'welcome')).toEqual([{ scope: 'p:bob', rev: 1, value: 'no' }]);
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
+    // gone means gone: a second delete finds nothing (rev 0) and moves nothing
+    expect(await store.deleteRecord(room.id, 'welcome', 'p:ada', { expectedRev: 0, counters: {} })).toEqual({ status: 'ok' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
+
+    // its submission ids went with it (a record written afresh starts over); bob's stayed
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'a1', expectedRev: 0, value: 'again', counters: {} })).toEqual({ status: 'ok', rev: 1 });
+    expect(await store.writeRecord(room.id, 'welcome', 'p:bob', { submissionId: 'a1', expectedRev: 1, value: 'x', counters: {} })).toEqual({ status: 'duplicate', rev: 1 });
+
+    await expect(store.deleteRecord(room.id, 'welcome', 'p:bob', { expectedRev: 1, counters: { half: 0.5 } })).rejects.toThrow(/integer/);
+    await expect(store.deleteRecord(newId(), 'welcome', 'p:bob', { expectedRev: 1, counters: {} })).rejects.toBeInstanceOf(RoomNotFoundError);
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
   });
 
   it.runIf(driver !== 'memory')('writes reject while Redis is down, and the store recovers by itself', async () => {

@@ -128,3 +128,15 @@ export const links = {
   /** the participant's personal link: their token and, once made, their sealing key */
   resume: (origin: string, roomId: string, token: string, key?: string | null) => `${origin}/p/${roomId}#t=${token}${key ? `&k=${key}` : ''}`,
 };
+
+/** The participant deleted their data: this browser forgets its part too (token, sealing key, unsent answers). */
+export function forgetParticipantData(roomId: string) {
+  for (const key of [participantKey(roomId), sealKeyKey(roomId), outboxKey(roomId)]) write(local(), key, null);
+  write(session(), pendingKey(roomId), null);
+}
+
+/** The room was deleted: nothing this browser kept for it is of use any more. */
+export function forgetRoom(roomId: string) {
+  forgetParticipantData(roomId);
+  for (const key of [hostKey(roomId), displayKey(roomId)]) write(local(), key, null);
+}

@@ -23,7 +23,7 @@
  * when the last turn is accepted.
  */
 import { z } from 'zod';
-import type { ActContext, ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
+import { withoutKey, type ActContext, type ActivityModule, type Counters, type Outcome, type PresenterContext } from '../activity.js';
 import { pairAdversaries, STANCE_POINTS } from '../pairing.js';
 import { heading, list, ofPeople, paragraph, round1, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
@@ -922,6 +922,8 @@ export const adversaries: ActivityModule<AdversariesConfig, AdversariesInput, Ad
     actionSchema: AdversariesAction,
     act: actAdversaries,
     needsRecords: true,
+    // what they learned stays with the pair's conversation; their name goes
+    forget: (shared, id) => ({ ...shared, people: withoutKey(shared.people, id) }),
   },
   input: {
     schema: AdversariesInput,

@@ -408,6 +408,17 @@ export function tallies(counters: Counters, shared: OpenPromptShared | undefined
 
 const byVotesThenText = <E extends { votes: number | null; text: string }>(a: E, b: E) => (b.votes ?? 0) - (a.votes ?? 0) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
 
+/** A participant deleted their data: their answers leave the ballot and the moderation lists. */
+export function forgetOpenPromptAuthor(shared: OpenPromptShared, participantId: string): OpenPromptShared {
+  const theirs = (key: string) => authorOf(key) === participantId;
+  return {
+    ...shared,
+    ballot: shared.ballot.filter((b) => !theirs(b.entry)),
+    removed: shared.removed.filter((k) => !theirs(k)),
+    merged: Object.fromEntries(Object.entries(shared.merged).filter(([from, into]) => !theirs(from) && !theirs(into))),
+  };
+}
+
 export function openPromptPresenterView(ctx: PresenterContext<OpenPromptConfig, OpenPromptShared>): OpenPromptPresenterView {
   const { config, counters, shared, phase } = ctx;
   const live = liveEntries(ctx.records);
@@ -544,6 +555,7 @@ export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenP
     act: actOpenPrompt,
     // the ballot copies the answers, and moderation checks the entry exists
     needsRecords: true,
+    forget: forgetOpenPromptAuthor,
   },
   participantView: ({ config, phase, participantId, own, shared }) => openPromptParticipantView({ config, phase, participantId, own, shared }),
   presenterView: openPromptPresenterView,

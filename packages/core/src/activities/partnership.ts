@@ -16,7 +16,7 @@
  * reused so every round can be replayed from the stored state.
  */
 import { z } from 'zod';
-import type { ActContext, ActivityModule, Counters, Outcome, PresenterContext, RosterMember } from '../activity.js';
+import { withoutKey, type ActContext, type ActivityModule, type Counters, type Outcome, type PresenterContext, type RosterMember } from '../activity.js';
 import { nextRound, placeLateJoiner, removeFromRound, roundStats, type Person, type Round } from '../grouping.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, type Timer } from '../timer.js';
 import { heading, list, ofPeople, paragraph, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
@@ -769,6 +769,8 @@ export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, Pa
     initial: () => initialPartnershipShared(),
     actionSchema: PartnershipAction,
     act: (shared, action, ctx) => actPartnership(shared, action, ctx),
+    // their notes stay with the group; the screens name them "Someone who left"
+    forget: (shared, id) => ({ ...shared, names: withoutKey(shared.names, id) }),
   },
   input: {
     schema: PartnershipInput,
