@@ -132,6 +132,23 @@ describe('two server nodes on one Redis', () => {
     expect(onA!.stage?.timer).toEqual(onB!.stage?.timer);
   });
 
+  it('a participant on node A gets their view of an answer step started on node B pushed, without asking', async () => {
+    const room = await createApi(b.url).rooms.create.mutate({
+      title: 'Offsite',
+      agenda: [{ id: 'rate', type: 'self-assessment', title: 'How do you ally?', durationSec: 300, config: {} }],
+    });
+    const console_ = screen(b, room.roomId, room.facilitatorToken);
+    await welcomed(console_);
+    const ana = await participantOnA(room.code, room.roomId, 'Ana');
+    const asked: string[] = [];
+    ana.conn.socket.onAnyOutgoing((event: string) => asked.push(event));
+
+    expect((await console_.command({ type: 'next' })).ok).toBe(true);
+    const s = await ana.conn.until((x) => x.stage?.step?.id === 'rate' && x.activity?.stepId === 'rate', WAIT_MS);
+    expect((s.activity?.data as { answered: number }).answered).toBe(0);
+    expect(asked).not.toContain('sync');
+  });
+
   it('a participant joining through node A shows up on the console on node B, online, with the count', async () => {
     const { room, console: console_ } = await roomOnB();
     const ana = await participantOnA(room.code, room.roomId, 'Ana');

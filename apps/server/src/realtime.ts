@@ -39,8 +39,12 @@ import { SocketBucket } from './ratelimit.js';
 import { originAllowed } from './security.js';
 import { ServiceError, type Broadcaster, type Identity, type RoomService } from './service.js';
 
-type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** between nodes: "push the participants connected to you their view of this room's step" */
+interface InterServerEvents {
+  views: (roomId: string) => void;
+}
+type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export const ROOM_DELETED_MESSAGE = 'The facilitator deleted this room and everything in it.';
 export const DATA_DELETED_MESSAGE = 'Your answers and your name were deleted from this room.';
@@ -66,18 +70,27 @@ class HandshakeError extends Error {
   }
 }
 
+/**
+ * Transport settings (the load bench's bare Socket.IO baseline uses the same): no per-message
+ * compression (CPU per message, and it defeats encoding a broadcast once), small messages only,
+ * connection-state recovery so a short drop replays the missed broadcasts.
+ */
+export const SOCKET_OPTIONS = {
+  maxHttpBufferSize: MAX_MESSAGE_BYTES,
+  perMessageDeflate: false,
+  httpCompression: false,
+  serveClient: false,
+  connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+} as const;
+
 export function attachRealtime(httpServer: HttpServer, service: RoomService, config: Config, log: Logger, adapter?: Parameters<IO['adapter']>[0]): IO {
   const io: IO = new Server(httpServer, {
-    maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    perMessageDeflate: false,
-    httpCompression: false,
-    serveClient: false,
+    ...SOCKET_OPTIONS,
     allowRequest: (req, cb) => {
       const ok = originAllowed(req, config.ALLOWED_ORIGINS);
       if (!ok) log.warn('refused handshake from a foreign origin', { origin: req.headers.origin });
       cb(null, ok);
     },
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     ...(adapter ? { adapter } : {}),
   });
 
@@ -108,14 +121,14 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     }
   });
 
-  const broadcaster = createBroadcaster(io, service, log);
+  const broadcaster = createBroadcaster(io, service, log, adapter !== undefined);
   service.broadcaster = broadcaster;
 
   io.on('connection', (socket) => {
     const { roomId, role, participantId } = socket.data;
     void socket.join([rooms.all(roomId), ...(role === 'display' ? [rooms.displays(roomId)] : []), ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []), ...(participantId ? [rooms.participant(participantId)] : [])]);
     const bucket = new SocketBucket(config.SOCKET_MSGS_PER_SEC);
-    const who = (): Identity => ({ role, roomId, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
+    const who = (): Identity => ({ role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
 
     if (participantId) {
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: true });
@@ -235,9 +248,10 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
 }
 
 /** Tell the screens of a room what changed; frequent pictures are coalesced, not sent per change. */
-function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcaster {
+function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered: boolean): Broadcaster {
   const countTimers = new Map<string, NodeJS.Timeout>();
   const activityTimers = new Map<string, NodeJS.Timeout>();
+  const viewTimers = new Map<string, NodeJS.Timeout>();
 
   function later(timers: Map<string, NodeJS.Timeout>, key: string, ms: number, fn: () => Promise<void>) {
     if (timers.has(key)) return;
@@ -266,6 +280,25 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
       if (forDisplays) io.to(rooms.displays(roomId)).emit('activity', forDisplays);
     });
 
+  /**
+   * Every participant connected to this node gets their own view of the room's current step, built
+   * from one read of the step (not one request per participant); each node serves its own sockets.
+   */
+  const pushViewsHere = (roomId: string) =>
+    later(viewTimers, roomId, 0, async () => {
+      const ids = new Set<string>();
+      for (const sid of io.sockets.adapter.rooms.get(rooms.all(roomId)) ?? []) {
+        const pid = io.sockets.sockets.get(sid)?.data.participantId;
+        if (pid) ids.add(pid);
+      }
+      for (const [id, view] of await service.participantViews(roomId, [...ids])) io.local.to(rooms.participant(id)).emit('activity', view);
+    });
+  const pushViews = (roomId: string) => {
+    if (clustered) io.serverSideEmit('views', roomId);
+    pushViewsHere(roomId);
+  };
+  if (clustered) io.on('views', (roomId: string) => pushViewsHere(roomId));
+
   return {
     roomChanged(room: RoomState) {
       io.to(rooms.all(room.id)).emit('stage', stageView(room));
@@ -285,12 +318,13 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger): Broadcast
       pushActivity(roomId);
     },
     activityChanged: (roomId) => pushActivity(roomId),
-    ownViewChanged(participantId, view) {
-      io.to(rooms.participant(participantId)).emit('activity', view);
+    ownViewChanged(participantId, view, exceptSocket) {
+      io.to(rooms.participant(participantId))
+        .except(exceptSocket ?? [])
+        .emit('activity', view);
     },
-    sharedChanged(roomId, stepId, rev) {
-      io.to(rooms.all(roomId)).emit('shared', { stepId, rev });
-    },
+    sharedChanged: (roomId) => pushViews(roomId),
+    participantViewsChanged: (roomId) => pushViews(roomId),
     roomDeleted(roomId) {
       io.to(rooms.all(roomId)).emit('roomDeleted', { message: ROOM_DELETED_MESSAGE });
       // after the current turn, so the facilitator's acknowledgement goes out first

@@ -57,10 +57,12 @@ export interface Broadcaster {
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
   activityChanged(roomId: string, stepId: string): void;
-  /** what a participant sees of the step changed: every screen they have open shows it */
-  ownViewChanged(participantId: string, view: ActivityView): void;
-  /** the step's shared state changed (new groups, pairs…): participants fetch their view again */
+  /** what a participant sees of the step changed: every screen they have open shows it (but `exceptSocket`, which has it in its ack) */
+  ownViewChanged(participantId: string, view: ActivityView, exceptSocket?: string): void;
+  /** the step's shared state changed (new groups, pairs…): participants get their fresh views */
   sharedChanged(roomId: string, stepId: string, rev: number): void;
+  /** the room moved to another step or phase: participants get their view of it */
+  participantViewsChanged(roomId: string): void;
   /** the room was deleted: tell every screen, then disconnect them all */
   roomDeleted(roomId: string): void;
   /** a participant deleted their data: tell their screens, close them, drop them from the roster */
@@ -71,6 +73,8 @@ export interface Identity {
   role: Role;
   roomId: string;
   participant?: Participant;
+  /** the socket the request came on, if any */
+  socketId?: string;
 }
 
 export interface CreatedRoom {
@@ -82,6 +86,8 @@ export interface CreatedRoom {
 }
 
 const CAS_ATTEMPTS = 8;
+/** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
+const ROOM_CACHE_SIZE = 200;
 
 /** A short random pause before retrying a lost compare-and-set, so racing writers spread out. */
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
@@ -89,6 +95,10 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
 export class RoomService {
   broadcaster: Broadcaster | null = null;
   private readonly queues = new Map<string, Promise<void>>();
+  /** rooms read lately, checked against the stored version before use (see currentRoom) */
+  private readonly rooms = new Map<string, RoomState>();
+  /** steps' shared states read lately, by `room/step`, checked against the stored rev before use */
+  private readonly shared = new Map<string, Loaded>();
 
   private readonly now: () => number;
   /** how long a room is kept after closing, or after its last change while open (ROOM_RETENTION_DAYS) */
@@ -209,6 +219,26 @@ export class RoomService {
     return room;
   }
 
+  /**
+   * The room as stored now, for the hot paths (every submission): one small read of its version,
+   * and the whole room (agenda and all) read and parsed again only when that version moved.
+   * Callers must not change what they get.
+   */
+  async currentRoom(roomId: string): Promise<RoomState> {
+    const version = await this.store.getRoomVersion(roomId);
+    const cached = this.rooms.get(roomId);
+    if (version === null) {
+      this.rooms.delete(roomId);
+      throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+    }
+    if (cached?.version === version) return cached;
+    const room = await this.getRoom(roomId);
+    this.rooms.delete(roomId); // re-insert: the Map's order is least recently read first
+    this.rooms.set(roomId, room);
+    if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
+    return room;
+  }
+
   // --- facilitator -----------------------------------------------------------------------------
 
   async command(who: Identity, cmd: RoomCommand, expectedVersion?: number): Promise<RoomState> {
@@ -222,6 +252,8 @@ export class RoomService {
       if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
       if (await this.store.casRoom(room.id, room.version, next.state)) {
         this.broadcaster?.roomChanged(next.state);
+        const step = next.state.agenda[next.state.current];
+        if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) this.broadcaster?.participantViewsChanged(room.id);
         await this.keep(next.state);
         return next.state;
       }
@@ -307,8 +339,18 @@ export class RoomService {
   /** The step's shared state (groups, pairs…), for activities that have one. */
   private async readShared(roomId: string, step: Step, mod: AnyActivity): Promise<Loaded | undefined> {
     if (!mod.shared) return undefined;
+    // The shared state can be large (every group of a 2,000-person room): check its revision, and
+    // read and parse it again only when it moved. Callers must not change what they get.
+    const key = `${roomId}/${step.id}`;
+    const cached = this.shared.get(key);
+    if (cached && cached.rev === (await this.store.getRecordRev(roomId, step.id, SHARED_SCOPE))) return cached;
     const stored = await this.store.getRecord(roomId, step.id, SHARED_SCOPE);
-    return { rev: stored?.rev ?? 0, value: stored ? JSON.parse(stored.value) : mod.shared.initial(step.config) };
+    if (!stored) return { rev: 0, value: mod.shared.initial(step.config) };
+    const loaded = { rev: stored.rev, value: JSON.parse(stored.value) as unknown };
+    this.shared.delete(key);
+    this.shared.set(key, loaded);
+    if (this.shared.size > ROOM_CACHE_SIZE) this.shared.delete(this.shared.keys().next().value!);
+    return loaded;
   }
 
   /**
@@ -320,7 +362,7 @@ export class RoomService {
    */
   async submit(who: Identity, stepId: string, submissionId: string, input: unknown): Promise<{ duplicate: boolean; view: unknown; rev: number }> {
     if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
-    const room = await this.getRoom(who.roomId);
+    const room = await this.currentRoom(who.roomId);
     const { step, mod } = this.currentStep(room, stepId);
     const spec = mod.input;
     if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
@@ -365,7 +407,7 @@ export class RoomService {
           const audience = scope === ownScope(pid) ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
           if (!audience.includes(pid)) audience.push(pid);
           const views = await Promise.all(audience.map((id) => this.participantView(room, step, mod, id, shared, written)));
-          audience.forEach((id, i) => this.broadcaster?.ownViewChanged(id, views[i]!));
+          audience.forEach((id, i) => this.broadcaster?.ownViewChanged(id, views[i]!, who.socketId));
           const mine = views[audience.indexOf(pid)]!;
           return { duplicate: false, view: mine.data, rev: mine.rev ?? 0 };
         }
@@ -390,7 +432,8 @@ export class RoomService {
       const issue = parsed.error.issues[0];
       throw new ServiceError('BAD_REQUEST', `Invalid action: ${issue?.path.join('.') || 'action'} — ${issue?.message}`);
     }
-    const [participants, recs] = await Promise.all([this.store.listParticipants(room.id), spec.needsRecords ? this.readRecords(room.id, step.id) : []]);
+    const needsRecords = spec.needsRecordsFor ? spec.needsRecordsFor(parsed.data) : spec.needsRecords;
+    const [participants, recs] = await Promise.all([this.store.listParticipants(room.id), needsRecords ? this.readRecords(room.id, step.id) : []]);
     const roster = participants.filter((p) => !p.removed).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
     return this.oneAtATime(`${room.id}/${stepId}/${SHARED_SCOPE}`, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -446,13 +489,13 @@ export class RoomService {
    * may read and the shared state. `rev` is the sum of the revisions read — it grows with every
    * write to any of them, so a screen can keep the newest of views that arrive out of order.
    */
-  private async participantView(room: RoomState, step: Step, mod: AnyActivity, participantId: string, shared: Loaded | undefined, known: Map<string, Loaded> = new Map()): Promise<ActivityView> {
+  private async participantView(room: RoomState, step: Step, mod: AnyActivity, participantId: string, shared: Loaded | undefined, known: Map<string, Loaded> = new Map(), knownIsAll = false): Promise<ActivityView> {
     const scopes = [ownScope(participantId), ...(mod.readScopes?.(participantId, shared?.value, step.config) ?? [])];
     const recs = await Promise.all(
       scopes.map(async (scope): Promise<Loaded> => {
         const hit = known.get(scope);
         if (hit) return hit;
-        const stored = await this.store.getRecord(room.id, step.id, scope);
+        const stored = knownIsAll ? null : await this.store.getRecord(room.id, step.id, scope);
         return { rev: stored?.rev ?? 0, value: stored ? JSON.parse(stored.value) : mod.input?.initial(scope) };
       }),
     );
@@ -463,6 +506,31 @@ export class RoomService {
         ? mod.input.ownView(own)
         : own;
     return { stepId: step.id, data, rev: recs.reduce((n, r) => n + r.rev, shared?.rev ?? 0) };
+  }
+
+  /**
+   * The current step's view for each of these participants (those connected to this node), built
+   * from one read of all the step's records, its shared state and counters — pushed when the step
+   * or its phase changes, instead of every participant asking for it.
+   */
+  async participantViews(roomId: string, participantIds: string[]): Promise<Array<[string, ActivityView]>> {
+    const room = await this.currentRoom(roomId).catch(() => null);
+    const step = room?.agenda[room.current];
+    const mod = step ? getActivity(step.type) : undefined;
+    if (!room || !step || !mod || (!mod.input && !mod.participantView) || !participantIds.length) return [];
+    const [shared, records, roomView] = await Promise.all([
+      this.readShared(room.id, step, mod),
+      this.store.listRecords(room.id, step.id),
+      mod.participantRoomView ? this.aggregate(room, step.id) : undefined,
+    ]);
+    const known = new Map(records.filter((r) => r.scope !== SHARED_SCOPE).map((r): [string, Loaded] => [r.scope, { rev: r.rev, value: JSON.parse(r.value) }]));
+    const extra = roomView && mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...roomView });
+    return Promise.all(
+      participantIds.map(async (id): Promise<[string, ActivityView]> => {
+        const view = await this.participantView(room, step, mod, id, shared, known, true);
+        return [id, extra !== undefined ? { ...view, room: extra } : view];
+      }),
+    );
   }
 
   /** The current step's activity view for one audience, or undefined when the step has none. */

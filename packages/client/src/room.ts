@@ -74,6 +74,8 @@ export interface ConnectOptions {
 
 type Listener = (s: RoomSnapshot) => void;
 
+/** how long a participant waits for the pushed view of a new step before asking for it */
+const VIEW_PUSH_WAIT_MS = 5000;
 const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND', 'ROOM_DELETED', 'DATA_DELETED']);
 /** answers that mean "not saved yet": a write with a client-made id is sent again */
 const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
@@ -99,10 +101,11 @@ export class RoomConnection {
   private listeners = new Set<Listener>();
   private readonly ackTimeoutMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private clockMeasured = false;
   /** connected, and the server's welcome (sent unless the session was recovered) is not here yet */
   private awaitingWelcome = false;
-  /** a step, phase or `shared` change arrived while the welcome was awaited: resync after it */
+  /** a step or phase change arrived while the welcome was awaited: resync after it */
   private syncAfterWelcome = false;
 
   constructor(opts: ConnectOptions) {
@@ -146,15 +149,17 @@ export class RoomConnection {
       if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
       const prevPhase = this.snapshot.stage?.phase;
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
-      this.set({ stage, ...(stepChanged ? { activity: null } : {}) });
-      // A participant entering a step that takes answers fetches their own record of it (they may
-      // have answered before, on this or another device), and again when its phase changes if the
-      // step shows them the room's aggregate; presenters get theirs pushed.
+      // the new step's view may have been pushed just before its stage: keep it
+      const keep = this.snapshot.activity?.stepId === stage.step?.id;
+      this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}) });
+      // A participant entering a step with a view of its own gets it pushed by the server (their
+      // record of it, if they answered before on this or another device); should it not come, ask.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
       const phaseChanged = !stepChanged && prevPhase !== stage.phase;
-      if (mod?.input && (stepChanged || (phaseChanged && mod.participantRoomView))) {
-        if (this.awaitingWelcome) this.syncAfterWelcome = true; // the welcome on its way may predate this
-        else if (this.snapshot.role === 'participant') void this.sync();
+      if (stage.step && (mod?.input || mod?.participantView) && (stepChanged || phaseChanged)) {
+        // the welcome on its way may predate this change (and so may a push read with it): ask once it is here
+        if (this.awaitingWelcome) this.syncAfterWelcome = true;
+        else if (stepChanged && this.snapshot.role === 'participant') this.expectView(stage.step.id);
       }
     });
     s.on('room', (room) => this.set({ room }));
@@ -162,7 +167,8 @@ export class RoomConnection {
     s.on('activity', (activity) => {
       // A participant's own record may reach them twice (ack and push) and out of order: keep the newest.
       const cur = this.snapshot.activity;
-      if (activity.rev !== undefined && cur?.stepId === activity.stepId && (cur.rev ?? -1) >= activity.rev) return;
+      // (an equal revision is taken: the phase may have changed what the same records show)
+      if (activity.rev !== undefined && cur?.stepId === activity.stepId && (cur.rev ?? -1) > activity.rev) return;
       this.set({ activity });
     });
     s.on('roster', (e) => {
@@ -173,12 +179,6 @@ export class RoomConnection {
       else if (e.type === 'erased') roster = roster.filter((p) => p.id !== e.participantId);
       else roster = roster.map((p) => (p.id === e.participantId ? { ...p, removed: true, online: false } : p));
       this.set({ roster });
-    });
-    s.on('shared', (e) => {
-      // New groups or pairs: a participant's view of the step may have changed. Before the
-      // welcome (it may have been read before this change), ask again once it is here.
-      if (this.awaitingWelcome) this.syncAfterWelcome = true;
-      else if (this.snapshot.role === 'participant' && this.snapshot.stage?.step?.id === e.stepId) void this.sync();
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
     s.on('roomDeleted', (info) => this.set({ status: 'failed', error: { code: 'ROOM_DELETED', message: info.message } }));
@@ -291,6 +291,7 @@ export class RoomConnection {
 
   close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.viewTimer) clearTimeout(this.viewTimer);
     this.set({ status: 'closed' });
     this.socket.disconnect();
   }
@@ -349,6 +350,16 @@ export class RoomConnection {
     if (!best) return;
     this.clockMeasured = true;
     this.set({ clockOffsetMs: Math.round(best.offset) });
+  }
+
+  /** Ask for the full state if the pushed view of `stepId` has not arrived in a while. */
+  private expectView(stepId: string) {
+    if (this.viewTimer) clearTimeout(this.viewTimer);
+    this.viewTimer = setTimeout(() => {
+      this.viewTimer = null;
+      const s = this.snapshot;
+      if (s.status === 'connected' && s.stage?.step?.id === stepId && s.activity?.stepId !== stepId) void this.sync();
+    }, VIEW_PUSH_WAIT_MS);
   }
 
   private retryLater() {

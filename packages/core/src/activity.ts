@@ -115,6 +115,8 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
     act(shared: Shared, action: Action, ctx: ActContext<Config>): Outcome<Shared>;
     /** pass every record of the step to `act` (e.g. everyone's stance, to pair them) */
     needsRecords?: boolean;
+    /** when given, decides `needsRecords` per action (reading a large room's records is not free) */
+    needsRecordsFor?(action: Action): boolean;
     /**
      * A participant deleted their data: the shared state without what it holds of them (a copy of
      * their name, their texts) — who was grouped or paired with whom may stay, as bare ids.

@@ -146,8 +146,6 @@ export interface ServerToClientEvents {
   count: (c: PresenceCount) => void;
   roster: (e: RosterEvent) => void;
   activity: (a: ActivityView) => void;
-  /** the step's shared state changed (new groups, pairs…): participants fetch their view again */
-  shared: (s: { stepId: string; rev: number }) => void;
   /** this participant was removed by the facilitator; the socket closes after */
   removed: (info: { message: string }) => void;
   /** the facilitator deleted the room; every socket of the room closes after */

@@ -274,4 +274,17 @@ return 1
 `,
 );
 
-export const SCRIPTS = [CREATE_ROOM, CAS_ROOM, ADD_PARTICIPANT, REMOVE_PARTICIPANT, PARTICIPANT_BY_TOKEN, LIST_PARTICIPANTS, WRITE_RECORD, DELETE_ROOM, ERASE_PARTICIPANT, DELETE_RECORD, EXPIRE_ROOM];
+/**
+ * KEYS: the step's records hash; ARGV: scope → the record's rev (0: none), without sending its
+ * value over the wire (a group activity's shared record can be hundreds of KB)
+ */
+export const RECORD_REV = lua(
+  'recordRev',
+  `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then return 0 end
+return tonumber(string.match(cur, '^(%d+)|'))
+`,
+);
+
+export const SCRIPTS = [CREATE_ROOM, CAS_ROOM, ADD_PARTICIPANT, REMOVE_PARTICIPANT, PARTICIPANT_BY_TOKEN, LIST_PARTICIPANTS, WRITE_RECORD, DELETE_ROOM, ERASE_PARTICIPANT, DELETE_RECORD, EXPIRE_ROOM, RECORD_REV];

@@ -118,6 +118,10 @@ export class MemoryRoomStore implements RoomStore {
     return r ? (JSON.parse(r.state) as RoomState) : null;
   }
 
+  async getRoomVersion(roomId: string): Promise<number | null> {
+    return this.live(roomId)?.version ?? null;
+  }
+
   async getSecrets(roomId: string): Promise<RoomSecrets | null> {
     const r = this.live(roomId);
     return r ? { ...r.secrets } : null;
@@ -196,6 +200,10 @@ export class MemoryRoomStore implements RoomStore {
   async getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null> {
     const rec = this.live(roomId)?.steps.get(stepId)?.records.get(scope);
     return rec ? { ...rec } : null;
+  }
+
+  async getRecordRev(roomId: string, stepId: string, scope: string): Promise<number> {
+    return this.live(roomId)?.steps.get(stepId)?.records.get(scope)?.rev ?? 0;
   }
 
   async writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult> {

@@ -42,6 +42,7 @@ import {
   PARTICIPANT_BY_TOKEN,
   REMOVE_PARTICIPANT,
   WRITE_RECORD,
+  RECORD_REV,
 } from './lua.js';
 import { checkExpiry, checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
 import type {
@@ -159,6 +160,11 @@ export class RedisRoomStore implements RoomStore {
     return s === null ? null : (JSON.parse(s) as RoomState);
   }
 
+  async getRoomVersion(roomId: string): Promise<number | null> {
+    const v = str(await this.exec.command(['HGET', roomKeys(roomId).room, 'version']));
+    return v === null ? null : Number(v);
+  }
+
   async getSecrets(roomId: string): Promise<RoomSecrets | null> {
     const [facilitator, cohost, display] = list(await this.exec.command(['HMGET', roomKeys(roomId).secrets, 'facilitator', 'cohost', 'display'])).map(str);
     return facilitator && cohost && display ? { facilitator, cohost, display } : null;
@@ -226,6 +232,10 @@ export class RedisRoomStore implements RoomStore {
 
   async getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null> {
     return decodeRecord(await this.exec.command(['HGET', roomKeys(roomId).step(stepId).records, scope]));
+  }
+
+  async getRecordRev(roomId: string, stepId: string, scope: string): Promise<number> {
+    return Number(await this.exec.script(RECORD_REV, [roomKeys(roomId).step(stepId).records], [scope]));
   }
 
   async writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult> {

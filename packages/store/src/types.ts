@@ -86,6 +86,8 @@ export interface RoomStore {
   createRoom(room: RoomState, secrets: RoomSecrets): Promise<boolean>;
   roomIdByCode(code: string): Promise<string | null>;
   getRoom(roomId: string): Promise<RoomState | null>;
+  /** Just the room's `version` (null: no such room) — a cheap check that a room read earlier is still current. */
+  getRoomVersion(roomId: string): Promise<number | null>;
   getSecrets(roomId: string): Promise<RoomSecrets | null>;
   /** Replace the room iff its stored `version` equals `expectedVersion`. Resolves false on a mismatch or a missing room. */
   casRoom(roomId: string, expectedVersion: number, next: RoomState): Promise<boolean>;
@@ -110,6 +112,8 @@ export interface RoomStore {
 
   /** Activity data: one record per (step, scope), e.g. scope `p:<participantId>` or `g:<groupId>`. */
   getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null>;
+  /** Just the record's `rev` (0: no record) — a cheap check that a record read earlier is still current. */
+  getRecordRev(roomId: string, stepId: string, scope: string): Promise<number>;
   writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult>;
   listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>>;
   /** The rev this submission produced if `writeRecord` already applied it to this record, else null. */

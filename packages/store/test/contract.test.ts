@@ -157,6 +157,8 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.casRoom(room.id, room.version, again.state)).toBe(false);
     expect(await store.casRoom(room.id, winner.version, again.state)).toBe(true);
     expect((await store.getRoom(room.id))?.version).toBe(room.version + 2);
+    expect(await store.getRoomVersion(room.id)).toBe(room.version + 2);
+    expect(await store.getRoomVersion('no-such-room')).toBeNull();
 
     expect(await store.casRoom('no-such-room', 1, { ...room, id: 'no-such-room' })).toBe(false);
     expect(await store.getRoom('no-such-room')).toBeNull();
@@ -261,6 +263,8 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     // a very late retry of the first submission still changes nothing and names the rev it made
     expect(await store.writeRecord(room.id, 'welcome', 'p:ada', first)).toEqual({ status: 'duplicate', rev: 1 });
     expect(await store.getRecord(room.id, 'welcome', 'p:ada')).toEqual({ rev: 2, value: '{"choice":"no"}' });
+    expect(await store.getRecordRev(room.id, 'welcome', 'p:ada')).toBe(2);
+    expect(await store.getRecordRev(room.id, 'welcome', 'p:bob')).toBe(0);
     expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
 
     // the same submission id in another scope or step is another submission

@@ -145,6 +145,15 @@ describe('votes', () => {
 });
 
 describe('moderation', () => {
+  it('reads everyone\'s answers only for actions that need them: not to hide or reveal the wall', () => {
+    const needs = (action: OpenPromptAction) => openPrompt.shared!.needsRecordsFor!(action);
+    expect(needs({ type: 'hide' })).toBe(false);
+    expect(needs({ type: 'reveal' })).toBe(false);
+    expect(needs({ type: 'open-vote' })).toBe(true);
+    expect(needs({ type: 'remove', entry: 'p1.a1' })).toBe(true);
+    expect(needs({ type: 'merge', from: 'p1.a1', into: 'p2.a1' })).toBe(true);
+  });
+
   it('hides and reveals, removes and restores', () => {
     const recs = room();
     let shared = act(initialOpenPromptShared(), recs, { type: 'hide' }, { type: 'hide' });

@@ -553,8 +553,10 @@ export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenP
     initial: initialOpenPromptShared,
     actionSchema: OpenPromptAction,
     act: actOpenPrompt,
-    // the ballot copies the answers, and moderation checks the entry exists
+    // the ballot copies the answers, and moderation checks the entry exists; hiding and revealing
+    // the answers on the projector needs none of them
     needsRecords: true,
+    needsRecordsFor: (action) => action.type !== 'hide' && action.type !== 'reveal',
     forget: forgetOpenPromptAuthor,
   },
   participantView: ({ config, phase, participantId, own, shared }) => openPromptParticipantView({ config, phase, participantId, own, shared }),

@@ -1,0 +1,1 @@
+export declare function table(results: unknown): string;

@@ -1,0 +1,212 @@
+/**
+ * One load-generator thread: it holds a share of the participants (Canopy ones through
+ * packages/client, baseline ones as bare socket.io-client sockets, both WebSocket only), records
+ * when each broadcast reaches each of them on the shared clock, counts the bytes on the wire,
+ * and sends submissions at an open-loop rate when told to.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import { connectRoom, createApi, newParticipantToken, randomId, type RoomConnection } from '@canopy/client';
+import { io, type Socket } from 'socket.io-client';
+import { now, sleep, wsFrame } from './lib.js';
+
+export type Request =
+  | { op: 'join'; mode: 'canopy' | 'baseline'; urls: string[]; roomId?: string; code?: string; from: number; count: number }
+  | { op: 'wait'; v: number; ready: boolean; timeoutMs: number }
+  | { op: 'bytes' }
+  | { op: 'submit'; rate: number; durationMs: number; stepId: string; statements: string[] }
+  | { op: 'echo'; n: number; stepId: string; statements: string[] }
+  | { op: 'eld' }
+  | { op: 'close' };
+
+interface Member {
+  /** Canopy participants have a RoomConnection; baseline ones only a socket */
+  conn?: RoomConnection;
+  socket: Socket;
+  arrived: Map<number, number>;
+  ready: Map<number, number>;
+}
+
+const members: Member[] = [];
+const bytes = { in: 0, out: 0 };
+const eld = monitorEventLoopDelay({ resolution: 10 });
+eld.enable();
+
+/** Count what one engine.io connection receives and sends, as WebSocket frames. */
+function countBytes(socket: Socket) {
+  const engine = socket.io.engine as unknown as { on(e: string, f: (p: { type: string; data?: unknown }) => void): void };
+  const size = (p: { data?: unknown }) => 1 + (typeof p.data === 'string' ? Buffer.byteLength(p.data) : 0);
+  engine.on('packet', (p) => (bytes.in += wsFrame(size(p))));
+  engine.on('packetCreate', (p) => (bytes.out += wsFrame(size(p), true)));
+}
+
+async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+async function join(req: Extract<Request, { op: 'join' }>) {
+  const apis = req.urls.map((u) => createApi(u));
+  const before = bytes.in;
+  const t0 = now();
+  await pool(req.count, 50, async (k) => {
+    const i = req.from + k;
+    const url = req.urls[i % req.urls.length]!;
+    const m: Member = { arrived: new Map(), ready: new Map() } as Member;
+    if (req.mode === 'canopy') {
+      const token = newParticipantToken();
+      const deviceId = randomId();
+      // like a phone, try again when the server is briefly overwhelmed (the same token is the same participant)
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await apis[i % apis.length]!.rooms.join.mutate({ code: req.code!, nickname: `P${i}`, token, deviceId });
+          break;
+        } catch (e) {
+          if (attempt >= 5) throw e;
+          await sleep(200 * 2 ** attempt);
+        }
+      }
+      const conn = connectRoom({ url, roomId: req.roomId!, token, transports: ['websocket'], ackTimeoutMs: 10_000 });
+      countBytes(conn.socket as unknown as Socket);
+      m.conn = conn;
+      m.socket = conn.socket as unknown as Socket;
+      conn.subscribe((s) => {
+        const v = s.stage?.v;
+        if (v === undefined) return;
+        if (!m.arrived.has(v)) m.arrived.set(v, now());
+        if (!m.ready.has(v) && s.stage?.step && s.activity?.stepId === s.stage.step.id) m.ready.set(v, now());
+      });
+      await conn.until((s) => s.status === 'connected' && s.role !== null && s.stage !== null, 30_000);
+    } else {
+      const socket = io(url, { transports: ['websocket'] });
+      countBytes(socket);
+      m.socket = socket;
+      socket.on('stage', (st: { v: number }) => {
+        if (!m.arrived.has(st.v)) m.arrived.set(st.v, now());
+      });
+      await new Promise<void>((ok, fail) => {
+        socket.once('connect', () => ok());
+        socket.once('connect_error', fail);
+      });
+    }
+    members.push(m);
+  });
+  return { joined: req.count, bytesIn: bytes.in - before, ms: now() - t0 };
+}
+
+async function wait(req: Extract<Request, { op: 'wait' }>) {
+  const deadline = now() + req.timeoutMs;
+  const done = (m: Member) => m.arrived.has(req.v) && (!req.ready || m.ready.has(req.v));
+  while (!members.every(done) && now() < deadline) await sleep(5);
+  return {
+    arrived: members.map((m) => m.arrived.get(req.v)).filter((t): t is number => t !== undefined),
+    ready: req.ready ? members.map((m) => m.ready.get(req.v)).filter((t): t is number => t !== undefined) : [],
+    missing: members.filter((m) => !done(m)).length,
+  };
+}
+
+const answer = (statements: string[]) => ({ op: 'rate', statementId: statements[Math.floor(Math.random() * statements.length)]!, value: 1 + Math.floor(Math.random() * 5) });
+
+function submitOne(m: Member, stepId: string, statements: string[]): Promise<boolean> {
+  if (m.conn) return m.conn.submit(stepId, answer(statements)).then((r) => r.ok);
+  return m.socket
+    .timeout(10_000)
+    .emitWithAck('submit', { stepId, submissionId: randomId(), input: answer(statements) })
+    .then(
+      (r: { ok?: boolean }) => r.ok === true,
+      () => false,
+    );
+}
+
+/** Open loop: submissions are due at fixed times whatever the answers do; latency counts from when each was due. */
+async function submit(req: Extract<Request, { op: 'submit' }>) {
+  const lat: number[] = [];
+  let sent = 0;
+  let acked = 0;
+  let failed = 0;
+  const inflight: Array<Promise<void>> = [];
+  const t0 = now();
+  const total = Math.floor((req.rate * req.durationMs) / 1000);
+  let cursor = Math.floor(Math.random() * members.length);
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((now() - t0) * req.rate) / 1000) + 1);
+    for (; sent < due; sent++) {
+      const at = t0 + (sent * 1000) / req.rate;
+      const m = members[cursor++ % members.length]!;
+      inflight.push(
+        submitOne(m, req.stepId, req.statements).then((ok) => {
+          if (ok) {
+            acked++;
+            lat.push(now() - at);
+          } else failed++;
+        }),
+      );
+    }
+    await sleep(1);
+  }
+  const sentAt = now();
+  await Promise.race([Promise.all(inflight), sleep(15_000)]);
+  return { sent, acked, failed, lat, sendMs: sentAt - t0, ms: now() - t0 };
+}
+
+/** One participant answers `n` times in a row: bytes per submission and its echo. */
+async function echo(req: Extract<Request, { op: 'echo' }>) {
+  const m = members[0]!;
+  const b0 = { ...bytes };
+  let sample: unknown = null;
+  for (let i = 0; i < req.n; i++) {
+    if (m.conn) {
+      const res = await m.conn.submit(req.stepId, answer(req.statements));
+      sample = res;
+    } else await submitOne(m, req.stepId, req.statements);
+  }
+  await sleep(200); // pushes that follow the ack
+  return { in: (bytes.in - b0.in) / req.n, out: (bytes.out - b0.out) / req.n, sample };
+}
+
+parentPort!.on('message', async (msg: { rid: number; req: Request }) => {
+  const { rid, req } = msg;
+  try {
+    let res: unknown;
+    switch (req.op) {
+      case 'join':
+        res = await join(req);
+        break;
+      case 'wait':
+        res = await wait(req);
+        break;
+      case 'bytes':
+        res = { ...bytes };
+        break;
+      case 'submit':
+        res = await submit(req);
+        break;
+      case 'echo':
+        res = await echo(req);
+        break;
+      case 'eld':
+        res = { p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
+        eld.reset();
+        break;
+      case 'close':
+        for (const m of members.splice(0)) {
+          if (m.conn) m.conn.close();
+          else m.socket.disconnect();
+        }
+        res = {};
+        break;
+    }
+    parentPort!.postMessage({ rid, ok: true, res });
+  } catch (e) {
+    parentPort!.postMessage({ rid, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+  }
+});
