@@ -44,6 +44,7 @@ test('worthy adversaries: paired by disagreement, both steelmanned, the room see
 
     await test.step('the facilitator adds a "Worthy adversaries" step (2 minutes per turn) and opens the room', async () => {
       await console_.goto('/new');
+      await console_.getByRole('button', { name: 'Short example (about 20 minutes)' }).click();
       await console_.getByLabel('Workshop title').fill('Adversaries at Northwind');
       await console_.getByRole('button', { name: 'Add a step' }).click();
       await console_.getByRole('combobox', { name: 'Type of step 5' }).selectOption('adversaries');

@@ -125,26 +125,28 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
 
     await test.step('in another browser, a broken file is refused with a clear reason and changes nothing', async () => {
       await console_.goto('/new');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(4);
+      // a new browser starts on the full workshop
+      await expect(console_.getByRole('button', { name: 'Building allies (about 90 minutes)' })).toHaveAttribute('aria-pressed', 'true');
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
       const before = await console_.getByLabel('Workshop title').inputValue();
 
       const upload = console_.getByLabel('Load a template file');
       const v2 = { ...JSON.parse(savedText), schemaVersion: 2 };
       await upload.setInputFiles(file('future.canopy-agenda.json', v2));
       await expect(console_.getByTestId('template-error')).toContainText('format version 2');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(4);
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
       await expect(console_.getByLabel('Workshop title')).toHaveValue(before);
 
       const blankTitle = JSON.parse(savedText);
       blankTitle.agenda[2].title = '';
       await upload.setInputFiles(file('blank.canopy-agenda.json', blankTitle));
       await expect(console_.getByRole('alert').filter({ hasText: 'blank.canopy-agenda.json' })).toContainText('Step 3, title');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(4);
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
       await expect(console_.getByLabel('Step 1 title')).toHaveValue('Welcome');
 
       await upload.setInputFiles({ name: 'notes.canopy-agenda.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
       await expect(console_.getByTestId('template-error')).toContainText('not valid JSON');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(4);
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
     });
 
     await test.step('the saved file loads: same title, same order', async () => {

@@ -17,6 +17,8 @@ test('a facilitator runs a live workshop from the first join to the end', async 
       await console_.goto('/');
       await console_.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Run a workshop' }).click();
       await expect(console_).toHaveURL(/\/new$/);
+      // The full workshop is the default start; this first run starts from the short example.
+      await console_.getByRole('button', { name: 'Short example (about 20 minutes)' }).click();
 
       await console_.getByLabel('Workshop title').fill('Allies at Northwind');
       await console_.getByLabel('Step 1 title').fill('Welcome');

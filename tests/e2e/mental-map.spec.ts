@@ -49,6 +49,7 @@ test('an ally map: everyone maps privately, the room sees where its allies are',
 
     await test.step('the facilitator plans the workshop with its ally-map step (target 3 people, minimum group size 3) and opens it', async () => {
       await console_.goto('/new');
+      await console_.getByRole('button', { name: 'Short example (about 20 minutes)' }).click();
       await console_.getByLabel('Workshop title').fill('Allies at Northwind');
       await expect(console_.getByRole('combobox', { name: 'Type of step 3' })).toHaveValue('mental-map');
       await expect(console_.getByLabel('Step 3 title')).toHaveValue('Map your allies');

@@ -7,11 +7,10 @@
  * text through `pdftotext` (poppler-utils), the SVG as text, the PNG by its header, the calendar
  * file with ical.js, the zip with yauzl.
  *
- * Ana's map and partnership notes go through her browser's screens. The self-assessment, the
- * adversaries conversation (whose phone screens need a live partner), the open prompt and the
- * commitments have no screens on this branch yet, or are not the point here: those inputs
- * are sent with the real SDK (`@canopy/client`) over Ana's own token and sealing key, read from
- * her resume link — exactly what her phone would send. The other participants and the
+ * Ana's map and partnership notes go through her browser's screens. Her self-assessment, her
+ * adversaries conversation, her open-prompt answer and her commitments are sent with the real SDK
+ * (`@canopy/client`) over her own token and sealing key, read from her resume link — exactly what
+ * her phone would send; those screens have their own stories. The other participants and the
  * facilitator are SDK clients too.
  */
 import { execFileSync } from 'node:child_process';

@@ -58,6 +58,7 @@ test('partnership meetings: pairs across departments take notes together and mee
 
     await test.step('the facilitator plans one partnership step (pairs, 2 rounds, 2 short questions), asking for department', async () => {
       await console_.goto('/new');
+      await console_.getByRole('button', { name: 'Short example (about 20 minutes)' }).click();
       await console_.getByLabel('Workshop title').fill('Partners at Northwind');
       for (const i of [4, 3, 2]) await console_.getByRole('button', { name: `Remove step ${i}` }).click();
       await expect(console_.getByTestId('agenda-step')).toHaveCount(1);

@@ -7,19 +7,18 @@ import { slideUi } from './slide';
 import { mentalMapUi } from './mental-map';
 import { adversariesUi } from './adversaries';
 import { partnershipUi } from './partnership';
-import { commitmentsPack } from './commitments/pack';
-import { openPromptPack } from './open-prompt/pack';
-import { selfAssessmentPack } from './self-assessment/pack';
+import { selfAssessmentUi } from './self-assessment';
+import { openPromptUi } from './open-prompt';
+import { commitmentsUi } from './commitments';
 
 export const activityUis: Record<string, ActivityUi> = {
   slide: slideUi,
   'mental-map': mentalMapUi,
   adversaries: adversariesUi,
   partnership: partnershipUi,
-  // Screens for these come separately; their part of the participant's pack works already.
-  'self-assessment': { label: 'Self-assessment', pack: selfAssessmentPack },
-  commitments: { label: 'Commitments', pack: commitmentsPack },
-  'open-prompt': { label: 'Open prompt', pack: openPromptPack },
+  'self-assessment': selfAssessmentUi,
+  'open-prompt': openPromptUi,
+  commitments: commitmentsUi,
 };
 
 export function activityUi(type: string | null | undefined): ActivityUi | undefined {

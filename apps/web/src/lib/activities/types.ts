@@ -3,7 +3,7 @@
  * its config fields. Pages render the frame (header, step count, timer placement, links) and hand
  * the step to these components; a step type without an entry renders its title only.
  */
-import type { RoomCommand, StageView, Step } from '@canopy/core';
+import type { ActivityModule, RoomCommand, StageView, Step } from '@canopy/core';
 import type { Component } from 'svelte';
 import type { Outbox } from '$lib/outbox.svelte';
 import type { PackHook } from '$lib/pack/types';
@@ -49,7 +49,10 @@ export interface EditorProps<D> {
 }
 
 export interface StepEditor<D> {
+  /** the draft of a new step of this type */
   blank(): D;
+  /** the draft of a saved step (template, live agenda): its config fills the form; a config that does not fit gives the defaults */
+  fromConfig(config: unknown): D;
   Editor: Component<EditorProps<D>, object, 'draft'>;
   /** a problem to fix before opening the room, or null */
   check?(draft: D, index: number): { message: string; field: string } | null;
@@ -72,7 +75,23 @@ export interface ActivityUi {
   pack?: PackHook;
 }
 
-/** Register an editor with its own draft type. */
-export function stepEditor<D extends object>(def: StepEditor<D>): StepEditor<object> {
-  return def as unknown as StepEditor<object>;
+/**
+ * Register an editor with its own draft type. `fromConfig` receives the step's config as the
+ * module reads it (checked, defaults filled in); `blank` defaults to the draft of the module's
+ * default config.
+ */
+export function stepEditor<C, D extends object>(
+  mod: Pick<ActivityModule<C>, 'configSchema' | 'defaultConfig'>,
+  def: Omit<StepEditor<D>, 'blank' | 'fromConfig'> & { blank?: () => D; fromConfig(config: C): D },
+): StepEditor<object> {
+  const read = (raw: unknown): C => {
+    const parsed = mod.configSchema.safeParse(raw ?? {});
+    return parsed.success ? parsed.data : mod.defaultConfig();
+  };
+  const editor: StepEditor<D> = {
+    ...def,
+    blank: def.blank ?? (() => def.fromConfig(mod.defaultConfig())),
+    fromConfig: (raw) => def.fromConfig(read(raw)),
+  };
+  return editor as unknown as StepEditor<object>;
 }

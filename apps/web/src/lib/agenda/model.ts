@@ -5,7 +5,7 @@
  */
 import { randomId } from '@canopy/client';
 import { getActivity, parseTemplate, toTemplate, type Step, type Template, type TemplateResult } from '@canopy/core';
-import { activityUi, activityUis, type StepEditor } from '$lib/activities';
+import { activityUi, activityUis } from '$lib/activities';
 
 export interface DraftStep {
   /** the step's id (kept from a template or room; new steps get a random one) */
@@ -36,24 +36,9 @@ export const typeLabel = (type: string) => activityUi(type)?.label ?? type.repla
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** An editor draft from a saved config: the editor's own `fromConfig` when it has one, else a best fit over `blank()`. */
+/** An editor draft from a saved config (a template's, a live agenda's): the form filled from it. */
 export function draftFromConfig(type: string, config: unknown): object | undefined {
-  const editor = activityUi(type)?.editor as (StepEditor<object> & { fromConfig?: (config: unknown) => object }) | undefined;
-  if (!editor) return undefined;
-  if (editor.fromConfig) return editor.fromConfig(config);
-  const blank = editor.blank() as Record<string, unknown>;
-  if (!isObject(config)) return blank;
-  const out: Record<string, unknown> = { ...blank };
-  for (const [k, v] of Object.entries(config)) {
-    if (!(k in blank) || v === undefined) continue;
-    const b = blank[k];
-    if (Array.isArray(v)) {
-      // list items are keyed in the editors: keep a saved id as the key
-      out[k] = v.map((x, i) => (isObject(x) ? { ...x, key: typeof x.key === 'string' ? x.key : typeof x.id === 'string' ? x.id : `k${i}-${randomId(3)}` } : x));
-    } else if (typeof b === 'string' && typeof v === 'number') out[k] = String(v);
-    else if (typeof b === typeof v) out[k] = v;
-  }
-  return out;
+  return activityUi(type)?.editor?.fromConfig(config);
 }
 
 const minutesOf = (sec: number) => (sec > 0 ? String(Math.round((sec / 60) * 100) / 100) : '');

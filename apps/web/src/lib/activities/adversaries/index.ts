@@ -1,4 +1,4 @@
-import { adversaries } from '@canopy/core';
+import { adversaries, type AdversariesConfig } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -11,6 +11,13 @@ import { adversariesPack } from './pack';
 const statementId = (i: number) => `s${i + 1}`;
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
+const draftOf = (c: AdversariesConfig): AdversariesDraft => ({
+  statements: c.statements.map((s) => ({ key: s.id, text: s.text })),
+  avoidSameDepartment: c.avoidSameDepartment,
+  noStance: c.noStance,
+  minutesPerTurn: c.minutesPerTurn,
+});
+
 export const adversariesUi: ActivityUi = {
   pack: adversariesPack,
   label: 'Worthy adversaries',
@@ -18,25 +25,22 @@ export const adversariesUi: ActivityUi = {
   Display,
   Console,
   ConsolePanel: Panel,
-  editor: stepEditor<AdversariesDraft>({
+  editor: stepEditor(adversaries, {
+    // a new step starts with two of the default statements; a saved one with all of its own
     blank: () => {
-      const c = adversaries.defaultConfig();
-      return {
-        statements: c.statements.slice(0, 2).map((s) => ({ key: s.id, text: s.text })),
-        avoidSameDepartment: c.avoidSameDepartment,
-        noStance: c.noStance,
-        minutesPerTurn: c.minutesPerTurn,
-      };
+      const d = draftOf(adversaries.defaultConfig());
+      return { ...d, statements: d.statements.slice(0, 2) };
     },
+    fromConfig: draftOf,
     Editor,
-    check(d, i) {
+    check(d: AdversariesDraft, i) {
       const filled = d.statements.filter((s) => s.text.trim());
       if (filled.length === 0) return { message: `Step ${i + 1}: write at least one statement.`, field: `statement-${d.statements[0]?.key ?? ''}` };
       const m = int(d.minutesPerTurn);
       if (!Number.isInteger(m) || m < 1 || m > 30) return { message: `Step ${i + 1}: minutes per turn is a whole number from 1 to 30.`, field: 'turn' };
       return null;
     },
-    toConfig: (d) => ({
+    toConfig: (d: AdversariesDraft) => ({
       statements: d.statements
         .map((s) => s.text.trim())
         .filter(Boolean)

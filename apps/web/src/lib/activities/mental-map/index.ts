@@ -15,13 +15,10 @@ export const mentalMapUi: ActivityUi = {
   Console,
   ConsolePanel: Panel,
   pack: mentalMapPack,
-  editor: stepEditor<MapDraft>({
-    blank: () => {
-      const c = mentalMap.defaultConfig();
-      return { prompt: c.prompt, target: c.target, minGroupSize: c.minGroupSize };
-    },
+  editor: stepEditor(mentalMap, {
+    fromConfig: (c): MapDraft => ({ prompt: c.prompt, target: c.target, minGroupSize: c.minGroupSize }),
     Editor,
-    check(d, i) {
+    check(d: MapDraft, i) {
       const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
       const t = int(d.target);
       if (!Number.isInteger(t) || t < 1 || t > 30) return { message: `Step ${i + 1}: the target is a whole number of people from 1 to 30.`, field: 'target' };
@@ -29,7 +26,7 @@ export const mentalMapUi: ActivityUi = {
       if (!Number.isInteger(k) || k < 1 || k > 20) return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'min-group' };
       return null;
     },
-    toConfig: (d) => ({
+    toConfig: (d: MapDraft) => ({
       ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
       target: Number(d.target),
       minGroupSize: Number(d.minGroupSize),

@@ -1,4 +1,4 @@
-import { DEFAULT_PARTNERSHIP_PROMPTS, PARTNERSHIP_MAX_PROMPTS, partnership } from '@canopy/core';
+import { PARTNERSHIP_MAX_PROMPTS, partnership } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -17,18 +17,15 @@ export const partnershipUi: ActivityUi = {
   Display,
   Console,
   ConsolePanel: Panel,
-  editor: stepEditor<PartnershipDraft>({
-    blank: () => {
-      const c = partnership.defaultConfig();
-      return {
-        intro: c.intro,
-        groupSize: String(c.groupSize),
-        rounds: c.rounds,
-        prompts: DEFAULT_PARTNERSHIP_PROMPTS.map((p) => ({ key: p.id, id: p.id, title: p.title, hint: p.hint, minutes: p.minutes })),
-      };
-    },
+  editor: stepEditor(partnership, {
+    fromConfig: (c): PartnershipDraft => ({
+      intro: c.intro,
+      groupSize: String(c.groupSize),
+      rounds: c.rounds,
+      prompts: c.prompts.map((p) => ({ key: p.id, id: p.id, title: p.title, hint: p.hint, minutes: p.minutes })),
+    }),
     Editor,
-    check(d, i) {
+    check(d: PartnershipDraft, i) {
       const r = int(d.rounds);
       if (!Number.isInteger(r) || r < 1 || r > 6) return { message: `Step ${i + 1}: the number of rounds is a whole number from 1 to 6.`, field: 'rounds' };
       if (d.prompts.length === 0) return { message: `Step ${i + 1}: add at least one question.`, field: 'add-prompt' };
@@ -40,7 +37,7 @@ export const partnershipUi: ActivityUi = {
       }
       return null;
     },
-    toConfig: (d) => {
+    toConfig: (d: PartnershipDraft) => {
       const used = new Set<string>();
       return {
         ...(d.intro.trim() ? { intro: d.intro.trim() } : {}),

@@ -1,3 +1,4 @@
+import { slide } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -9,8 +10,8 @@ export const slideUi: ActivityUi = {
   Participant,
   Display,
   Console,
-  editor: stepEditor<SlideDraft>({
-    blank: () => ({ body: '', notes: '', notesOpen: false }),
+  editor: stepEditor(slide, {
+    fromConfig: (c): SlideDraft => ({ body: c.body, notes: c.notes, notesOpen: false }),
     Editor,
     toConfig: (d) => ({ body: d.body.trim(), notes: d.notes.trim() }),
   }),

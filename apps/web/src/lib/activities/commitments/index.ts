@@ -1,0 +1,33 @@
+import { commitments, type CommitmentsConfig } from '@canopy/core';
+import { stepEditor, type ActivityUi } from '../types';
+import Console from './Console.svelte';
+import Display from './Display.svelte';
+import Editor, { type CommitmentsDraft } from './Editor.svelte';
+import Participant from './Participant.svelte';
+import { commitmentsPack } from './pack';
+
+const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
+
+export const commitmentsUi: ActivityUi = {
+  label: 'Commitments',
+  pack: commitmentsPack,
+  Participant,
+  Display,
+  Console,
+  editor: stepEditor(commitments, {
+    fromConfig: (c: CommitmentsConfig): CommitmentsDraft => ({ prompt: c.prompt, whomHint: c.whomHint, whatHint: c.whatHint, cadenceHint: c.cadenceHint, maxItems: c.maxItems }),
+    Editor,
+    check(d: CommitmentsDraft, i) {
+      const n = int(d.maxItems);
+      if (!Number.isInteger(n) || n < 1 || n > 50) return { message: `Step ${i + 1}: commitments per person is a whole number from 1 to 50.`, field: 'cm-max' };
+      return null;
+    },
+    toConfig: (d: CommitmentsDraft) => ({
+      ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
+      ...(d.whomHint.trim() ? { whomHint: d.whomHint.trim() } : {}),
+      ...(d.whatHint.trim() ? { whatHint: d.whatHint.trim() } : {}),
+      ...(d.cadenceHint.trim() ? { cadenceHint: d.cadenceHint.trim() } : {}),
+      maxItems: int(d.maxItems),
+    }),
+  }),
+};

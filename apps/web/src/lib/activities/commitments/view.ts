@@ -1,0 +1,51 @@
+/** Reading the commitments views off the live room, the calendar file, and what the phases mean. */
+import { commitmentsCalendar, type CalendarCommitment } from '@canopy/client';
+import type { CommitmentItem, CommitmentsPresenterView, CommitmentsRecord } from '@canopy/core';
+import type { RoomSnapshot } from '@canopy/client';
+import { activityData } from '../data';
+
+export const ownView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsRecord>(snap, stepId);
+export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsPresenterView>(snap, stepId);
+
+export const PHASES = [
+  { id: 'write', name: 'Write', what: 'Everyone writes their follow-ups privately. The display shows only how many, and how often.' },
+  { id: 'review', name: 'Review', what: 'Time to download the calendar file and, if they like, share one commitment aloud.' },
+] as const;
+
+/** Today in the browser's calendar, YYYY-MM-DD. */
+export function today(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** "Mon 30 Nov 2026" for a YYYY-MM-DD day, in the browser's language. */
+export function dayText(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const date = new Date(y ?? 2000, (m ?? 1) - 1, d ?? 1);
+  return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** The participant's calendar file, with the names opened in this browser. */
+export function calendarFile(items: Array<CommitmentItem & { whomText: string }>, workshopTitle: string): Blob {
+  const entries: CalendarCommitment[] = items.map((c) => ({ id: c.id, whom: c.whomText, what: c.what, start: c.start, cadence: c.cadence, ...(c.time ? { time: c.time } : {}) }));
+  let timezone: string | undefined;
+  try {
+    timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    timezone = undefined;
+  }
+  const text = commitmentsCalendar(entries, { workshopTitle, ...(timezone ? { timezone } : {}) });
+  return new Blob([text], { type: 'text/calendar;charset=utf-8' });
+}
+
+/** Hand the browser a file to save. */
+export function saveFile(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,61 @@
+import { LIKERT_POINTS, selfAssessment, type SelfAssessmentConfig } from '@canopy/core';
+import { stepEditor, type ActivityUi } from '../types';
+import Console from './Console.svelte';
+import Display from './Display.svelte';
+import Editor, { type SelfAssessmentDraft } from './Editor.svelte';
+import Panel from './Panel.svelte';
+import Participant from './Participant.svelte';
+import { selfAssessmentPack } from './pack';
+
+const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
+const ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** Statement ids: each statement keeps its key as its id (saved ones keep theirs, so answers still match); a key that does not fit gets `s<n>`. */
+function statementIds(keys: string[]): string[] {
+  const used = new Set<string>();
+  let n = 1;
+  return keys.map((k) => {
+    let id = k;
+    while (!ID.test(id) || used.has(id)) id = `s${n++}`;
+    used.add(id);
+    return id;
+  });
+}
+
+export const selfAssessmentUi: ActivityUi = {
+  label: 'Self-assessment',
+  pack: selfAssessmentPack,
+  Participant,
+  Display,
+  Console,
+  ConsolePanel: Panel,
+  editor: stepEditor(selfAssessment, {
+    fromConfig: (c: SelfAssessmentConfig): SelfAssessmentDraft => ({
+      prompt: c.prompt,
+      statements: c.statements.map((s) => ({ key: s.id, text: s.text })),
+      scale: [...c.scale],
+      minGroupSize: c.minGroupSize,
+      hideUntilResults: c.hideUntilResults,
+    }),
+    Editor,
+    check(d: SelfAssessmentDraft, i) {
+      const first = d.statements.find((s) => !s.text.trim());
+      if (first) return { message: `Step ${i + 1}: a statement is empty — write it or remove it.`, field: `statement-${first.key}` };
+      const blank = d.scale.findIndex((l) => !l.trim());
+      if (blank >= 0 || d.scale.length !== LIKERT_POINTS) return { message: `Step ${i + 1}: every point of the scale needs a label.`, field: `scale-${blank + 1}` };
+      const k = int(d.minGroupSize);
+      if (!Number.isInteger(k) || k < 1 || k > 20) return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'sa-min' };
+      return null;
+    },
+    toConfig: (d: SelfAssessmentDraft) => {
+      const ids = statementIds(d.statements.map((s) => s.key));
+      return {
+        ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
+        statements: d.statements.map((s, j) => ({ id: ids[j]!, text: s.text.trim() })),
+        scale: d.scale.map((l) => l.trim()),
+        minGroupSize: int(d.minGroupSize),
+        hideUntilResults: d.hideUntilResults,
+      };
+    },
+  }),
+};
