@@ -3,7 +3,8 @@
  * device), and all of them as a calendar file (.ics) to import, with reminders.
  */
 import { CADENCE_LABELS, type CommitmentsPresenterView, type CommitmentsRecord } from '@canopy/core';
-import { commitmentsCalendar, commitmentSummary, type CalendarCommitment } from '@canopy/client';
+import { commitmentSummary } from '@canopy/client';
+import { calendarText, toCalendar } from './view';
 import { dayText } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 
@@ -13,10 +14,8 @@ export const commitmentsPack: PackHook = async ({ step, unseal, fileBase, outcom
   const kind = 'Commitments';
   const items = rec?.items ?? [];
   if (!items.length) return { title: step.title, kind, blocks: [{ kind: 'text', text: 'You did not write any commitments.', tone: 'muted' }] };
-  const opened: CalendarCommitment[] = await Promise.all(
-    items.map(async (c) => ({ id: c.id, whom: (await unseal(c.whom)) ?? 'someone (written on another device)', what: c.what, start: c.start, cadence: c.cadence, ...(c.time ? { time: c.time } : {}) })),
-  );
-  const ics = commitmentsCalendar(opened, { workshopTitle: outcomes.title, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+  const opened = await Promise.all(items.map(async (c) => toCalendar(c, (await unseal(c.whom)) ?? 'someone (written on another device)')));
+  const ics = calendarText(opened, outcomes.title);
   const blocks: PackBlock[] = [
     { kind: 'list', items: opened.map((c) => `${commitmentSummary(c)} — ${CADENCE_LABELS[c.cadence].toLowerCase()}, from ${dayText(c.start)}${c.time ? ` at ${c.time}` : ''}`) },
     { kind: 'text', text: 'The calendar file in your pack puts each of them in your calendar, with a reminder.', tone: 'muted' },
