@@ -15,37 +15,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import yauzl from 'yauzl';
 import { EVERY_ACTIVITY_AGENDA, runEveryActivitySession, SHARED_TEXTS, type EveryActivitySession } from '../../apps/server/test/every-activity';
-import { Devices, joinRoom, LAPTOP, PHONE, SCREENSHOTS } from './support';
+import { Devices, joinRoom, LAPTOP, PHONE, SCREENSHOTS, unzip } from './support';
 
 /** whom Léa puts on her ally map, on her phone */
 const LEAS_ALLY = 'Marguerite Okonjo (CFO)';
 
 const run = promisify(execFile);
-
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => {
-      if (err || !z) return reject(err ?? new Error('no zip'));
-      const files = new Map<string, Buffer>();
-      z.on('entry', (entry: yauzl.Entry) =>
-        z.openReadStream(entry, (e, s) => {
-          if (e || !s) return reject(e ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          s.on('data', (c: Buffer) => chunks.push(c));
-          s.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            z.readEntry();
-          });
-        }),
-      );
-      z.on('end', () => resolve(files));
-      z.on('error', reject);
-      z.readEntry();
-    });
-  });
-}
 
 /** Click a download button on the console; resolve with the browser's file name and the saved file. */
 async function downloadFrom(page: Page, testId: string): Promise<{ name: string; path: string; bytes: Buffer }> {

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import yauzl from 'yauzl';
 import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -52,4 +53,28 @@ export async function joinRoom(page: Page, joinLink: string, nickname: string, d
   if (department) await page.getByLabel('Department or team').fill(department);
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(page.getByTestId('lobby')).toContainText(`You’re in, ${nickname}!`);
+}
+
+/** Every file in a zip, by name (read with yauzl, independently of how the zip was made). */
+export function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => {
+      if (err || !z) return reject(err ?? new Error('no zip'));
+      const files = new Map<string, Buffer>();
+      z.on('entry', (entry: yauzl.Entry) =>
+        z.openReadStream(entry, (e, s) => {
+          if (e || !s) return reject(e ?? new Error('no stream'));
+          const chunks: Buffer[] = [];
+          s.on('data', (c: Buffer) => chunks.push(c));
+          s.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks));
+            z.readEntry();
+          });
+        }),
+      );
+      z.on('end', () => resolve(files));
+      z.on('error', reject);
+      z.readEntry();
+    });
+  });
 }

@@ -14,6 +14,7 @@ import {
   ForgetMePayloadSchema,
   formatCode,
   HandshakeSchema,
+  OutcomesPayloadSchema,
   canFacilitate,
   PROTOCOL_MISMATCH_MESSAGE,
   PROTOCOL_VERSION,
@@ -208,6 +209,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     });
     on('submit', SubmitPayloadSchema, (p) => service.submit(who(), p.stepId, p.submissionId, p.input));
     on('act', ActPayloadSchema, (p) => service.act(who(), p.stepId, p.actionId, p.action));
+    on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.myOutcomes(who()) }));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: Date.now() }));
 

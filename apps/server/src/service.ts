@@ -10,6 +10,7 @@ import {
   createRoomState,
   getActivity,
   JoinInputSchema,
+  outcomeSteps,
   ownScope,
   SHARED_SCOPE,
   NewRoomSchema,
@@ -22,6 +23,7 @@ import {
   type ErrorBody,
   type ErrorCode,
   type JoinInput,
+  type MyOutcomes,
   type NewRoom,
   type Participant,
   type Role,
@@ -538,15 +540,51 @@ export class RoomService {
     const mod = step ? getActivity(step.type) : undefined;
     if (!step || !mod) return undefined;
     if (who.role === 'participant') {
-      if (!who.participant || (!mod.input && !mod.participantView)) return undefined;
-      const shared = await this.readShared(room.id, step, mod);
-      const [view, roomView] = await Promise.all([
-        this.participantView(room, step, mod, who.participant.id, shared),
-        mod.participantRoomView ? this.aggregate(room, step.id).then((agg) => mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...agg })) : undefined,
-      ]);
-      return { ...view, ...(roomView !== undefined ? { room: roomView } : {}) };
+      if (!who.participant) return undefined;
+      return this.participantStepView(room, step, mod, who.participant.id);
     }
     return (await this.presenterViews(room, canFacilitate(who.role) ? ['console'] : ['display']))?.[0];
+  }
+
+  /** A participant's view of one step with the room's aggregate next to it (as `room.phase` shows it). */
+  private async participantStepView(room: RoomState, step: Step, mod: AnyActivity, participantId: string): Promise<ActivityView | undefined> {
+    if (!mod.input && !mod.participantView) return undefined;
+    const shared = await this.readShared(room.id, step, mod);
+    const [view, roomView] = await Promise.all([
+      this.participantView(room, step, mod, participantId, shared),
+      mod.participantRoomView ? this.aggregate(room, step.id).then((agg) => mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...agg })) : undefined,
+    ]);
+    return { ...view, ...(roomView !== undefined ? { room: roomView } : {}) };
+  }
+
+  /**
+   * A participant's own outcomes of every step run so far — during the session or after it has
+   * closed — for the pack their browser builds. Only their own: the same projections their phone
+   * gets, each step seen in the phase it ended in (see `outcomeSteps`).
+   */
+  async myOutcomes(who: Identity): Promise<MyOutcomes> {
+    if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants have outcomes of their own.');
+    const room = await this.getRoom(who.roomId);
+    const you = await this.store.getParticipant(room.id, who.participant.id);
+    if (!you || you.removed) throw new ServiceError('REMOVED', 'You were removed from this room.');
+    const steps = await Promise.all(
+      outcomeSteps(room).map(async ({ step, index, phase, current }) => {
+        const mod = getActivity(step.type);
+        const view = mod ? await this.participantStepView({ ...room, phase }, step, mod, you.id) : undefined;
+        return {
+          stepId: step.id,
+          index,
+          type: step.type,
+          title: step.title,
+          config: mod ? mod.participantConfig(step.config) : null,
+          phase,
+          current,
+          data: view?.data ?? null,
+          ...(view?.room !== undefined ? { room: view.room } : {}),
+        };
+      }),
+    );
+    return { roomId: room.id, title: room.title, createdAt: room.createdAt, status: room.status, closedAt: room.closedAt, you, steps, at: this.now() };
   }
 
   /** The current step's aggregate picture for each audience asked, from one read of the counters. */

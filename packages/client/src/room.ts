@@ -278,6 +278,11 @@ export class RoomConnection {
     }
   }
 
+  /** Participant: their own outcomes of every step run so far (for their pack). Not retried: ask again. */
+  myOutcomes(): Promise<AckOf<'outcomes:mine'>> {
+    return this.ask('outcomes:mine', {});
+  }
+
   /** Ask for the full state again (the server also sends it by itself after a reconnect). */
   async sync(): Promise<void> {
     const res = await this.ask('sync');

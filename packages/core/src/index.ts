@@ -13,3 +13,4 @@ export * from './templates.js';
 export * from './retention.js';
 export * from './report.js';
 export * from './outcomes.js';
+export * from './my-outcomes.js';

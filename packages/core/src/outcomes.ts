@@ -4,6 +4,7 @@
  * `SessionDataSchema`, published as JSON Schema), and that the Markdown and PDF reports draw.
  */
 import { z } from 'zod';
+import { seenPhase } from './my-outcomes.js';
 import { getActivity } from './activities/index.js';
 import type { Participant } from './participant.js';
 import { mdText, OutcomeTableSchema, ReportSectionSchema, sectionMarkdown, type ActivityOutcomes, type OutcomeTable, type ReportSection } from './report.js';
@@ -91,7 +92,7 @@ export function buildSessionData(input: { room: RoomState; participants: Partici
     const mod = getActivity(step.type);
     const got = input.steps[index] ?? { counters: {}, records: [], shared: undefined };
     const ran = index <= room.current;
-    const phase = ran ? (index === room.current ? room.phase : (mod?.phases.at(-1) ?? null)) : null;
+    const phase = seenPhase(room, index);
     const shared = got.shared ?? mod?.shared?.initial(step.config);
     const out: ActivityOutcomes = mod?.outcomes
       ? mod.outcomes({ step: { id: step.id, title: step.title }, config: step.config, phase, counters: got.counters, participants: present.length, roster, records: got.records, shared })

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Counters } from './activity.js';
+import type { MyOutcomes } from './my-outcomes.js';
 import { ClientIdSchema, type Participant } from './participant.js';
 import { RoomCommandSchema, type ConsoleRoomView, type StageView } from './room.js';
 
@@ -166,6 +167,8 @@ export interface ClientToServerEvents {
   act: (p: ActPayload, ack: (a: Ack<{ duplicate: boolean; rev: number }>) => void) => void;
   /** full state again (after a reconnect the server also sends `welcome` by itself) */
   sync: (ack: (a: Ack<{ welcome: Welcome }>) => void) => void;
+  /** participant: their own outcomes of every step run so far, for their pack (see my-outcomes.ts) */
+  'outcomes:mine': (p: Record<string, never>, ack: (a: Ack<{ outcomes: MyOutcomes }>) => void) => void;
   /** clock offset: the client sends its time, the server answers with its own */
   clock: (clientNow: number, ack: (a: Ack<{ clientNow: number; serverNow: number }>) => void) => void;
 }

@@ -6,6 +6,7 @@
 import type { ActivityModule, RoomCommand, StageView, Step } from '@canopy/core';
 import type { Component } from 'svelte';
 import type { Outbox } from '$lib/outbox.svelte';
+import type { PackHook } from '$lib/pack/types';
 import type { LiveRoom } from '$lib/room.svelte';
 
 /** The step as every screen sees it (participant config: facilitator-only fields stripped). */
@@ -70,6 +71,8 @@ export interface ActivityUi {
   /** cards under the console's stage card (live results) */
   ConsolePanel?: Component<ConsoleViewProps>;
   editor?: StepEditor<object>;
+  /** the participant's pack ("my outcomes"): this activity's section and files for one of its steps */
+  pack?: PackHook;
 }
 
 /**

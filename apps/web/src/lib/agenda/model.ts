@@ -6,6 +6,7 @@
 import { randomId } from '@canopy/client';
 import { getActivity, parseTemplate, toTemplate, type Step, type Template, type TemplateResult } from '@canopy/core';
 import { activityUi, activityUis } from '$lib/activities';
+import { saveFile } from '$lib/files';
 
 export interface DraftStep {
   /** the step's id (kept from a template or room; new steps get a random one) */
@@ -119,14 +120,7 @@ export const templateFileName = (title: string) =>
 /** Hand the browser a template file to save. */
 export function downloadTemplate(template: Template) {
   const blob = new Blob([JSON.stringify(template, null, 2) + '\n'], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = templateFileName(template.title);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(blob, templateFileName(template.title));
 }
 
 export interface SavedTemplate {

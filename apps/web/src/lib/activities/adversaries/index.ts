@@ -5,6 +5,7 @@ import Display from './Display.svelte';
 import Editor, { type AdversariesDraft } from './Editor.svelte';
 import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
+import { adversariesPack } from './pack';
 
 /** a statement id from its position: stable, short and in the safe alphabet */
 const statementId = (i: number) => `s${i + 1}`;
@@ -18,6 +19,7 @@ const draftOf = (c: AdversariesConfig): AdversariesDraft => ({
 });
 
 export const adversariesUi: ActivityUi = {
+  pack: adversariesPack,
   label: 'Worthy adversaries',
   Participant,
   Display,

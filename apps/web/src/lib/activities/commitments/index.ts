@@ -4,11 +4,13 @@ import Console from './Console.svelte';
 import Display from './Display.svelte';
 import Editor, { type CommitmentsDraft } from './Editor.svelte';
 import Participant from './Participant.svelte';
+import { commitmentsPack } from './pack';
 
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
 export const commitmentsUi: ActivityUi = {
   label: 'Commitments',
+  pack: commitmentsPack,
   Participant,
   Display,
   Console,

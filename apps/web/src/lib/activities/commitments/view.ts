@@ -25,27 +25,21 @@ export function dayText(day: string): string {
   return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-/** The participant's calendar file, with the names opened in this browser. */
-export function calendarFile(items: Array<CommitmentItem & { whomText: string }>, workshopTitle: string): Blob {
-  const entries: CalendarCommitment[] = items.map((c) => ({ id: c.id, whom: c.whomText, what: c.what, start: c.start, cadence: c.cadence, ...(c.time ? { time: c.time } : {}) }));
+/** A commitment as the calendar file takes it, with whom it is about opened in this browser. */
+export const toCalendar = (c: CommitmentItem, whom: string): CalendarCommitment => ({ id: c.id, whom, what: c.what, start: c.start, cadence: c.cadence, ...(c.time ? { time: c.time } : {}) });
+
+/** The .ics text for these commitments, in the browser's time zone (one event each, with a reminder). */
+export function calendarText(entries: CalendarCommitment[], workshopTitle: string): string {
   let timezone: string | undefined;
   try {
     timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
   } catch {
     timezone = undefined;
   }
-  const text = commitmentsCalendar(entries, { workshopTitle, ...(timezone ? { timezone } : {}) });
-  return new Blob([text], { type: 'text/calendar;charset=utf-8' });
+  return commitmentsCalendar(entries, { workshopTitle, ...(timezone ? { timezone } : {}) });
 }
 
-/** Hand the browser a file to save. */
-export function saveFile(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** The participant's calendar file, with the names opened in this browser. */
+export function calendarFile(items: Array<CommitmentItem & { whomText: string }>, workshopTitle: string): Blob {
+  return new Blob([calendarText(items.map((c) => toCalendar(c, c.whomText)), workshopTitle)], { type: 'text/calendar;charset=utf-8' });
 }

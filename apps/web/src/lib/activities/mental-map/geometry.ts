@@ -48,6 +48,20 @@ export function cellCentre(sector: Sector, ring: Ring) {
   return polar((r0 + r1) / 2, SECTOR_ANGLE[sector]);
 }
 
+/** Where the map's words sit: direction names round the edge (turned along it), ring names on a diagonal. */
+const EDGE = R + 8.5;
+export const SECTOR_LABEL_SPOTS: Record<Sector, { x: number; y: number; rotate: number }> = {
+  above: { x: 0, y: -EDGE + 2, rotate: 0 },
+  across: { x: EDGE - 2, y: 0, rotate: 90 },
+  below: { x: 0, y: EDGE + 2, rotate: 0 },
+  outside: { x: -EDGE + 2, y: 0, rotate: -90 },
+};
+export function ringLabelSpot(ring: Ring) {
+  const p = polar((RING_BANDS[ring][0] + RING_BANDS[ring][1]) / 2, 45);
+  return { x: p.x, y: p.y + 1.7 };
+}
+export const RING_SHORT: Record<Ring, string> = { core: 'Core', ally: 'Ally', colleague: 'Colleague', contact: 'Contact' };
+
 /** Token diameter in map units (about 28 px on a 360 px phone). */
 export const TOKEN = 15;
 
@@ -71,6 +85,18 @@ export function cellSlots(sector: Sector, ring: Ring, n: number): Array<{ x: num
   const outer = mid + (r1 - r0) / 4;
   const nOuter = Math.ceil(n / 2);
   return [...row(outer, nOuter, 0), ...row(inner, n - nOuter, n - nOuter === 1 ? 0 : 90 / (4 * Math.max(2, n)))];
+}
+
+/** Where each person sits on the map: people of one cell share its ring, spread along the arc (input order kept). */
+export function placeInCells<T extends { id: string; sector: Sector; ring: Ring }>(people: readonly T[]): Array<T & { x: number; y: number }> {
+  const byCell: Record<string, T[]> = {};
+  for (const p of people) (byCell[`${p.sector}:${p.ring}`] ??= []).push(p);
+  const pos: Record<string, { x: number; y: number }> = {};
+  for (const list of Object.values(byCell)) {
+    const slots = cellSlots(list[0]!.sector, list[0]!.ring, list.length);
+    list.forEach((p, i) => (pos[p.id] = slots[i]!));
+  }
+  return people.map((p) => ({ ...p, ...pos[p.id]! }));
 }
 
 /** The cell under a point in map units, or null off the map (or on "you", which has no direction). */

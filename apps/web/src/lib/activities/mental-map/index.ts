@@ -5,6 +5,7 @@ import Display from './Display.svelte';
 import Editor, { type MapDraft } from './Editor.svelte';
 import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
+import { mentalMapPack } from './pack';
 
 export const mentalMapUi: ActivityUi = {
   label: 'Ally map',
@@ -13,6 +14,7 @@ export const mentalMapUi: ActivityUi = {
   Display,
   Console,
   ConsolePanel: Panel,
+  pack: mentalMapPack,
   editor: stepEditor(mentalMap, {
     fromConfig: (c): MapDraft => ({ prompt: c.prompt, target: c.target, minGroupSize: c.minGroupSize }),
     Editor,

@@ -5,11 +5,13 @@ import Display from './Display.svelte';
 import Editor, { type OpenPromptDraft } from './Editor.svelte';
 import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
+import { openPromptPack } from './pack';
 
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
 export const openPromptUi: ActivityUi = {
   label: 'Open prompt with votes',
+  pack: openPromptPack,
   Participant,
   Display,
   Console,

@@ -6,10 +6,12 @@ import Editor, { type PartnershipDraft } from './Editor.svelte';
 import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
 import { promptIdFor } from './view';
+import { partnershipPack } from './pack';
 
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
 export const partnershipUi: ActivityUi = {
+  pack: partnershipPack,
   label: 'Partnership meetings',
   Participant,
   Display,

@@ -5,6 +5,7 @@ import Display from './Display.svelte';
 import Editor, { type SelfAssessmentDraft } from './Editor.svelte';
 import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
+import { selfAssessmentPack } from './pack';
 
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 const ID = /^[A-Za-z0-9_-]{1,40}$/;
@@ -23,6 +24,7 @@ function statementIds(keys: string[]): string[] {
 
 export const selfAssessmentUi: ActivityUi = {
   label: 'Self-assessment',
+  pack: selfAssessmentPack,
   Participant,
   Display,
   Console,

@@ -1,0 +1,39 @@
+/** Worthy adversaries in the participant's pack: where they stood before and after, the room's picture, and what they and their partners learned. */
+import type { AdversariesParticipantView, AdversariesRoomView } from '@canopy/core';
+import { scaleFigure } from '$lib/pack/charts';
+import type { PackBlock, PackHook } from '$lib/pack/types';
+
+export const adversariesPack: PackHook = async ({ step }) => {
+  const view = step.data as AdversariesParticipantView | null;
+  const room = (step.room ?? null) as AdversariesRoomView | null;
+  const kind = 'Worthy adversaries';
+  if (!view) return null;
+  const blocks: PackBlock[] = [];
+  const answered = view.statements.filter((s) => s.before !== null || s.after !== null);
+  if (answered.length) {
+    blocks.push({ kind: 'heading', text: 'Where you stood' });
+    for (const s of answered) {
+      const word = (v: number | null) => (v === null ? '—' : (view.scale[v - 1] ?? String(v)));
+      blocks.push({ kind: 'text', text: s.text, tone: 'label' });
+      blocks.push({ kind: 'list', items: [`Before the conversation: ${word(s.before)}`, `After: ${word(s.after)}`] });
+      const r = room?.statements.find((x) => x.id === s.id);
+      if (r?.after.counts) blocks.push({ kind: 'figure', figure: scaleFigure({ title: `Where the room stood after the conversations: ${s.text}`, scale: view.scale, counts: r.after.counts, mine: s.after }), caption: `Where the room stood afterwards (${r.after.answered} people); you in amber.` });
+    }
+  }
+  const talks = [
+    ...view.earlier.map((e) => ({ round: e.round, partners: e.partners, learned: e.learned })),
+    ...(view.pair ? [{ round: view.round, partners: view.pair.partners.map((p) => ({ id: p.id, nickname: p.nickname, learned: p.learned })), learned: view.pair.learned }] : []),
+  ].sort((a, b) => a.round - b.round);
+  for (const t of talks) {
+    blocks.push({ kind: 'heading', text: `Round ${t.round}: your conversation with ${t.partners.map((p) => p.nickname).join(' and ')}` });
+    blocks.push({ kind: 'text', text: 'What you learned', tone: 'label' });
+    blocks.push({ kind: 'text', text: t.learned || 'You did not write a note.', tone: t.learned ? 'quote' : 'muted' });
+    for (const p of t.partners) {
+      if (!p.learned) continue;
+      blocks.push({ kind: 'text', text: `What ${p.nickname} learned`, tone: 'label' });
+      blocks.push({ kind: 'text', text: p.learned, tone: 'quote' });
+    }
+  }
+  if (!blocks.length) return null;
+  return { title: step.title, kind, blocks };
+};

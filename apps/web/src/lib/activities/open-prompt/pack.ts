@@ -1,0 +1,17 @@
+/** The open prompt in the participant's pack: their own answers, and what they voted for. */
+import type { OpenPromptParticipantView } from '@canopy/core';
+import type { PackBlock, PackHook } from '$lib/pack/types';
+
+export const openPromptPack: PackHook = async ({ step }) => {
+  const view = step.data as OpenPromptParticipantView | null;
+  if (!view) return null;
+  const question = (step.config as { question?: string } | null)?.question;
+  const answers = view.answers.filter((a) => !a.removed);
+  const voted = view.ballot.filter((b) => b.myVotes > 0);
+  if (!answers.length && !voted.length) return null;
+  const blocks: PackBlock[] = [];
+  if (question) blocks.push({ kind: 'text', text: question, tone: 'quote' });
+  if (answers.length) blocks.push({ kind: 'heading', text: 'Your answers' }, { kind: 'list', items: answers.map((a) => a.text) });
+  if (voted.length) blocks.push({ kind: 'heading', text: 'You voted for' }, { kind: 'list', items: voted.map((b) => `${b.text}${b.myVotes > 1 ? ` (${b.myVotes} votes)` : ''}`) });
+  return { title: step.title, kind: 'Open prompt', blocks };
+};

@@ -1,0 +1,37 @@
+/** Partnership meetings in the participant's pack: their groups, the notes they took together and the actions they agreed. */
+import type { PartnershipConfig, PartnershipParticipantView } from '@canopy/core';
+import { dayText } from '$lib/pack/charts';
+import type { PackBlock, PackHook } from '$lib/pack/types';
+
+export const partnershipPack: PackHook = async ({ step, outcomes }) => {
+  const view = step.data as PartnershipParticipantView | null;
+  const config = step.config as PartnershipConfig | null;
+  const kind = 'Partnership meetings';
+  if (!view || view.round < 1) return { title: step.title, kind, blocks: [{ kind: 'text', text: 'The groups had not met yet.', tone: 'muted' }] };
+  const me = outcomes.you.id;
+  const others = (members: Array<{ id: string; nickname: string; department: string | null }>) =>
+    members
+      .filter((m) => m.id !== me)
+      .map((m) => (m.department ? `${m.nickname} (${m.department})` : m.nickname))
+      .join(', ') || 'nobody else';
+  const action = (a: PartnershipParticipantView['actions'][number]) => `${a.text} — ${a.owner === me ? 'you' : a.ownerName}, by ${dayText(a.due)}`;
+  const blocks: PackBlock[] = [];
+  for (const e of view.earlier) {
+    blocks.push({ kind: 'heading', text: `Round ${e.round}: with ${others(e.group.members)}` });
+    blocks.push(e.actions.length ? { kind: 'list', items: e.actions.map(action) } : { kind: 'text', text: 'No actions agreed in this round.', tone: 'muted' });
+  }
+  if (view.group) {
+    blocks.push({ kind: 'heading', text: `Round ${view.round}: with ${others(view.group.members)}` });
+    for (const p of config?.prompts ?? []) {
+      const notes = view.notes[p.id] ?? [];
+      if (!notes.length) continue;
+      blocks.push({ kind: 'text', text: p.title, tone: 'label' });
+      blocks.push({ kind: 'list', items: notes.map((n) => `${n.text} — ${n.by === me ? 'you' : n.author}`) });
+    }
+    blocks.push({ kind: 'text', text: 'Agreed actions', tone: 'label' });
+    blocks.push(view.actions.length ? { kind: 'list', items: view.actions.map(action) } : { kind: 'text', text: 'No actions agreed yet.', tone: 'muted' });
+  } else if (!view.earlier.length) {
+    blocks.push({ kind: 'text', text: 'You were not placed in a group.', tone: 'muted' });
+  }
+  return { title: step.title, kind, blocks };
+};
