@@ -78,7 +78,8 @@ describe('my outcomes', () => {
     // The self-assessment is seen as it ended (its results phase): her answer next to the room's.
     const self = stepOf(during, 'self')!;
     expect(self.phase).toBe('results');
-    expect((self.data as SelfAssessmentParticipantView).answers).toEqual([{ id: 'thanks', text: 'I thank people.', value: 4 }]);
+    expect((self.data as SelfAssessmentParticipantView).answers).toEqual([{ id: 'thanks', value: 4 }]);
+    expect(self.config).toMatchObject({ statements: [{ id: 'thanks', text: 'I thank people.' }] }); // the texts come with the step
     expect((self.room as SelfAssessmentRoomView).statements[0]).toMatchObject({ id: 'thanks', answered: 4, counts: [0, 1, 0, 3, 0] });
 
     const meet = stepOf(during, 'meet')!.data as PartnershipParticipantView;
