@@ -172,9 +172,17 @@ export async function startCluster({ nodes = 2, port = 0, redisUrl, env = {} }) 
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { nodes: { type: 'string', default: '2' }, port: { type: 'string', default: '8080' }, redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } } });
+  const { values } = parseArgs({
+    options: {
+      nodes: { type: 'string', default: '2' },
+      port: { type: 'string', default: '8080' },
+      redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    },
+  });
   const cluster = await startCluster({ nodes: Number(values.nodes), port: Number(values.port), redisUrl: values.redis });
-  console.log(`Canopy on ${cluster.url} → ${cluster.nodes.map((n) => n.url).join(', ')} (Redis ${values.redis}; nginx prefix ${cluster.prefix}). Ctrl-C stops.`);
+  console.log(
+    `Canopy on ${cluster.url} → ${cluster.nodes.map((n) => n.url).join(', ')} (Redis ${values.redis}; nginx prefix ${cluster.prefix}). Ctrl-C stops.`,
+  );
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'])
     process.on(sig, () => {

@@ -9,7 +9,23 @@ import { CODE_ALPHABET, PROTOCOL_VERSION } from '@canopy/core';
 import type { RoomStore } from '@canopy/store';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CanopyNode, command, disposeAll, emitRaw, openStore, play, redisWithAof, ROOMY, startPlay, TcpProxy, until, WAIT_MS, welcomed, Workshop, type RedisServer } from './support.js';
+import {
+  CanopyNode,
+  command,
+  disposeAll,
+  emitRaw,
+  openStore,
+  play,
+  redisWithAof,
+  ROOMY,
+  startPlay,
+  TcpProxy,
+  until,
+  WAIT_MS,
+  welcomed,
+  Workshop,
+  type RedisServer,
+} from './support.js';
 
 let redis: RedisServer;
 /** production limits, behind a proxy that says who the client is (X-Forwarded-For) */
@@ -51,7 +67,11 @@ async function pool<T>(n: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
 
 /** One tRPC mutation over plain HTTP from a given client address; the HTTP status and Canopy's answer. */
 async function trpc(node: CanopyNode, path: string, input: unknown, address: string) {
-  const res = await fetch(`${node.url}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(input) });
+  const res = await fetch(`${node.url}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify(input),
+  });
   const body = (await res.json()) as { result?: { data: unknown }; error?: { message: string; data?: { canopyCode?: string } } };
   return { status: res.status, code: body.error?.data?.canopyCode ?? 'OK', message: body.error?.message ?? '' };
 }
@@ -60,7 +80,8 @@ let addressSeq = 0;
 /** a client address nobody used yet (documentation ranges) */
 const freshAddress = () => `198.18.${Math.floor(addressSeq / 250)}.${(addressSeq++ % 250) + 1}`;
 const randomCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
-const slides = (n: number, prefix = 's') => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i + 1}`, type: 'slide', title: `Slide ${i + 1}`, durationSec: 60, config: {} }));
+const slides = (n: number, prefix = 's') =>
+  Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i + 1}`, type: 'slide', title: `Slide ${i + 1}`, durationSec: 60, config: {} }));
 
 describe('join-code guessing', () => {
   it('10,000 wrong codes from one address: blocked after a few, no code found, and unknown, locked and closed codes all look the same', async () => {
@@ -90,7 +111,11 @@ describe('join-code guessing', () => {
     expect(said[0]).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(said[1]).toEqual(said[0]);
     expect(said[2]).toEqual(said[0]);
-    const joins = await Promise.all([randomCode(), locked.code, closed.code].map((code) => trpc(guarded, 'rooms.join', { code, nickname: 'Eve', token: newParticipantToken(), deviceId: randomId() }, freshAddress())));
+    const joins = await Promise.all(
+      [randomCode(), locked.code, closed.code].map((code) =>
+        trpc(guarded, 'rooms.join', { code, nickname: 'Eve', token: newParticipantToken(), deviceId: randomId() }, freshAddress()),
+      ),
+    );
     expect(joins[1]).toEqual(joins[0]);
     expect(joins[2]).toEqual(joins[0]);
   });
@@ -99,11 +124,20 @@ describe('join-code guessing', () => {
 describe('a bot flood', () => {
   it('2,000 joins in a minute stop at the participant cap, a locked room admits no one, and the console stays responsive', async () => {
     const CAP = 120;
-    const w = await Workshop.open(guarded.url, { agenda: slides(3), join: { askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: CAP } });
+    const w = await Workshop.open(guarded.url, {
+      agenda: slides(3),
+      join: { askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: CAP },
+    });
     workshops.push(w);
     const console_ = await w.console(guarded.url);
     await command(console_, { type: 'next' });
-    const join = () => trpc(guarded, 'rooms.join', { code: w.code, nickname: `bot ${randomId().slice(0, 6)}`, token: newParticipantToken(), deviceId: randomId() }, freshAddress());
+    const join = () =>
+      trpc(
+        guarded,
+        'rooms.join',
+        { code: w.code, nickname: `bot ${randomId().slice(0, 6)}`, token: newParticipantToken(), deviceId: randomId() },
+        freshAddress(),
+      );
 
     // The facilitator keeps working while the bots pour in, at a person's pace (a click every
     // hundred bots): every request is answered, and right.
@@ -136,7 +170,13 @@ describe('a bot flood', () => {
     const other = await Workshop.open(guarded.url, { agenda: slides(1) });
     workshops.push(other);
     await command(await other.console(guarded.url), { type: 'lock', locked: true });
-    const knocks = await pool(40, Array.from({ length: 300 }, () => () => trpc(guarded, 'rooms.join', { code: other.code, nickname: 'bot', token: newParticipantToken(), deviceId: randomId() }, freshAddress())));
+    const knocks = await pool(
+      40,
+      Array.from(
+        { length: 300 },
+        () => () => trpc(guarded, 'rooms.join', { code: other.code, nickname: 'bot', token: newParticipantToken(), deviceId: randomId() }, freshAddress()),
+      ),
+    );
     expect(new Set(knocks.map((k) => k.code))).toEqual(new Set(['NOT_FOUND']));
     expect(await store.countParticipants(other.roomId)).toBe(0);
   });
@@ -212,23 +252,64 @@ describe('a fuzzed protocol', () => {
 
     const rand = prng(20261123);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-    const junkString = () => pick(['', ' ', 'x'.repeat(Math.floor(rand() * 3000)), '\u202Eevil', '<script>alert(1)</script>', '../../etc/passwd', '💥'.repeat(50), 'null', '__proto__', String(rand())]);
+    const junkString = () =>
+      pick([
+        '',
+        ' ',
+        'x'.repeat(Math.floor(rand() * 3000)),
+        '\u202Eevil',
+        '<script>alert(1)</script>',
+        '../../etc/passwd',
+        '💥'.repeat(50),
+        'null',
+        '__proto__',
+        String(rand()),
+      ]);
     const junk = (depth = 0): unknown => {
       const r = rand();
       if (depth > 3 || r < 0.3) return pick([0, -1, 1e308, Number.MAX_SAFE_INTEGER + 2, 0.5, true, false, null, junkString()]);
       if (r < 0.5) return Array.from({ length: Math.floor(rand() * 4) }, () => junk(depth + 1));
-      const keys = ['cmd', 'type', 'stepId', 'submissionId', 'actionId', 'input', 'action', 'op', 'id', 'text', 'participantId', 'expectedVersion', 'phase', 'index', '__proto__', 'constructor'];
+      const keys = [
+        'cmd',
+        'type',
+        'stepId',
+        'submissionId',
+        'actionId',
+        'input',
+        'action',
+        'op',
+        'id',
+        'text',
+        'participantId',
+        'expectedVersion',
+        'phase',
+        'index',
+        '__proto__',
+        'constructor',
+      ];
       return Object.fromEntries(Array.from({ length: Math.floor(rand() * 5) }, () => [pick(keys), junk(depth + 1)]));
     };
     /** payloads with the right outline and something wrong inside, so the deeper checks run too */
     const nearMiss = (event: string): unknown => {
       switch (event) {
         case 'command':
-          return { cmd: { type: pick(['nxt', 'goto', 'phase', 'lock', 'timer.add']), index: pick([-7, 1e9, 'two']), phase: pick([42, null, 'x'.repeat(41)]), locked: pick(['yes', 1]), seconds: pick([1e12, 'soon']) } };
+          return {
+            cmd: {
+              type: pick(['nxt', 'goto', 'phase', 'lock', 'timer.add']),
+              index: pick([-7, 1e9, 'two']),
+              phase: pick([42, null, 'x'.repeat(41)]),
+              locked: pick(['yes', 1]),
+              seconds: pick([1e12, 'soon']),
+            },
+          };
         case 'remove':
           return { participantId: pick([junkString(), randomId().slice(0, 4), ana!.id.replace(/./, '$')]) };
         case 'submit':
-          return { stepId: pick([p.step.id, 'nope', '']), submissionId: randomId(), input: pick([junk(), { op: 'answer', id: '!!', text: 'x' }, { op: 'vote', entry: 'b?', count: -1 }, { op: 'withdraw' }]) };
+          return {
+            stepId: pick([p.step.id, 'nope', '']),
+            submissionId: randomId(),
+            input: pick([junk(), { op: 'answer', id: '!!', text: 'x' }, { op: 'vote', entry: 'b?', count: -1 }, { op: 'withdraw' }]),
+          };
         case 'act':
           return { stepId: pick([p.step.id, 'nope']), actionId: randomId(), action: pick([junk(), { type: 'remove', entry: 'nobody' }, { type: 'merge' }]) };
         default:
@@ -250,17 +331,35 @@ describe('a fuzzed protocol', () => {
 
     // Malformed packets on the wire (the SDK would never build them): each closes the connection
     // that sent it, and nothing else.
-    const garbage = ['2["submit",{', '2[', '2{"a":1}', '2[]', '2[42]', '9999', '2["submit"', '3', '21["clock",1]', '2' + '['.repeat(5000), '2["clock",' + '{"a":'.repeat(2000), 'ÿÿÿ', '0{"auth":1}', '5["x"]'];
+    const garbage = [
+      '2["submit",{',
+      '2[',
+      '2{"a":1}',
+      '2[]',
+      '2[42]',
+      '9999',
+      '2["submit"',
+      '3',
+      '21["clock",1]',
+      '2' + '['.repeat(5000),
+      '2["clock",' + '{"a":'.repeat(2000),
+      'ÿÿÿ',
+      '0{"auth":1}',
+      '5["x"]',
+    ];
     for (let i = 0; i < 200; i++) {
       const raw = io(open.url, { transports: ['websocket'], reconnection: false, auth: { v: PROTOCOL_VERSION, roomId: w.roomId, token: ana!.token } });
       await until('the fuzzing socket to connect', () => raw.connected);
       const closed = new Promise<string>((r) => raw.once('disconnect', r));
       raw.io.engine.send(garbage[i % garbage.length]! + (i >= garbage.length ? junkString() : ''));
       // either the connection is closed, or it is still there and answers the next message as usual
-      const next = raw.timeout(WAIT_MS).emitWithAck('clock', 1).then(
-        (a: { ok: boolean }) => (a.ok ? 'answered' : 'refused'),
-        () => 'no answer',
-      );
+      const next = raw
+        .timeout(WAIT_MS)
+        .emitWithAck('clock', 1)
+        .then(
+          (a: { ok: boolean }) => (a.ok ? 'answered' : 'refused'),
+          () => 'no answer',
+        );
       const outcome = await Promise.race([closed.then(() => 'closed'), next]);
       expect(['closed', 'answered']).toContain(outcome);
       raw.close();
@@ -292,10 +391,16 @@ describe('authorization', () => {
     const before = { room: await store.getRoom(w.roomId), records: await store.listRecords(w.roomId, p.step.id) };
 
     // A participant sends the facilitator's events.
-    expect(await emitRaw(ana!.conn, 'command', { cmd: { type: 'phase', phase: CANARY.slice(0, 20) } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitRaw(ana!.conn, 'command', { cmd: { type: 'phase', phase: CANARY.slice(0, 20) } })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(await emitRaw(ana!.conn, 'command', { cmd: { type: 'next' } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await emitRaw(ana!.conn, 'remove', { participantId: stranger.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await emitRaw(ana!.conn, 'act', { stepId: p.step.id, actionId: randomId(), action: { type: 'start-round' } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitRaw(ana!.conn, 'act', { stepId: p.step.id, actionId: randomId(), action: { type: 'start-round' } })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     // Another participant's things: a note of another group (his edit can only reach his own
     // group's notes, where there is no such note), an action owned by someone outside her group.
     await emitRaw(stranger.conn, 'submit', { stepId: p.step.id, submissionId: randomId(), input: { op: 'edit-note', id: 'ana-note-1', text: CANARY } });
@@ -303,21 +408,40 @@ describe('authorization', () => {
     expect(anasNotes).toHaveLength(1);
     expect(anasNotes[0]!.value).toContain('Our shared goal');
     expect(anasNotes[0]!.value).not.toContain(CANARY);
-    expect(await emitRaw(ana!.conn, 'submit', { stepId: p.step.id, submissionId: randomId(), input: { op: 'put-action', id: 'action-0001', text: CANARY, owner: stranger.id, due: '2031-01-01' } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await emitRaw(mate.conn, 'submit', { stepId: p.step.id, submissionId: randomId(), input: { op: 'remove-note', id: 'ana-note-1' } })).toMatchObject({ ok: true }); // her partner may
+    expect(
+      await emitRaw(ana!.conn, 'submit', {
+        stepId: p.step.id,
+        submissionId: randomId(),
+        input: { op: 'put-action', id: 'action-0001', text: CANARY, owner: stranger.id, due: '2031-01-01' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await emitRaw(mate.conn, 'submit', { stepId: p.step.id, submissionId: randomId(), input: { op: 'remove-note', id: 'ana-note-1' } })).toMatchObject({
+      ok: true,
+    }); // her partner may
 
     // Another room's ids.
     const elsewhere = await Workshop.open(open.url, { agenda: slides(2, 'x') });
     workshops.push(elsewhere);
     const [zoe] = await elsewhere.join(open.url, 1);
     expect(await console_.remove(zoe!.id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await emitRaw(ana!.conn, 'submit', { stepId: 'x1', submissionId: randomId(), input: { op: 'add-note', promptId: 'purpose', id: 'ana-note-2', text: CANARY } })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(
+      await emitRaw(ana!.conn, 'submit', {
+        stepId: 'x1',
+        submissionId: randomId(),
+        input: { op: 'add-note', promptId: 'purpose', id: 'ana-note-2', text: CANARY },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     const crossed = w.screen(open.url, zoe!.token);
     expect((await crossed.until((s) => s.status === 'failed', WAIT_MS)).error?.code).toBe('UNAUTHORIZED');
     expect(await store.getParticipant(elsewhere.roomId, zoe!.id)).toMatchObject({ removed: false });
 
     // A page on a foreign origin cannot open a socket, even with a valid token.
-    const foreign = io(open.url, { transports: ['websocket'], reconnection: false, extraHeaders: { origin: 'https://evil.example' }, auth: { v: PROTOCOL_VERSION, roomId: w.roomId, token: w.tokens.facilitator } });
+    const foreign = io(open.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { origin: 'https://evil.example' },
+      auth: { v: PROTOCOL_VERSION, roomId: w.roomId, token: w.tokens.facilitator },
+    });
     const foreignOutcome = await new Promise<string>((r) => {
       foreign.once('connect', () => r('connected'));
       foreign.once('connect_error', () => r('refused'));

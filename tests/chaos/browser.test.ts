@@ -11,7 +11,21 @@ import type { RoomStore } from '@canopy/store';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CanopyNode, disposeAll, openStore, play, redisWithAof, ROOMY, ROOT, startPlay, until, WAIT_MS, Workshop, type Person, type RedisServer } from './support.js';
+import {
+  CanopyNode,
+  disposeAll,
+  openStore,
+  play,
+  redisWithAof,
+  ROOMY,
+  ROOT,
+  startPlay,
+  until,
+  WAIT_MS,
+  Workshop,
+  type Person,
+  type RedisServer,
+} from './support.js';
 
 const WEB_BUILD = process.env.WEB_BUILD_DIR ?? join(ROOT, 'apps/web/build');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -25,11 +39,15 @@ const contexts: BrowserContext[] = [];
 const workshops: Workshop[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(WEB_BUILD, 'handler.js'))) throw new Error(`No web build in ${WEB_BUILD}: run \`npx --yes pnpm@10 --filter @canopy/web build\` (npm test does it).`);
+  if (!existsSync(join(WEB_BUILD, 'handler.js')))
+    throw new Error(`No web build in ${WEB_BUILD}: run \`npx --yes pnpm@10 --filter @canopy/web build\` (npm test does it).`);
   redis = await redisWithAof({ maxmemory: '256mb' });
   node = await CanopyNode.start('web', { REDIS_URL: redis.url, WEB_BUILD_DIR: WEB_BUILD, ...ROOMY });
   store = await openStore(redis.url);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
 });
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
@@ -84,10 +102,11 @@ describe('hostile nicknames and texts', () => {
     workshops.push(w);
     const console_ = await w.console(node.url);
     const api = createApi(node.url);
-    const join = (nickname: string) => api.rooms.join.mutate({ code: w.code, nickname, token: newParticipantToken(), deviceId: randomId() }).then(
-      (r) => r.participant,
-      (e: Error) => e,
-    );
+    const join = (nickname: string) =>
+      api.rooms.join.mutate({ code: w.code, nickname, token: newParticipantToken(), deviceId: randomId() }).then(
+        (r) => r.participant,
+        (e: Error) => e,
+      );
     // 10 KB nickname: refused, nobody joins
     expect(await join(HOSTILE.huge)).toBeInstanceOf(Error);
     const people: Person[] = [];
@@ -107,8 +126,12 @@ describe('hostile nicknames and texts', () => {
     expect(stored[0]).toContain('<img'); // markup is kept as the text someone typed…
     await startPlay(p, console_, people);
     // notes: 10 KB refused; hostile markup, bidi and zalgo normalized
-    expect(await people[1]!.conn.submit(p.step.id, { op: 'add-note', promptId: 'purpose', id: 'huge-note-1', text: HOSTILE.huge })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    for (const x of people) expect(await x.conn.submit(p.step.id, { op: 'add-note', promptId: 'purpose', id: `note-${x.id.slice(0, 8)}`, text: NOTE })).toMatchObject({ ok: true });
+    expect(await people[1]!.conn.submit(p.step.id, { op: 'add-note', promptId: 'purpose', id: 'huge-note-1', text: HOSTILE.huge })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    for (const x of people)
+      expect(await x.conn.submit(p.step.id, { op: 'add-note', promptId: 'purpose', id: `note-${x.id.slice(0, 8)}`, text: NOTE })).toMatchObject({ ok: true });
 
     // …and shown as text: on the console, on the projector, on each participant's phone.
     const laptop = await device(LAPTOP);
@@ -168,7 +191,12 @@ describe('a phone closed with an answer not saved yet', () => {
       // She opens it again: the note is sent again from her phone's outbox and stored, once.
       page = await phone.open(`/p/${w.roomId}#t=${ana.token}`);
       await until('the note to be stored', hers);
-      await until('the phone to say it is saved', async () => /saved/i.test((await page.getByTestId('save-status').textContent()) ?? '') && !/not saved/i.test((await page.getByTestId('save-status').textContent()) ?? ''));
+      await until(
+        'the phone to say it is saved',
+        async () =>
+          /saved/i.test((await page.getByTestId('save-status').textContent()) ?? '') &&
+          !/not saved/i.test((await page.getByTestId('save-status').textContent()) ?? ''),
+      );
       const records = await store.listRecords(w.roomId, p.step.id);
       expect(records.map((r) => r.value.split('Meet every other Tuesday').length - 1).reduce((a, b) => a + b, 0)).toBe(1);
       expect(joined.participant.nickname).toBe('Ana');

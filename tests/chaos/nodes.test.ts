@@ -7,7 +7,23 @@
 import { randomId } from '@canopy/client';
 import type { RoomStore } from '@canopy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { audit, CanopyNode, command, disposeAll, openStore, play, redisWithAof, ROOMY, startPlay, TcpProxy, until, WAIT_MS, Workshop, type Person, type RedisServer } from './support.js';
+import {
+  audit,
+  CanopyNode,
+  command,
+  disposeAll,
+  openStore,
+  play,
+  redisWithAof,
+  ROOMY,
+  startPlay,
+  TcpProxy,
+  until,
+  WAIT_MS,
+  Workshop,
+  type Person,
+  type RedisServer,
+} from './support.js';
 
 let redis: RedisServer;
 let a: CanopyNode;

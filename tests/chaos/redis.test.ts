@@ -7,7 +7,24 @@ import { randomId } from '@canopy/client';
 import type { RoomStore } from '@canopy/store';
 import { createClient } from 'redis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { audit, CanopyNode, disposeAll, emitRaw, openStore, play, redisWithAof, ROOMY, startPlay, TcpProxy, until, WAIT_MS, Workshop, type ActivityPlay, type Person, type RedisServer } from './support.js';
+import {
+  audit,
+  CanopyNode,
+  disposeAll,
+  emitRaw,
+  openStore,
+  play,
+  redisWithAof,
+  ROOMY,
+  startPlay,
+  TcpProxy,
+  until,
+  WAIT_MS,
+  Workshop,
+  type ActivityPlay,
+  type Person,
+  type RedisServer,
+} from './support.js';
 
 const redises: RedisServer[] = [];
 const stores: RoomStore[] = [];
@@ -59,9 +76,11 @@ class Answers {
     return true;
   }
   all(people: Person[], each: number): Promise<void> {
-    return Promise.all(people.map(async (p) => {
-      for (let i = 0; i < each; i++) await this.send(p);
-    })).then(() => {});
+    return Promise.all(
+      people.map(async (p) => {
+        for (let i = 0; i < each; i++) await this.send(p);
+      }),
+    ).then(() => {});
   }
 }
 
@@ -85,7 +104,9 @@ describe('Redis is killed and restarted mid-activity', () => {
     let ackedWhileDown = 0;
     let down = true;
     const during = Promise.all(people.map((x) => answers.send(x).then(() => (ackedWhileDown += down ? 1 : 0))));
-    await until('every phone to show "not saved, retrying"', () => people.every((x) => x.conn.state.pending > 0 && x.conn.state.retrying?.code === 'STORE_UNAVAILABLE'));
+    await until('every phone to show "not saved, retrying"', () =>
+      people.every((x) => x.conn.state.pending > 0 && x.conn.state.retrying?.code === 'STORE_UNAVAILABLE'),
+    );
     expect(people[0]!.conn.state.retrying?.message).toMatch(/not saved/i);
     // what the server answers, said directly
     const raw = await emitRaw(people[0]!.conn, 'submit', { stepId: p.step.id, submissionId: randomId(), input: p.input(99, people[0]!) });

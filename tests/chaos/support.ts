@@ -50,7 +50,12 @@ process.once('exit', () => {
 });
 
 /** Env that keeps the suite's own traffic (all from 127.0.0.1) clear of the per-address brakes. */
-export const ROOMY: Record<string, string> = { JOIN_RATE_PER_MIN: '100000', JOIN_FAILURES_PER_10MIN: '100000', CREATE_RATE_PER_HOUR: '100000', SOCKET_MSGS_PER_SEC: '100000' };
+export const ROOMY: Record<string, string> = {
+  JOIN_RATE_PER_MIN: '100000',
+  JOIN_FAILURES_PER_10MIN: '100000',
+  CREATE_RATE_PER_HOUR: '100000',
+  SOCKET_MSGS_PER_SEC: '100000',
+};
 
 /** One Canopy server process. `start` again after a kill brings it back on the same port. */
 export class CanopyNode {
@@ -308,7 +313,13 @@ export class Workshop {
         Array.from({ length: Math.min(10, n - i) }, async (_, k) => {
           const token = newParticipantToken();
           const nickname = `${opts.prefix ?? 'Person'} ${i + k + 1}`;
-          const res = await api.rooms.join.mutate({ code: this.code, nickname, token, deviceId: randomId(), ...(opts.department ? { department: opts.department } : {}) });
+          const res = await api.rooms.join.mutate({
+            code: this.code,
+            nickname,
+            token,
+            deviceId: randomId(),
+            ...(opts.department ? { department: opts.department } : {}),
+          });
           const conn = this.screen(url, token, opts);
           return { id: res.participant.id, nickname: res.participant.nickname, token, conn };
         }),
@@ -337,7 +348,11 @@ export async function command(console_: RoomConnection, cmd: Parameters<RoomConn
 }
 
 /** Send anything at all on a connection's socket and resolve with the answer (or 'no answer'). */
-export async function emitRaw(conn: RoomConnection, event: string, ...args: unknown[]): Promise<{ ok: boolean; error?: { code: string; message: string } } | 'no answer'> {
+export async function emitRaw(
+  conn: RoomConnection,
+  event: string,
+  ...args: unknown[]
+): Promise<{ ok: boolean; error?: { code: string; message: string } } | 'no answer'> {
   const socket = conn.socket as unknown as { timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> } };
   try {
     return (await socket.timeout(WAIT_MS).emitWithAck(event, ...args)) as { ok: boolean };
@@ -348,7 +363,8 @@ export async function emitRaw(conn: RoomConnection, event: string, ...args: unkn
 
 // --- the activities, and answers to send in each ------------------------------------------------
 
-const b64 = (n: number) => Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[Math.floor(Math.random() * 64)]).join('');
+const b64 = (n: number) =>
+  Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[Math.floor(Math.random() * 64)]).join('');
 /** what a browser's seal() makes: an IV and ciphertext, here random bytes of the right shape */
 export const sealedLabel = () => ({ iv: b64(16), ct: b64(40) });
 const inAMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
@@ -367,7 +383,16 @@ export const PLAYS: ActivityPlay[] = [
   {
     type: 'mental-map',
     step: { id: 'map', type: 'mental-map', title: 'Your map', durationSec: 0, config: { maxEntries: 60 } },
-    input: (i) => ({ op: 'put', entry: { id: `entry-${String(i).padStart(3, '0')}`, label: sealedLabel(), sector: ['above', 'across', 'below', 'outside'][i % 4], ring: ['contact', 'colleague', 'ally', 'core'][i % 4], tags: [] } }),
+    input: (i) => ({
+      op: 'put',
+      entry: {
+        id: `entry-${String(i).padStart(3, '0')}`,
+        label: sealedLabel(),
+        sector: ['above', 'across', 'below', 'outside'][i % 4],
+        ring: ['contact', 'colleague', 'ally', 'core'][i % 4],
+        tags: [],
+      },
+    }),
   },
   {
     type: 'self-assessment',
@@ -382,7 +407,16 @@ export const PLAYS: ActivityPlay[] = [
   {
     type: 'commitments',
     step: { id: 'commit', type: 'commitments', title: 'Commitments', durationSec: 0, config: { maxItems: 50 } },
-    input: (i) => ({ op: 'put', item: { id: `item-${String(i).padStart(3, '0')}`, whom: sealedLabel(), what: `Step ${i}: ask how their quarter is going`, start: inAMonth(), cadence: 'monthly' } }),
+    input: (i) => ({
+      op: 'put',
+      item: {
+        id: `item-${String(i).padStart(3, '0')}`,
+        whom: sealedLabel(),
+        what: `Step ${i}: ask how their quarter is going`,
+        start: inAMonth(),
+        cadence: 'monthly',
+      },
+    }),
   },
   {
     type: 'partnership',
@@ -415,7 +449,12 @@ export async function startPlay(p: ActivityPlay, console_: RoomConnection, peopl
  * acknowledged submission id was applied to some record, and the records' revisions add up to
  * exactly the number of distinct submissions (a submission applied twice would add one more).
  */
-export async function audit(store: RoomStore, roomId: string, stepId: string, acked: Map<string, Set<string>>): Promise<{ missing: string[]; revs: number; submissions: number }> {
+export async function audit(
+  store: RoomStore,
+  roomId: string,
+  stepId: string,
+  acked: Map<string, Set<string>>,
+): Promise<{ missing: string[]; revs: number; submissions: number }> {
   const records = (await store.listRecords(roomId, stepId)).filter((r) => r.scope !== SHARED_SCOPE);
   const missing: string[] = [];
   let submissions = 0;

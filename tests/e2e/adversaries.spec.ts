@@ -196,7 +196,9 @@ test('worthy adversaries: paired by disagreement, both steelmanned, the room see
         await expect(radio).toBeChecked();
         await expect(phones[name].getByTestId('save-status')).toHaveText('Saved');
         const { before, after } = PEOPLE[name];
-        await expect(phones[name].getByTestId('my-move')).toHaveText(before === after ? `You stayed at ${SCALE[after - 1]} (${after}).` : `You moved 1 point: ${before} → ${after}.`);
+        await expect(phones[name].getByTestId('my-move')).toHaveText(
+          before === after ? `You stayed at ${SCALE[after - 1]} (${after}).` : `You moved 1 point: ${before} → ${after}.`,
+        );
       }
       await expect(console_.getByTestId('adv-statement').first()).toContainText('3 of 5 moved');
     });

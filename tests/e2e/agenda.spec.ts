@@ -51,7 +51,16 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
       await planner.goto('/new');
       await planner.getByRole('button', { name: 'Building allies (about 90 minutes)' }).click();
       await expect(planner.getByRole('button', { name: 'Building allies (about 90 minutes)' })).toHaveAttribute('aria-pressed', 'true');
-      await expectOrder(planner, ['Welcome', 'Where you stand today', 'Map your allies', 'What the room’s map tells us', 'Partnership meetings', 'Worthy adversaries', 'Your commitments', 'Wrap-up']);
+      await expectOrder(planner, [
+        'Welcome',
+        'Where you stand today',
+        'Map your allies',
+        'What the room’s map tells us',
+        'Partnership meetings',
+        'Worthy adversaries',
+        'Your commitments',
+        'Wrap-up',
+      ]);
       await planner.getByLabel('Workshop title').fill('Allies at Northwind');
     });
 
@@ -150,7 +159,9 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
     });
 
     await test.step('the saved file loads: same title, same order', async () => {
-      await console_.getByLabel('Load a template file').setInputFiles({ name: 'Allies at Northwind.canopy-agenda.json', mimeType: 'application/json', buffer: Buffer.from(savedText) });
+      await console_
+        .getByLabel('Load a template file')
+        .setInputFiles({ name: 'Allies at Northwind.canopy-agenda.json', mimeType: 'application/json', buffer: Buffer.from(savedText) });
       await expect(console_.getByTestId('template-error')).toBeEmpty();
       await expect(console_.getByLabel('Workshop title')).toHaveValue('Allies at Northwind');
       await expectOrder(console_, ORDER);
@@ -213,7 +224,9 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
       await console_.getByRole('button', { name: 'Save as template' }).click();
       const download = await downloading;
       const text = await readFile((await download.path())!, 'utf8');
-      expect(JSON.parse(text).agenda.map((s: { title: string }) => s.title)).toEqual(ORDER.map((t) => (t === 'Where you stand today' ? 'Where you stand now' : t)));
+      expect(JSON.parse(text).agenda.map((s: { title: string }) => s.title)).toEqual(
+        ORDER.map((t) => (t === 'Where you stand today' ? 'Where you stand now' : t)),
+      );
     });
 
     expect(errors).toEqual([]);

@@ -63,7 +63,8 @@ test('after a workshop with every activity, the facilitator downloads the report
       await expect(console_.getByTestId('ended-note')).toBeVisible();
       const card = console_.getByTestId('downloads');
       await expect(card.getByRole('heading', { name: 'Downloads' })).toBeVisible();
-      for (const name of ['Report (PDF)', 'Report (Markdown)', 'Data (CSV)', 'Data (JSON)']) await expect(card.getByRole('button', { name, exact: true })).toBeVisible();
+      for (const name of ['Report (PDF)', 'Report (Markdown)', 'Data (CSV)', 'Data (JSON)'])
+        await expect(card.getByRole('button', { name, exact: true })).toBeVisible();
       await card.scrollIntoViewIfNeeded();
       await console_.screenshot({ path: `${SCREENSHOTS}outcomes-console-downloads.png` });
     });

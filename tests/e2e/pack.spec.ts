@@ -75,9 +75,21 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
           type: 'self-assessment',
           title: 'How you build allies',
           durationSec: 0,
-          config: { statements: [{ id: 'thanks', text: 'I thank people for their support.' }, { id: 'offer', text: 'I offer help before anyone asks.' }], minGroupSize: 3 },
+          config: {
+            statements: [
+              { id: 'thanks', text: 'I thank people for their support.' },
+              { id: 'offer', text: 'I offer help before anyone asks.' },
+            ],
+            minGroupSize: 3,
+          },
         },
-        { id: 'adv', type: 'adversaries', title: 'Worthy adversaries', durationSec: 0, config: { statements: [{ id: 'credit', text: 'Credit should go to whoever had the idea.' }], minGroupSize: 2 } },
+        {
+          id: 'adv',
+          type: 'adversaries',
+          title: 'Worthy adversaries',
+          durationSec: 0,
+          config: { statements: [{ id: 'credit', text: 'Credit should go to whoever had the idea.' }], minGroupSize: 2 },
+        },
         { id: 'meet', type: 'partnership', title: 'Partnership meetings', durationSec: 0, config: { groupSize: 2, rounds: 1 } },
         { id: 'ideas', type: 'open-prompt', title: 'What makes an ally', durationSec: 0, config: { question: 'What makes someone a real ally at work?' } },
         { id: 'commit', type: 'commitments', title: 'Your next steps', durationSec: 0, config: {} },
@@ -208,7 +220,12 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       await ok(facilitator.command({ type: 'next' }));
       await until(anaSdk, (s) => s.activity?.stepId === 'commit');
       const whom = await seal(anaKey, MAP[0]!.name);
-      await ok(anaSdk.submit('commit', { op: 'put', item: { id: 'commit-ana-1', whom, what: 'Ask how the launch went', start: nextWeek, cadence: 'biweekly', time: '09:30' } }));
+      await ok(
+        anaSdk.submit('commit', {
+          op: 'put',
+          item: { id: 'commit-ana-1', whom, what: 'Ask how the launch went', start: nextWeek, cadence: 'biweekly', time: '09:30' },
+        }),
+      );
     });
 
     await test.step('the facilitator ends the session; Ana’s ended screen offers her outcomes first', async () => {
@@ -226,7 +243,17 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       const pdf = await downloadFrom(ana, 'download-pdf', dir);
       expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
       const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-      for (const heading of ['My outcomes', 'Allies at Würzburg', 'Map your allies', 'How you build allies', 'Worthy adversaries', 'Partnership meetings', 'What makes an ally', 'Your next steps']) expect(text).toContain(heading);
+      for (const heading of [
+        'My outcomes',
+        'Allies at Würzburg',
+        'Map your allies',
+        'How you build allies',
+        'Worthy adversaries',
+        'Partnership meetings',
+        'What makes an ally',
+        'Your next steps',
+      ])
+        expect(text).toContain(heading);
       for (const p of IN_PDF_FONT) expect(text).toContain(p.name);
       expect(text).toContain('Some characters in here are outside this PDF’s font and show as boxes');
       expect(text).toContain('Zoë Łukasiewicz — Above, Ally, trusted');
@@ -267,7 +294,12 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
 
     await test.step('everything also comes as one zip', async () => {
       const files = await unzip(readFileSync(await downloadFrom(ana, 'download-zip', dir)));
-      expect([...files.keys()].sort()).toEqual(['allies-at-wurzburg-1-map-your-allies.png', 'allies-at-wurzburg-1-map-your-allies.svg', 'allies-at-wurzburg-6-your-next-steps.ics', 'allies-at-wurzburg-my-outcomes.pdf']);
+      expect([...files.keys()].sort()).toEqual([
+        'allies-at-wurzburg-1-map-your-allies.png',
+        'allies-at-wurzburg-1-map-your-allies.svg',
+        'allies-at-wurzburg-6-your-next-steps.ics',
+        'allies-at-wurzburg-my-outcomes.pdf',
+      ]);
       expect(files.get('allies-at-wurzburg-my-outcomes.pdf')!.subarray(0, 5).toString()).toBe('%PDF-');
       expect(files.get('allies-at-wurzburg-1-map-your-allies.svg')!.toString('utf8')).toContain('>Zoë Łukasiewicz</text>');
     });

@@ -59,7 +59,6 @@ function recordSent(page: Page): string[] {
   return sent;
 }
 
-
 test('a facilitator runs the self-assessment, an open prompt with votes and commitments with three people', async ({ browser }) => {
   const devices = new Devices(browser);
   const errors: string[] = [];
@@ -71,7 +70,16 @@ test('a facilitator runs the self-assessment, an open prompt with votes and comm
     await test.step('the facilitator starts from "Building allies", the default, and keeps four statements of the self-assessment', async () => {
       await planner.goto('/new');
       await expect(planner.getByRole('button', { name: 'Building allies (about 90 minutes)' })).toHaveAttribute('aria-pressed', 'true');
-      await expectOrder(planner, ['Welcome', 'Where you stand today', 'Map your allies', 'What the room’s map tells us', 'Partnership meetings', 'Worthy adversaries', 'Your commitments', 'Wrap-up']);
+      await expectOrder(planner, [
+        'Welcome',
+        'Where you stand today',
+        'Map your allies',
+        'What the room’s map tells us',
+        'Partnership meetings',
+        'Worthy adversaries',
+        'Your commitments',
+        'Wrap-up',
+      ]);
       await planner.getByLabel('Workshop title').fill('Allies at Northwind');
 
       // the template's settings fill the form
@@ -124,7 +132,9 @@ test('a facilitator runs the self-assessment, an open prompt with votes and comm
 
     await test.step('in a new browser session she loads the file: same order, same settings, and opens the room', async () => {
       await console_.goto('/new');
-      await console_.getByLabel('Load a template file').setInputFiles({ name: 'Allies at Northwind.canopy-agenda.json', mimeType: 'application/json', buffer: Buffer.from(savedText) });
+      await console_
+        .getByLabel('Load a template file')
+        .setInputFiles({ name: 'Allies at Northwind.canopy-agenda.json', mimeType: 'application/json', buffer: Buffer.from(savedText) });
       await expect(console_.getByLabel('Workshop title')).toHaveValue('Allies at Northwind');
       await expectOrder(console_, ORDER);
       await console_.getByRole('button', { name: 'Self-assessment settings for step 3' }).click();
@@ -174,7 +184,11 @@ test('a facilitator runs the self-assessment, an open prompt with votes and comm
 
       for (const name of ['Ana', 'Ben'] as const) {
         const page = phones[name];
-        for (const [i, id] of STATEMENTS.entries()) await page.getByTestId(`rate-${id}`).getByRole('radio', { name: SCALE[RATINGS[name][i]! - 1], exact: true }).tap();
+        for (const [i, id] of STATEMENTS.entries())
+          await page
+            .getByTestId(`rate-${id}`)
+            .getByRole('radio', { name: SCALE[RATINGS[name][i]! - 1], exact: true })
+            .tap();
         await expect(page.getByTestId('answered')).toHaveText('4 of 4 answered');
         await expect(page.getByTestId('save-status')).toHaveText('Saved');
       }
@@ -275,7 +289,9 @@ test('a facilitator runs the self-assessment, an open prompt with votes and comm
       await console_.getByRole('button', { name: 'Show answers on the display' }).click();
       await expect(display.getByTestId('op-hidden')).toHaveCount(0);
 
-      await entry(ADVERT).getByRole('button', { name: /^Remove/ }).click();
+      await entry(ADVERT)
+        .getByRole('button', { name: /^Remove/ })
+        .click();
       await expect(entry(ADVERT)).toHaveAttribute('data-status', 'removed');
       await expect(chloe.getByTestId('my-answer').filter({ hasText: 'Buy my course' }).getByTestId('answer-removed')).toHaveText('Removed by the facilitator');
       await expect(display.getByTestId('op-count')).toHaveText('6 answers');
@@ -397,7 +413,8 @@ test('a facilitator runs the self-assessment, an open prompt with votes and comm
         await expect(display.getByTestId('display-cadences').getByTestId(`cadence-${cadence}`)).toHaveAttribute('data-count', String(n));
         await expect(console_.getByTestId('console-cadences').getByTestId(`cadence-${cadence}`)).toHaveAttribute('data-count', String(n));
       }
-      for (const page of [console_, display]) for (const name of [/Maria/, /J\.K\./, /\bSam\b/, /Priya/, /roadmap/]) await expect(page.getByText(name)).toHaveCount(0);
+      for (const page of [console_, display])
+        for (const name of [/Maria/, /J\.K\./, /\bSam\b/, /Priya/, /roadmap/]) await expect(page.getByText(name)).toHaveCount(0);
       // nothing Ana typed as a name ever left her phone in clear
       const sent = sentByAna.join('\n');
       expect(sent).toContain('budget review'); // what she will do is sent (it is not private)…

@@ -52,7 +52,10 @@ describe('the ally map keeps names in the browser', () => {
     for (const [i, name] of NAMES.entries()) {
       const { conn, key } = people[i % 2]!;
       const stepId = (await conn.until((s) => s.stage?.step?.id === 'map')).stage!.step!.id;
-      const res = await conn.submit(stepId, { op: 'put', entry: { id: `entry${i}00`, label: await seal(key, name), sector: i % 2 ? 'across' : 'above', ring: 'ally', tags: ['trusted'] } });
+      const res = await conn.submit(stepId, {
+        op: 'put',
+        entry: { id: `entry${i}00`, label: await seal(key, name), sector: i % 2 ? 'across' : 'above', ring: 'ally', tags: ['trusted'] },
+      });
       expect(res).toMatchObject({ ok: true, duplicate: false });
     }
 
@@ -64,7 +67,8 @@ describe('the ally map keeps names in the browser', () => {
     expect(await Promise.all(mine.entries.map((e) => unseal(ana.key, e.label)))).toEqual([NAMES[0], NAMES[2]]);
 
     // The console's heatmap counts them.
-    const view = (await console_.until((s) => (s.activity?.data as MentalMapPresenterView | undefined)?.mapping === 2)).activity!.data as MentalMapPresenterView;
+    const view = (await console_.until((s) => (s.activity?.data as MentalMapPresenterView | undefined)?.mapping === 2)).activity!
+      .data as MentalMapPresenterView;
     expect(view.cells?.above.ally).toBe(2);
     expect(view.cells?.across.ally).toBe(2);
 

@@ -38,7 +38,10 @@ describe.skipIf(!haveNginx)('two nodes behind nginx', () => {
 
   it('participants on both nodes see the step the facilitator starts, all through one address', async () => {
     const api = createApi(cluster.url);
-    const room = await api.rooms.create.mutate({ title: 'Allies offsite', agenda: [{ id: 's1', type: 'slide', title: 'Welcome', durationSec: 60, config: {} }] });
+    const room = await api.rooms.create.mutate({
+      title: 'Allies offsite',
+      agenda: [{ id: 's1', type: 'slide', title: 'Welcome', durationSec: 60, config: {} }],
+    });
     // The facilitator's laptop starts the way a browser does: long-polling first, then the upgrade.
     const console_ = connectRoom({ url: cluster.url, roomId: room.roomId, token: room.facilitatorToken, transports: ['polling', 'websocket'] });
     open.push(console_);

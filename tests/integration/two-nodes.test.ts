@@ -31,7 +31,17 @@ process.once('exit', killAll);
 /** Start `node --import tsx apps/server/src/main.ts` on a free port and wait for its health check. */
 async function startNode(name: string, redisUrl: string, extraEnv: Record<string, string> = {}): Promise<Node> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, STORE_DRIVER: 'node-redis', LOG_LEVEL: 'info', JOIN_RATE_PER_MIN: '10000', CREATE_RATE_PER_HOUR: '1000', ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    REDIS_URL: redisUrl,
+    STORE_DRIVER: 'node-redis',
+    LOG_LEVEL: 'info',
+    JOIN_RATE_PER_MIN: '10000',
+    CREATE_RATE_PER_HOUR: '1000',
+    ...extraEnv,
+  };
   delete env.WEB_BUILD_DIR;
   delete env.ALLOWED_ORIGINS;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -102,7 +112,10 @@ describe('two server nodes on one Redis', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     try {
-      [a, b] = await Promise.all([startNode('A', redis.url, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' }), startNode('B', redis.url, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' })]);
+      [a, b] = await Promise.all([
+        startNode('A', redis.url, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' }),
+        startNode('B', redis.url, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' }),
+      ]);
     } catch (e) {
       killAll();
       throw e;
@@ -257,7 +270,7 @@ describe('two server nodes on one Redis', () => {
     const { room } = await roomOnB();
     await participantOnA(room.code, room.roomId, 'Ana');
     a.proc.kill('SIGKILL');
-    await new Promise((r) => a.proc.exitCode !== null || a.proc.signalCode !== null ? r(null) : a.proc.once('exit', r));
+    await new Promise((r) => (a.proc.exitCode !== null || a.proc.signalCode !== null ? r(null) : a.proc.once('exit', r)));
 
     const console2 = screen(b, room.roomId, room.facilitatorToken);
     const outcome = await console2.until((s) => s.status === 'failed' || (s.status === 'connected' && s.role !== null && s.stage !== null), WAIT_MS);

@@ -65,7 +65,8 @@ class Gen {
 }
 
 const gens = Array.from({ length: WORKERS }, (_, id) => new Gen(new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { id } })));
-const all = <T = unknown>(req: Request | ((i: number) => Request)): Promise<T[]> => Promise.all(gens.map((g, i) => g.ask<T>(typeof req === 'function' ? req(i) : req)));
+const all = <T = unknown>(req: Request | ((i: number) => Request)): Promise<T[]> =>
+  Promise.all(gens.map((g, i) => g.ask<T>(typeof req === 'function' ? req(i) : req)));
 
 /** Generator health: CPU of this whole process (all threads) and the worst event-loop delay. */
 const mainEld = monitorEventLoopDelay({ resolution: 10 });
@@ -113,7 +114,12 @@ interface FanoutResult {
 }
 
 /** `rounds` step changes; each waits until every participant has it (and, on an activity step, its view). */
-async function fanout(n: number, rounds: number, step: () => Promise<{ v: number; t0: number; ready: boolean; stage?: Record<string, unknown> }>, pids: number[]): Promise<FanoutResult> {
+async function fanout(
+  n: number,
+  rounds: number,
+  step: () => Promise<{ v: number; t0: number; ready: boolean; stage?: Record<string, unknown> }>,
+  pids: number[],
+): Promise<FanoutResult> {
   const out: FanoutResult = { lat: [], last: [], ready: [], missing: 0, bytesPerParticipant: [], stages: [], serverCpuMs: 0 };
   const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
   for (let r = 0; r < rounds; r++) {
@@ -142,7 +148,11 @@ interface RampStage {
 }
 
 /** Open-loop submissions, the offered rate raised ×1.5 per stage until ack p99 passes the limit. */
-async function ramp(stepId: string, statements: string[], pids: number[]): Promise<{ stages: RampStage[]; acked_per_s: number; p99_ack_ms: number; serverCpuPct: number }> {
+async function ramp(
+  stepId: string,
+  statements: string[],
+  pids: number[],
+): Promise<{ stages: RampStage[]; acked_per_s: number; p99_ack_ms: number; serverCpuPct: number }> {
   const stages: RampStage[] = [];
   let rate = 200;
   let serverCpuPct = 0;
@@ -150,7 +160,13 @@ async function ramp(stepId: string, statements: string[], pids: number[]): Promi
   for (let i = 0; i < (QUICK ? 12 : 18); i++) {
     const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
     const t0 = now();
-    const res = await all<{ sent: number; acked: number; failed: number; lat: number[]; sendMs: number }>({ op: 'submit', rate: rate / WORKERS, durationMs: STAGE_MS, stepId, statements });
+    const res = await all<{ sent: number; acked: number; failed: number; lat: number[]; sendMs: number }>({
+      op: 'submit',
+      rate: rate / WORKERS,
+      durationMs: STAGE_MS,
+      stepId,
+      statements,
+    });
     const cpu = ((pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0) / (now() - t0)) * 100;
     const lat = sortNum(res.flatMap((r) => r.lat));
     const acked = res.reduce((s, r) => s + r.acked, 0);
@@ -165,7 +181,9 @@ async function ramp(stepId: string, statements: string[], pids: number[]): Promi
       failed: res.reduce((s, r) => s + r.failed, 0),
     };
     stages.push(st);
-    log(`  offered ${rate}/s → acked ${st.acked_per_s}/s, ack p50 ${st.p50_ack_ms} ms p99 ${st.p99_ack_ms} ms, failed ${st.failed}, server CPU ${cpu.toFixed(0)} %`);
+    log(
+      `  offered ${rate}/s → acked ${st.acked_per_s}/s, ack p50 ${st.p50_ack_ms} ms p99 ${st.p99_ack_ms} ms, failed ${st.failed}, server CPU ${cpu.toFixed(0)} %`,
+    );
     if (st.p99_ack_ms > ACK_P99_LIMIT_MS || st.failed > 0 || st.acked_per_s < 0.9 * rate) {
       // one more try at the same rate, so a single hiccup (GC, a neighbour on the machine) does not end the ramp
       if (retried) break;
@@ -227,7 +245,9 @@ async function canopyRun(redis: RedisServer, opts: { driver: string; n: number; 
     await fac.until((s) => s.status === 'connected' && s.stage !== null, 30_000);
     await sleep(1000);
     const rss0 = pids.reduce((s, p) => s + rssBytes(p), 0);
-    const joined = await phase(`${label}: join`, () => joinAll(opts.n, { mode: 'canopy', urls: nodes.map((x) => x.url), roomId: room.roomId, code: room.code }));
+    const joined = await phase(`${label}: join`, () =>
+      joinAll(opts.n, { mode: 'canopy', urls: nodes.map((x) => x.url), roomId: room.roomId, code: room.code }),
+    );
     await sleep(2000);
     const rss1 = pids.reduce((s, p) => s + rssBytes(p), 0);
     const f = fac;
@@ -271,7 +291,14 @@ async function canopyRun(redis: RedisServer, opts: { driver: string; n: number; 
 
 // --- bare Socket.IO -------------------------------------------------------------------------------
 
-async function baselineRun(opts: { n: number; rounds: number; stages: Array<Record<string, unknown>>; submitAck: unknown; submissions: boolean; statements: string[] }) {
+async function baselineRun(opts: {
+  n: number;
+  rounds: number;
+  stages: Array<Record<string, unknown>>;
+  submitAck: unknown;
+  submissions: boolean;
+  statements: string[];
+}) {
   const srv = await spawnServer('baseline', 'tests/load/baseline.ts', await freePort(), {});
   const label = `baseline n=${opts.n}`;
   const fac = ioClient(srv.url, { transports: ['websocket'] });
@@ -322,7 +349,14 @@ async function main() {
     for (const n of SIZES) {
       const c = await canopyRun(redis, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: n === biggest });
       if (c.statements) statements = c.statements;
-      const b = await baselineRun({ n, rounds: ROUNDS, stages: c.fanout.stages, submitAck: c.echo?.sample ?? { ok: true }, submissions: n === biggest, statements: statements.length ? statements : ['x'] });
+      const b = await baselineRun({
+        n,
+        rounds: ROUNDS,
+        stages: c.fanout.stages,
+        submitAck: c.echo?.sample ?? { ok: true },
+        submissions: n === biggest,
+        statements: statements.length ? statements : ['x'],
+      });
       const cs = summary(c.fanout);
       const bs = summary(b.fanout);
       fanoutRows.push({
@@ -376,11 +410,22 @@ async function main() {
         full_state_join: Math.round(s.joinBytes),
         step_change_by_type: { slide: Math.round(perType(s, SLIDE.type)), [ACTIVITY.type]: Math.round(perType(s, ACTIVITY.type)) },
       },
-      multinode: { nodes: 2, participants: biggest, p99_ms: round(multiP99), ratio_to_single: round(multiP99 / singleP99, 2), last_p99_ms: round(summary(multi.fanout).last_p99), missing: multi.fanout.missing },
+      multinode: {
+        nodes: 2,
+        participants: biggest,
+        p99_ms: round(multiP99),
+        ratio_to_single: round(multiP99 / singleP99, 2),
+        last_p99_ms: round(summary(multi.fanout).last_p99),
+        missing: multi.fanout.missing,
+      },
       driver: DEFAULT_DRIVER,
       drivers: {
         [DEFAULT_DRIVER]: { acked_per_s: s.submissions!.acked_per_s, p99_ack_ms: s.submissions!.p99_ack_ms, fanout_p99_ms: round(singleP99) },
-        [OTHER_DRIVER]: { acked_per_s: other.submissions!.acked_per_s, p99_ack_ms: other.submissions!.p99_ack_ms, fanout_p99_ms: round(summary(other.fanout).p99) },
+        [OTHER_DRIVER]: {
+          acked_per_s: other.submissions!.acked_per_s,
+          p99_ack_ms: other.submissions!.p99_ack_ms,
+          fanout_p99_ms: round(summary(other.fanout).p99),
+        },
       },
       generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
       quick: QUICK,

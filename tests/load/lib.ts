@@ -44,8 +44,19 @@ process.once('exit', () => {
 });
 
 /** Spawn `node --import tsx <script>` with env on `port` and wait until GET `health` answers 200. */
-export async function spawnServer(name: string, script: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], health = '/healthz'): Promise<Proc> {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnServer(
+  name: string,
+  script: string,
+  port: number,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  health = '/healthz',
+): Promise<Proc> {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   procs.add(proc);
   let out = '';
   proc.stdout?.on('data', (d) => (out = (out + String(d)).slice(-20_000)));

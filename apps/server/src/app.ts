@@ -99,7 +99,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
   const adapter = redis ? createAdapter(redis, { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
-  const stopTrimming = redis ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { error: String(e) })) : () => {};
+  const stopTrimming = redis
+    ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { error: String(e) }))
+    : () => {};
   const io = attachRealtime(http, service, config, log, adapter);
 
   await new Promise<void>((ok, fail) => {

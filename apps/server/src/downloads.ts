@@ -6,7 +6,17 @@
  * are streamed; the JSON Schema of data.json is public at /api/schema/data.json.
  */
 import { Readable } from 'node:stream';
-import { buildSessionData, canFacilitate, renderMarkdown, SHARED_SCOPE, sessionDataJsonSchema, tableFileName, type OutcomeTable, type SessionData, type StepInputs } from '@canopy/core';
+import {
+  buildSessionData,
+  canFacilitate,
+  renderMarkdown,
+  SHARED_SCOPE,
+  sessionDataJsonSchema,
+  tableFileName,
+  type OutcomeTable,
+  type SessionData,
+  type StepInputs,
+} from '@canopy/core';
 import { stringify } from 'csv-stringify';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
@@ -96,7 +106,8 @@ export function mountDownloads(app: Hono<Env>, service: RoomService, limiter: Ra
     const roomId = c.req.param('roomId') ?? '';
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !(await service.store.getSecrets(roomId))) return c.json({ error: 'This room no longer exists.' }, 404);
     const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(c.req.header('Authorization') ?? '');
-    if (!m) return c.json({ error: 'Sign in with the facilitator’s link: send its token as “Authorization: Bearer …”.' }, 401, { 'WWW-Authenticate': 'Bearer' });
+    if (!m)
+      return c.json({ error: 'Sign in with the facilitator’s link: send its token as “Authorization: Bearer …”.' }, 401, { 'WWW-Authenticate': 'Bearer' });
     const who = await service.authenticate(roomId, m[1]!);
     if (!who) return c.json({ error: 'That token does not open this room.' }, 403);
     if (!canFacilitate(who.role)) return c.json({ error: 'Only the facilitator and co-hosts can download the session’s outcomes.' }, 403);
@@ -130,10 +141,24 @@ export function mountDownloads(app: Hono<Env>, service: RoomService, limiter: Ra
     if (data instanceof Response) return data;
     const stepId = c.req.query('step');
     const step = data.steps.find((s) => s.id === stepId);
-    if (!step) return c.json({ error: 'Say which step: data.csv?step=<step id> (every table at once: data.zip).', steps: data.steps.map((s) => ({ id: s.id, tables: s.tables.map((t) => t.name) })) }, 400);
+    if (!step)
+      return c.json(
+        {
+          error: 'Say which step: data.csv?step=<step id> (every table at once: data.zip).',
+          steps: data.steps.map((s) => ({ id: s.id, tables: s.tables.map((t) => t.name) })),
+        },
+        400,
+      );
     const name = c.req.query('table');
     const t = name ? step.tables.find((x) => x.name === name) : step.tables[0];
-    if (!t) return c.json({ error: step.tables.length ? `Step "${step.id}" has no table "${name}".` : `Step "${step.id}" has no data table.`, tables: step.tables.map((x) => x.name) }, 404);
+    if (!t)
+      return c.json(
+        {
+          error: step.tables.length ? `Step "${step.id}" has no table "${name}".` : `Step "${step.id}" has no data table.`,
+          tables: step.tables.map((x) => x.name),
+        },
+        404,
+      );
     return stream(c, tableCsv(t), 'text/csv; charset=utf-8', downloadName(data, tableFileName(step, t)));
   });
 }

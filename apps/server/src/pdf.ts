@@ -48,7 +48,12 @@ const RULE = '#d5ddd8';
 const HIDDEN = '#eef1ef';
 /** one colour per point of a scale, from disagree / rarely (warm) to agree / always (green) */
 const SCALE_COLOURS = ['#c8553d', '#e07a5f', '#f2cc8f', '#d9d9d9', '#a8d5ba', '#5fae83', '#2f7d5b'];
-const scaleColours = (n: number) => (n === 7 ? SCALE_COLOURS : n === 5 ? [0, 1, 3, 5, 6].map((i) => SCALE_COLOURS[i]!) : Array.from({ length: n }, (_, i) => SCALE_COLOURS[Math.round((i * 6) / Math.max(1, n - 1))]!));
+const scaleColours = (n: number) =>
+  n === 7
+    ? SCALE_COLOURS
+    : n === 5
+      ? [0, 1, 3, 5, 6].map((i) => SCALE_COLOURS[i]!)
+      : Array.from({ length: n }, (_, i) => SCALE_COLOURS[Math.round((i * 6) / Math.max(1, n - 1))]!);
 
 type Doc = PDFKit.PDFDocument;
 
@@ -58,7 +63,12 @@ class ReportWriter {
   private readonly width: number;
 
   constructor(title: string) {
-    this.doc = new PDFDocument({ size: 'A4', margins: { top: 56, bottom: 56, left: 56, right: 56 }, info: { Title: drawable(title), Creator: 'Canopy' }, bufferPages: false });
+    this.doc = new PDFDocument({
+      size: 'A4',
+      margins: { top: 56, bottom: 56, left: 56, right: 56 },
+      info: { Title: drawable(title), Creator: 'Canopy' },
+      bufferPages: false,
+    });
     this.doc.registerFont('body', FONT);
     this.doc.registerFont('bold', FONT_BOLD);
     this.left = this.doc.page.margins.left;
@@ -77,7 +87,10 @@ class ReportWriter {
   text(s: string, opts: { font?: 'body' | 'bold'; size?: number; color?: string; gap?: number; indent?: number } = {}) {
     const { doc } = this;
     const t = drawable(s);
-    doc.font(opts.font ?? 'body').fontSize(opts.size ?? 10).fillColor(opts.color ?? INK);
+    doc
+      .font(opts.font ?? 'body')
+      .fontSize(opts.size ?? 10)
+      .fillColor(opts.color ?? INK);
     const w = this.width - (opts.indent ?? 0);
     this.room(Math.min(doc.heightOfString(t, { width: w }), 60));
     doc.text(t, this.left + (opts.indent ?? 0), doc.y, { width: w });
@@ -93,7 +106,12 @@ class ReportWriter {
     this.doc.y += 8;
     this.h2('Participation');
     this.text(o.summary);
-    if (o.participation.rows.length > 0) this.bars('People who took part in each step', o.participation.rows.map(([label, value]) => ({ label, value })), Math.max(1, data.participation.present, ...o.participation.rows.map((r) => r[1])));
+    if (o.participation.rows.length > 0)
+      this.bars(
+        'People who took part in each step',
+        o.participation.rows.map(([label, value]) => ({ label, value })),
+        Math.max(1, data.participation.present, ...o.participation.rows.map((r) => r[1])),
+      );
   }
 
   h2(s: string) {
@@ -101,7 +119,12 @@ class ReportWriter {
     this.doc.y += 6;
     this.text(s, { font: 'bold', size: 15, color: ACCENT, gap: 2 });
     const y = this.doc.y;
-    this.doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(0.6).strokeColor(RULE).stroke();
+    this.doc
+      .moveTo(this.left, y)
+      .lineTo(this.left + this.width, y)
+      .lineWidth(0.6)
+      .strokeColor(RULE)
+      .stroke();
     this.doc.y = y + 8;
   }
 
@@ -152,11 +175,20 @@ class ReportWriter {
         doc.fillColor(INK).text(v, x + 3, y + 3, { width: widths[i]! - 6 });
         x += widths[i]!;
       });
-      doc.moveTo(this.left, y + h).lineTo(this.left + this.width, y + h).lineWidth(0.4).strokeColor(RULE).stroke();
+      doc
+        .moveTo(this.left, y + h)
+        .lineTo(this.left + this.width, y + h)
+        .lineWidth(0.4)
+        .strokeColor(RULE)
+        .stroke();
       doc.y = y + h;
     };
     drawRow(columns.map(drawable), true);
-    for (const r of rows) drawRow(columns.map((_, i) => cell(r[i] ?? null)), false);
+    for (const r of rows)
+      drawRow(
+        columns.map((_, i) => cell(r[i] ?? null)),
+        false,
+      );
     doc.y += 8;
   }
 
@@ -221,10 +253,16 @@ class ReportWriter {
           if (w > 0) doc.rect(cx, y + 3, w, 10).fill(colours[i]!);
           cx += w;
         });
-        doc.fillColor(MUTED).fontSize(8).text(`n=${s.answered}${s.mean !== null ? ` · ${round1(s.mean)}` : ''}`, bx + barW + 6, y + 3, { width: 64 });
+        doc
+          .fillColor(MUTED)
+          .fontSize(8)
+          .text(`n=${s.answered}${s.mean !== null ? ` · ${round1(s.mean)}` : ''}`, bx + barW + 6, y + 3, { width: 64 });
       } else {
         doc.rect(bx, y + 3, barW, 10).fill(HIDDEN);
-        doc.fillColor(MUTED).fontSize(7.5).text(s.answered === 0 ? 'no answers' : 'too few answers to show', bx + 4, y + 4, { width: barW - 8, lineBreak: false });
+        doc
+          .fillColor(MUTED)
+          .fontSize(7.5)
+          .text(s.answered === 0 ? 'no answers' : 'too few answers to show', bx + 4, y + 4, { width: barW - 8, lineBreak: false });
         doc.fontSize(8).text(`n=${s.answered}`, bx + barW + 6, y + 3, { width: 64 });
       }
       doc.y = y + h;
@@ -246,17 +284,33 @@ class ReportWriter {
     const gy = y0 + 16;
     b.rows.forEach((r, i) => {
       const y = gy + i * cellH;
-      doc.font('bold').fontSize(8.5).fillColor(INK).text(drawable(r), this.left, y + cellH / 2 - 5, { width: rowLabelW - 6 });
+      doc
+        .font('bold')
+        .fontSize(8.5)
+        .fillColor(INK)
+        .text(drawable(r), this.left, y + cellH / 2 - 5, { width: rowLabelW - 6 });
       b.columns.forEach((_, j) => {
         const v = b.cells[i]?.[j] ?? null;
         const x = this.left + rowLabelW + j * cellW;
         if (v === null) {
           doc.rect(x + 1, y + 1, cellW - 2, cellH - 2).fill(HIDDEN);
-          doc.font('body').fontSize(9).fillColor(MUTED).text('–', x, y + cellH / 2 - 5, { width: cellW, align: 'center' });
+          doc
+            .font('body')
+            .fontSize(9)
+            .fillColor(MUTED)
+            .text('–', x, y + cellH / 2 - 5, { width: cellW, align: 'center' });
         } else {
           const strength = 0.15 + 0.85 * (v / top);
-          doc.rect(x + 1, y + 1, cellW - 2, cellH - 2).fillOpacity(strength).fill(ACCENT).fillOpacity(1);
-          doc.font('bold').fontSize(10).fillColor(strength > 0.55 ? '#ffffff' : INK).text(String(v), x, y + cellH / 2 - 6, { width: cellW, align: 'center' });
+          doc
+            .rect(x + 1, y + 1, cellW - 2, cellH - 2)
+            .fillOpacity(strength)
+            .fill(ACCENT)
+            .fillOpacity(1);
+          doc
+            .font('bold')
+            .fontSize(10)
+            .fillColor(strength > 0.55 ? '#ffffff' : INK)
+            .text(String(v), x, y + cellH / 2 - 6, { width: cellW, align: 'center' });
         }
       });
     });

@@ -19,7 +19,15 @@ function limiter(redis: RedisLike | undefined, keyPrefix: string, points: number
   const memory = new RateLimiterMemory({ keyPrefix, points, duration, blockDuration });
   if (!redis) return memory;
   // Shared by every node through Redis; falls back to a per-node limiter while Redis is away.
-  return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: `canopy:rl:${keyPrefix}`, points, duration, blockDuration, insuranceLimiter: memory });
+  return new RateLimiterRedis({
+    storeClient: redis,
+    useRedisPackage: true,
+    keyPrefix: `canopy:rl:${keyPrefix}`,
+    points,
+    duration,
+    blockDuration,
+    insuranceLimiter: memory,
+  });
 }
 
 export function createLimiters(config: Config, redis?: RedisLike): Limiters {

@@ -156,7 +156,8 @@ export class RoomService {
       const code = normalizeCode(codeInput);
       const roomId = code ? await this.store.roomIdByCode(code) : null;
       const room = roomId ? await this.store.getRoom(roomId) : null;
-      const member = room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
+      const member =
+        room && room.status === 'open' && room.locked && token !== undefined && (await this.store.participantByToken(room.id, sha256(token))) !== null;
       if (!room || room.status !== 'open' || (room.locked && !member)) {
         wrong = true; // counts towards the block; this answer stays the same
         throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
@@ -315,7 +316,12 @@ export class RoomService {
           if (!stored) return true;
           const next = JSON.stringify(forget(JSON.parse(stored.value), pid));
           if (next === stored.value) return true;
-          const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, { submissionId: `forget-${newId()}`, expectedRev: stored.rev, value: next, counters: {} });
+          const res = await this.store.writeRecord(room.id, step.id, SHARED_SCOPE, {
+            submissionId: `forget-${newId()}`,
+            expectedRev: stored.rev,
+            value: next,
+            counters: {},
+          });
           if (res.status === 'conflict') return false;
           if (res.status !== 'gone') this.broadcaster?.sharedChanged(room.id, step.id, res.rev);
           return true;
@@ -386,7 +392,10 @@ export class RoomService {
         // A resend of an answer already stored is answered `duplicate` before anything else: the
         // reducer or the phase might refuse it now (the record or the step moved on since).
         // Both reads go out together (one round trip).
-        const [applied, stored] = await Promise.all([this.store.wasApplied(room.id, stepId, scope, submissionId), this.store.getRecord(room.id, stepId, scope)]);
+        const [applied, stored] = await Promise.all([
+          this.store.wasApplied(room.id, stepId, scope, submissionId),
+          this.store.getRecord(room.id, stepId, scope),
+        ]);
         if (applied !== null) {
           const view = await this.participantView(room, step, mod, pid, shared);
           return { duplicate: true, view: view.data, rev: view.rev ?? 0 };
@@ -396,7 +405,13 @@ export class RoomService {
         const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: this.now(), participantId: pid, shared: shared?.value });
         if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
         const delta = counterDelta(spec.contribution(prev, step.config), spec.contribution(next.value, step.config));
-        const res = await this.store.writeRecord(room.id, stepId, scope, { submissionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: delta, writer: pid });
+        const res = await this.store.writeRecord(room.id, stepId, scope, {
+          submissionId,
+          expectedRev: stored?.rev ?? 0,
+          value: JSON.stringify(next.value),
+          counters: delta,
+          writer: pid,
+        });
         if (res.status === 'gone') throw new ServiceError('REMOVED', 'You are no longer in this room.');
         if (res.status === 'duplicate') {
           const view = await this.participantView(room, step, mod, pid, shared);
@@ -439,12 +454,20 @@ export class RoomService {
     return this.oneAtATime(`${room.id}/${stepId}/${SHARED_SCOPE}`, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
         // A resent action already applied is a duplicate, even if it would be refused now.
-        const [applied, stored] = await Promise.all([this.store.wasApplied(room.id, stepId, SHARED_SCOPE, actionId), this.store.getRecord(room.id, stepId, SHARED_SCOPE)]);
+        const [applied, stored] = await Promise.all([
+          this.store.wasApplied(room.id, stepId, SHARED_SCOPE, actionId),
+          this.store.getRecord(room.id, stepId, SHARED_SCOPE),
+        ]);
         if (applied !== null) return { duplicate: true, rev: stored?.rev ?? applied };
         const prev = stored ? JSON.parse(stored.value) : spec.initial(step.config);
         const next = spec.act(prev, parsed.data, { config: step.config, phase: room.phase ?? '', now: this.now(), seed: newSeed(), roster, records: recs });
         if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
-        const res = await this.store.writeRecord(room.id, stepId, SHARED_SCOPE, { submissionId: actionId, expectedRev: stored?.rev ?? 0, value: JSON.stringify(next.value), counters: {} });
+        const res = await this.store.writeRecord(room.id, stepId, SHARED_SCOPE, {
+          submissionId: actionId,
+          expectedRev: stored?.rev ?? 0,
+          value: JSON.stringify(next.value),
+          counters: {},
+        });
         if (res.status === 'duplicate') return { duplicate: true, rev: stored?.rev ?? 0 };
         if (res.status === 'ok') {
           this.broadcaster?.sharedChanged(room.id, stepId, res.rev);
@@ -490,7 +513,15 @@ export class RoomService {
    * may read and the shared state. `rev` is the sum of the revisions read — it grows with every
    * write to any of them, so a screen can keep the newest of views that arrive out of order.
    */
-  private async participantView(room: RoomState, step: Step, mod: AnyActivity, participantId: string, shared: Loaded | undefined, known: Map<string, Loaded> = new Map(), knownIsAll = false): Promise<ActivityView> {
+  private async participantView(
+    room: RoomState,
+    step: Step,
+    mod: AnyActivity,
+    participantId: string,
+    shared: Loaded | undefined,
+    known: Map<string, Loaded> = new Map(),
+    knownIsAll = false,
+  ): Promise<ActivityView> {
     const scopes = [ownScope(participantId), ...(mod.readScopes?.(participantId, shared?.value, step.config) ?? [])];
     const recs = await Promise.all(
       scopes.map(async (scope): Promise<Loaded> => {
@@ -502,7 +533,14 @@ export class RoomService {
     );
     const own = recs[0]!.value;
     const data = mod.participantView
-      ? mod.participantView({ config: step.config, phase: room.phase ?? '', participantId, own, scoped: Object.fromEntries(scopes.slice(1).map((s, i) => [s, recs[i + 1]!.value])), shared: shared?.value })
+      ? mod.participantView({
+          config: step.config,
+          phase: room.phase ?? '',
+          participantId,
+          own,
+          scoped: Object.fromEntries(scopes.slice(1).map((s, i) => [s, recs[i + 1]!.value])),
+          shared: shared?.value,
+        })
       : mod.input?.ownView
         ? mod.input.ownView(own)
         : own;
@@ -525,7 +563,8 @@ export class RoomService {
       mod.participantRoomView ? this.aggregate(room, step.id) : undefined,
     ]);
     const known = new Map(records.filter((r) => r.scope !== SHARED_SCOPE).map((r): [string, Loaded] => [r.scope, { rev: r.rev, value: JSON.parse(r.value) }]));
-    const extra = roomView && mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...roomView });
+    const extra =
+      roomView && mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...roomView });
     return Promise.all(
       participantIds.map(async (id): Promise<[string, ActivityView]> => {
         const view = await this.participantView(room, step, mod, id, shared, known, true);
@@ -552,7 +591,11 @@ export class RoomService {
     const shared = await this.readShared(room.id, step, mod);
     const [view, roomView] = await Promise.all([
       this.participantView(room, step, mod, participantId, shared),
-      mod.participantRoomView ? this.aggregate(room, step.id).then((agg) => mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...agg })) : undefined,
+      mod.participantRoomView
+        ? this.aggregate(room, step.id).then((agg) =>
+            mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...agg }),
+          )
+        : undefined,
     ]);
     return { ...view, ...(roomView !== undefined ? { room: roomView } : {}) };
   }

@@ -51,11 +51,21 @@ describe('room codes', () => {
     const blockedLookup = await postTrpc(srv.url, 'rooms.lookup', { code: w.code }, scanner);
     expect(blockedLookup).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
     expect(blockedLookup.message).toMatch(/^Too many attempts from this network\. Try again in \d+ s\.$/);
-    const blockedJoin = await postTrpc(srv.url, 'rooms.join', { code: w.code, nickname: 'Mallory', token: newParticipantToken(), deviceId: randomId() }, scanner);
+    const blockedJoin = await postTrpc(
+      srv.url,
+      'rooms.join',
+      { code: w.code, nickname: 'Mallory', token: newParticipantToken(), deviceId: randomId() },
+      scanner,
+    );
     expect(blockedJoin).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
 
     // Someone else, on another network, joins as usual.
-    const colleague = await postTrpc(srv.url, 'rooms.join', { code: w.code, nickname: 'Ana', token: newParticipantToken(), deviceId: randomId() }, { 'x-forwarded-for': '198.51.100.20' });
+    const colleague = await postTrpc(
+      srv.url,
+      'rooms.join',
+      { code: w.code, nickname: 'Ana', token: newParticipantToken(), deviceId: randomId() },
+      { 'x-forwarded-for': '198.51.100.20' },
+    );
     expect(colleague).toMatchObject({ status: 200, data: { rejoined: false, participant: { nickname: 'Ana' } } });
     // The blocked scanner's count of joined people never moved.
     await w.console.conn.sync();
@@ -125,11 +135,21 @@ describe('nicknames', () => {
 describe('department and level', () => {
   it('are required when the room asks, normalized like nicknames, and not kept when it does not ask', async () => {
     const srv = await server();
-    const asking = await workshop(srv, { join: { askDepartment: true, askLevel: true, departments: ['Sales', 'R&D'], levels: ['Junior', 'Senior'], maxParticipants: 100 } });
-    expect(await asking.api.rooms.lookup.mutate({ code: asking.code })).toMatchObject({ askDepartment: true, askLevel: true, departments: ['Sales', 'R&D'], levels: ['Junior', 'Senior'] });
+    const asking = await workshop(srv, {
+      join: { askDepartment: true, askLevel: true, departments: ['Sales', 'R&D'], levels: ['Junior', 'Senior'], maxParticipants: 100 },
+    });
+    expect(await asking.api.rooms.lookup.mutate({ code: asking.code })).toMatchObject({
+      askDepartment: true,
+      askLevel: true,
+      departments: ['Sales', 'R&D'],
+      levels: ['Junior', 'Senior'],
+    });
     const base = { code: asking.code, nickname: 'Ana', token: newParticipantToken(), deviceId: randomId() };
     expect(await apiFailure(asking.api.rooms.join.mutate(base))).toEqual({ code: 'BAD_REQUEST', message: 'Please say which department or team you are in.' });
-    expect(await apiFailure(asking.api.rooms.join.mutate({ ...base, department: 'Sales' }))).toEqual({ code: 'BAD_REQUEST', message: 'Please choose your level.' });
+    expect(await apiFailure(asking.api.rooms.join.mutate({ ...base, department: 'Sales' }))).toEqual({
+      code: 'BAD_REQUEST',
+      message: 'Please choose your level.',
+    });
     const ana = await asking.api.rooms.join.mutate({ ...base, department: '  \u202ESales\u202C ', level: 'Ｓｅｎｉｏｒ' });
     expect(ana.participant).toMatchObject({ department: 'Sales', level: 'Senior' });
     const roster = await asking.console.conn.until((s) => s.roster.length === 1, WAIT_MS);
@@ -137,7 +157,14 @@ describe('department and level', () => {
 
     // A room that does not ask keeps nothing it was sent anyway.
     const plain = await workshop(srv);
-    const ben = await plain.api.rooms.join.mutate({ code: plain.code, nickname: 'Ben', department: 'Secret project', level: 'VP', token: newParticipantToken(), deviceId: randomId() });
+    const ben = await plain.api.rooms.join.mutate({
+      code: plain.code,
+      nickname: 'Ben',
+      department: 'Secret project',
+      level: 'VP',
+      token: newParticipantToken(),
+      deviceId: randomId(),
+    });
     expect(ben.participant).toMatchObject({ department: null, level: null });
   });
 });
@@ -149,7 +176,10 @@ describe("the facilitator's door", () => {
     expect((await w.console.conn.command({ type: 'lock', locked: true })).ok).toBe(true);
     await ana.conn.until((s) => s.stage?.locked === true, WAIT_MS);
 
-    expect(await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Late', token: newParticipantToken(), deviceId: randomId() }))).toEqual({ code: 'NOT_FOUND', message: NO_SUCH_ROOM });
+    expect(await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Late', token: newParticipantToken(), deviceId: randomId() }))).toEqual({
+      code: 'NOT_FOUND',
+      message: NO_SUCH_ROOM,
+    });
 
     // Ana is still in: she follows the next step, and her own link still works after a reload.
     expect((await w.console.conn.command({ type: 'next' })).ok).toBe(true);
@@ -204,7 +234,10 @@ describe("the facilitator's door", () => {
     expect((await refused(retry.conn)).error?.code).toBe('UNAUTHORIZED');
     // Joining again from the same device, with a fresh token or the old one, is refused.
     for (const token of [newParticipantToken(), ana.token]) {
-      expect(await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Ana again', token, deviceId: ana.deviceId }))).toEqual({ code: 'REMOVED', message: 'The facilitator removed you from this room.' });
+      expect(await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Ana again', token, deviceId: ana.deviceId }))).toEqual({
+        code: 'REMOVED',
+        message: 'The facilitator removed you from this room.',
+      });
     }
     // Removing twice is a no-op answer, not a crash; Ben never noticed any of it.
     expect(await w.console.conn.remove(ana.id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -217,7 +250,10 @@ describe("the facilitator's door", () => {
     const ana = await w.join('Ana');
     const ben = await w.join('Ben');
     const chloe = { token: newParticipantToken(), deviceId: randomId() };
-    expect(await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Chloé', ...chloe }))).toEqual({ code: 'ROOM_FULL', message: 'This room is full.' });
+    expect(await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Chloé', ...chloe }))).toEqual({
+      code: 'ROOM_FULL',
+      message: 'This room is full.',
+    });
 
     // Ana's phone retries its join: still the same Ana, not a third person.
     const again = await w.api.rooms.join.mutate({ code: w.code, nickname: 'Ana', token: ana.token, deviceId: ana.deviceId });

@@ -28,7 +28,12 @@ const STATEMENTS = [
 
 const view = (p: Screen) => p.conn.state.activity?.data as AdversariesParticipantView | undefined;
 const presenter = (s: Screen) => s.conn.state.activity?.data as AdversariesPresenterView | undefined;
-const steelman = (pairId: string, step: 'stated' | 'restated' | 'accept' | 'retry', at?: number): AdversariesInput => ({ op: 'steelman', pairId, step, ...(at !== undefined ? { at } : {}) });
+const steelman = (pairId: string, step: 'stated' | 'restated' | 'accept' | 'retry', at?: number): AdversariesInput => ({
+  op: 'steelman',
+  pairId,
+  step,
+  ...(at !== undefined ? { at } : {}),
+});
 
 const phase = async (w: Workshop, people: ParticipantScreen[], name: string) => {
   expect(await w.console.conn.command({ type: 'phase', phase: name })).toMatchObject({ ok: true });
@@ -83,7 +88,10 @@ describe('worthy adversaries', () => {
 
     // Participants cannot pair; the facilitator pairs only once stances are closed.
     expect(await byName.Ana.conn.act('adv', { type: 'pair', statementId: 'credit' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await w.console.conn.act('adv', { type: 'pair', statementId: 'credit' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('Close the stances first') } });
+    expect(await w.console.conn.act('adv', { type: 'pair', statementId: 'credit' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('Close the stances first') },
+    });
     await phase(w, people, 'pairing');
     expect(await byName.Ana.conn.submit('adv', { op: 'stance', statementId: 'credit', value: 7 })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
 
@@ -101,7 +109,11 @@ describe('worthy adversaries', () => {
       expect(pair.stance).toBe(PEOPLE[p.nickname as Name].stance);
       for (const partner of pair.partners) {
         const who = people.find((x) => x.id === partner.id)!;
-        expect(partner).toMatchObject({ nickname: who.nickname, department: PEOPLE[who.nickname as Name].department, stance: PEOPLE[who.nickname as Name].stance });
+        expect(partner).toMatchObject({
+          nickname: who.nickname,
+          department: PEOPLE[who.nickname as Name].department,
+          stance: PEOPLE[who.nickname as Name].stance,
+        });
       }
       groups.set(pair.id, [p.id, ...pair.partners.map((x) => x.id)].sort());
     }
@@ -131,11 +143,20 @@ describe('worthy adversaries', () => {
     expect(view(b)!.pair!.steelman).toMatchObject({ canDo: [], waitingFor: { id: a.id } });
 
     // B cannot restate before A has stated; A cannot accept a restatement that was never made.
-    expect(await b.conn.submit('adv', steelman(pairId, 'restated'))).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: `Wait for ${a.nickname} to state their view first.` } });
+    expect(await b.conn.submit('adv', steelman(pairId, 'restated'))).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: `Wait for ${a.nickname} to state their view first.` },
+    });
     expect(await a.conn.submit('adv', steelman(pairId, 'accept'))).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     // Someone from the trio cannot act on this pair, and nobody can act on a pair that does not exist.
-    expect(await trio[0]!.conn.submit('adv', steelman(pairId, 'stated'))).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not in this pair.' } });
-    expect(await a.conn.submit('adv', steelman(trioPairId, 'stated'))).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not in this pair.' } });
+    expect(await trio[0]!.conn.submit('adv', steelman(pairId, 'stated'))).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'You are not in this pair.' },
+    });
+    expect(await a.conn.submit('adv', steelman(trioPairId, 'stated'))).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'You are not in this pair.' },
+    });
     expect(await a.conn.submit('adv', steelman('99', 'stated'))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // A states: B sees it live and is the only one who can move.
@@ -143,11 +164,17 @@ describe('worthy adversaries', () => {
     expect(await a.conn.submit('adv', steelman(pairId, 'stated', 0), first)).toMatchObject({ ok: true, duplicate: false });
     await b.conn.until(() => view(b)?.pair?.steelman.canDo.includes('restated') === true, WAIT_MS);
     expect(await a.conn.submit('adv', steelman(pairId, 'stated', 0), first)).toMatchObject({ ok: true, duplicate: true }); // a retried send
-    expect(await a.conn.submit('adv', steelman(pairId, 'accept', 1))).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: `Wait for ${b.nickname} to restate your view first.` } });
+    expect(await a.conn.submit('adv', steelman(pairId, 'accept', 1))).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: `Wait for ${b.nickname} to restate your view first.` },
+    });
 
     // B restates; B cannot go on before A decides; A asks for another try, then accepts.
     expect(await b.conn.submit('adv', steelman(pairId, 'restated', 1))).toMatchObject({ ok: true });
-    expect(await b.conn.submit('adv', steelman(pairId, 'stated', 2))).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: `Wait for ${a.nickname} to accept your restatement first.` } });
+    expect(await b.conn.submit('adv', steelman(pairId, 'stated', 2))).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: `Wait for ${a.nickname} to accept your restatement first.` },
+    });
     expect(await a.conn.submit('adv', steelman(pairId, 'retry', 2))).toMatchObject({ ok: true });
     await b.conn.until(() => view(b)?.pair?.steelman.canDo.includes('restated') === true, WAIT_MS);
     expect(view(b)!.pair!.steelman.attempts).toBe(1);
@@ -156,7 +183,10 @@ describe('worthy adversaries', () => {
 
     // Swap: now B states and A restates.
     await b.conn.until(() => view(b)?.pair?.steelman.canDo.includes('stated') === true, WAIT_MS);
-    expect(await a.conn.submit('adv', steelman(pairId, 'restated', 5))).toMatchObject({ ok: false, error: { message: `Wait for ${b.nickname} to state their view first.` } });
+    expect(await a.conn.submit('adv', steelman(pairId, 'restated', 5))).toMatchObject({
+      ok: false,
+      error: { message: `Wait for ${b.nickname} to state their view first.` },
+    });
     expect(await b.conn.submit('adv', steelman(pairId, 'stated', 5))).toMatchObject({ ok: true });
     expect(await a.conn.submit('adv', steelman(pairId, 'restated', 6))).toMatchObject({ ok: true });
     expect(await b.conn.submit('adv', steelman(pairId, 'accept', 7))).toMatchObject({ ok: true });

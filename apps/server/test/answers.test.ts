@@ -18,7 +18,10 @@ async function mapWorkshop() {
     ],
   });
   const key = await importSealKey(await newSealKey());
-  const entry = async (id: string, name: string, ring: 'ally' | 'contact' = 'ally') => ({ op: 'put', entry: { id, label: await seal(key, name), sector: 'across', ring, tags: [] } });
+  const entry = async (id: string, name: string, ring: 'ally' | 'contact' = 'ally') => ({
+    op: 'put',
+    entry: { id, label: await seal(key, name), sector: 'across', ring, tags: [] },
+  });
   return { w, entry };
 }
 

@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSealKey, newSealKey, seal } from '@canopy/client';
-import { mapContribution, MentalMapConfig, type MentalMapPresenterView, type MentalMapRecord, type PartnershipParticipantView, type SelfAssessmentPresenterView } from '@canopy/core';
+import {
+  mapContribution,
+  MentalMapConfig,
+  type MentalMapPresenterView,
+  type MentalMapRecord,
+  type PartnershipParticipantView,
+  type SelfAssessmentPresenterView,
+} from '@canopy/core';
 import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import { createClient } from 'redis';
 import { SIO_STREAM } from '../src/app.js';
@@ -32,7 +39,8 @@ afterAll(async () => {
  * Every HTTP route that belongs to one room (the facilitator's downloads): each answers the
  * facilitator before, and 404 after the room is deleted. Routes added later go in this one list.
  */
-const roomHttpRoutes = (roomId: string): string[] => ['report.pdf', 'report.md', 'data.json', 'data.zip', 'data.csv?step=map'].map((f) => `/api/rooms/${roomId}/${f}`);
+const roomHttpRoutes = (roomId: string): string[] =>
+  ['report.pdf', 'report.md', 'data.json', 'data.zip', 'data.csv?step=map'].map((f) => `/api/rooms/${roomId}/${f}`);
 
 /** GET one of the room's routes with a bearer token. */
 const download = (url: string, path: string, token: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -50,7 +58,16 @@ async function everythingStored(roomId: string): Promise<string> {
   const out: unknown[] = [];
   for (const key of await keysOf(roomId, '-')) {
     const type = await admin.type(key);
-    out.push(key, type === 'hash' ? await admin.hGetAll(key) : type === 'list' ? await admin.lRange(key, 0, -1) : type === 'set' ? await admin.sMembers(key) : await admin.get(key));
+    out.push(
+      key,
+      type === 'hash'
+        ? await admin.hGetAll(key)
+        : type === 'list'
+          ? await admin.lRange(key, 0, -1)
+          : type === 'set'
+            ? await admin.sMembers(key)
+            : await admin.get(key),
+    );
   }
   return JSON.stringify(out);
 }
@@ -69,7 +86,8 @@ async function session(overrides: Parameters<typeof server>[0] = {}) {
   const key = await importSealKey(await newSealKey());
   const place = async (who: Screen, id: string, name: string, sector: string, ring = 'ally') =>
     expect(await who.conn.submit('map', { op: 'put', entry: { id, label: await seal(key, name), sector, ring, tags: [] } })).toMatchObject({ ok: true });
-  const rate = async (who: Screen, statementId: string, value: number) => expect(await who.conn.submit('self', { op: 'rate', statementId, value })).toMatchObject({ ok: true });
+  const rate = async (who: Screen, statementId: string, value: number) =>
+    expect(await who.conn.submit('self', { op: 'rate', statementId, value })).toMatchObject({ ok: true });
   const goto = async (index: number, screens: Screen[]) => {
     expect(await w.console.conn.command({ type: 'goto', index })).toMatchObject({ ok: true });
     await Promise.all(screens.map((s) => s.conn.until((st) => st.stage?.index === index && st.activity?.stepId === agenda[index]!.id, WAIT_MS)));
@@ -132,7 +150,10 @@ describe('the facilitator deletes the room', () => {
     expect(await cohost.conn.deleteRoom(w.code)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await ana.conn.deleteRoom(w.code)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await display.conn.deleteRoom(w.code)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await w.console.conn.deleteRoom('AAAA-BBBB')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('room code') } });
+    expect(await w.console.conn.deleteRoom('AAAA-BBBB')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('room code') },
+    });
     expect(await emitRaw(w.console.conn, 'deleteRoom', { code: 42 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await emitRaw(w.console.conn, 'deleteRoom')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect((await keysOf(w.roomId, w.code)).length).toBeGreaterThan(10);
@@ -153,7 +174,9 @@ describe('the facilitator deletes the room', () => {
 
     // Later: the code is unknown, the links open nothing, the room's HTTP routes answer 404
     expect(await apiFailure(w.api.rooms.lookup.mutate({ code: w.code }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Late', token: 'late-token-0123456789abcdef', deviceId: 'late-device-01' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await apiFailure(w.api.rooms.join.mutate({ code: w.code, nickname: 'Late', token: 'late-token-0123456789abcdef', deviceId: 'late-device-01' })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
     for (const token of [w.facilitatorToken, w.displayToken, ana.token]) {
       const again = await refused(w.connect(token).conn);
       expect(again.error?.code).toBe('UNAUTHORIZED');
@@ -184,7 +207,13 @@ describe('a participant deletes their data', () => {
     await goto(2, [ana, ben, display]);
     await rate(ana, 'offer-help', 5);
     await rate(ben, 'offer-help', 2);
-    await display.conn.until(() => selfView(display)?.statements.find((s) => s.id === 'offer-help')?.counts?.join() === '0,1,0,0,1', WAIT_MS);
+    await display.conn.until(
+      () =>
+        selfView(display)
+          ?.statements.find((s) => s.id === 'offer-help')
+          ?.counts?.join() === '0,1,0,0,1',
+      WAIT_MS,
+    );
     expect((await everythingStored(w.roomId)).includes('Anastasia')).toBe(true);
 
     // Nobody else can do it for her, and she has to mean it
@@ -202,7 +231,13 @@ describe('a participant deletes their data', () => {
     // The console's roster and every count forget her; Ben is untouched
     await w.console.conn.until((s) => s.roster.length === 1 && s.count.joined === 1, WAIT_MS);
     expect(w.console.conn.state.roster.map((p) => p.nickname)).toEqual(['Ben']);
-    await display.conn.until(() => selfView(display)?.statements.find((s) => s.id === 'offer-help')?.counts?.join() === '0,1,0,0,0', WAIT_MS);
+    await display.conn.until(
+      () =>
+        selfView(display)
+          ?.statements.find((s) => s.id === 'offer-help')
+          ?.counts?.join() === '0,1,0,0,0',
+      WAIT_MS,
+    );
     expect(selfView(display)).toMatchObject({ participants: 1, answeredAny: 1 });
 
     await goto(1, [ben, display]);
@@ -215,7 +250,9 @@ describe('a participant deletes their data', () => {
     expect(await srv.store.getCounters(w.roomId, 'map')).toEqual(mapContribution(benRecord, MentalMapConfig.parse({ minGroupSize: 1 })));
 
     // The facilitator's downloads follow: the data lists Ben alone; no download names her or holds her id
-    const data = (await (await download(srv.url, `/api/rooms/${w.roomId}/data.json`, w.facilitatorToken)).json()) as { participants: Array<{ nickname: string }> };
+    const data = (await (await download(srv.url, `/api/rooms/${w.roomId}/data.json`, w.facilitatorToken)).json()) as {
+      participants: Array<{ nickname: string }>;
+    };
     expect(data.participants.map((p) => p.nickname)).toEqual(['Ben']);
     for (const path of roomHttpRoutes(w.roomId).filter((p) => /\.(json|md)|csv/.test(p))) {
       const text = await (await download(srv.url, path, w.facilitatorToken)).text();
@@ -247,7 +284,9 @@ describe('what a participant wrote together with others', () => {
     await Promise.all([ana, ben].map((p) => p.conn.until((s) => s.activity?.stepId === 'meet', WAIT_MS)));
     expect(await w.console.conn.act('meet', { type: 'start-round' })).toMatchObject({ ok: true });
     await Promise.all([ana, ben].map((p) => p.conn.until(() => view(p)?.group?.members.length === 2, WAIT_MS)));
-    expect(await ana.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-1', text: 'Ship the quarterly numbers together' })).toMatchObject({ ok: true });
+    expect(await ana.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-1', text: 'Ship the quarterly numbers together' })).toMatchObject({
+      ok: true,
+    });
     await ben.conn.until(() => Object.values(view(ben)?.notes ?? {}).flat().length === 1, WAIT_MS);
     expect(await everythingStored(w.roomId)).toContain('Anastasia');
 

@@ -14,12 +14,42 @@ const WAIT = 10_000;
 export const EVERY_ACTIVITY_TITLE = 'Allies day — Zoë’s team 🌱';
 
 export const EVERY_ACTIVITY_AGENDA: NewRoom['agenda'] = [
-  { id: 'welcome', type: 'slide', title: 'Welcome', durationSec: 0, config: { body: 'Why allies matter, and how today works.', notes: 'Facilitator only: start on time' } },
+  {
+    id: 'welcome',
+    type: 'slide',
+    title: 'Welcome',
+    durationSec: 0,
+    config: { body: 'Why allies matter, and how today works.', notes: 'Facilitator only: start on time' },
+  },
   { id: 'map', type: 'mental-map', title: 'Your ally map', durationSec: 0, config: { minGroupSize: 3, target: 2 } },
-  { id: 'self', type: 'self-assessment', title: 'How do you build allies?', durationSec: 0, config: { minGroupSize: 3, statements: [{ id: 'help', text: 'I offer help before I am asked.' }, { id: 'thanks', text: 'I thank people for small favours.' }] } },
-  { id: 'ideas', type: 'open-prompt', title: 'What makes a real ally?', durationSec: 0, config: { question: 'What makes someone a real ally at work?', votes: 2 } },
+  {
+    id: 'self',
+    type: 'self-assessment',
+    title: 'How do you build allies?',
+    durationSec: 0,
+    config: {
+      minGroupSize: 3,
+      statements: [
+        { id: 'help', text: 'I offer help before I am asked.' },
+        { id: 'thanks', text: 'I thank people for small favours.' },
+      ],
+    },
+  },
+  {
+    id: 'ideas',
+    type: 'open-prompt',
+    title: 'What makes a real ally?',
+    durationSec: 0,
+    config: { question: 'What makes someone a real ally at work?', votes: 2 },
+  },
   { id: 'meet', type: 'partnership', title: 'Partnership meetings', durationSec: 0, config: { groupSize: 2, rounds: 1 } },
-  { id: 'adv', type: 'adversaries', title: 'Worthy adversaries', durationSec: 0, config: { minGroupSize: 3, statements: [{ id: 'credit', text: 'People must know which results were yours.' }] } },
+  {
+    id: 'adv',
+    type: 'adversaries',
+    title: 'Worthy adversaries',
+    durationSec: 0,
+    config: { minGroupSize: 3, statements: [{ id: 'credit', text: 'People must know which results were yours.' }] },
+  },
   { id: 'commit', type: 'commitments', title: 'Commitments', durationSec: 0, config: {} },
 ];
 
@@ -31,7 +61,16 @@ export const PEOPLE = [
 ] as const;
 
 /** The names people put on their maps and in their commitments: none may reach the facilitator. */
-export const PRIVATE_LABELS = ['Hélène Dubois-Marchetti', 'Kwame Mensah-Boateng', '王芳芳（前同事）', 'Tomás Rivera 🎯', 'Ingrid Solberg', 'Obi Nwankwo-Eze', 'Maëlle Fontaine', 'Yusuf Demirtaş'];
+export const PRIVATE_LABELS = [
+  'Hélène Dubois-Marchetti',
+  'Kwame Mensah-Boateng',
+  '王芳芳（前同事）',
+  'Tomás Rivera 🎯',
+  'Ingrid Solberg',
+  'Obi Nwankwo-Eze',
+  'Maëlle Fontaine',
+  'Yusuf Demirtaş',
+];
 
 export const SHARED_TEXTS = {
   answers: ['Listens before pitching an idea', 'Shares credit in public', 'Tells you the hard truth kindly', 'Shows up when it counts'],
@@ -113,8 +152,14 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
     ['above', 'ally'],
   ] as const;
   for (const [i, p] of people.entries()) {
-    await submit(p.conn, 'map', { op: 'put', entry: { id: `peer-${i}-aaaa`, label: await sealed(p.key, PRIVATE_LABELS[i]!), sector: 'across', ring: 'ally', tags: ['trusted'] } });
-    await submit(p.conn, 'map', { op: 'put', entry: { id: `more-${i}-aaaa`, label: await sealed(p.key, PRIVATE_LABELS[i + 4]!), sector: more[i]![0], ring: more[i]![1], tags: [] } });
+    await submit(p.conn, 'map', {
+      op: 'put',
+      entry: { id: `peer-${i}-aaaa`, label: await sealed(p.key, PRIVATE_LABELS[i]!), sector: 'across', ring: 'ally', tags: ['trusted'] },
+    });
+    await submit(p.conn, 'map', {
+      op: 'put',
+      entry: { id: `more-${i}-aaaa`, label: await sealed(p.key, PRIVATE_LABELS[i + 4]!), sector: more[i]![0], ring: more[i]![1], tags: [] },
+    });
   }
   await hooks.step?.('map');
   await command({ type: 'phase', phase: 'reveal' });
@@ -168,7 +213,16 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
   await command({ type: 'next' }); // commitments: whom sealed, what in plain text
   for (const [i, p] of people.entries()) {
     const whom = ['Hana Dvořák', 'Kwame from Legal', '王老师（法务部）', 'Tomás 🎯 Ruiz'][i]!;
-    await submit(p.conn, 'commit', { op: 'put', item: { id: `commit-${i}-aa`, whom: await sealed(p.key, whom), what: `${SHARED_TEXTS.commitment} (${i})`, start: due, cadence: i % 2 ? 'monthly' : 'biweekly' } });
+    await submit(p.conn, 'commit', {
+      op: 'put',
+      item: {
+        id: `commit-${i}-aa`,
+        whom: await sealed(p.key, whom),
+        what: `${SHARED_TEXTS.commitment} (${i})`,
+        start: due,
+        cadence: i % 2 ? 'monthly' : 'biweekly',
+      },
+    });
   }
   await command({ type: 'close' });
 

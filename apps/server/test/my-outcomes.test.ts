@@ -24,7 +24,13 @@ describe('my outcomes', () => {
       title: 'Allies at work',
       agenda: [
         { id: 'map', type: 'mental-map', title: 'Your ally map', durationSec: 0, config: {} },
-        { id: 'self', type: 'self-assessment', title: 'How you build allies', durationSec: 0, config: { statements: [{ id: 'thanks', text: 'I thank people.' }], minGroupSize: 3 } },
+        {
+          id: 'self',
+          type: 'self-assessment',
+          title: 'How you build allies',
+          durationSec: 0,
+          config: { statements: [{ id: 'thanks', text: 'I thank people.' }], minGroupSize: 3 },
+        },
         { id: 'meet', type: 'partnership', title: 'Partnership meetings', durationSec: 0, config: { groupSize: 2, rounds: 1 } },
         { id: 'end', type: 'slide', title: 'Thank you', durationSec: 0, config: { body: 'Bye' } },
       ],
@@ -44,24 +50,36 @@ describe('my outcomes', () => {
     const benKey = await importSealKey(await newSealKey());
     const anaLabel = await seal(anaKey, 'Maria');
     const benLabel = await seal(benKey, 'Zoltan');
-    expect(await ana.conn.submit('map', { op: 'put', entry: { id: 'ana-maria', label: anaLabel, sector: 'above', ring: 'ally', tags: ['trusted'] } })).toMatchObject({ ok: true });
-    expect(await ben.conn.submit('map', { op: 'put', entry: { id: 'ben-zoltan', label: benLabel, sector: 'below', ring: 'core', tags: [] } })).toMatchObject({ ok: true });
+    expect(
+      await ana.conn.submit('map', { op: 'put', entry: { id: 'ana-maria', label: anaLabel, sector: 'above', ring: 'ally', tags: ['trusted'] } }),
+    ).toMatchObject({ ok: true });
+    expect(await ben.conn.submit('map', { op: 'put', entry: { id: 'ben-zoltan', label: benLabel, sector: 'below', ring: 'core', tags: [] } })).toMatchObject({
+      ok: true,
+    });
 
     // The self-assessment: everyone answers; the facilitator moves on without showing the results.
     await w.console.conn.command({ type: 'next' });
     await Promise.all(people.map((p) => p.conn.until((s) => s.activity?.stepId === 'self', WAIT_MS)));
-    for (const [i, p] of people.entries()) expect(await p.conn.submit('self', { op: 'rate', statementId: 'thanks', value: i < 3 ? 4 : 2 })).toMatchObject({ ok: true });
+    for (const [i, p] of people.entries())
+      expect(await p.conn.submit('self', { op: 'rate', statementId: 'thanks', value: i < 3 ? 4 : 2 })).toMatchObject({ ok: true });
 
     // Partnership meetings: pairs write notes.
     await w.console.conn.command({ type: 'next' });
     await Promise.all(people.map((p) => p.conn.until((s) => s.activity?.stepId === 'meet', WAIT_MS)));
     expect(await w.console.conn.act('meet', { type: 'start-round' })).toMatchObject({ ok: true });
-    const group = (p: ParticipantScreen) => p.conn.until((s) => (s.activity?.data as PartnershipParticipantView | undefined)?.group != null, WAIT_MS).then((s) => (s.activity!.data as PartnershipParticipantView).group!);
+    const group = (p: ParticipantScreen) =>
+      p.conn
+        .until((s) => (s.activity?.data as PartnershipParticipantView | undefined)?.group != null, WAIT_MS)
+        .then((s) => (s.activity!.data as PartnershipParticipantView).group!);
     const anaGroup = await group(ana);
     const other = people.find((p) => !anaGroup.members.some((m) => m.id === p.id))!;
-    expect(await ana.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-ana-1', text: 'We both want fewer surprises' })).toMatchObject({ ok: true });
+    expect(await ana.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-ana-1', text: 'We both want fewer surprises' })).toMatchObject({
+      ok: true,
+    });
     await group(other);
-    expect(await other.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-oth-1', text: 'A secret of the other pair' })).toMatchObject({ ok: true });
+    expect(await other.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-oth-1', text: 'A secret of the other pair' })).toMatchObject({
+      ok: true,
+    });
 
     // During the session: Ana's outcomes hold the three steps run so far, each her own.
     const during = await outcomesOf(ana);

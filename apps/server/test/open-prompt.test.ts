@@ -9,11 +9,13 @@ import { useWorkshops, WAIT_MS, type ParticipantScreen, type Screen } from './su
 
 const { server, workshop } = useWorkshops();
 const mine = (p: ParticipantScreen) => p.conn.state.activity?.data as OpenPromptParticipantView | undefined;
-const presented = <V,>(s: Screen) => s.conn.state.activity?.data as V | undefined;
+const presented = <V>(s: Screen) => s.conn.state.activity?.data as V | undefined;
 
 describe('open prompt with votes', () => {
   it('answer, moderate, vote within the budget, rank with merged tallies; authors stay anonymous', async () => {
-    const w = await workshop(await server(), { agenda: [{ id: 'ideas', type: 'open-prompt', title: 'What makes an ally?', durationSec: 0, config: { votes: 2 } }] });
+    const w = await workshop(await server(), {
+      agenda: [{ id: 'ideas', type: 'open-prompt', title: 'What makes an ally?', durationSec: 0, config: { votes: 2 } }],
+    });
     const display = w.connect(w.displayToken);
     const people = [await w.join('Ana'), await w.join('Ben'), await w.join('Chloé')];
     const [ana, ben, chloe] = people as [ParticipantScreen, ParticipantScreen, ParticipantScreen];
@@ -34,7 +36,10 @@ describe('open prompt with votes', () => {
     // Moderation: Ben's duplicate goes into Ana's entry; Chloé's advert is removed.
     expect(await w.console.conn.act('ideas', { type: 'merge', from: `${ben.id}.b1`, into: `${ana.id}.a1` })).toMatchObject({ ok: true });
     expect(await w.console.conn.act('ideas', { type: 'remove', entry: `${chloe.id}.c2` })).toMatchObject({ ok: true });
-    expect(await w.console.conn.act('ideas', { type: 'merge', from: `${ana.id}.a2`, into: `${chloe.id}.c2` })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await w.console.conn.act('ideas', { type: 'merge', from: `${ana.id}.a2`, into: `${chloe.id}.c2` })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     await chloe.conn.until(() => mine(chloe)?.answers.find((a) => a.id === 'c2')?.removed === true, WAIT_MS);
     expect(mine(chloe)?.answers.find((a) => a.id === 'c1')?.removed).toBe(false);
     await ben.conn.until(() => mine(ben)?.answers[0]?.merged === true, WAIT_MS);
@@ -53,7 +58,12 @@ describe('open prompt with votes', () => {
     const ballotId = (p: ParticipantScreen, text: string) => mine(p)!.ballot.find((b) => b.text === text)!.id;
 
     // Nobody votes for their own answer (Ben's duplicate now lives on as Ana's entry, so that one is not his).
-    expect(mine(ana)!.ballot.filter((b) => b.mine).map((b) => b.text).sort()).toEqual(['Keeps confidences', 'Shares credit openly']);
+    expect(
+      mine(ana)!
+        .ballot.filter((b) => b.mine)
+        .map((b) => b.text)
+        .sort(),
+    ).toEqual(['Keeps confidences', 'Shares credit openly']);
     expect(mine(ben)!.ballot.some((b) => b.mine)).toBe(false);
     expect(await ana.conn.submit('ideas', { op: 'vote', entry: ballotId(ana, 'Keeps confidences'), count: 1 })).toMatchObject({ ok: false });
     expect(await ben.conn.submit('ideas', { op: 'vote', entry: ballotId(ben, 'Keeps confidences'), count: 1 })).toMatchObject({ ok: true });
@@ -68,7 +78,12 @@ describe('open prompt with votes', () => {
     expect(await chloe.conn.submit('ideas', { op: 'vote', entry: ballotId(chloe, 'Offers help before being asked'), count: 0 })).toMatchObject({ ok: true });
     expect(await ana.conn.submit('ideas', { op: 'vote', entry: ballotId(ana, 'Offers help before being asked'), count: 1 })).toMatchObject({ ok: true });
     await ben.conn.until(() => mine(ben)?.remaining === 0, WAIT_MS);
-    expect(mine(ben)?.ballot.filter((b) => b.myVotes > 0).map((b) => b.text).sort()).toEqual(['Keeps confidences', 'Offers help before being asked']);
+    expect(
+      mine(ben)
+        ?.ballot.filter((b) => b.myVotes > 0)
+        .map((b) => b.text)
+        .sort(),
+    ).toEqual(['Keeps confidences', 'Offers help before being asked']);
     await chloe.conn.until(() => mine(chloe)?.remaining === 0, WAIT_MS);
     expect(mine(chloe)?.used).toBe(2);
 

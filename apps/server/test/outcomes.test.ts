@@ -30,7 +30,8 @@ let session: EveryActivitySession;
 let dir: string;
 let redis: RedisServer | null = null;
 
-const download = (path: string, token: string | null = session.facilitatorToken) => fetch(`${session.url}/api/rooms/${session.roomId}/${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+const download = (path: string, token: string | null = session.facilitatorToken) =>
+  fetch(`${session.url}/api/rooms/${session.roomId}/${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 
 async function bytes(path: string, token?: string): Promise<{ res: Response; body: Buffer }> {
   const res = await download(path, token);
@@ -170,7 +171,11 @@ describe.each(['memory', 'redis'] as const)('the facilitator downloads the sessi
     ]);
 
     expect(csvRows(files.get('05-meet-partnership_groups.csv')!)).toHaveLength(2);
-    expect(csvRows(files.get('05-meet-partnership_notes.csv')!).map((r) => r.note).sort()).toEqual([`${SHARED_TEXTS.note} (0)`, `${SHARED_TEXTS.note} (2)`]);
+    expect(
+      csvRows(files.get('05-meet-partnership_notes.csv')!)
+        .map((r) => r.note)
+        .sort(),
+    ).toEqual([`${SHARED_TEXTS.note} (0)`, `${SHARED_TEXTS.note} (2)`]);
     const actions = csvRows(files.get('05-meet-partnership_actions.csv')!);
     expect(actions.map((r) => r.owner).sort()).toEqual(['José Núñez', 'Priya 🌱']);
 
@@ -266,7 +271,10 @@ describe.each(['memory', 'redis'] as const)('the facilitator downloads the sessi
   it('downloads are rate-limited per address', async () => {
     const limited = await startServer(testConfig({ DOWNLOAD_RATE_PER_MIN: 2 }));
     try {
-      const room = await createApi(limited.url).rooms.create.mutate({ title: 'Busy', agenda: [{ id: 's1', type: 'slide', title: 'Hello', durationSec: 0, config: {} }] });
+      const room = await createApi(limited.url).rooms.create.mutate({
+        title: 'Busy',
+        agenda: [{ id: 's1', type: 'slide', title: 'Hello', durationSec: 0, config: {} }],
+      });
       const get = () => fetch(`${limited.url}/api/rooms/${room.roomId}/report.md`, { headers: { Authorization: `Bearer ${room.facilitatorToken}` } });
       expect((await get()).status).toBe(200);
       expect((await get()).status).toBe(200);

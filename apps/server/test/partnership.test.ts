@@ -34,7 +34,10 @@ async function startRound(w: Workshop, people: ParticipantScreen[], round: numbe
   await Promise.all(people.map((p) => p.conn.until(() => view(p)?.round === round && view(p)?.group !== null, WAIT_MS)));
 }
 
-const partnerIds = (p: ParticipantScreen) => view(p)!.group!.members.map((m) => m.id).filter((id) => id !== p.id);
+const partnerIds = (p: ParticipantScreen) =>
+  view(p)!
+    .group!.members.map((m) => m.id)
+    .filter((id) => id !== p.id);
 
 /** A week from today, YYYY-MM-DD. */
 const nextWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
@@ -46,7 +49,10 @@ describe('partnership meetings', () => {
 
     // Before the first round nobody has a group to write into, and participants cannot form groups.
     const note = (id: string, text: string, promptId = 'purpose'): PartnershipInput => ({ op: 'add-note', promptId, id, text });
-    expect(await byName.Ana!.conn.submit('meet', note('early-note', 'hi'))).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('not formed yet') } });
+    expect(await byName.Ana!.conn.submit('meet', note('early-note', 'hi'))).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringContaining('not formed yet') },
+    });
     expect(await byName.Ana!.conn.act('meet', { type: 'start-round' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     await startRound(w, people, 1);
@@ -83,7 +89,9 @@ describe('partnership meetings', () => {
     expect(view(mate)!.notes['not-working']).toHaveLength(5);
 
     // An edit and a removal by the partner reach Ana live too.
-    expect(await mate.conn.submit('meet', { op: 'edit-note', id: 'ana-note-0', text: 'We both want fewer surprises at quarter end' })).toMatchObject({ ok: true });
+    expect(await mate.conn.submit('meet', { op: 'edit-note', id: 'ana-note-0', text: 'We both want fewer surprises at quarter end' })).toMatchObject({
+      ok: true,
+    });
     expect(await mate.conn.submit('meet', { op: 'remove-note', id: 'ana-note-4' })).toMatchObject({ ok: true });
     await ana.conn.until(() => notesIn(view(ana)).length === 9 && view(ana)!.notes.purpose![0]!.text.startsWith('We both'), WAIT_MS);
     expect(view(ana)!.notes.purpose![0]).toMatchObject({ author: 'Ana', edited: true });
@@ -111,7 +119,10 @@ describe('partnership meetings', () => {
     // An agreed action: the owner must be in the pair; with a date, it is recorded and shown to both.
     const due = nextWeek();
     const action = { op: 'put-action', id: 'action-0001', text: 'Invite Finance to our sprint review', owner: mate.id, due } as const;
-    expect(await again.conn.submit('meet', { ...action, owner: other.id })).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'The owner must be someone in your group.' } });
+    expect(await again.conn.submit('meet', { ...action, owner: other.id })).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'The owner must be someone in your group.' },
+    });
     expect(await again.conn.submit('meet', { ...action, due: '2020-01-01' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await again.conn.submit('meet', action)).toMatchObject({ ok: true });
     await mate.conn.until(() => view(mate)?.actions.length === 1, WAIT_MS);
@@ -143,7 +154,9 @@ describe('partnership meetings', () => {
     await startRound(w, people, 1);
     const firstPartner = new Map(people.map((p) => [p.id, partnerIds(p)[0]!]));
     const ana = people[0]!;
-    expect(await ana.conn.submit('meet', { op: 'put-action', id: 'action-0001', text: 'Swap team calendars', owner: ana.id, due: nextWeek() })).toMatchObject({ ok: true });
+    expect(await ana.conn.submit('meet', { op: 'put-action', id: 'action-0001', text: 'Swap team calendars', owner: ana.id, due: nextWeek() })).toMatchObject({
+      ok: true,
+    });
 
     // The facilitator moves on to the next question and adds time: everyone's deadline follows.
     expect(await w.console.conn.act('meet', { type: 'next-prompt' })).toMatchObject({ ok: true });
@@ -164,8 +177,13 @@ describe('partnership meetings', () => {
       expect(v.nudge).toBeNull();
     }
     // Round 1's agreed action stays in view for both of that pair.
-    expect(view(ana)!.earlier).toEqual([{ round: 1, group: expect.objectContaining({ members: expect.any(Array) }), actions: [expect.objectContaining({ text: 'Swap team calendars' })] }]);
-    expect(await w.console.conn.act('meet', { type: 'start-round' })).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'All 2 rounds have been played.' } });
+    expect(view(ana)!.earlier).toEqual([
+      { round: 1, group: expect.objectContaining({ members: expect.any(Array) }), actions: [expect.objectContaining({ text: 'Swap team calendars' })] },
+    ]);
+    expect(await w.console.conn.act('meet', { type: 'start-round' })).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'All 2 rounds have been played.' },
+    });
 
     // A latecomer waits, then is placed: exactly one pair becomes a trio, every other group is unchanged.
     const before = await w.console.conn.until((s) => (s.activity?.data as PartnershipConsoleView | undefined)?.round === 2, WAIT_MS);
@@ -173,7 +191,10 @@ describe('partnership meetings', () => {
     const gus = await w.join('Gus', { department: 'Sales' });
     await gus.conn.until(() => view(gus)?.waiting === true, WAIT_MS);
     expect(view(gus)).toMatchObject({ round: 2, group: null });
-    expect(await gus.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'gus-note-1', text: 'hello' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await gus.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'gus-note-1', text: 'hello' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
 
     expect(await w.console.conn.act('meet', { type: 'place-late' })).toMatchObject({ ok: true });
     await gus.conn.until(() => view(gus)?.group !== null && view(gus)?.group !== undefined, WAIT_MS);
@@ -185,12 +206,18 @@ describe('partnership meetings', () => {
     const host = groupsBefore.find((g) => g.id === changed[0]!.id)!;
     expect(changed[0]!.members).toEqual([...host.members, gus.id]);
     // a Sales latecomer joins a pair without anyone from Sales
-    expect(view(gus)!.group!.members.filter((m) => m.department === 'Sales').map((m) => m.id)).toEqual([gus.id]);
+    expect(
+      view(gus)!
+        .group!.members.filter((m) => m.department === 'Sales')
+        .map((m) => m.id),
+    ).toEqual([gus.id]);
 
     // The trio writes together: Gus's note reaches both of his new partners live.
     const trio = people.filter((p) => host.members.includes(p.id));
     await Promise.all(trio.map((p) => p.conn.until(() => view(p)?.group?.members.length === 3, WAIT_MS)));
-    const trioWrites = [gus, ...trio].flatMap((p, k) => [0, 1, 2].map((i) => p.conn.submit('meet', { op: 'add-note', promptId: 'offer', id: `offer-${k}-${i}`, text: `${p.nickname} offers ${i}` })));
+    const trioWrites = [gus, ...trio].flatMap((p, k) =>
+      [0, 1, 2].map((i) => p.conn.submit('meet', { op: 'add-note', promptId: 'offer', id: `offer-${k}-${i}`, text: `${p.nickname} offers ${i}` })),
+    );
     expect((await Promise.all(trioWrites)).filter((r) => !r.ok)).toEqual([]);
     await Promise.all([gus, ...trio].map((p) => p.conn.until(() => view(p)?.notes.offer?.length === 9, WAIT_MS)));
   });

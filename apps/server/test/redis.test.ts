@@ -45,7 +45,10 @@ describe.each(['node-redis', 'glide'] as const)('on Redis through %s', (driver) 
     await w.console.conn.command({ type: 'next' });
     const started = await w.console.conn.command({ type: 'timer.start' });
     expect(started.ok).toBe(true);
-    const [before] = await Promise.all([ana.conn.until((s) => s.stage?.timer.status === 'running', WAIT_MS), ben.conn.until((s) => s.stage?.index === 1, WAIT_MS)]);
+    const [before] = await Promise.all([
+      ana.conn.until((s) => s.stage?.timer.status === 'running', WAIT_MS),
+      ben.conn.until((s) => s.stage?.index === 1, WAIT_MS),
+    ]);
 
     // The server goes away and a new process comes up on the same address and the same Redis.
     await first.close();
@@ -93,7 +96,9 @@ describe.each(['node-redis', 'glide'] as const)('on Redis through %s', (driver) 
 
     expect(await w.console.conn.remove(ben.id)).toEqual({ ok: true });
     await ben.conn.until((s) => s.status === 'failed' && s.error?.code === 'REMOVED', WAIT_MS);
-    await expect(w.api.rooms.join.mutate({ code: w.code, nickname: 'Ben', token: 'ben-new-token-0123456789abc', deviceId: ben.deviceId })).rejects.toThrow('The facilitator removed you from this room.');
+    await expect(w.api.rooms.join.mutate({ code: w.code, nickname: 'Ben', token: 'ben-new-token-0123456789abc', deviceId: ben.deviceId })).rejects.toThrow(
+      'The facilitator removed you from this room.',
+    );
     const benAgain = w.connect(ben.token);
     await benAgain.conn.until((s) => s.status === 'failed', WAIT_MS);
     expect(benAgain.conn.state.error?.code).toBe('UNAUTHORIZED');

@@ -16,7 +16,15 @@ describe('a workshop room', () => {
     const typed = formatCode(w.code).toLowerCase();
     expect(typed).toMatch(/^[a-z0-9]{4}-[a-z0-9]{4}$/);
     const found = await w.api.rooms.lookup.mutate({ code: typed });
-    expect(found).toEqual({ roomId: w.roomId, code: formatCode(w.code), title: 'Quarterly retro', askDepartment: false, askLevel: false, departments: [], levels: [] });
+    expect(found).toEqual({
+      roomId: w.roomId,
+      code: formatCode(w.code),
+      title: 'Quarterly retro',
+      askDepartment: false,
+      askLevel: false,
+      departments: [],
+      levels: [],
+    });
 
     // The console's welcome: the whole room, an empty roster, the lobby.
     const consoleHello = w.console.welcome()!;
@@ -127,7 +135,9 @@ describe('a workshop room', () => {
 
   it('a room is created only from a valid agenda', async () => {
     const w = await workshop(await server());
-    const unknownType = await apiFailure(w.api.rooms.create.mutate({ title: 'X', agenda: [{ id: 'a', type: 'karaoke', title: 'Sing', durationSec: 0, config: {} }] }));
+    const unknownType = await apiFailure(
+      w.api.rooms.create.mutate({ title: 'X', agenda: [{ id: 'a', type: 'karaoke', title: 'Sing', durationSec: 0, config: {} }] }),
+    );
     expect(unknownType).toEqual({ code: 'BAD_REQUEST', message: 'Step 1: unknown activity type "karaoke"' });
     const duplicate = await apiFailure(w.api.rooms.create.mutate({ title: 'X', agenda: [...slides([0]), ...slides([0])] }));
     expect(duplicate).toEqual({ code: 'BAD_REQUEST', message: 'Step 2: duplicate id "s1"' });

@@ -47,7 +47,12 @@ function pollingHandshake(url: string, origin?: string): Promise<number> {
 
 /** A bare socket.io-client connection with custom headers; resolves 'connected' or the connect_error message. */
 async function rawConnect(url: string, auth: object, opts: { transports: Array<'polling' | 'websocket'>; origin?: string }): Promise<string> {
-  const socket: Socket = ioClient(url, { auth, transports: opts.transports, reconnection: false, ...(opts.origin ? { extraHeaders: { origin: opts.origin } } : {}) });
+  const socket: Socket = ioClient(url, {
+    auth,
+    transports: opts.transports,
+    reconnection: false,
+    ...(opts.origin ? { extraHeaders: { origin: opts.origin } } : {}),
+  });
   try {
     return await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no answer to the handshake')), WAIT_MS);
@@ -108,7 +113,7 @@ describe('only the facilitator runs the room', () => {
     expect(again).not.toHaveProperty('roster');
   });
 
-  it("a facilitator cannot remove a participant of another room", async () => {
+  it('a facilitator cannot remove a participant of another room', async () => {
     const srv = await server();
     const mine = await workshop(srv);
     const theirs = await workshop(srv);
@@ -165,7 +170,15 @@ describe('malformed and oversized messages', () => {
     for (const payload of [undefined, null, {}, { participantId: 12 }, { participantId: '../../etc' }, { participantId: 'x'.repeat(5000) }, [ana.id]]) {
       expect(await emitRaw(c, 'remove', payload), JSON.stringify(payload)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
-    for (const payload of [undefined, null, {}, { stepId: 's1' }, { stepId: 's1', submissionId: 'short', input: 1 }, { stepId: 7, submissionId: 'abcdefgh12', input: 1 }, []]) {
+    for (const payload of [
+      undefined,
+      null,
+      {},
+      { stepId: 's1' },
+      { stepId: 's1', submissionId: 'short', input: 1 },
+      { stepId: 7, submissionId: 'abcdefgh12', input: 1 },
+      [],
+    ]) {
       expect(await emitRaw(ana.conn, 'submit', payload), JSON.stringify(payload)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
     // Binary where JSON is expected.

@@ -79,7 +79,10 @@ describe('group work on shared records', () => {
   it('only the facilitator forms the groups; a retried action is applied once; everyone then sees their own group', async () => {
     const { w, people } = await huddleRoom();
     const [ana, ben, chloe, dev] = people as [ParticipantScreen, ParticipantScreen, ParticipantScreen, ParticipantScreen];
-    expect(await ana.conn.submit('talk', { id: 'n1', text: 'hi' })).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'You are not in a group yet.' } });
+    expect(await ana.conn.submit('talk', { id: 'n1', text: 'hi' })).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'You are not in a group yet.' },
+    });
     expect(await ana.conn.act('talk', { type: 'form' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await w.console.conn.act('talk', { type: 'nonsense' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
 

@@ -5,7 +5,18 @@
  * in `afterEach`.
  */
 import { afterEach } from 'vitest';
-import { apiErrorCode, apiErrorMessage, connectRoom, createApi, newParticipantToken, randomId, type Api, type ConnectOptions, type RoomConnection, type RoomSnapshot } from '@canopy/client';
+import {
+  apiErrorCode,
+  apiErrorMessage,
+  connectRoom,
+  createApi,
+  newParticipantToken,
+  randomId,
+  type Api,
+  type ConnectOptions,
+  type RoomConnection,
+  type RoomSnapshot,
+} from '@canopy/client';
 import type { Ack, NewRoom, Participant, Welcome } from '@canopy/core';
 import type { Socket } from 'socket.io-client';
 import { loadConfig, startServer, type CanopyServer, type Config } from '../src/index.js';
@@ -124,7 +135,14 @@ export function useWorkshops() {
         const token = opts.token ?? newParticipantToken();
         const deviceId = opts.deviceId ?? randomId();
         const { department, level } = opts;
-        const res = await api.rooms.join.mutate({ code: opts.code ?? created.code, nickname, token, deviceId, ...(department ? { department } : {}), ...(level ? { level } : {}) });
+        const res = await api.rooms.join.mutate({
+          code: opts.code ?? created.code,
+          nickname,
+          token,
+          deviceId,
+          ...(department ? { department } : {}),
+          ...(level ? { level } : {}),
+        });
         const screen = w.connect(token);
         await welcomed(screen.conn);
         return { ...screen, id: res.participant.id, nickname: res.participant.nickname, deviceId };
@@ -172,7 +190,11 @@ export async function apiFailure(call: Promise<unknown>): Promise<{ code: string
 }
 
 /** Resolve when `emitter` emits `event` (rejecting after the deadline). */
-export function nextEvent<T = unknown>(emitter: { once(event: string, fn: (arg: T) => void): unknown; off(event: string, fn: (arg: T) => void): unknown }, event: string, timeoutMs = WAIT_MS): Promise<T> {
+export function nextEvent<T = unknown>(
+  emitter: { once(event: string, fn: (arg: T) => void): unknown; off(event: string, fn: (arg: T) => void): unknown },
+  event: string,
+  timeoutMs = WAIT_MS,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const fn = (arg: T) => {
       clearTimeout(timer);

@@ -41,7 +41,10 @@ describe('the step timer', () => {
     expect(timer).toEqual({ status: 'idle', durationMs: 300_000 });
     // A step without a duration has no countdown to start until the facilitator gives one.
     await timed(w, [w.console, ana], { type: 'next' });
-    expect(await w.console.conn.command({ type: 'timer.start' })).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'Set a duration to start the timer.' } });
+    expect(await w.console.conn.command({ type: 'timer.start' })).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'Set a duration to start the timer.' },
+    });
     const custom = await timed(w, [w.console, ana], { type: 'timer.start', durationSec: 90 });
     expect(running(custom.timer).durationMs).toBe(90_000);
   });

@@ -104,7 +104,9 @@ describe('a participant downloads their commitments as a calendar file', () => {
     const trigger = (id: string) => (byUid(events, id).getFirstSubcomponent('valarm')!.getFirstPropertyValue('trigger') as ICAL.Duration).toSeconds();
     expect(trigger('once0001')).toBe(-15 * 3600); // midnight − 15 h = 09:00 the day before
     expect(trigger('week0001')).toBe(-15 * 60);
-    expect(byUid(events, 'once0001').getFirstSubcomponent('valarm')!.getFirstPropertyValue('description')).toBe('Tomorrow: Reach out to Maria: Thank her for the intro to the data team');
+    expect(byUid(events, 'once0001').getFirstSubcomponent('valarm')!.getFirstPropertyValue('description')).toBe(
+      'Tomorrow: Reach out to Maria: Thank her for the intro to the data team',
+    );
   });
 
   it('keeps reminders private and out of the way of busy time', () => {
@@ -115,7 +117,9 @@ describe('a participant downloads their commitments as a calendar file', () => {
   });
 
   it('downloading again gives the same events a newer version, so calendars update instead of duplicating', () => {
-    const later = parseCalendar(commitmentsCalendar(commitments, { workshopTitle: 'Building allies — spring cohort', now: new Date('2026-02-11T08:00:00Z') })).events;
+    const later = parseCalendar(
+      commitmentsCalendar(commitments, { workshopTitle: 'Building allies — spring cohort', now: new Date('2026-02-11T08:00:00Z') }),
+    ).events;
     expect(later.map((e) => e.getFirstPropertyValue('uid'))).toEqual(events.map((e) => e.getFirstPropertyValue('uid')));
     expect(new Set(events.map((e) => e.getFirstPropertyValue('uid'))).size).toBe(events.length);
     expect(Number(later[0]!.getFirstPropertyValue('sequence'))).toBeGreaterThan(Number(events[0]!.getFirstPropertyValue('sequence')));
@@ -163,7 +167,11 @@ describe('edge cases', () => {
   });
 
   it('line breaks and separators in names survive the round trip, and a custom PRODID is used', () => {
-    const text = commitmentsCalendar([{ id: 'odd00001', whom: 'A\\B, "C";\nD', what: '', start: '2026-05-05', cadence: 'once' }], { workshopTitle: 'W', now, prodId: '-//Acme//Allies//EN' });
+    const text = commitmentsCalendar([{ id: 'odd00001', whom: 'A\\B, "C";\nD', what: '', start: '2026-05-05', cadence: 'once' }], {
+      workshopTitle: 'W',
+      now,
+      prodId: '-//Acme//Allies//EN',
+    });
     const { cal, events } = parseCalendar(text);
     expect(new ICAL.Event(events[0]!).summary).toBe('Reach out to A\\B, "C";\nD');
     expect(cal.getFirstPropertyValue('prodid')).toBe('-//Acme//Allies//EN');

@@ -19,7 +19,9 @@ describe('room codes', () => {
     expect(formatCode(formatCode('k7fq3mxd'))).toBe('K7FQ-3MXD');
     expect(normalizeCode('k7fq-3mxd')).toBe('K7FQ3MXD');
     expect(normalizeCode(' K7FQ 3MXD ')).toBe('K7FQ3MXD');
-    fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => normalizeCode(formatCode(codeFromBytes(b)).toLowerCase()) === codeFromBytes(b)));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => normalizeCode(formatCode(codeFromBytes(b)).toLowerCase()) === codeFromBytes(b)),
+    );
   });
 
   it('reject anything that cannot be a code', () => {

@@ -264,7 +264,16 @@ describe('a round', () => {
       { id: 'c', department: 'Legal' },
       { id: 'd', department: '' },
     ];
-    expect(roundStats([['a', 'b'], ['c', 'd']], roster, []).sameDepartmentPairs).toBe(1);
+    expect(
+      roundStats(
+        [
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        roster,
+        [],
+      ).sameDepartmentPairs,
+    ).toBe(1);
     const round = nextRound(roster, [], { size: 2, seed: 3 });
     expect(roundStats(round, roster, []).sameDepartmentPairs).toBe(0);
   });
@@ -436,33 +445,36 @@ describe('department mixing', () => {
 });
 
 describe('late joiners', () => {
-  const scenario = fc
-    .tuple(rosterArb(2, 120), sizeArb, seedArb, fc.integer({ min: 0, max: 3 }))
-    .map(([roster, size, seed, done]) => {
-      const history = planRounds(roster, done, { size, seed });
-      return { roster, size, seed, history, round: nextRound(roster, history, { size, seed }) };
-    });
+  const scenario = fc.tuple(rosterArb(2, 120), sizeArb, seedArb, fc.integer({ min: 0, max: 3 })).map(([roster, size, seed, done]) => {
+    const history = planRounds(roster, done, { size, seed });
+    return { roster, size, seed, history, round: nextRound(roster, history, { size, seed }) };
+  });
 
   it('join one of the smallest groups; nobody else moves; sizes stay within one', () => {
     fc.assert(
-      fc.property(scenario, fc.integer({ min: 1, max: 12 }), fc.option(fc.constantFrom('dept-0', 'dept-1', 'other')), ({ roster, history, round }, joiners, department) => {
-        let current = round;
-        const everyone = [...roster];
-        for (let k = 0; k < joiners; k++) {
-          const person = { id: `late${k}`, department };
-          const next = placeLateJoiner(current, person, everyone, history);
-          everyone.push(person);
-          expect(next).toHaveLength(current.length);
-          const changed = next.map((g, i) => (JSON.stringify(g) === JSON.stringify(current[i]) ? -1 : i)).filter((i) => i >= 0);
-          expect(changed).toHaveLength(1);
-          const i = changed[0]!;
-          expect(next[i]).toEqual([...current[i]!, person.id]);
-          expect(current[i]!.length).toBe(Math.min(...current.map((g) => g.length)));
-          expect(sizeSpread(next)).toBeLessThanOrEqual(1);
-          expect(placeLateJoiner(next, person, everyone, history)).toBe(next); // a retry changes nothing
-          current = next;
-        }
-      }),
+      fc.property(
+        scenario,
+        fc.integer({ min: 1, max: 12 }),
+        fc.option(fc.constantFrom('dept-0', 'dept-1', 'other')),
+        ({ roster, history, round }, joiners, department) => {
+          let current = round;
+          const everyone = [...roster];
+          for (let k = 0; k < joiners; k++) {
+            const person = { id: `late${k}`, department };
+            const next = placeLateJoiner(current, person, everyone, history);
+            everyone.push(person);
+            expect(next).toHaveLength(current.length);
+            const changed = next.map((g, i) => (JSON.stringify(g) === JSON.stringify(current[i]) ? -1 : i)).filter((i) => i >= 0);
+            expect(changed).toHaveLength(1);
+            const i = changed[0]!;
+            expect(next[i]).toEqual([...current[i]!, person.id]);
+            expect(current[i]!.length).toBe(Math.min(...current.map((g) => g.length)));
+            expect(sizeSpread(next)).toBeLessThanOrEqual(1);
+            expect(placeLateJoiner(next, person, everyone, history)).toBe(next); // a retry changes nothing
+            current = next;
+          }
+        },
+      ),
       { numRuns: 80 },
     );
   });
@@ -474,13 +486,27 @@ describe('late joiners', () => {
       ['p2', 'p3'],
       ['p4', 'p5'],
     ];
-    const history: Round[] = [[['p6', 'p4'], ['p0', 'p2'], ['p1', 'p3', 'p5']]];
+    const history: Round[] = [
+      [
+        ['p6', 'p4'],
+        ['p0', 'p2'],
+        ['p1', 'p3', 'p5'],
+      ],
+    ];
     const returning = { id: 'p6', department: 'B' };
     // p6 met p4 before; of the other pairs, p0–p1 already has a B, p2–p3 has none
-    expect(placeLateJoiner(round, returning, roster, history)).toEqual([['p0', 'p1'], ['p2', 'p3', 'p6'], ['p4', 'p5']]);
+    expect(placeLateJoiner(round, returning, roster, history)).toEqual([
+      ['p0', 'p1'],
+      ['p2', 'p3', 'p6'],
+      ['p4', 'p5'],
+    ]);
     const newcomer = { id: 'p7', department: 'C' };
     // no history: avoid the pairs that already have a C (p2–p3 has p3 = C, p4–p5 has p5 = C)
-    expect(placeLateJoiner(round, newcomer, roster, [])).toEqual([['p0', 'p1', 'p7'], ['p2', 'p3'], ['p4', 'p5']]);
+    expect(placeLateJoiner(round, newcomer, roster, [])).toEqual([
+      ['p0', 'p1', 'p7'],
+      ['p2', 'p3'],
+      ['p4', 'p5'],
+    ]);
   });
 
   it('with pairs and everyone paired, a joiner makes a trio; a joiner into an empty round waits for the next', () => {
@@ -490,8 +516,14 @@ describe('late joiners', () => {
     ];
     const roster = [...'abcd'].map((id) => ({ id, department: null }));
     const one = placeLateJoiner(round, { id: 'e', department: null }, roster, []);
-    expect(one).toEqual([['a', 'b', 'e'], ['c', 'd']]);
-    expect(placeLateJoiner(one, { id: 'f', department: null }, roster, [])).toEqual([['a', 'b', 'e'], ['c', 'd', 'f']]);
+    expect(one).toEqual([
+      ['a', 'b', 'e'],
+      ['c', 'd'],
+    ]);
+    expect(placeLateJoiner(one, { id: 'f', department: null }, roster, [])).toEqual([
+      ['a', 'b', 'e'],
+      ['c', 'd', 'f'],
+    ]);
     expect(placeLateJoiner([], { id: 'z', department: null }, [], [])).toEqual([['z']]);
   });
 });
@@ -533,7 +565,12 @@ describe('people who leave mid-round', () => {
       ['p2', 'p3'],
       ['p4', 'p5'],
     ];
-    const history: Round[] = [[['p0', 'p2'], ['p1', 'p3', 'p4', 'p5']]];
+    const history: Round[] = [
+      [
+        ['p0', 'p2'],
+        ['p1', 'p3', 'p4', 'p5'],
+      ],
+    ];
     // p1 leaves; p0 (A) met p2 (also A) before, so p0 joins p4–p5
     expect(removeFromRound(round, 'p1', roster, history)).toEqual([
       ['p2', 'p3'],
@@ -547,7 +584,19 @@ describe('people who leave mid-round', () => {
 describe('round stats', () => {
   it('count repeats, same-department pairs and sizes', () => {
     const roster = people('A', 'A', 'B', null, 'B');
-    const stats = roundStats([['p0', 'p1', 'p2'], ['p3', 'p4']], roster, [[['p0', 'p2'], ['p1', 'p3', 'p4']]]);
+    const stats = roundStats(
+      [
+        ['p0', 'p1', 'p2'],
+        ['p3', 'p4'],
+      ],
+      roster,
+      [
+        [
+          ['p0', 'p2'],
+          ['p1', 'p3', 'p4'],
+        ],
+      ],
+    );
     expect(stats).toEqual({ repeatedPairs: 2, sameDepartmentPairs: 1, pairs: 4, mixScore: 0.75, sizes: { 3: 1, 2: 1 } });
     expect(roundStats([], roster, []).mixScore).toBe(1);
   });
@@ -560,7 +609,10 @@ describe('2,000 people', () => {
     for (const size of [2, 3, 4] as const)
       for (const departments of [1, 6, 2000]) {
         const rnd = prng(size * 10 + departments);
-        const roster = Array.from({ length: 2000 }, (_, i) => ({ id: `p${String(i).padStart(4, '0')}`, department: `d${Math.floor(rnd() * rnd() * departments)}` }));
+        const roster = Array.from({ length: 2000 }, (_, i) => ({
+          id: `p${String(i).padStart(4, '0')}`,
+          department: `d${Math.floor(rnd() * rnd() * departments)}`,
+        }));
         const history: Round[] = [];
         for (let k = 0; k < 5; k++) {
           const made = formRound(roster, history, { size, seed: 42, rounds: 5 });

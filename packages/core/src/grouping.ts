@@ -404,7 +404,7 @@ function localSearch(c: Ctx, groups: number[][], rng: () => number, mixFloor: nu
     Array.from({ length: n }, (_, i) => i),
     rng,
   );
-  for (let changed = true; changed && budgetLeft(); ) {
+  for (let changed = true; changed && budgetLeft();) {
     changed = false;
     for (const x of order) {
       if (own[x]! < REPEAT) continue;

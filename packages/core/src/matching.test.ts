@@ -13,9 +13,7 @@ function bruteForce(n: number, edges: readonly WeightedEdge[], maxCardinality: b
     let i = from;
     while (i < n && used[i]) i++;
     if (i >= n) {
-      const wins = maxCardinality
-        ? size > best.size || (size === best.size && weight > best.weight)
-        : weight > best.weight;
+      const wins = maxCardinality ? size > best.size || (size === best.size && weight > best.weight) : weight > best.weight;
       if (wins) best = { size, weight };
       return;
     }

@@ -31,11 +31,7 @@ const BREADCRUMB = 4;
  * Returns `mate`, where `mate[v]` is the vertex matched to `v`, or -1 if `v` stays single.
  * Vertices are `0 .. vertexCount-1`; at most one edge per pair of vertices, no loops.
  */
-export function maxWeightMatching(
-  vertexCount: number,
-  edges: readonly WeightedEdge[],
-  options: MatchingOptions = {},
-): Int32Array {
+export function maxWeightMatching(vertexCount: number, edges: readonly WeightedEdge[], options: MatchingOptions = {}): Int32Array {
   const maxCardinality = options.maxCardinality ?? false;
   const nv = vertexCount;
   const ne = edges.length;

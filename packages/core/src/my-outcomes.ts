@@ -59,5 +59,7 @@ export function seenPhase(room: Pick<RoomState, 'agenda' | 'current' | 'phase'>,
 
 /** The steps a participant has outcomes for: every step up to the one the room is on (after the session, the last one it reached). */
 export function outcomeSteps(room: Pick<RoomState, 'agenda' | 'current' | 'phase'>): Array<{ step: Step; index: number; phase: string; current: boolean }> {
-  return room.agenda.slice(0, Math.max(0, room.current + 1)).map((step, index) => ({ step, index, phase: seenPhase(room, index) ?? '', current: index === room.current }));
+  return room.agenda
+    .slice(0, Math.max(0, room.current + 1))
+    .map((step, index) => ({ step, index, phase: seenPhase(room, index) ?? '', current: index === room.current }));
 }

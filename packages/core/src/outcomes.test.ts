@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { addCounters, type Counters } from './activity.js';
-import { activities, adversaries, commitments, mentalMap, openPrompt, partnership, selfAssessment, slide, type AdversaryPairRecord, type AnyActivity, type OpenPromptRecord } from './activities/index.js';
+import {
+  activities,
+  adversaries,
+  commitments,
+  mentalMap,
+  openPrompt,
+  partnership,
+  selfAssessment,
+  slide,
+  type AdversaryPairRecord,
+  type AnyActivity,
+  type OpenPromptRecord,
+} from './activities/index.js';
 import { buildSessionData, renderMarkdown, SessionDataSchema, sessionDataJsonSchema } from './outcomes.js';
 import type { OutcomesContext, ReportBlock } from './report.js';
 import { createRoomState, type RoomState } from './room.js';
 
-const roster = ['ana', 'bo', 'chen', 'dee'].map((id, i) => ({ id, nickname: ['Ana', 'Bō', '陈', 'Dee 🌱'][i]!, department: i % 2 ? 'Sales' : 'Ops', level: null }));
+const roster = ['ana', 'bo', 'chen', 'dee'].map((id, i) => ({
+  id,
+  nickname: ['Ana', 'Bō', '陈', 'Dee 🌱'][i]!,
+  department: i % 2 ? 'Sales' : 'Ops',
+  level: null,
+}));
 const sealedA = { iv: 'AAAAAAAAAAAAAAAA', ct: 'U0VDUkVULW1hcC1sYWJlbC1jaXBoZXJ0ZXh0' };
 
 /** Apply each participant's inputs with the module's own reducer and sum their counters. */
@@ -23,8 +40,23 @@ function play(mod: AnyActivity, config: unknown, phase: string, inputs: Array<[s
   return { counters, records: [...recs].map(([scope, value]) => ({ scope, value })) };
 }
 
-function ctx<C>(mod: AnyActivity, config: C, phase: string, data: { counters: Counters; records: Array<{ scope: string; value: unknown }> }, shared?: unknown): OutcomesContext<C, never> {
-  return { step: { id: 's1', title: mod.label }, config, phase, counters: data.counters, participants: roster.length, roster, records: data.records, shared: shared as never };
+function ctx<C>(
+  mod: AnyActivity,
+  config: C,
+  phase: string,
+  data: { counters: Counters; records: Array<{ scope: string; value: unknown }> },
+  shared?: unknown,
+): OutcomesContext<C, never> {
+  return {
+    step: { id: 's1', title: mod.label },
+    config,
+    phase,
+    counters: data.counters,
+    participants: roster.length,
+    roster,
+    records: data.records,
+    shared: shared as never,
+  };
 }
 
 const blocksOf = (blocks: ReportBlock[], kind: ReportBlock['kind']) => blocks.filter((b) => b.kind === kind);
@@ -64,7 +96,13 @@ describe('every activity reports its outcomes', () => {
   });
 
   it('self-assessment gives one distribution per statement, withheld below the minimum group size', () => {
-    const config = selfAssessment.configSchema.parse({ minGroupSize: 3, statements: [{ id: 'help', text: 'I offer help first.' }, { id: 'thanks', text: 'I say thank you.' }] });
+    const config = selfAssessment.configSchema.parse({
+      minGroupSize: 3,
+      statements: [
+        { id: 'help', text: 'I offer help first.' },
+        { id: 'thanks', text: 'I say thank you.' },
+      ],
+    });
     const data = play(selfAssessment, config, 'answer', [
       ['ana', { op: 'rate', statementId: 'help', value: 4 }],
       ['bo', { op: 'rate', statementId: 'help', value: 5 }],
@@ -100,7 +138,11 @@ describe('every activity reports its outcomes', () => {
 
   it('partnership meetings give the groups, their notes per question and their agreed actions', () => {
     const config = partnership.configSchema.parse({});
-    const act = partnership.shared!.act(partnership.shared!.initial(config), { type: 'start-round' }, { config, phase: 'meet', now: Date.UTC(2026, 10, 23), seed: 7, roster, records: [] });
+    const act = partnership.shared!.act(
+      partnership.shared!.initial(config),
+      { type: 'start-round' },
+      { config, phase: 'meet', now: Date.UTC(2026, 10, 23), seed: 7, roster, records: [] },
+    );
     if (!act.ok) throw new Error(act.error);
     const shared = act.value;
     const data = play(
@@ -129,11 +171,25 @@ describe('every activity reports its outcomes', () => {
       ['ana', { op: 'stance', statementId: 'credit', value: 1 }],
       ['bo', { op: 'stance', statementId: 'credit', value: 7 }],
     ]);
-    const act = adversaries.shared!.act(adversaries.shared!.initial(config), { type: 'pair', statementId: 'credit' }, { config, phase: 'pairing', now: 0, seed: 3, roster: roster.slice(0, 2), records: stances.records });
+    const act = adversaries.shared!.act(
+      adversaries.shared!.initial(config),
+      { type: 'pair', statementId: 'credit' },
+      { config, phase: 'pairing', now: 0, seed: 3, roster: roster.slice(0, 2), records: stances.records },
+    );
     if (!act.ok) throw new Error(act.error);
     // re-ratings and learnings, on top of the stances
     const own = (b: number, a: number) => ({ before: { credit: b }, after: { credit: a } });
-    const pair: AdversaryPairRecord = { kind: 'pair', round: 1, pairId: '1', turn: 2, stage: 'state', attempts: 0, done: true, log: [], notes: { ana: 'Visibility helps the team too', bo: 'Quiet work gets lost' } };
+    const pair: AdversaryPairRecord = {
+      kind: 'pair',
+      round: 1,
+      pairId: '1',
+      turn: 2,
+      stage: 'state',
+      attempts: 0,
+      done: true,
+      log: [],
+      notes: { ana: 'Visibility helps the team too', bo: 'Quiet work gets lost' },
+    };
     const records = [
       { scope: 'p:ana', value: own(1, 3) },
       { scope: 'p:bo', value: own(7, 6) },
@@ -160,16 +216,33 @@ describe('every activity reports its outcomes', () => {
       ['ana', { op: 'answer', id: 'a1', text: 'Listen before you pitch' }],
       ['bo', { op: 'answer', id: 'b1', text: 'Share credit generously' }],
     ]);
-    const opened = openPrompt.shared!.act(openPrompt.shared!.initial(config), { type: 'open-vote' }, { config, phase: 'vote', now: 0, seed: 1, roster, records: answers.records });
+    const opened = openPrompt.shared!.act(
+      openPrompt.shared!.initial(config),
+      { type: 'open-vote' },
+      { config, phase: 'vote', now: 0, seed: 1, roster, records: answers.records },
+    );
     if (!opened.ok) throw new Error(opened.error);
     const shared = opened.value as { ballot: Array<{ id: string; text: string }> };
     const ballotOf = (t: string) => shared.ballot.find((b) => b.text === t)!.id;
-    const votes = play(openPrompt, config, 'vote', [
-      ['chen', { op: 'vote', entry: ballotOf('Share credit generously'), count: 1 }],
-      ['dee', { op: 'vote', entry: ballotOf('Share credit generously'), count: 1 }],
-      ['ana', { op: 'vote', entry: ballotOf('Share credit generously'), count: 1 }],
-    ], shared);
-    const records = [...answers.records.filter((r) => r.scope !== 'p:ana'), ...votes.records.map((r) => (r.scope === 'p:ana' ? { scope: 'p:ana', value: { ...(answers.records.find((x) => x.scope === 'p:ana')!.value as object), votes: (r.value as { votes: object }).votes } } : r))];
+    const votes = play(
+      openPrompt,
+      config,
+      'vote',
+      [
+        ['chen', { op: 'vote', entry: ballotOf('Share credit generously'), count: 1 }],
+        ['dee', { op: 'vote', entry: ballotOf('Share credit generously'), count: 1 }],
+        ['ana', { op: 'vote', entry: ballotOf('Share credit generously'), count: 1 }],
+      ],
+      shared,
+    );
+    const records = [
+      ...answers.records.filter((r) => r.scope !== 'p:ana'),
+      ...votes.records.map((r) =>
+        r.scope === 'p:ana'
+          ? { scope: 'p:ana', value: { ...(answers.records.find((x) => x.scope === 'p:ana')!.value as object), votes: (r.value as { votes: object }).votes } }
+          : r,
+      ),
+    ];
     const counters: Counters = {};
     for (const r of records) addCounters(counters, openPrompt.input!.contribution(r.value as OpenPromptRecord, config));
     const out = openPrompt.outcomes!(ctx(openPrompt, config, 'results', { counters, records }, shared));
@@ -204,7 +277,11 @@ describe('the session data and the Markdown report', () => {
   const data = buildSessionData({
     room,
     participants,
-    steps: [{ counters: {}, records: [], shared: undefined }, { counters: { 's:offer-help:4': 1, 'people:any': 1 }, records: [{ scope: 'p:ana', value: { ratings: { 'offer-help': 4 } } }], shared: undefined }, { counters: {}, records: [], shared: undefined }],
+    steps: [
+      { counters: {}, records: [], shared: undefined },
+      { counters: { 's:offer-help:4': 1, 'people:any': 1 }, records: [{ scope: 'p:ana', value: { ratings: { 'offer-help': 4 } } }], shared: undefined },
+      { counters: {}, records: [], shared: undefined },
+    ],
     now: Date.UTC(2026, 10, 23, 12),
   });
 

@@ -64,7 +64,10 @@ export const SessionDataSchema = z
       }),
     ),
   })
-  .meta({ title: 'Canopy session data', description: 'Everything the facilitator may see of a Canopy session: the room, its roster, and each step’s report section and data tables.' });
+  .meta({
+    title: 'Canopy session data',
+    description: 'Everything the facilitator may see of a Canopy session: the room, its roster, and each step’s report section and data tables.',
+  });
 export type SessionData = z.infer<typeof SessionDataSchema>;
 
 /** The published JSON Schema of the data download. */
@@ -95,7 +98,16 @@ export function buildSessionData(input: { room: RoomState; participants: Partici
     const phase = seenPhase(room, index);
     const shared = got.shared ?? mod?.shared?.initial(step.config);
     const out: ActivityOutcomes = mod?.outcomes
-      ? mod.outcomes({ step: { id: step.id, title: step.title }, config: step.config, phase, counters: got.counters, participants: present.length, roster, records: got.records, shared })
+      ? mod.outcomes({
+          step: { id: step.id, title: step.title },
+          config: step.config,
+          phase,
+          counters: got.counters,
+          participants: present.length,
+          roster,
+          records: got.records,
+          shared,
+        })
       : { section: { title: step.title, blocks: [] }, tables: [] };
     const active = new Set(out.active ?? got.records.filter((r) => r.scope.startsWith('p:')).map((r) => r.scope.slice(2)));
     const section: ReportSection = ran ? out.section : { title: out.section.title, blocks: [{ kind: 'paragraph', text: 'This step was not run.' }] };
@@ -115,9 +127,22 @@ export function buildSessionData(input: { room: RoomState; participants: Partici
   return {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: iso(input.now),
-    room: { title: room.title, code: room.code, createdAt: iso(room.createdAt), status: room.status, closedAt: room.closedAt === null ? null : iso(room.closedAt), currentStep: room.current },
+    room: {
+      title: room.title,
+      code: room.code,
+      createdAt: iso(room.createdAt),
+      status: room.status,
+      closedAt: room.closedAt === null ? null : iso(room.closedAt),
+      currentStep: room.current,
+    },
     participation: { joined: input.participants.length, present: present.length, removed: input.participants.length - present.length },
-    participants: input.participants.map((p) => ({ nickname: p.nickname, department: p.department, level: p.level, joinedAt: iso(p.joinedAt), removed: p.removed })),
+    participants: input.participants.map((p) => ({
+      nickname: p.nickname,
+      department: p.department,
+      level: p.level,
+      joinedAt: iso(p.joinedAt),
+      removed: p.removed,
+    })),
     steps,
   };
 }
@@ -128,12 +153,20 @@ export function reportDate(isoDate: string): string {
 }
 
 /** The parts every report has before the activities' sections: agenda and participation. */
-export function reportOverview(data: SessionData): { subtitle: string; agenda: string[]; participation: { columns: string[]; rows: Array<[string, number]> }; summary: string } {
+export function reportOverview(data: SessionData): {
+  subtitle: string;
+  agenda: string[];
+  participation: { columns: string[]; rows: Array<[string, number]> };
+  summary: string;
+} {
   return {
     subtitle: `Session report · ${reportDate(data.room.createdAt)} · room ${data.room.code}`,
     agenda: data.steps.map((s) => `${s.title} — ${s.activity}${s.ran ? '' : ' (not run)'}`),
     summary: `${data.participation.joined} ${data.participation.joined === 1 ? 'person' : 'people'} joined${data.participation.removed ? ` (${data.participation.removed} removed)` : ''}.`,
-    participation: { columns: ['Step', 'Took part'], rows: data.steps.filter((s) => s.ran && s.type !== 'slide').map((s): [string, number] => [s.title, s.active]) },
+    participation: {
+      columns: ['Step', 'Took part'],
+      rows: data.steps.filter((s) => s.ran && s.type !== 'slide').map((s): [string, number] => [s.title, s.active]),
+    },
   };
 }
 
@@ -147,7 +180,9 @@ export function renderMarkdown(data: SessionData): string {
     o.agenda.map((a, i) => `${i + 1}. ${mdText(a)}`).join('\n'),
     '## Participation',
     mdText(o.summary),
-    o.participation.rows.length > 0 ? ['| Step | Took part |', '| --- | --- |', ...o.participation.rows.map(([t, n]) => `| ${mdText(t)} | ${n} |`)].join('\n') : '',
+    o.participation.rows.length > 0
+      ? ['| Step | Took part |', '| --- | --- |', ...o.participation.rows.map(([t, n]) => `| ${mdText(t)} | ${n} |`)].join('\n')
+      : '',
     ...data.steps.filter((s) => s.type !== 'slide' || s.section.blocks.length > 0).map((s) => sectionMarkdown(s.section)),
   ];
   return `${parts.filter(Boolean).join('\n\n')}\n`;

@@ -87,7 +87,16 @@ function expectWellFormed(result: PairingResult, people: PairingPerson[]): void 
   expect(result.pairs.every((g) => g.length === 2 || g.length === 3)).toBe(true);
   expect(result.pairs.filter((g) => g.length === 3).length).toBeLessThanOrEqual(1);
   // links: one per pair, hub–partner and hub–joiner for the trio
-  expect(result.links).toEqual(result.pairs.flatMap((g) => (g.length === 2 ? [[g[0], g[1]]] : [[g[0], g[1]], [g[0], g[2]]])));
+  expect(result.links).toEqual(
+    result.pairs.flatMap((g) =>
+      g.length === 2
+        ? [[g[0], g[1]]]
+        : [
+            [g[0], g[1]],
+            [g[0], g[2]],
+          ],
+    ),
+  );
   const stance = new Map(people.map((p) => [p.id, p.stance]));
   const d = result.links.reduce((s, [a, b]) => {
     const x = stance.get(a);
@@ -111,9 +120,7 @@ const person = (withNoStance: boolean) =>
   });
 
 const room = (min: number, max: number, withNoStance = false) =>
-  fc
-    .array(person(withNoStance), { minLength: min, maxLength: max, size: 'max' })
-    .map((list): PairingPerson[] => list.map((p, i) => ({ id: `p${i}`, ...p })));
+  fc.array(person(withNoStance), { minLength: min, maxLength: max, size: 'max' }).map((list): PairingPerson[] => list.map((p, i) => ({ id: `p${i}`, ...p })));
 
 /** A room and options, with avoided pairs drawn from the room. */
 const scenario = (min: number, max: number, withNoStance = false) =>
@@ -123,10 +130,9 @@ const scenario = (min: number, max: number, withNoStance = false) =>
         seed: fc.integer(),
         avoidSameDepartment: fc.boolean(),
         noStance: fc.constantFrom('pair-last' as const, 'sit-out' as const),
-        avoidPairs: fc.array(
-          fc.tuple(fc.nat({ max: Math.max(0, people.length - 1) }), fc.nat({ max: Math.max(0, people.length - 1) })),
-          { maxLength: people.length * 2 },
-        ),
+        avoidPairs: fc.array(fc.tuple(fc.nat({ max: Math.max(0, people.length - 1) }), fc.nat({ max: Math.max(0, people.length - 1) })), {
+          maxLength: people.length * 2,
+        }),
       })
       .map(({ avoidPairs, ...rest }) => ({
         people,
@@ -137,8 +143,7 @@ const scenario = (min: number, max: number, withNoStance = false) =>
       })),
   );
 
-const inPlay = (people: PairingPerson[], opts: PairingOptions) =>
-  opts.noStance === 'sit-out' ? people.filter((p) => p.stance !== null) : people;
+const inPlay = (people: PairingPerson[], opts: PairingOptions) => (opts.noStance === 'sit-out' ? people.filter((p) => p.stance !== null) : people);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -292,9 +297,7 @@ describe('deterministic for a seed', () => {
 
   it('breaks ties differently for different seeds', () => {
     const people: PairingPerson[] = Array.from({ length: 12 }, (_, i) => ({ id: `p${i}`, stance: i < 6 ? 2 : 6, department: null }));
-    const outcomes = new Set(
-      Array.from({ length: 10 }, (_, seed) => JSON.stringify(pairAdversaries(people, { seed, noStance: 'sit-out' }).pairs)),
-    );
+    const outcomes = new Set(Array.from({ length: 10 }, (_, seed) => JSON.stringify(pairAdversaries(people, { seed, noStance: 'sit-out' }).pairs)));
     expect(outcomes.size).toBeGreaterThan(1);
     for (let seed = 0; seed < 10; seed++) expect(pairAdversaries(people, { seed, noStance: 'sit-out' }).totalDisagreement).toBe(24);
   });
@@ -321,14 +324,20 @@ describe('people without a stance', () => {
 
   it('when both groups are odd, one mixed pair replaces what would be two trios', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.integer(), fc.constantFrom('exact' as const, 'fold' as const), (a, b, seed, method) => {
-        const withStance = Array.from({ length: 2 * a + 1 }, (_, i) => p(`s${i}`, 1 + ((i * 3) % 7)));
-        const without = Array.from({ length: 2 * b + 1 }, (_, i) => p(`u${i}`, null));
-        const result = pairAdversaries([...withStance, ...without], { seed, noStance: 'pair-last', method });
-        expect(result.pairs.every((g) => g.length === 2)).toBe(true);
-        const mixed = result.pairs.filter((g) => g.some((id) => id.startsWith('s')) && g.some((id) => id.startsWith('u')));
-        expect(mixed).toHaveLength(1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer(),
+        fc.constantFrom('exact' as const, 'fold' as const),
+        (a, b, seed, method) => {
+          const withStance = Array.from({ length: 2 * a + 1 }, (_, i) => p(`s${i}`, 1 + ((i * 3) % 7)));
+          const without = Array.from({ length: 2 * b + 1 }, (_, i) => p(`u${i}`, null));
+          const result = pairAdversaries([...withStance, ...without], { seed, noStance: 'pair-last', method });
+          expect(result.pairs.every((g) => g.length === 2)).toBe(true);
+          const mixed = result.pairs.filter((g) => g.some((id) => id.startsWith('s')) && g.some((id) => id.startsWith('u')));
+          expect(mixed).toHaveLength(1);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -433,7 +442,15 @@ describe('large rooms', () => {
 describe('input checks', () => {
   it('rejects duplicate ids and stances off the 7-point scale', () => {
     const opts: PairingOptions = { seed: 0, noStance: 'pair-last' };
-    expect(() => pairAdversaries([{ id: 'a', stance: 1, department: null }, { id: 'a', stance: 2, department: null }], opts)).toThrow(RangeError);
+    expect(() =>
+      pairAdversaries(
+        [
+          { id: 'a', stance: 1, department: null },
+          { id: 'a', stance: 2, department: null },
+        ],
+        opts,
+      ),
+    ).toThrow(RangeError);
     expect(() => pairAdversaries([{ id: 'a', stance: 8, department: null }], opts)).toThrow(RangeError);
     expect(() => pairAdversaries([{ id: 'a', stance: 2.5, department: null }], opts)).toThrow(RangeError);
     expect(() => pairAdversaries([], { seed: Number.NaN, noStance: 'pair-last' })).toThrow(RangeError);

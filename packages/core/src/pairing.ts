@@ -340,8 +340,7 @@ function foldGroups(m: Model): number[][] {
 /** People per window when re-optimizing a large room piece by piece. */
 const WINDOW = 150;
 
-const totalScore = (m: Model, groups: number[][]): Score =>
-  groups.reduce((t, g) => add(t, groupScore(m, g)), { viol: 0, d: 0 });
+const totalScore = (m: Model, groups: number[][]): Score => groups.reduce((t, g) => add(t, groupScore(m, g)), { viol: 0, d: 0 });
 
 /**
  * One sweep of large-neighbourhood search: cut the groups into windows of about WINDOW people
@@ -426,7 +425,12 @@ function improveLargeRoom(m: Model, fold: number[][], seed: number, maxSweeps = 
 // ---------------------------------------------------------------------------------------------
 
 function linksOf(g: number[]): [number, number][] {
-  return g.length === 2 ? [[g[0]!, g[1]!]] : [[g[0]!, g[1]!], [g[0]!, g[2]!]];
+  return g.length === 2
+    ? [[g[0]!, g[1]!]]
+    : [
+        [g[0]!, g[1]!],
+        [g[0]!, g[2]!],
+      ];
 }
 
 /**
@@ -489,7 +493,10 @@ export function pairAdversaries(people: readonly PairingPerson[], opts: PairingO
 
   let groups: number[][];
   if (method === 'exact') {
-    groups = exactGroups(m, m.ids.map((_, i) => i));
+    groups = exactGroups(
+      m,
+      m.ids.map((_, i) => i),
+    );
   } else {
     groups = foldGroups(m);
     // The fold maximizes disagreement with the fewest mixed links; if it also breaks no

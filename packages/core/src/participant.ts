@@ -13,11 +13,7 @@ export interface Participant {
 /** Client-made ids: a retried request carries the same one, so it is applied once. */
 export const ClientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 letters, digits, - or _');
 
-const nickname = z
-  .string()
-  .max(1000, 'Nickname is too long')
-  .transform(normalizeNickname)
-  .pipe(z.string().min(1, 'Please enter a nickname'));
+const nickname = z.string().max(1000, 'Nickname is too long').transform(normalizeNickname).pipe(z.string().min(1, 'Please enter a nickname'));
 
 const attribute = z
   .string()

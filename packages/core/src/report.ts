@@ -137,7 +137,11 @@ export function blockMarkdown(b: ReportBlock): string {
     case 'bars': {
       const max = b.max ?? Math.max(0, ...b.bars.map((x) => x.value));
       const unit = b.unit ?? '';
-      return [`**${mdText(b.title)}**`, '', ...b.bars.map((x) => `- ${mdText(x.label)}: \`${bar(x.value, max).padEnd(BAR_WIDTH, '·')}\` ${round1(x.value)}${unit}`)].join('\n');
+      return [
+        `**${mdText(b.title)}**`,
+        '',
+        ...b.bars.map((x) => `- ${mdText(x.label)}: \`${bar(x.value, max).padEnd(BAR_WIDTH, '·')}\` ${round1(x.value)}${unit}`),
+      ].join('\n');
     }
     case 'distribution': {
       const columns = ['', ...b.scale, 'answered', 'mean'];

@@ -92,7 +92,10 @@ describe('the facilitator edits the plan during the session', () => {
       error: 'Step 1 (Welcome) has already started; it cannot be changed, moved or removed.',
     });
     expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [{ ...welcome, title: 'Hi' }, wrap] }, 0).ok).toBe(false);
-    expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [welcome, { ...wrap, type: 'poll' }] }, 0)).toEqual({ ok: false, error: 'Step 2: unknown activity type "poll"' });
+    expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [welcome, { ...wrap, type: 'poll' }] }, 0)).toEqual({
+      ok: false,
+      error: 'Step 2: unknown activity type "poll"',
+    });
   });
 
   it('in the lobby the whole plan is open to change', () => {

@@ -302,7 +302,12 @@ export class RedisRoomStore implements RoomStore {
 
   async expireRoom(roomId: string, seconds: number, atVersion?: number): Promise<boolean> {
     checkExpiry(seconds);
-    const res = await this.exec.script(EXPIRE_ROOM, fixedKeys(roomId), [CODE_PREFIX, roomId, String(Math.round(seconds * 1000)), atVersion === undefined ? '' : String(atVersion)]);
+    const res = await this.exec.script(EXPIRE_ROOM, fixedKeys(roomId), [
+      CODE_PREFIX,
+      roomId,
+      String(Math.round(seconds * 1000)),
+      atVersion === undefined ? '' : String(atVersion),
+    ]);
     return num(res) === 1;
   }
 

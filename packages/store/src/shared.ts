@@ -29,5 +29,6 @@ export function checkNextRoom(roomId: string, next: RoomState): void {
 
 /** A room's lifetime: a positive number of seconds (at least one millisecond once rounded). */
 export function checkExpiry(seconds: number): void {
-  if (!Number.isFinite(seconds) || Math.round(seconds * 1000) < 1) throw new TypeError(`canopy store: expiry must be a positive number of seconds, got ${seconds}`);
+  if (!Number.isFinite(seconds) || Math.round(seconds * 1000) < 1)
+    throw new TypeError(`canopy store: expiry must be a positive number of seconds, got ${seconds}`);
 }

@@ -86,8 +86,7 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
   });
 
   /** Every key (or memory entry) the store holds right now. */
-  const allKeys = async (): Promise<string[]> =>
-    store instanceof MemoryRoomStore ? store.debugKeys() : admin.keys('*');
+  const allKeys = async (): Promise<string[]> => (store instanceof MemoryRoomStore ? store.debugKeys() : admin.keys('*'));
 
   async function roomWithPeople(n: number, cap = 2000) {
     const room = newRoom({ cap });
@@ -202,9 +201,7 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
   it('the cap holds under a rush of 20 simultaneous joins', async () => {
     const room = newRoom();
     await store.createRoom(room, secrets());
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => store.addParticipant(room.id, person(`rush ${i}`), attempt({ cap: 7 }))),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.addParticipant(room.id, person(`rush ${i}`), attempt({ cap: 7 }))));
     expect(results.filter((r) => r.status === 'created')).toHaveLength(7);
     expect(results.filter((r) => r.status === 'full')).toHaveLength(13);
     expect(await store.countParticipants(room.id)).toBe(7);
@@ -400,9 +397,9 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     const { room, joins } = await roomWithPeople(1);
     await store.deleteRoom(room.id);
     await expect(store.addParticipant(room.id, person('Late'), attempt())).rejects.toBeInstanceOf(RoomNotFoundError);
-    await expect(
-      store.writeRecord(room.id, 'welcome', 'p:x', { submissionId: 's', expectedRev: 0, value: 'v', counters: { n: 1 } }),
-    ).rejects.toBeInstanceOf(RoomNotFoundError);
+    await expect(store.writeRecord(room.id, 'welcome', 'p:x', { submissionId: 's', expectedRev: 0, value: 'v', counters: { n: 1 } })).rejects.toBeInstanceOf(
+      RoomNotFoundError,
+    );
     expect(await store.removeParticipant(room.id, joins[0]!.participant.id)).toBe(false);
     expect(await store.casRoom(room.id, room.version, room)).toBe(false);
     expect((await allKeys()).filter((k) => k.includes(room.id))).toEqual([]);
@@ -493,7 +490,18 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect((await store.listParticipants(room.id)).map((p) => p.id)).toEqual([bob!.participant.id, cy!.participant.id]);
     expect(await store.countParticipants(room.id)).toBe(1);
     if (!(store instanceof MemoryRoomStore)) {
-      const dump = JSON.stringify(await Promise.all((await admin.keys(`canopy:{${room.id}}:*`)).map(async (k) => [k, await admin.type(k) === 'hash' ? await admin.hGetAll(k) : await admin.type(k) === 'list' ? await admin.lRange(k, 0, -1) : await admin.sMembers(k)])));
+      const dump = JSON.stringify(
+        await Promise.all(
+          (await admin.keys(`canopy:{${room.id}}:*`)).map(async (k) => [
+            k,
+            (await admin.type(k)) === 'hash'
+              ? await admin.hGetAll(k)
+              : (await admin.type(k)) === 'list'
+                ? await admin.lRange(k, 0, -1)
+                : await admin.sMembers(k),
+          ]),
+        ),
+      );
       expect(dump).not.toContain(ada!.participant.id);
       expect(dump).not.toContain('person 0');
     }
@@ -507,7 +515,7 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.addParticipant(room.id, person('Cy'), attempt({ deviceHash: cy!.deviceHash }))).toEqual({ status: 'banned' });
   });
 
-  it('a write racing its writer\'s removal or erasure is refused and changes nothing', async () => {
+  it("a write racing its writer's removal or erasure is refused and changes nothing", async () => {
     const { room, joins } = await roomWithPeople(3);
     const [ada, bob, cy] = joins.map((j) => j.participant.id) as [string, string, string];
     const write = (writer: string, submissionId: string) =>
@@ -545,8 +553,14 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
 
     // its submission ids went with it (a record written afresh starts over); bob's stayed
-    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'a1', expectedRev: 0, value: 'again', counters: {} })).toEqual({ status: 'ok', rev: 1 });
-    expect(await store.writeRecord(room.id, 'welcome', 'p:bob', { submissionId: 'a1', expectedRev: 1, value: 'x', counters: {} })).toEqual({ status: 'duplicate', rev: 1 });
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'a1', expectedRev: 0, value: 'again', counters: {} })).toEqual({
+      status: 'ok',
+      rev: 1,
+    });
+    expect(await store.writeRecord(room.id, 'welcome', 'p:bob', { submissionId: 'a1', expectedRev: 1, value: 'x', counters: {} })).toEqual({
+      status: 'duplicate',
+      rev: 1,
+    });
 
     await expect(store.deleteRecord(room.id, 'welcome', 'p:bob', { expectedRev: 1, counters: { half: 0.5 } })).rejects.toThrow(/integer/);
     await expect(store.deleteRecord(newId(), 'welcome', 'p:bob', { expectedRev: 1, counters: {} })).rejects.toBeInstanceOf(RoomNotFoundError);
@@ -621,7 +635,13 @@ describe('startRedisServer', () => {
 describe('GLIDE connection settings', () => {
   it('come from the same redis URL node-redis takes', async () => {
     const { glideAddressFromUrl } = await import('../src/exec-glide.js');
-    expect(glideAddressFromUrl('redis://127.0.0.1:6390')).toEqual({ host: '127.0.0.1', port: 6390, useTLS: false, databaseId: undefined, credentials: undefined });
+    expect(glideAddressFromUrl('redis://127.0.0.1:6390')).toEqual({
+      host: '127.0.0.1',
+      port: 6390,
+      useTLS: false,
+      databaseId: undefined,
+      credentials: undefined,
+    });
     expect(glideAddressFromUrl('rediss://app:p%40ss@[::1]/2')).toEqual({
       host: '::1',
       port: 6379,

@@ -42,7 +42,9 @@ export class Outbox<I = unknown> {
     this.#live = live;
     this.#roomId = roomId;
     const now = Date.now();
-    this.items = getOutbox<OutboxItem<I>>(roomId).filter((i) => i && typeof i.sid === 'string' && typeof i.stepId === 'string' && now - (i.at ?? 0) < MAX_AGE_MS);
+    this.items = getOutbox<OutboxItem<I>>(roomId).filter(
+      (i) => i && typeof i.sid === 'string' && typeof i.stepId === 'string' && now - (i.at ?? 0) < MAX_AGE_MS,
+    );
   }
 
   /** Items for one step, in the order the server will apply them. */

@@ -28,7 +28,12 @@ import {
   type SteelmanStep,
 } from './adversaries.js';
 
-const config = AdversariesConfig.parse({ statements: [{ id: 's1', text: 'Credit should be shared.' }, { id: 's2', text: 'Asking for help is a strength.' }] });
+const config = AdversariesConfig.parse({
+  statements: [
+    { id: 's1', text: 'Credit should be shared.' },
+    { id: 's2', text: 'Asking for help is a strength.' },
+  ],
+});
 const member = (id: string, department: string | null = null): RosterMember => ({ id, nickname: id[0]!.toUpperCase() + id.slice(1), department, level: null });
 const own = (before: Record<string, number>, after: Record<string, number> = {}): AdversaryOwnRecord => ({ before, after });
 
@@ -46,7 +51,13 @@ function paired(stances: Record<string, number | null>, opts: { departments?: Re
   const records = Object.entries(stances)
     .filter(([, v]) => v !== null)
     .map(([id, v]) => ({ scope: `p:${id}`, value: own({ s1: v! }) }));
-  return must(actAdversaries(initialAdversariesShared(), { type: 'pair', statementId: 's1' }, { config: opts.cfg ?? config, phase: 'pairing', now: 5000, seed: opts.seed ?? 7, roster, records }));
+  return must(
+    actAdversaries(
+      initialAdversariesShared(),
+      { type: 'pair', statementId: 's1' },
+      { config: opts.cfg ?? config, phase: 'pairing', now: 5000, seed: opts.seed ?? 7, roster, records },
+    ),
+  );
 }
 
 describe('config', () => {
@@ -74,12 +85,21 @@ describe('a participant takes a stance, then re-rates', () => {
     let rec = must(reduce(initialAdversaryRecord('p:ana'), { op: 'stance', statementId: 's1', value: 2 }, 'ana', 'stance'));
     rec = must(reduce(rec, { op: 'stance', statementId: 's1', value: 3 }, 'ana', 'stance'));
     expect(rec).toEqual({ before: { s1: 3 }, after: {} });
-    expect(reduce(rec, { op: 'stance', statementId: 's1', value: 5 }, 'ana', 'steelman')).toEqual({ ok: false, error: expect.stringContaining('Stances are closed') });
-    expect(reduce(rec, { op: 'rerate', statementId: 's1', value: 5 }, 'ana', 'stance')).toEqual({ ok: false, error: expect.stringContaining('after your conversation') });
+    expect(reduce(rec, { op: 'stance', statementId: 's1', value: 5 }, 'ana', 'steelman')).toEqual({
+      ok: false,
+      error: expect.stringContaining('Stances are closed'),
+    });
+    expect(reduce(rec, { op: 'rerate', statementId: 's1', value: 5 }, 'ana', 'stance')).toEqual({
+      ok: false,
+      error: expect.stringContaining('after your conversation'),
+    });
     rec = must(reduce(rec, { op: 'rerate', statementId: 's1', value: 5 }, 'ana', 'steelman'));
     rec = must(reduce(rec, { op: 'rerate', statementId: 's2', value: 1 }, 'ana', 'results'));
     expect(rec).toEqual({ before: { s1: 3 }, after: { s1: 5, s2: 1 } });
-    expect(reduce(rec, { op: 'stance', statementId: 'nope', value: 1 }, 'ana', 'stance')).toEqual({ ok: false, error: 'There is no statement “nope” in this activity.' });
+    expect(reduce(rec, { op: 'stance', statementId: 'nope', value: 1 }, 'ana', 'stance')).toEqual({
+      ok: false,
+      error: 'There is no statement “nope” in this activity.',
+    });
   });
   it('a replayed stance or re-rating changes nothing', () => {
     const once = must(reduce(initialAdversaryRecord(), { op: 'stance', statementId: 's1', value: 6 }, 'ana', 'stance'));
@@ -121,15 +141,30 @@ describe('the facilitator pairs the room', () => {
     expect(s.pairs.map((p) => p.members)).toEqual([['ana', 'ben']]);
     expect(s.sittingOut.sort()).toEqual(['chloe', 'dev']);
     const last = paired({ ana: 1, ben: 7, chloe: null, dev: null }, { cfg: { ...config, noStance: 'pair-last' } });
-    expect(last.pairs.map((p) => [...p.members].sort()).sort()).toEqual([['ana', 'ben'], ['chloe', 'dev']]);
+    expect(last.pairs.map((p) => [...p.members].sort()).sort()).toEqual([
+      ['ana', 'ben'],
+      ['chloe', 'dev'],
+    ]);
   });
 
   it('refuses to pair while stances are open, on an unknown statement, or with fewer than two stances', () => {
     const ctx = { config, now: 0, seed: 1, roster: [member('ana'), member('ben')], records: [{ scope: 'p:ana', value: own({ s1: 1 }) }] };
-    expect(actAdversaries(initialAdversariesShared(), { type: 'pair', statementId: 's1' }, { ...ctx, phase: 'stance' })).toEqual({ ok: false, error: expect.stringContaining('Close the stances first') });
-    expect(actAdversaries(initialAdversariesShared(), { type: 'pair', statementId: 'zz' }, { ...ctx, phase: 'pairing' })).toEqual({ ok: false, error: 'There is no statement “zz” in this activity.' });
-    expect(actAdversaries(initialAdversariesShared(), { type: 'pair', statementId: 's1' }, { ...ctx, phase: 'pairing' })).toEqual({ ok: false, error: expect.stringContaining('At least two people') });
-    expect(actAdversaries(initialAdversariesShared(), { type: 're-pair' }, { ...ctx, phase: 'pairing' })).toEqual({ ok: false, error: 'Nobody has been paired yet.' });
+    expect(actAdversaries(initialAdversariesShared(), { type: 'pair', statementId: 's1' }, { ...ctx, phase: 'stance' })).toEqual({
+      ok: false,
+      error: expect.stringContaining('Close the stances first'),
+    });
+    expect(actAdversaries(initialAdversariesShared(), { type: 'pair', statementId: 'zz' }, { ...ctx, phase: 'pairing' })).toEqual({
+      ok: false,
+      error: 'There is no statement “zz” in this activity.',
+    });
+    expect(actAdversaries(initialAdversariesShared(), { type: 'pair', statementId: 's1' }, { ...ctx, phase: 'pairing' })).toEqual({
+      ok: false,
+      error: expect.stringContaining('At least two people'),
+    });
+    expect(actAdversaries(initialAdversariesShared(), { type: 're-pair' }, { ...ctx, phase: 'pairing' })).toEqual({
+      ok: false,
+      error: 'Nobody has been paired yet.',
+    });
   });
 
   it('a new round never repeats a conversation that happened; pairs that never talked do not count', () => {
@@ -138,7 +173,10 @@ describe('the facilitator pairs the room', () => {
     const ownRecs = Object.entries(stances).map(([id, v]) => ({ scope: `p:${id}`, value: own({ s1: v, s2: 8 - v }) }));
     const first = paired(stances);
     const talked = first.pairs[0]!;
-    const talkedRec = { ...(initialAdversaryRecord(adversaryPairScope(1, talked.id)) as AdversaryPairRecord), log: [{ by: talked.members[0]!, step: 'stated' as const, turn: 0, t: 1 }] };
+    const talkedRec = {
+      ...(initialAdversaryRecord(adversaryPairScope(1, talked.id)) as AdversaryPairRecord),
+      log: [{ by: talked.members[0]!, step: 'stated' as const, turn: 0, t: 1 }],
+    };
     const records = [...ownRecs, { scope: adversaryPairScope(1, talked.id), value: talkedRec }];
     const second = must(actAdversaries(first, { type: 'pair', statementId: 's2' }, { config, phase: 'steelman', now: 9000, seed: 7, roster, records }));
     expect(second.round).toBe(2);
@@ -151,8 +189,17 @@ describe('the facilitator pairs the room', () => {
     const [x, y] = talked.members as [string, string];
     const now = adversaryPairScope(2, pairOf(second, x)!.id);
     expect(adversariesReadScopes(x, second)).toEqual([now, adversaryPairScope(1, talked.id)]);
-    const v = adversariesParticipantView({ config, phase: 'steelman', participantId: x, own: own({ s1: 1 }), scoped: { [adversaryPairScope(1, talked.id)]: { ...talkedRec, notes: { [y]: 'noted' } } }, shared: second });
-    expect(v.earlier).toEqual([{ round: 1, statementId: 's1', partners: [{ id: y, nickname: second.people[y]!.nickname, learned: 'noted' }], learned: '', done: false }]);
+    const v = adversariesParticipantView({
+      config,
+      phase: 'steelman',
+      participantId: x,
+      own: own({ s1: 1 }),
+      scoped: { [adversaryPairScope(1, talked.id)]: { ...talkedRec, notes: { [y]: 'noted' } } },
+      shared: second,
+    });
+    expect(v.earlier).toEqual([
+      { round: 1, statementId: 's1', partners: [{ id: y, nickname: second.people[y]!.nickname, learned: 'noted' }], learned: '', done: false },
+    ]);
     expect(v.pair?.partners.map((p) => p.id)).not.toContain(y);
   });
 
@@ -164,17 +211,27 @@ describe('the facilitator pairs the room', () => {
     const roster = ['ana', 'ben', 'chloe', 'dev', 'finn'].map((id) => member(id));
     const records = [
       ...Object.entries({ ...stances, finn: 4 }).map(([id, v]) => ({ scope: `p:${id}`, value: own({ s1: v }) })),
-      { scope: adversaryPairScope(1, started.id), value: { ...(initialAdversaryRecord(adversaryPairScope(1, started.id)) as AdversaryPairRecord), notes: { ana: 'x' } } },
+      {
+        scope: adversaryPairScope(1, started.id),
+        value: { ...(initialAdversaryRecord(adversaryPairScope(1, started.id)) as AdversaryPairRecord), notes: { ana: 'x' } },
+      },
     ];
     const again = must(actAdversaries(first, { type: 're-pair' }, { config, phase: 'steelman', now: 9000, seed: 8, roster, records }));
     expect(again.round).toBe(1);
     expect(again.pairs[0]).toEqual(started);
     expect(again.pairs.slice(1).map((p) => p.id)).not.toContain(other.id); // fresh ids: fresh records
-    expect(again.pairs.slice(1).flatMap((p) => p.members).sort()).toEqual(['chloe', 'dev', 'finn']);
+    expect(
+      again.pairs
+        .slice(1)
+        .flatMap((p) => p.members)
+        .sort(),
+    ).toEqual(['chloe', 'dev', 'finn']);
     expect(again.people.finn).toEqual({ nickname: 'Finn', department: null });
 
     // ana leaves: her pair is dissolved even though it had begun
-    const without = must(actAdversaries(again, { type: 're-pair' }, { config, phase: 'steelman', now: 9500, seed: 9, roster: roster.filter((p) => p.id !== 'ana'), records }));
+    const without = must(
+      actAdversaries(again, { type: 're-pair' }, { config, phase: 'steelman', now: 9500, seed: 9, roster: roster.filter((p) => p.id !== 'ana'), records }),
+    );
     expect(without.pairs.flatMap((p) => p.members)).not.toContain('ana');
     expect(without.pairs.flatMap((p) => p.members).sort()).toEqual(['ben', 'chloe', 'dev', 'finn']);
   });
@@ -197,7 +254,10 @@ function allowed(rec: AdversaryPairRecord, shared: AdversariesShared, members: s
 }
 
 function play(rec: AdversaryPairRecord, shared: AdversariesShared, steps: Step[]): AdversaryPairRecord {
-  for (const s of steps) rec = must(reduce(rec, { op: 'steelman', pairId: rec.pairId, step: s.step, at: rec.log.length }, s.who, 'steelman', shared, 2000 + rec.log.length)) as AdversaryPairRecord;
+  for (const s of steps)
+    rec = must(
+      reduce(rec, { op: 'steelman', pairId: rec.pairId, step: s.step, at: rec.log.length }, s.who, 'steelman', shared, 2000 + rec.log.length),
+    ) as AdversaryPairRecord;
   return rec;
 }
 
@@ -241,38 +301,83 @@ describe('a pair steelmans each other, in order', () => {
 
   it('says whose move it is when someone jumps ahead', () => {
     const at0 = fresh();
-    expect(reduce(at0, { op: 'steelman', pairId: '1', step: 'restated' }, 'ben', 'steelman', shared)).toEqual({ ok: false, error: 'Wait for Ana to state their view first.' });
-    expect(reduce(at0, { op: 'steelman', pairId: '1', step: 'accept' }, 'ana', 'steelman', shared)).toEqual({ ok: false, error: 'It is your turn to state your view to Ben.' });
+    expect(reduce(at0, { op: 'steelman', pairId: '1', step: 'restated' }, 'ben', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'Wait for Ana to state their view first.',
+    });
+    expect(reduce(at0, { op: 'steelman', pairId: '1', step: 'accept' }, 'ana', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'It is your turn to state your view to Ben.',
+    });
     const stated = play(at0, shared, [{ who: 'ana', step: 'stated' }]);
-    expect(reduce(stated, { op: 'steelman', pairId: '1', step: 'accept' }, 'ana', 'steelman', shared)).toEqual({ ok: false, error: 'Wait for Ben to restate your view first.' });
-    expect(reduce(stated, { op: 'steelman', pairId: '1', step: 'stated' }, 'ben', 'steelman', shared)).toEqual({ ok: false, error: 'It is your turn to restate Ana’s view.' });
+    expect(reduce(stated, { op: 'steelman', pairId: '1', step: 'accept' }, 'ana', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'Wait for Ben to restate your view first.',
+    });
+    expect(reduce(stated, { op: 'steelman', pairId: '1', step: 'stated' }, 'ben', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'It is your turn to restate Ana’s view.',
+    });
     const restated = play(stated, shared, [{ who: 'ben', step: 'restated' }]);
-    expect(reduce(restated, { op: 'steelman', pairId: '1', step: 'stated' }, 'ben', 'steelman', shared)).toEqual({ ok: false, error: 'Wait for Ana to accept your restatement first.' });
-    expect(reduce(restated, { op: 'steelman', pairId: '1', step: 'stated' }, 'ana', 'steelman', shared)).toEqual({ ok: false, error: 'First accept Ben’s restatement, or ask them to try again.' });
+    expect(reduce(restated, { op: 'steelman', pairId: '1', step: 'stated' }, 'ben', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'Wait for Ana to accept your restatement first.',
+    });
+    expect(reduce(restated, { op: 'steelman', pairId: '1', step: 'stated' }, 'ana', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'First accept Ben’s restatement, or ask them to try again.',
+    });
   });
 
   it('only runs in the steelman phase, and only for members of the pair of the current round', () => {
-    expect(reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated' }, 'ana', 'pairing', shared)).toEqual({ ok: false, error: expect.stringContaining('facilitator opens') });
-    expect(reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated' }, 'eve', 'steelman', shared)).toEqual({ ok: false, error: 'You are not in this pair.' });
-    expect(reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated' }, 'ana', 'steelman', { ...shared, round: 2 })).toEqual({ ok: false, error: expect.stringContaining('replaced') });
-    expect(adversariesScope({ op: 'steelman', pairId: '1', step: 'stated' }, { participantId: 'eve', shared })).toEqual({ ok: false, error: 'You are not in this pair.' });
-    expect(adversariesScope({ op: 'steelman', pairId: '9', step: 'stated' }, { participantId: 'ana', shared })).toEqual({ ok: false, error: 'There is no such pair in this round.' });
+    expect(reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated' }, 'ana', 'pairing', shared)).toEqual({
+      ok: false,
+      error: expect.stringContaining('facilitator opens'),
+    });
+    expect(reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated' }, 'eve', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'You are not in this pair.',
+    });
+    expect(reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated' }, 'ana', 'steelman', { ...shared, round: 2 })).toEqual({
+      ok: false,
+      error: expect.stringContaining('replaced'),
+    });
+    expect(adversariesScope({ op: 'steelman', pairId: '1', step: 'stated' }, { participantId: 'eve', shared })).toEqual({
+      ok: false,
+      error: 'You are not in this pair.',
+    });
+    expect(adversariesScope({ op: 'steelman', pairId: '9', step: 'stated' }, { participantId: 'ana', shared })).toEqual({
+      ok: false,
+      error: 'There is no such pair in this round.',
+    });
     expect(adversariesScope({ op: 'steelman', pairId: '1', step: 'stated' }, { participantId: 'ana', shared })).toEqual({ ok: true, value: 'pair:1:1' });
-    expect(adversariesScope({ op: 'learned', text: 'x' }, { participantId: 'eve', shared })).toEqual({ ok: false, error: 'You do not have a partner in this round.' });
+    expect(adversariesScope({ op: 'learned', text: 'x' }, { participantId: 'eve', shared })).toEqual({
+      ok: false,
+      error: 'You do not have a partner in this round.',
+    });
     expect(adversariesScope({ op: 'rerate', statementId: 's1', value: 3 }, { participantId: 'eve', shared })).toEqual({ ok: true, value: 'p:eve' });
   });
 
   it('a listener gets a bounded number of tries, then the speaker accepts the closest', () => {
     let rec = play(fresh(), shared, [{ who: 'ana', step: 'stated' }]);
-    for (let i = 0; i < STEELMAN_MAX_ATTEMPTS - 1; i++) rec = play(rec, shared, [{ who: 'ben', step: 'restated' }, { who: 'ana', step: 'retry' }]);
+    for (let i = 0; i < STEELMAN_MAX_ATTEMPTS - 1; i++)
+      rec = play(rec, shared, [
+        { who: 'ben', step: 'restated' },
+        { who: 'ana', step: 'retry' },
+      ]);
     rec = play(rec, shared, [{ who: 'ben', step: 'restated' }]);
     expect(rec.attempts).toBe(STEELMAN_MAX_ATTEMPTS);
-    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'retry' }, 'ana', 'steelman', shared)).toEqual({ ok: false, error: expect.stringContaining('accept the closest') });
+    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'retry' }, 'ana', 'steelman', shared)).toEqual({
+      ok: false,
+      error: expect.stringContaining('accept the closest'),
+    });
     expect(allowed(rec, shared, members)).toEqual(['ana:accept']);
   });
 
   it('keeps an optional short summary with a step, cleaned and capped', () => {
-    const rec = must(reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated', text: '  Credit\u202E matters   ' + 'x'.repeat(400) }, 'ana', 'steelman', shared)) as AdversaryPairRecord;
+    const rec = must(
+      reduce(fresh(), { op: 'steelman', pairId: '1', step: 'stated', text: '  Credit\u202E matters   ' + 'x'.repeat(400) }, 'ana', 'steelman', shared),
+    ) as AdversaryPairRecord;
     expect(rec.log[0]!.text!.startsWith('Credit matters x')).toBe(true);
     expect(rec.log[0]!.text!.length).toBe(280);
   });
@@ -302,8 +407,14 @@ describe('the trio', () => {
   });
 
   it('tells the one listening in whom they are waiting for', () => {
-    const rec = play(fresh(), shared, [{ who: 'hal', step: 'stated' }, { who: 'pia', step: 'restated' }]);
-    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'stated' }, 'jo', 'steelman', shared)).toEqual({ ok: false, error: 'Wait for Hal to accept Pia’s restatement first.' });
+    const rec = play(fresh(), shared, [
+      { who: 'hal', step: 'stated' },
+      { who: 'pia', step: 'restated' },
+    ]);
+    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'stated' }, 'jo', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'Wait for Hal to accept Pia’s restatement first.',
+    });
   });
 });
 
@@ -336,13 +447,22 @@ describe('retries are safe', () => {
   it('a stale screen cannot take a step it has not seen', () => {
     const rec = play(fresh(), shared, steps.slice(0, 2));
     // Ana's screen still shows "waiting for Ben" from position 1; a different step there is refused
-    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'accept', at: 1 }, 'ana', 'steelman', shared)).toEqual({ ok: false, error: expect.stringContaining('moved on') });
-    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'accept', at: 5 }, 'ana', 'steelman', shared)).toEqual({ ok: false, error: 'That step is not possible yet.' });
+    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'accept', at: 1 }, 'ana', 'steelman', shared)).toEqual({
+      ok: false,
+      error: expect.stringContaining('moved on'),
+    });
+    expect(reduce(rec, { op: 'steelman', pairId: '1', step: 'accept', at: 5 }, 'ana', 'steelman', shared)).toEqual({
+      ok: false,
+      error: 'That step is not possible yet.',
+    });
   });
 
   it('learned notes: cleaned, capped, one per member, removable; a replay changes nothing', () => {
     let rec = fresh();
-    expect(reduce(rec, { op: 'learned', text: 'x' }, 'ana', 'pairing', shared)).toEqual({ ok: false, error: expect.stringContaining('after your conversation') });
+    expect(reduce(rec, { op: 'learned', text: 'x' }, 'ana', 'pairing', shared)).toEqual({
+      ok: false,
+      error: expect.stringContaining('after your conversation'),
+    });
     rec = must(reduce(rec, { op: 'learned', text: ' Ben  values\n\n\n\nvisibility ' }, 'ana', 'steelman', shared)) as AdversaryPairRecord;
     expect(rec.notes).toEqual({ ana: 'Ben values\n\nvisibility' });
     expect(must(reduce(rec, { op: 'learned', text: 'Ben values\n\nvisibility' }, 'ana', 'results', shared))).toBe(rec);
@@ -407,7 +527,11 @@ describe('the room picture is kept incrementally', () => {
       { who: 'ana', step: 'accept' },
     ]);
     expect(adversariesContribution(rec, config)).toEqual({ 'turn:1:1': 1, 'tries:1:1': 2 });
-    const done = play(rec, shared, [{ who: 'ben', step: 'stated' }, { who: 'ana', step: 'restated' }, { who: 'ben', step: 'accept' }]);
+    const done = play(rec, shared, [
+      { who: 'ben', step: 'stated' },
+      { who: 'ana', step: 'restated' },
+      { who: 'ben', step: 'accept' },
+    ]);
     expect(adversariesContribution({ ...done, notes: { ana: 'a' } }, config)).toEqual({ 'turn:1:1': 2, 'tries:1:1': 3, 'done:1:1': 1, 'notes:1:1': 1 });
   });
 });
@@ -425,13 +549,26 @@ describe('what the room sees', () => {
   for (const [b, a] of people) addCounters(counters, adversariesContribution(own(b, a), config));
   const shared = paired({ ana: 1, ben: 7, chloe: 2, dev: 6, eve: 4 }, { departments: { ana: 'Sales' } });
   const trio = shared.pairs.find((p) => p.members.length === 3)!;
-  addCounters(counters, adversariesContribution(play(initialAdversaryRecord(adversaryPairScope(1, trio.id)) as AdversaryPairRecord, shared, [{ who: trio.members[0]!, step: 'stated' }]), config));
+  addCounters(
+    counters,
+    adversariesContribution(
+      play(initialAdversaryRecord(adversaryPairScope(1, trio.id)) as AdversaryPairRecord, shared, [{ who: trio.members[0]!, step: 'stated' }]),
+      config,
+    ),
+  );
 
   it('while stances come in, the projector and the console show the live anonymous distribution', () => {
     const display = adversariesPresenterView({ config, phase: 'stance', audience: 'display', counters, participants: 5, shared: initialAdversariesShared() });
     expect(display).toMatchObject({ placed: 4, placedAll: 1, pairing: null });
     expect(display.statements[0]!.before).toEqual({ answered: 4, counts: [1, 1, 0, 0, 0, 1, 1], mean: 4 });
-    const consoleView = adversariesPresenterView({ config, phase: 'stance', audience: 'console', counters, participants: 5, shared: initialAdversariesShared() });
+    const consoleView = adversariesPresenterView({
+      config,
+      phase: 'stance',
+      audience: 'console',
+      counters,
+      participants: 5,
+      shared: initialAdversariesShared(),
+    });
     expect(consoleView.statements[0]!.before).toEqual({ answered: 4, counts: [1, 1, 0, 0, 0, 1, 1], mean: 4 });
     expect(consoleView.statements[1]!.before).toEqual({ answered: 1, counts: null, mean: null }); // 1 < minGroupSize
   });
@@ -444,7 +581,13 @@ describe('what the room sees', () => {
     expect(display.suggestedSeconds).toBe(4 * 3 * 60);
     const consoleView = adversariesPresenterView({ config, phase: 'steelman', audience: 'console', counters, participants: 5, shared });
     const t = consoleView.pairing!.pairs.find((p) => p.trio)!;
-    expect(t.progress).toMatchObject({ turn: 0, turns: 4, status: 'restate', speaker: shared.people[trio.members[0]!]!.nickname, listener: shared.people[trio.members[1]!]!.nickname });
+    expect(t.progress).toMatchObject({
+      turn: 0,
+      turns: 4,
+      status: 'restate',
+      speaker: shared.people[trio.members[0]!]!.nickname,
+      listener: shared.people[trio.members[1]!]!.nickname,
+    });
     expect(consoleView.pairing).toMatchObject({ started: 1, done: 0, totalDisagreement: 13 });
     expect(consoleView.pairing!.pairs.find((p) => !p.trio)!.progress).toMatchObject({ status: 'state', turns: 2 });
   });
@@ -472,7 +615,13 @@ describe('what a participant sees', () => {
   it('their stances, their partner (name, department, stance) and what they can do now', () => {
     const v = view('ana', fresh());
     expect(v.statements[0]).toEqual({ id: 's1', text: 'Credit should be shared.', before: 1, after: null });
-    expect(v.pair).toMatchObject({ id: '1', trio: false, role: 'A', stance: 1, partners: [{ id: 'ben', nickname: 'Ben', department: null, stance: 2, role: 'B', learned: '' }] });
+    expect(v.pair).toMatchObject({
+      id: '1',
+      trio: false,
+      role: 'A',
+      stance: 1,
+      partners: [{ id: 'ben', nickname: 'Ben', department: null, stance: 2, role: 'B', learned: '' }],
+    });
     expect(v.pair!.steelman).toMatchObject({ at: 0, status: 'state', canDo: ['stated'], waitingFor: { id: 'ana', nickname: 'Ana' }, turns: 2 });
     expect(v.pair!.steelman.prompt).toContain('Your turn');
     expect(view('ben', fresh()).pair!.steelman).toMatchObject({ canDo: [], waitingFor: { id: 'ana' } });

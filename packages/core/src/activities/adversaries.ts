@@ -198,7 +198,21 @@ export interface AdversariesShared {
 }
 
 export function initialAdversariesShared(): AdversariesShared {
-  return { round: 0, statementId: null, seed: null, pairedAt: null, pairs: [], sittingOut: [], people: {}, usedLinks: [], history: [], nextPairId: 1, totalDisagreement: 0, sameDepartmentLinks: 0, repeatedLinks: 0 };
+  return {
+    round: 0,
+    statementId: null,
+    seed: null,
+    pairedAt: null,
+    pairs: [],
+    sittingOut: [],
+    people: {},
+    usedLinks: [],
+    history: [],
+    nextPairId: 1,
+    totalDisagreement: 0,
+    sameDepartmentLinks: 0,
+    repeatedLinks: 0,
+  };
 }
 
 export const AdversariesAction = z.discriminatedUnion('type', [
@@ -229,7 +243,10 @@ export function steelmanTurns(members: readonly string[]): Array<{ speaker: stri
   return turns;
 }
 
-const linksOf = (members: readonly string[]): Array<[string, string]> => steelmanTurns(members).filter((_, i) => i % 2 === 0).map((t) => [t.speaker, t.listener]);
+const linksOf = (members: readonly string[]): Array<[string, string]> =>
+  steelmanTurns(members)
+    .filter((_, i) => i % 2 === 0)
+    .map((t) => [t.speaker, t.listener]);
 
 const hasContent = (v: unknown): boolean => {
   const r = v as Partial<AdversaryPairRecord> | undefined;
@@ -247,9 +264,17 @@ function stancesFrom(records: ActContext<AdversariesConfig>['records'], statemen
   return out;
 }
 
-export function actAdversaries(shared: AdversariesShared, action: AdversariesAction, ctx: Pick<ActContext<AdversariesConfig>, 'config' | 'phase' | 'now' | 'seed' | 'roster' | 'records'>): Outcome<AdversariesShared> {
+export function actAdversaries(
+  shared: AdversariesShared,
+  action: AdversariesAction,
+  ctx: Pick<ActContext<AdversariesConfig>, 'config' | 'phase' | 'now' | 'seed' | 'roster' | 'records'>,
+): Outcome<AdversariesShared> {
   if (!PAIRING_PHASES.includes(ctx.phase)) {
-    return { ok: false, error: ctx.phase === 'stance' ? 'Close the stances first: move on to the pairing phase, then pair.' : 'Pairs are formed in the pairing or steelman phase.' };
+    return {
+      ok: false,
+      error:
+        ctx.phase === 'stance' ? 'Close the stances first: move on to the pairing phase, then pair.' : 'Pairs are formed in the pairing or steelman phase.',
+    };
   }
   let statementId: string;
   let round: number;
@@ -266,7 +291,8 @@ export function actAdversaries(shared: AdversariesShared, action: AdversariesAct
     const byScope = new Map(ctx.records.map((r) => [r.scope, r.value]));
     const held = shared.pairs.filter((p) => hasContent(byScope.get(adversaryPairScope(shared.round, p.id))));
     usedLinks = [...shared.usedLinks, ...held.flatMap((p) => linksOf(p.members))];
-    if (held.length > 0 && shared.statementId !== null) history = [...history, { round: shared.round, statementId: shared.statementId, pairs: held.map((p) => ({ id: p.id, members: p.members })) }];
+    if (held.length > 0 && shared.statementId !== null)
+      history = [...history, { round: shared.round, statementId: shared.statementId, pairs: held.map((p) => ({ id: p.id, members: p.members })) }];
     nextPairId = 1;
   } else {
     if (shared.round === 0 || shared.statementId === null) return { ok: false, error: 'Nobody has been paired yet.' };
@@ -285,7 +311,12 @@ export function actAdversaries(shared: AdversariesShared, action: AdversariesAct
   if (action.type === 'pair' && people.filter((p) => ctx.config.noStance === 'pair-last' || p.stance !== null).length < 2) {
     return { ok: false, error: 'At least two people need a stance on this statement before they can be paired.' };
   }
-  const result = pairAdversaries(people, { seed: ctx.seed, avoidSameDepartment: ctx.config.avoidSameDepartment, avoidPairs: usedLinks, noStance: ctx.config.noStance });
+  const result = pairAdversaries(people, {
+    seed: ctx.seed,
+    avoidSameDepartment: ctx.config.avoidSameDepartment,
+    avoidPairs: usedLinks,
+    noStance: ctx.config.noStance,
+  });
   const formed = result.pairs.map((members): AdversaryPair => {
     const st = Object.fromEntries(members.map((m) => [m, stances.get(m) ?? null]));
     const gap = linksOf(members).reduce((s, [x, y]) => s + (st[x] != null && st[y] != null ? Math.abs(st[x] - st[y]) : 0), 0);
@@ -341,8 +372,13 @@ export function adversariesScope(input: AdversariesInput, ctx: { participantId: 
   return { ok: true, value: adversaryPairScope(shared!.round, pair.id) };
 }
 
-function reduceOwn(rec: AdversaryOwnRecord, input: Extract<AdversariesInput, { op: 'stance' | 'rerate' }>, ctx: { config: AdversariesConfig; phase: string }): Outcome<AdversaryOwnRecord> {
-  if (!ctx.config.statements.some((s) => s.id === input.statementId)) return { ok: false, error: `There is no statement “${input.statementId}” in this activity.` };
+function reduceOwn(
+  rec: AdversaryOwnRecord,
+  input: Extract<AdversariesInput, { op: 'stance' | 'rerate' }>,
+  ctx: { config: AdversariesConfig; phase: string },
+): Outcome<AdversaryOwnRecord> {
+  if (!ctx.config.statements.some((s) => s.id === input.statementId))
+    return { ok: false, error: `There is no statement “${input.statementId}” in this activity.` };
   if (input.op === 'stance') {
     if (ctx.phase !== 'stance') return { ok: false, error: 'Stances are closed: you can re-rate the statement after your conversation.' };
     if (has(rec.before, input.statementId) && rec.before[input.statementId] === input.value) return { ok: true, value: rec };
@@ -358,13 +394,18 @@ function waitingMessage(rec: AdversaryPairRecord, turn: { speaker: string; liste
   const speaker = nameIn(shared, turn.speaker);
   const listener = nameIn(shared, turn.listener);
   if (rec.stage === 'state') return `Wait for ${speaker} to state their view first.`;
-  if (rec.stage === 'restate') return pid === turn.speaker ? `Wait for ${listener} to restate your view first.` : `Wait for ${listener} to restate ${speaker}’s view first.`;
+  if (rec.stage === 'restate')
+    return pid === turn.speaker ? `Wait for ${listener} to restate your view first.` : `Wait for ${listener} to restate ${speaker}’s view first.`;
   return pid === turn.listener ? `Wait for ${speaker} to accept your restatement first.` : `Wait for ${speaker} to accept ${listener}’s restatement first.`;
 }
 
 const EXPECTED: Record<SteelmanStage, readonly SteelmanStep[]> = { state: ['stated'], restate: ['restated'], verdict: ['accept', 'retry'] };
 
-export function reduceSteelman(rec: AdversaryPairRecord, input: Extract<AdversariesInput, { op: 'steelman' }>, ctx: { phase: string; now: number; participantId: string; shared: AdversariesShared | undefined }): Outcome<AdversaryPairRecord> {
+export function reduceSteelman(
+  rec: AdversaryPairRecord,
+  input: Extract<AdversariesInput, { op: 'steelman' }>,
+  ctx: { phase: string; now: number; participantId: string; shared: AdversariesShared | undefined },
+): Outcome<AdversaryPairRecord> {
   const pid = ctx.participantId;
   const pair = ctx.shared?.round === rec.round ? ctx.shared.pairs.find((p) => p.id === rec.pairId) : undefined;
   if (!pair || pair.id !== input.pairId) return { ok: false, error: 'This pair has been replaced: look for your new partner.' };
@@ -406,7 +447,11 @@ export function reduceSteelman(rec: AdversaryPairRecord, input: Extract<Adversar
   return { ok: true, value: next };
 }
 
-function reduceLearned(rec: AdversaryPairRecord, text: string, ctx: { phase: string; participantId: string; shared: AdversariesShared | undefined }): Outcome<AdversaryPairRecord> {
+function reduceLearned(
+  rec: AdversaryPairRecord,
+  text: string,
+  ctx: { phase: string; participantId: string; shared: AdversariesShared | undefined },
+): Outcome<AdversaryPairRecord> {
   const pair = ctx.shared?.round === rec.round ? ctx.shared.pairs.find((p) => p.id === rec.pairId) : undefined;
   if (!pair?.members.includes(ctx.participantId)) return { ok: false, error: 'You are not in this pair.' };
   if (ctx.phase !== 'steelman' && ctx.phase !== 'results') return { ok: false, error: 'You note what you learned after your conversation.' };
@@ -419,7 +464,11 @@ function reduceLearned(rec: AdversaryPairRecord, text: string, ctx: { phase: str
   return { ok: true, value: { ...rec, notes } };
 }
 
-export function reduceAdversaries(rec: AdversariesRecord, input: AdversariesInput, ctx: { config: AdversariesConfig; phase: string; now: number; participantId: string; shared?: AdversariesShared | undefined }): Outcome<AdversariesRecord> {
+export function reduceAdversaries(
+  rec: AdversariesRecord,
+  input: AdversariesInput,
+  ctx: { config: AdversariesConfig; phase: string; now: number; participantId: string; shared?: AdversariesShared | undefined },
+): Outcome<AdversariesRecord> {
   if (input.op === 'stance' || input.op === 'rerate') {
     if (isPairRecord(rec)) return { ok: false, error: 'A stance belongs to your own record.' };
     return reduceOwn(rec, input, ctx);
@@ -516,7 +565,13 @@ export function adversaryStatementResults(ctx: Pick<PresenterContext<Adversaries
       compared > 0 && compared >= config.minGroupSize
         ? { compared, moved: c[`moved:${s.id}`] ?? 0, meanShift: (c[`shift:${s.id}`] ?? 0) / compared, meanNet: (c[`net:${s.id}`] ?? 0) / compared }
         : null;
-    return { id: s.id, text: s.text, before: distribution(c, `before:${s.id}`, config.minGroupSize), after: distribution(c, `after:${s.id}`, config.minGroupSize), movement };
+    return {
+      id: s.id,
+      text: s.text,
+      before: distribution(c, `before:${s.id}`, config.minGroupSize),
+      after: distribution(c, `after:${s.id}`, config.minGroupSize),
+      movement,
+    };
   });
 }
 
@@ -661,7 +716,12 @@ export interface AdversariesRoomView {
 /** The room's before/after for a phone: only at the results, so nobody is nudged earlier. */
 export function adversariesRoomView(ctx: PresenterContext<AdversariesConfig, AdversariesShared>): AdversariesRoomView | null {
   if (ctx.phase !== 'results') return null;
-  return { scale: [...ADVERSARY_SCALE], minGroupSize: ctx.config.minGroupSize, focus: ctx.shared?.statementId ?? ctx.config.statements[0]!.id, statements: adversaryStatementResults(ctx) };
+  return {
+    scale: [...ADVERSARY_SCALE],
+    minGroupSize: ctx.config.minGroupSize,
+    focus: ctx.shared?.statementId ?? ctx.config.statements[0]!.id,
+    statements: adversaryStatementResults(ctx),
+  };
 }
 
 // --- what a participant sees -------------------------------------------------------------------
@@ -744,7 +804,13 @@ const roleOf = (members: readonly string[], id: string): AdversaryRole => {
   return (['hub', 'partner', 'joiner'] as const)[i] ?? 'joiner';
 };
 
-function steelmanPrompt(rec: AdversaryPairRecord, turn: { speaker: string; listener: string } | undefined, pid: string, phase: string, shared: AdversariesShared): string {
+function steelmanPrompt(
+  rec: AdversaryPairRecord,
+  turn: { speaker: string; listener: string } | undefined,
+  pid: string,
+  phase: string,
+  shared: AdversariesShared,
+): string {
   if (rec.done) return 'You have each put the other’s view better than they expected. Note what you learned, then re-rate the statement.';
   if (!turn) return '';
   const speaker = nameIn(shared, turn.speaker);
@@ -757,7 +823,8 @@ function steelmanPrompt(rec: AdversaryPairRecord, turn: { speaker: string; liste
     return `${speaker} explains their view to ${listener}. Listen in.`;
   }
   if (rec.stage === 'restate') {
-    if (pid === turn.listener) return `Restate ${speaker}’s view in your own words, as convincingly as they would put it${rec.attempts > 0 ? ' — they asked you to try again' : ''}.`;
+    if (pid === turn.listener)
+      return `Restate ${speaker}’s view in your own words, as convincingly as they would put it${rec.attempts > 0 ? ' — they asked you to try again' : ''}.`;
     if (pid === turn.speaker) return `${listener} puts your view in their own words. Listen: would you sign it?`;
     return `${listener} restates ${speaker}’s view.`;
   }
@@ -806,7 +873,13 @@ export function adversariesParticipantView(ctx: {
   const lastText = (step: SteelmanStep) => [...thisTurn].reverse().find((e) => e.step === step)?.text ?? null;
   const lastAccept = [...rec.log].reverse().find((e) => e.step === 'accept');
   const canDo: SteelmanStep[] =
-    phase === 'steelman' && actor === pid ? (rec.stage === 'verdict' ? (rec.attempts >= STEELMAN_MAX_ATTEMPTS ? ['accept'] : ['accept', 'retry']) : [...EXPECTED[rec.stage]]) : [];
+    phase === 'steelman' && actor === pid
+      ? rec.stage === 'verdict'
+        ? rec.attempts >= STEELMAN_MAX_ATTEMPTS
+          ? ['accept']
+          : ['accept', 'retry']
+        : [...EXPECTED[rec.stage]]
+      : [];
   const steelman: SteelmanView = {
     at: rec.log.length,
     turn: rec.turn,
@@ -822,7 +895,11 @@ export function adversariesParticipantView(ctx: {
     restatedText: turn ? lastText('restated') : null,
     turnStartedAt: rec.done || rec.turn === 0 ? null : (lastAccept?.t ?? null),
     turnSeconds: config.minutesPerTurn * 60,
-    plan: turns.map((t, i) => ({ speaker: nameIn(shared, t.speaker), listener: nameIn(shared, t.listener), status: i < rec.turn ? 'done' : i === rec.turn && !rec.done ? 'current' : 'next' })),
+    plan: turns.map((t, i) => ({
+      speaker: nameIn(shared, t.speaker),
+      listener: nameIn(shared, t.listener),
+      status: i < rec.turn ? 'done' : i === rec.turn && !rec.done ? 'current' : 'next',
+    })),
   };
   return {
     ...base,
@@ -833,7 +910,14 @@ export function adversariesParticipantView(ctx: {
       stance: pair.stances[pid] ?? null,
       partners: pair.members
         .filter((m) => m !== pid)
-        .map((m) => ({ id: m, nickname: nameIn(shared, m), department: shared.people[m]?.department ?? null, stance: pair.stances[m] ?? null, role: roleOf(pair.members, m), learned: rec.notes[m] ?? '' })),
+        .map((m) => ({
+          id: m,
+          nickname: nameIn(shared, m),
+          department: shared.people[m]?.department ?? null,
+          stance: pair.stances[m] ?? null,
+          role: roleOf(pair.members, m),
+          learned: rec.notes[m] ?? '',
+        })),
       steelman,
       learned: rec.notes[pid] ?? '',
     },
@@ -874,14 +958,20 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
   learnings.sort((a, b) => a.round - b.round);
   const conversations = shared.history.reduce((n, h) => n + h.pairs.length, 0) + shared.pairs.length;
   const blocks: ReportBlock[] = [
-    paragraph(`${ofPeople(c['people:placed'] ?? 0, ctx.participants)} took a stance; ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'} in ${shared.round} ${shared.round === 1 ? 'round' : 'rounds'}; ${c['people:rerated'] ?? 0} re-rated after talking.`),
+    paragraph(
+      `${ofPeople(c['people:placed'] ?? 0, ctx.participants)} took a stance; ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'} in ${shared.round} ${shared.round === 1 ? 'round' : 'rounds'}; ${c['people:rerated'] ?? 0} re-rated after talking.`,
+    ),
   ];
   for (const s of results) {
     const series = (label: string, d: StanceDistribution) => ({ label, answered: d.answered, counts: d.counts, mean: d.mean === null ? null : round1(d.mean) });
     blocks.push({ kind: 'distribution', title: s.text, scale: [...ADVERSARY_SCALE], series: [series('Before', s.before), series('After', s.after)] });
     if (s.movement) {
       const net = s.movement.meanNet;
-      blocks.push(paragraph(`${s.movement.moved} of ${s.movement.compared} moved after their conversation (average shift ${round1(s.movement.meanShift)} ${round1(s.movement.meanShift) === 1 ? 'point' : 'points'}${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}).`));
+      blocks.push(
+        paragraph(
+          `${s.movement.moved} of ${s.movement.compared} moved after their conversation (average shift ${round1(s.movement.meanShift)} ${round1(s.movement.meanShift) === 1 ? 'point' : 'points'}${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}).`,
+        ),
+      );
     }
   }
   blocks.push(heading('What people learned from their worthy adversary'));
@@ -891,7 +981,14 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
     blocks.push(list(learnings.filter((l) => l.statementId === sid).map((l) => l.text)));
   }
   const scaleCols = Array.from({ length: STANCE_POINTS }, (_, i) => `count_${i + 1}`);
-  const stanceRow = (id: string, text: string, when: string, d: StanceDistribution): Cell[] => [id, text, when, d.answered, ...(d.counts ?? scaleCols.map(() => null)), d.mean === null ? null : Math.round(d.mean * 100) / 100];
+  const stanceRow = (id: string, text: string, when: string, d: StanceDistribution): Cell[] => [
+    id,
+    text,
+    when,
+    d.answered,
+    ...(d.counts ?? scaleCols.map(() => null)),
+    d.mean === null ? null : Math.round(d.mean * 100) / 100,
+  ];
   return {
     section: { title: ctx.step.title, blocks },
     tables: [
@@ -916,7 +1013,12 @@ export const adversaries: ActivityModule<AdversariesConfig, AdversariesInput, Ad
   configSchema: AdversariesConfig,
   defaultConfig: () => AdversariesConfig.parse({}),
   phases: ADVERSARY_PHASES,
-  participantConfig: (config) => ({ statements: config.statements, scale: [...ADVERSARY_SCALE], minutesPerTurn: config.minutesPerTurn, minGroupSize: config.minGroupSize }),
+  participantConfig: (config) => ({
+    statements: config.statements,
+    scale: [...ADVERSARY_SCALE],
+    minutesPerTurn: config.minutesPerTurn,
+    minGroupSize: config.minGroupSize,
+  }),
   shared: {
     initial: initialAdversariesShared,
     actionSchema: AdversariesAction,

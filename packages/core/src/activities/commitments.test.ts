@@ -71,7 +71,11 @@ describe('a participant writes their follow-ups', () => {
   });
 
   it('asks for something to do', () => {
-    const r = input.reduce(input.initial(), { op: 'put', item: item('coffee1', 'once', { what: ' \u200B ' }) }, { config, phase: 'write', now: 0, participantId: 'p1' });
+    const r = input.reduce(
+      input.initial(),
+      { op: 'put', item: item('coffee1', 'once', { what: ' \u200B ' }) },
+      { config, phase: 'write', now: 0, participantId: 'p1' },
+    );
     expect(r).toEqual({ ok: false, error: expect.stringContaining('Write what you will do') });
   });
 
@@ -121,7 +125,12 @@ describe('bad input is refused', () => {
 
 describe('the room picture is kept incrementally', () => {
   const op = fc.oneof(
-    fc.record({ who: fc.integer({ min: 0, max: 5 }), op: fc.constant('put' as const), id: fc.integer({ min: 0, max: 7 }), cadence: fc.constantFrom(...CADENCES) }),
+    fc.record({
+      who: fc.integer({ min: 0, max: 5 }),
+      op: fc.constant('put' as const),
+      id: fc.integer({ min: 0, max: 7 }),
+      cadence: fc.constantFrom(...CADENCES),
+    }),
     fc.record({ who: fc.integer({ min: 0, max: 5 }), op: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 7 }) }),
   );
 
@@ -168,7 +177,11 @@ describe('what the room sees', () => {
   });
 
   it('an empty room has no commonest rhythm', () => {
-    expect(commitmentsPresenterView({ config, phase: 'write', audience: 'console', counters: {}, participants: 3 })).toMatchObject({ people: 0, items: 0, commonest: null });
+    expect(commitmentsPresenterView({ config, phase: 'write', audience: 'console', counters: {}, participants: 3 })).toMatchObject({
+      people: 0,
+      items: 0,
+      commonest: null,
+    });
   });
 
   it('never carries whom or what to the console, the projector or other phones', () => {

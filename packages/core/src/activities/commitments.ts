@@ -132,12 +132,20 @@ export function commitmentsPresenterView(ctx: PresenterContext<CommitmentsConfig
 
 /** Commitments in the report: how many, from how many people, at which rhythm — never whom or what. */
 export function commitmentsOutcomes(ctx: OutcomesContext<CommitmentsConfig>): ActivityOutcomes {
-  const v = commitmentsPresenterView({ config: ctx.config, phase: ctx.phase ?? 'write', audience: 'console', counters: ctx.counters, participants: ctx.participants });
+  const v = commitmentsPresenterView({
+    config: ctx.config,
+    phase: ctx.phase ?? 'write',
+    audience: 'console',
+    counters: ctx.counters,
+    participants: ctx.participants,
+  });
   return {
     section: {
       title: ctx.step.title,
       blocks: [
-        paragraph(`${ofPeople(v.people, v.participants)} wrote ${v.items} ${v.items === 1 ? 'commitment' : 'commitments'} to follow up after the workshop${v.commonest ? `; most often ${CADENCE_LABELS[v.commonest].toLowerCase()}` : ''}. Whom and what stay with each participant.`),
+        paragraph(
+          `${ofPeople(v.people, v.participants)} wrote ${v.items} ${v.items === 1 ? 'commitment' : 'commitments'} to follow up after the workshop${v.commonest ? `; most often ${CADENCE_LABELS[v.commonest].toLowerCase()}` : ''}. Whom and what stay with each participant.`,
+        ),
         { kind: 'bars', title: 'How often people will follow up', bars: CADENCES.map((k) => ({ label: CADENCE_LABELS[k], value: v.byCadence[k] })) },
       ],
     },

@@ -17,7 +17,13 @@ import {
 
 const config = MentalMapConfig.parse({});
 const sealed = { iv: 'AAAAAAAAAAAAAAAA', ct: 'c2VjcmV0LWNpcGhlcnRleHQtYnl0ZXM' };
-const person = (id: string, sector: MapEntry['sector'], ring: MapEntry['ring'], tags: MapEntry['tags'] = []): MapEntry => ({ id, label: sealed, sector, ring, tags });
+const person = (id: string, sector: MapEntry['sector'], ring: MapEntry['ring'], tags: MapEntry['tags'] = []): MapEntry => ({
+  id,
+  label: sealed,
+  sector,
+  ring,
+  tags,
+});
 const input = mentalMap.input!;
 
 function apply(rec: MentalMapRecord, ...inputs: MentalMapInput[]): MentalMapRecord {
@@ -31,7 +37,11 @@ function apply(rec: MentalMapRecord, ...inputs: MentalMapInput[]): MentalMapReco
 
 describe('a participant maps their allies', () => {
   it('adds people, moves them between rings, retags and removes them', () => {
-    let rec = apply(input.initial(), { op: 'put', entry: person('maria01', 'above', 'contact') }, { op: 'put', entry: person('joe0001', 'across', 'ally', ['trusted']) });
+    let rec = apply(
+      input.initial(),
+      { op: 'put', entry: person('maria01', 'above', 'contact') },
+      { op: 'put', entry: person('joe0001', 'across', 'ally', ['trusted']) },
+    );
     expect(rec.entries.map((e) => e.id)).toEqual(['maria01', 'joe0001']);
     rec = apply(rec, { op: 'put', entry: person('maria01', 'above', 'core', ['influential']) });
     expect(rec.entries[0]).toMatchObject({ ring: 'core', tags: ['influential'] });
@@ -48,15 +58,28 @@ describe('a participant maps their allies', () => {
   it('stops at the most people a map holds', () => {
     const small = MentalMapConfig.parse({ maxEntries: 2 });
     let rec = input.initial();
-    for (const id of ['aaaaaa1', 'aaaaaa2']) rec = (input.reduce(rec, { op: 'put', entry: person(id, 'below', 'contact') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' }) as { value: MentalMapRecord }).value;
-    const third = input.reduce(rec, { op: 'put', entry: person('aaaaaa3', 'below', 'contact') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' });
+    for (const id of ['aaaaaa1', 'aaaaaa2'])
+      rec = (
+        input.reduce(rec, { op: 'put', entry: person(id, 'below', 'contact') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' }) as {
+          value: MentalMapRecord;
+        }
+      ).value;
+    const third = input.reduce(
+      rec,
+      { op: 'put', entry: person('aaaaaa3', 'below', 'contact') },
+      { config: small, phase: 'collect', now: 0, participantId: 'p1' },
+    );
     expect(third).toEqual({ ok: false, error: 'A map holds at most 2 people.' });
-    expect(input.reduce(rec, { op: 'put', entry: person('aaaaaa1', 'below', 'ally') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' }).ok).toBe(true);
+    expect(
+      input.reduce(rec, { op: 'put', entry: person('aaaaaa1', 'below', 'ally') }, { config: small, phase: 'collect', now: 0, participantId: 'p1' }).ok,
+    ).toBe(true);
   });
 
   it('only accepts sealed labels, never plain text', () => {
     expect(input.schema.safeParse({ op: 'put', entry: { ...person('maria01', 'above', 'ally'), label: 'Maria Lopez' } }).success).toBe(false);
-    expect(input.schema.safeParse({ op: 'put', entry: { ...person('maria01', 'above', 'ally'), label: { iv: 'short', ct: 'Maria Lopez' } } }).success).toBe(false);
+    expect(input.schema.safeParse({ op: 'put', entry: { ...person('maria01', 'above', 'ally'), label: { iv: 'short', ct: 'Maria Lopez' } } }).success).toBe(
+      false,
+    );
     expect(input.schema.safeParse({ op: 'put', entry: { ...person('maria01', 'sideways' as never, 'ally') } }).success).toBe(false);
   });
 });
@@ -81,7 +104,8 @@ describe('the room picture is kept incrementally', () => {
         const running: Counters = {};
         for (const o of ops) {
           const prev = records.get(o.who) ?? input.initial();
-          const cmd: MentalMapInput = o.op === 'put' ? { op: 'put', entry: person(`person${o.id}`, o.sector, o.ring, o.tags) } : { op: 'remove', id: `person${o.id}` };
+          const cmd: MentalMapInput =
+            o.op === 'put' ? { op: 'put', entry: person(`person${o.id}`, o.sector, o.ring, o.tags) } : { op: 'remove', id: `person${o.id}` };
           const next = apply(prev, cmd);
           addCounters(running, counterDelta(mapContribution(prev, config), mapContribution(next, config)));
           records.set(o.who, next);
@@ -103,7 +127,13 @@ describe('what the room sees', () => {
   const counters = roomOf([
     [person('a000001', 'above', 'ally'), person('a000002', 'across', 'contact'), person('a000003', 'outside', 'contact')],
     [person('b000001', 'above', 'core'), person('b000002', 'across', 'contact'), person('b000003', 'below', 'ally')],
-    [person('c000001', 'above', 'ally'), person('c000002', 'across', 'contact'), person('c000003', 'below', 'ally'), person('c000004', 'below', 'colleague'), person('c000005', 'outside', 'ally')],
+    [
+      person('c000001', 'above', 'ally'),
+      person('c000002', 'across', 'contact'),
+      person('c000003', 'below', 'ally'),
+      person('c000004', 'below', 'colleague'),
+      person('c000005', 'outside', 'ally'),
+    ],
     [],
   ]);
 
@@ -141,7 +171,12 @@ describe('personal insights', () => {
 
   it('names the directions without an ally, the core circle, and who is not yet contacted', () => {
     const kinds = mapInsights({
-      entries: [person('a000001', 'above', 'core'), person('a000002', 'above', 'ally', ['uncontacted']), person('a000003', 'above', 'contact', ['potential']), person('a000004', 'above', 'contact')],
+      entries: [
+        person('a000001', 'above', 'core'),
+        person('a000002', 'above', 'ally', ['uncontacted']),
+        person('a000003', 'above', 'contact', ['potential']),
+        person('a000004', 'above', 'contact'),
+      ],
     });
     expect(kinds.filter((i) => i.kind === 'no-ally').map((i) => i.text)).toEqual([
       expect.stringContaining('peers'),

@@ -124,16 +124,25 @@ export function mapInsights(rec: MentalMapRecord): Insight[] {
   });
   const uncontacted = rec.entries.filter((e) => e.tags.includes('uncontacted')).length;
   if (uncontacted > 0) {
-    out.push({ kind: 'uncontacted', text: `${uncontacted} ${uncontacted === 1 ? 'person is' : 'people are'} not yet contacted. Pick one and reach out this week — offer something before you ask.` });
+    out.push({
+      kind: 'uncontacted',
+      text: `${uncontacted} ${uncontacted === 1 ? 'person is' : 'people are'} not yet contacted. Pick one and reach out this week — offer something before you ask.`,
+    });
   }
   const potential = rec.entries.filter((e) => e.tags.includes('potential')).length;
   if (potential > 0) {
-    out.push({ kind: 'potential', text: `${potential} potential ${potential === 1 ? 'ally' : 'allies'}. What do they care about, and how could you help them succeed?` });
+    out.push({
+      kind: 'potential',
+      text: `${potential} potential ${potential === 1 ? 'ally' : 'allies'}. What do they care about, and how could you help them succeed?`,
+    });
   }
   const bySector = SECTORS.map((s) => ({ s, k: rec.entries.filter((e) => e.sector === s).length })).sort((a, b) => b.k - a.k);
   const top = bySector[0];
   if (top && n >= 4 && top.k / n >= 0.7) {
-    out.push({ kind: 'lopsided', text: `Most of your map sits ${SECTOR_LABELS[top.s].name.toLowerCase()} you. Allies in other directions would widen what you see.` });
+    out.push({
+      kind: 'lopsided',
+      text: `Most of your map sits ${SECTOR_LABELS[top.s].name.toLowerCase()} you. Allies in other directions would widen what you see.`,
+    });
   }
   return out;
 }
@@ -168,11 +177,27 @@ export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): Mental
   const { counters: c, config } = ctx;
   const revealed = ctx.audience === 'console' || ctx.phase !== 'collect';
   const mapping = c['people:mapping'] ?? 0;
-  const base = { phase: ctx.phase, revealed, participants: ctx.participants, mapping, reachedTarget: c['people:target'] ?? 0, target: config.target, minGroupSize: config.minGroupSize };
+  const base = {
+    phase: ctx.phase,
+    revealed,
+    participants: ctx.participants,
+    mapping,
+    reachedTarget: c['people:target'] ?? 0,
+    target: config.target,
+    minGroupSize: config.minGroupSize,
+  };
   if (!revealed) return { ...base, cells: null, allyShare: null, blindSpot: null };
   const k = config.minGroupSize;
   const cells = Object.fromEntries(
-    SECTORS.map((s) => [s, Object.fromEntries(RINGS.map((r) => { const n = c[`cell:${s}:${r}`] ?? 0; return [r, n >= k ? n : null]; }))]),
+    SECTORS.map((s) => [
+      s,
+      Object.fromEntries(
+        RINGS.map((r) => {
+          const n = c[`cell:${s}:${r}`] ?? 0;
+          return [r, n >= k ? n : null];
+        }),
+      ),
+    ]),
   ) as Record<Sector, Record<Ring, number | null>>;
   const enough = mapping >= k;
   if (!enough) return { ...base, cells, allyShare: null, blindSpot: null };
@@ -189,11 +214,19 @@ export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): Mental
  * nobody's own map.
  */
 export function mapOutcomes(ctx: OutcomesContext<MentalMapConfig>): ActivityOutcomes {
-  const view = mapPresenterView({ config: ctx.config, phase: ctx.phase ?? 'collect', audience: 'console', counters: ctx.counters, participants: ctx.participants });
+  const view = mapPresenterView({
+    config: ctx.config,
+    phase: ctx.phase ?? 'collect',
+    audience: 'console',
+    counters: ctx.counters,
+    participants: ctx.participants,
+  });
   const k = ctx.config.minGroupSize;
   const c = ctx.counters;
   const blocks: ReportBlock[] = [
-    paragraph(`${ofPeople(view.mapping, view.participants)} placed someone on their map; ${view.reachedTarget} placed at least ${view.target}. Names stay on each participant's own device: this report holds counts only.`),
+    paragraph(
+      `${ofPeople(view.mapping, view.participants)} placed someone on their map; ${view.reachedTarget} placed at least ${view.target}. Names stay on each participant's own device: this report holds counts only.`,
+    ),
   ];
   blocks.push({
     kind: 'heatmap',
@@ -204,11 +237,18 @@ export function mapOutcomes(ctx: OutcomesContext<MentalMapConfig>): ActivityOutc
     note: `Cells based on fewer than ${k} are not shown.`,
   });
   if (view.allyShare) {
-    blocks.push({ kind: 'bars', title: 'Share of people with at least one ally in each direction', bars: SECTORS.map((s) => ({ label: SECTOR_LABELS[s].name, value: Math.round(view.allyShare![s] * 100) })), max: 100, unit: '%' });
+    blocks.push({
+      kind: 'bars',
+      title: 'Share of people with at least one ally in each direction',
+      bars: SECTORS.map((s) => ({ label: SECTOR_LABELS[s].name, value: Math.round(view.allyShare![s] * 100) })),
+      max: 100,
+      unit: '%',
+    });
   }
   if (view.blindSpot) blocks.push(paragraph(`Blind spot: ${view.blindSpot.text}`));
   const tagged = TAGS.map((t) => ({ t, n: c[`tag:${t}`] ?? 0 }));
-  if (tagged.some((x) => x.n >= k)) blocks.push({ kind: 'bars', title: 'Tags on the maps', bars: tagged.filter((x) => x.n >= k).map((x) => ({ label: TAG_LABELS[x.t], value: x.n })) });
+  if (tagged.some((x) => x.n >= k))
+    blocks.push({ kind: 'bars', title: 'Tags on the maps', bars: tagged.filter((x) => x.n >= k).map((x) => ({ label: TAG_LABELS[x.t], value: x.n })) });
   const rows = SECTORS.flatMap((s) => RINGS.map((r) => [s, r, view.cells?.[s][r] ?? null]));
   return {
     section: { title: ctx.step.title, blocks },

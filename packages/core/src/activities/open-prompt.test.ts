@@ -43,7 +43,8 @@ function act(shared: OpenPromptShared, recs: Records, ...actions: unknown[]): Op
   }
   return shared;
 }
-const refusal = (shared: OpenPromptShared, recs: Records, a: unknown) => actOpenPrompt(shared, OpenPromptAction.parse(a), { seed: 1, records: asRecords(recs) });
+const refusal = (shared: OpenPromptShared, recs: Records, a: unknown) =>
+  actOpenPrompt(shared, OpenPromptAction.parse(a), { seed: 1, records: asRecords(recs) });
 
 function countersOf(recs: Records): Counters {
   const c: Counters = {};
@@ -51,16 +52,38 @@ function countersOf(recs: Records): Counters {
   return c;
 }
 function presenter(recs: Records, shared: OpenPromptShared, audience: 'console' | 'display', phase = 'vote') {
-  return openPromptPresenterView({ config, phase, audience, counters: countersOf(recs), participants: Object.keys(recs).length, shared, records: asRecords(recs) });
+  return openPromptPresenterView({
+    config,
+    phase,
+    audience,
+    counters: countersOf(recs),
+    participants: Object.keys(recs).length,
+    shared,
+    records: asRecords(recs),
+  });
 }
 const ballotId = (shared: OpenPromptShared, entry: string) => shared.ballot.find((b) => b.entry === entry)!.id;
 
 /** Ana, Ben and Chloé answer; two of the answers say the same thing. */
 function room() {
   const recs: Records = {
-    ana: apply(input.initial(), 'ana', undefined, 'answer', { op: 'answer', id: 'a1', text: 'They  share credit\n openly' }, { op: 'answer', id: 'a2', text: 'Keeps confidences' }),
+    ana: apply(
+      input.initial(),
+      'ana',
+      undefined,
+      'answer',
+      { op: 'answer', id: 'a1', text: 'They  share credit\n openly' },
+      { op: 'answer', id: 'a2', text: 'Keeps confidences' },
+    ),
     ben: apply(input.initial(), 'ben', undefined, 'answer', { op: 'answer', id: 'b1', text: 'Shares credit openly' }),
-    chloe: apply(input.initial(), 'chloe', undefined, 'answer', { op: 'answer', id: 'c1', text: 'Offers help before being asked' }, { op: 'answer', id: 'c2', text: 'buy my product!!!' }),
+    chloe: apply(
+      input.initial(),
+      'chloe',
+      undefined,
+      'answer',
+      { op: 'answer', id: 'c1', text: 'Offers help before being asked' },
+      { op: 'answer', id: 'c2', text: 'buy my product!!!' },
+    ),
   };
   return recs;
 }
@@ -72,16 +95,34 @@ describe('participants answer', () => {
     const again = tryReduce(rec, 'ana', undefined, { op: 'answer', id: 'a1', text: 'Listens first' }, 'answer');
     expect(again).toEqual({ ok: true, value: rec });
     expect(again.ok && again.value).toBe(rec);
-    rec = apply(rec, 'ana', undefined, 'answer', { op: 'answer', id: 'a1', text: 'Listens before advising' }, { op: 'answer', id: 'a2', text: 'Keeps promises' });
+    rec = apply(
+      rec,
+      'ana',
+      undefined,
+      'answer',
+      { op: 'answer', id: 'a1', text: 'Listens before advising' },
+      { op: 'answer', id: 'a2', text: 'Keeps promises' },
+    );
     expect(rec.answers.map((a) => a.text)).toEqual(['Listens before advising', 'Keeps promises']);
     rec = apply(rec, 'ana', undefined, 'answer', { op: 'withdraw', id: 'a1' }, { op: 'withdraw', id: 'a1' });
     expect(rec.answers.map((a) => a.id)).toEqual(['a2']);
   });
 
   it('caps the number and the length of answers, and refuses empty ones', () => {
-    const rec = apply(input.initial(), 'ana', undefined, 'answer', { op: 'answer', id: 'a1', text: 'x'.repeat(500) }, { op: 'answer', id: 'a2', text: 'two' }, { op: 'answer', id: 'a3', text: 'three' });
+    const rec = apply(
+      input.initial(),
+      'ana',
+      undefined,
+      'answer',
+      { op: 'answer', id: 'a1', text: 'x'.repeat(500) },
+      { op: 'answer', id: 'a2', text: 'two' },
+      { op: 'answer', id: 'a3', text: 'three' },
+    );
     expect(rec.answers[0]!.text).toHaveLength(140);
-    expect(tryReduce(rec, 'ana', undefined, { op: 'answer', id: 'a4', text: 'four' }, 'answer')).toMatchObject({ ok: false, error: expect.stringContaining('up to 3') });
+    expect(tryReduce(rec, 'ana', undefined, { op: 'answer', id: 'a4', text: 'four' }, 'answer')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('up to 3'),
+    });
     expect(tryReduce(rec, 'ana', undefined, { op: 'answer', id: 'a3', text: 'three, edited' }, 'answer').ok).toBe(true);
     expect(tryReduce(rec, 'ana', undefined, { op: 'answer', id: 'a3', text: ' \u200B\n ' }, 'answer')).toMatchObject({ ok: false });
     expect(input.schema.safeParse({ op: 'answer', id: 'a.b', text: 'x' }).success).toBe(false);
@@ -99,10 +140,19 @@ describe('participants answer', () => {
 describe('votes', () => {
   it('are refused before the vote is opened, for own answers and for removed entries', () => {
     const recs = room();
-    expect(tryReduce(recs.ana!, 'ana', undefined, { op: 'vote', entry: 'b1', count: 1 })).toMatchObject({ ok: false, error: expect.stringContaining('not on the ballot') });
+    expect(tryReduce(recs.ana!, 'ana', undefined, { op: 'vote', entry: 'b1', count: 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not on the ballot'),
+    });
     const shared = act(initialOpenPromptShared(), recs, { type: 'open-vote' }, { type: 'remove', entry: 'chloe.c2' });
-    expect(tryReduce(recs.ana!, 'ana', shared, { op: 'vote', entry: ballotId(shared, 'ana.a1'), count: 1 })).toMatchObject({ ok: false, error: expect.stringContaining('own') });
-    expect(tryReduce(recs.ana!, 'ana', shared, { op: 'vote', entry: ballotId(shared, 'chloe.c2'), count: 1 })).toMatchObject({ ok: false, error: expect.stringContaining('removed') });
+    expect(tryReduce(recs.ana!, 'ana', shared, { op: 'vote', entry: ballotId(shared, 'ana.a1'), count: 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('own'),
+    });
+    expect(tryReduce(recs.ana!, 'ana', shared, { op: 'vote', entry: ballotId(shared, 'chloe.c2'), count: 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('removed'),
+    });
     // Ben's answer merged into Ana's counts as Ana's: she cannot vote for it either.
     const merged = act(shared, recs, { type: 'merge', from: 'ben.b1', into: 'ana.a1' });
     expect(tryReduce(recs.ana!, 'ana', merged, { op: 'vote', entry: ballotId(merged, 'ben.b1'), count: 1 })).toMatchObject({ ok: false });
@@ -112,13 +162,32 @@ describe('votes', () => {
     const recs = room();
     const shared = act(initialOpenPromptShared(), recs, { type: 'open-vote' });
     const id = (e: string) => ballotId(shared, e);
-    let ben = apply(recs.ben!, 'ben', shared, 'vote', { op: 'vote', entry: id('ana.a1'), count: 1 }, { op: 'vote', entry: id('ana.a2'), count: 1 }, { op: 'vote', entry: id('chloe.c1'), count: 1 });
+    let ben = apply(
+      recs.ben!,
+      'ben',
+      shared,
+      'vote',
+      { op: 'vote', entry: id('ana.a1'), count: 1 },
+      { op: 'vote', entry: id('ana.a2'), count: 1 },
+      { op: 'vote', entry: id('chloe.c1'), count: 1 },
+    );
     expect(ben.votes).toEqual({ 'ana.a1': 1, 'ana.a2': 1, 'chloe.c1': 1 });
-    expect(tryReduce(ben, 'ben', shared, { op: 'vote', entry: id('chloe.c2'), count: 1 })).toMatchObject({ ok: false, error: expect.stringContaining('3 votes') });
+    expect(tryReduce(ben, 'ben', shared, { op: 'vote', entry: id('chloe.c2'), count: 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('3 votes'),
+    });
     expect(tryReduce(ben, 'ben', shared, { op: 'vote', entry: id('chloe.c1'), count: 2 })).toMatchObject({ ok: false, error: 'One vote per answer.' });
     const replay = tryReduce(ben, 'ben', shared, { op: 'vote', entry: id('chloe.c1'), count: 1 });
     expect(replay.ok && replay.value).toBe(ben);
-    ben = apply(ben, 'ben', shared, 'vote', { op: 'vote', entry: id('ana.a2'), count: 0 }, { op: 'vote', entry: id('ana.a2'), count: 0 }, { op: 'vote', entry: id('chloe.c2'), count: 1 });
+    ben = apply(
+      ben,
+      'ben',
+      shared,
+      'vote',
+      { op: 'vote', entry: id('ana.a2'), count: 0 },
+      { op: 'vote', entry: id('ana.a2'), count: 0 },
+      { op: 'vote', entry: id('chloe.c2'), count: 1 },
+    );
     expect(ben.votes).toEqual({ 'ana.a1': 1, 'chloe.c1': 1, 'chloe.c2': 1 });
 
     const multi = OpenPromptConfig.parse({ allowMultipleVotesPerAnswer: true, votes: 5 });
@@ -131,7 +200,15 @@ describe('votes', () => {
     const recs = room();
     let shared = act(initialOpenPromptShared(), recs, { type: 'open-vote' });
     const id = (e: string) => ballotId(shared, e);
-    let dev = apply(input.initial(), 'dev', shared, 'vote', { op: 'vote', entry: id('chloe.c2'), count: 1 }, { op: 'vote', entry: id('ana.a2'), count: 1 }, { op: 'vote', entry: id('ben.b1'), count: 1 });
+    let dev = apply(
+      input.initial(),
+      'dev',
+      shared,
+      'vote',
+      { op: 'vote', entry: id('chloe.c2'), count: 1 },
+      { op: 'vote', entry: id('ana.a2'), count: 1 },
+      { op: 'vote', entry: id('ben.b1'), count: 1 },
+    );
     shared = act(shared, recs, { type: 'remove', entry: 'chloe.c2' }, { type: 'merge', from: 'ana.a1', into: 'ben.b1' });
     expect(openPromptParticipantView({ config, phase: 'vote', participantId: 'dev', own: dev, shared })).toMatchObject({ used: 2, remaining: 1 });
     // Voting for the duplicate sets the votes of the entry it was merged into (no double vote).
@@ -145,7 +222,7 @@ describe('votes', () => {
 });
 
 describe('moderation', () => {
-  it('reads everyone\'s answers only for actions that need them: not to hide or reveal the wall', () => {
+  it("reads everyone's answers only for actions that need them: not to hide or reveal the wall", () => {
     const needs = (action: OpenPromptAction) => openPrompt.shared!.needsRecordsFor!(action);
     expect(needs({ type: 'hide' })).toBe(false);
     expect(needs({ type: 'reveal' })).toBe(false);
@@ -183,7 +260,14 @@ describe('moderation', () => {
     const recs = room();
     const first = act(initialOpenPromptShared(), recs, { type: 'open-vote' });
     expect(first.ballot.map((b) => b.id).sort()).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
-    recs.ben = apply(recs.ben!, 'ben', undefined, 'answer', { op: 'answer', id: 'b1', text: 'Shares credit, openly' }, { op: 'answer', id: 'b2', text: 'Introduces you to people' });
+    recs.ben = apply(
+      recs.ben!,
+      'ben',
+      undefined,
+      'answer',
+      { op: 'answer', id: 'b1', text: 'Shares credit, openly' },
+      { op: 'answer', id: 'b2', text: 'Introduces you to people' },
+    );
     recs.chloe = apply(recs.chloe!, 'chloe', undefined, 'answer', { op: 'withdraw', id: 'c2' });
     const second = act(first, recs, { type: 'open-vote' });
     expect(second.ballot.find((b) => b.entry === 'ben.b1')).toEqual({ id: ballotId(first, 'ben.b1'), entry: 'ben.b1', text: 'Shares credit, openly' });
@@ -197,7 +281,15 @@ describe('what people see', () => {
     const recs = room();
     let shared = act(initialOpenPromptShared(), recs, { type: 'open-vote' });
     const id = (e: string) => ballotId(shared, e);
-    recs.dev = apply(input.initial(), 'dev', shared, 'vote', { op: 'vote', entry: id('ana.a1'), count: 1 }, { op: 'vote', entry: id('ben.b1'), count: 1 }, { op: 'vote', entry: id('chloe.c2'), count: 1 });
+    recs.dev = apply(
+      input.initial(),
+      'dev',
+      shared,
+      'vote',
+      { op: 'vote', entry: id('ana.a1'), count: 1 },
+      { op: 'vote', entry: id('ben.b1'), count: 1 },
+      { op: 'vote', entry: id('chloe.c2'), count: 1 },
+    );
     recs.ana = apply(recs.ana!, 'ana', shared, 'vote', { op: 'vote', entry: id('ben.b1'), count: 1 }, { op: 'vote', entry: id('chloe.c1'), count: 1 });
     recs.ben = apply(recs.ben!, 'ben', shared, 'vote', { op: 'vote', entry: id('chloe.c1'), count: 1 });
     shared = act(shared, recs, { type: 'merge', from: 'ana.a1', into: 'ben.b1' }, { type: 'remove', entry: 'chloe.c2' });
@@ -262,7 +354,9 @@ describe('what people see', () => {
       { word: 'credit', count: 2 },
       { word: 'gossip', count: 1 },
     ]);
-    expect(wordCloud(Array.from({ length: 50 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`))).toHaveLength(40);
+    expect(
+      wordCloud(Array.from({ length: 50 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`)),
+    ).toHaveLength(40);
     const { recs, shared } = votedRoom();
     const words = presenter(recs, shared, 'display').words.map((w) => w.word);
     expect(words).toContain('confidences');
@@ -274,10 +368,29 @@ describe('what people see', () => {
 describe('counters', () => {
   const pids = ['p1', 'p2', 'p3'];
   const step = fc.oneof(
-    fc.record({ pid: fc.constantFrom(...pids), i: fc.record({ op: fc.constant('answer' as const), id: fc.constantFrom('x', 'y', 'z', 'w'), text: fc.constantFrom('Listens', 'Shares credit', '  ', 'Keeps promises') }) }),
+    fc.record({
+      pid: fc.constantFrom(...pids),
+      i: fc.record({
+        op: fc.constant('answer' as const),
+        id: fc.constantFrom('x', 'y', 'z', 'w'),
+        text: fc.constantFrom('Listens', 'Shares credit', '  ', 'Keeps promises'),
+      }),
+    }),
     fc.record({ pid: fc.constantFrom(...pids), i: fc.record({ op: fc.constant('withdraw' as const), id: fc.constantFrom('x', 'y', 'z') }) }),
-    fc.record({ pid: fc.constantFrom(...pids), i: fc.record({ op: fc.constant('vote' as const), entry: fc.constantFrom('b1', 'b2', 'b3', 'b4', 'b5', 'b6'), count: fc.integer({ min: 0, max: 2 }) }) }),
-    fc.record({ pid: fc.constant('facilitator'), a: fc.oneof(fc.constant({ type: 'open-vote' as const }), fc.record({ type: fc.constantFrom('remove' as const, 'restore' as const), entry: fc.constantFrom(...pids.flatMap((p) => ['x', 'y'].map((a) => `${p}.${a}`))) })) }),
+    fc.record({
+      pid: fc.constantFrom(...pids),
+      i: fc.record({ op: fc.constant('vote' as const), entry: fc.constantFrom('b1', 'b2', 'b3', 'b4', 'b5', 'b6'), count: fc.integer({ min: 0, max: 2 }) }),
+    }),
+    fc.record({
+      pid: fc.constant('facilitator'),
+      a: fc.oneof(
+        fc.constant({ type: 'open-vote' as const }),
+        fc.record({
+          type: fc.constantFrom('remove' as const, 'restore' as const),
+          entry: fc.constantFrom(...pids.flatMap((p) => ['x', 'y'].map((a) => `${p}.${a}`))),
+        }),
+      ),
+    }),
   );
 
   it('maintained incrementally, always equal a recount; replays never change a record; budgets hold', () => {

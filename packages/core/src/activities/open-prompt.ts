@@ -144,7 +144,11 @@ export function votesUsed(rec: OpenPromptRecord, shared: OpenPromptShared | unde
   return n;
 }
 
-export function reduceOpenPrompt(rec: OpenPromptRecord, input: OpenPromptInput, ctx: Pick<InputContext<OpenPromptConfig, OpenPromptShared>, 'config' | 'participantId' | 'shared'>): Outcome<OpenPromptRecord> {
+export function reduceOpenPrompt(
+  rec: OpenPromptRecord,
+  input: OpenPromptInput,
+  ctx: Pick<InputContext<OpenPromptConfig, OpenPromptShared>, 'config' | 'participantId' | 'shared'>,
+): Outcome<OpenPromptRecord> {
   const { config, participantId, shared } = ctx;
   switch (input.op) {
     case 'answer': {
@@ -226,7 +230,11 @@ export function liveEntries(records: ReadonlyArray<{ scope: string; value: unkno
   return out;
 }
 
-export function actOpenPrompt(shared: OpenPromptShared, action: OpenPromptAction, ctx: Pick<ActContext<OpenPromptConfig>, 'seed' | 'records'>): Outcome<OpenPromptShared> {
+export function actOpenPrompt(
+  shared: OpenPromptShared,
+  action: OpenPromptAction,
+  ctx: Pick<ActContext<OpenPromptConfig>, 'seed' | 'records'>,
+): Outcome<OpenPromptShared> {
   const exists = (key: string) => liveEntries(ctx.records).some((e) => e.entry === key);
   switch (action.type) {
     case 'hide':
@@ -313,7 +321,13 @@ export interface OpenPromptParticipantView {
   ballot: BallotEntryView[];
 }
 
-export function openPromptParticipantView(ctx: { config: OpenPromptConfig; phase: string; participantId: string; own: OpenPromptRecord; shared: OpenPromptShared | undefined }): OpenPromptParticipantView {
+export function openPromptParticipantView(ctx: {
+  config: OpenPromptConfig;
+  phase: string;
+  participantId: string;
+  own: OpenPromptRecord;
+  shared: OpenPromptShared | undefined;
+}): OpenPromptParticipantView {
   const { config, phase, participantId, own, shared } = ctx;
   const used = votesUsed(own, shared);
   const myVotes = new Map<string, number>();
@@ -406,7 +420,8 @@ export function tallies(counters: Counters, shared: OpenPromptShared | undefined
   return out;
 }
 
-const byVotesThenText = <E extends { votes: number | null; text: string }>(a: E, b: E) => (b.votes ?? 0) - (a.votes ?? 0) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+const byVotesThenText = <E extends { votes: number | null; text: string }>(a: E, b: E) =>
+  (b.votes ?? 0) - (a.votes ?? 0) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
 
 /** A participant deleted their data: their answers leave the ballot and the moderation lists. */
 export function forgetOpenPromptAuthor(shared: OpenPromptShared, participantId: string): OpenPromptShared {
@@ -504,16 +519,31 @@ export const REPORT_TOP = 10;
  * who wrote it.
  */
 export function openPromptOutcomes(ctx: OutcomesContext<OpenPromptConfig, OpenPromptShared>): ActivityOutcomes {
-  const view = openPromptPresenterView({ config: ctx.config, phase: ctx.phase ?? 'answer', audience: 'console', counters: ctx.counters, participants: ctx.participants, shared: ctx.shared, records: ctx.records }) as OpenPromptConsoleView;
+  const view = openPromptPresenterView({
+    config: ctx.config,
+    phase: ctx.phase ?? 'answer',
+    audience: 'console',
+    counters: ctx.counters,
+    participants: ctx.participants,
+    shared: ctx.shared,
+    records: ctx.records,
+  }) as OpenPromptConsoleView;
   const visible = view.entries.filter((e) => e.status === 'visible');
   const rankOf = new Map(visible.map((e, i) => [e.entry, i + 1]));
   const blocks: ReportBlock[] = [
     paragraph(`“${ctx.config.question}”`),
-    paragraph(`${ofPeople(view.answered, view.participants)} answered (${visible.length} ${visible.length === 1 ? 'answer' : 'answers'} on show); ${view.voted} voted.`),
+    paragraph(
+      `${ofPeople(view.answered, view.participants)} answered (${visible.length} ${visible.length === 1 ? 'answer' : 'answers'} on show); ${view.voted} voted.`,
+    ),
   ];
   if (visible.length > 0) {
     blocks.push({ kind: 'heading', text: 'Top-voted answers' });
-    blocks.push(table(['#', 'Answer', 'Votes'], visible.slice(0, REPORT_TOP).map((e, i) => [i + 1, e.text, e.votes])));
+    blocks.push(
+      table(
+        ['#', 'Answer', 'Votes'],
+        visible.slice(0, REPORT_TOP).map((e, i) => [i + 1, e.text, e.votes]),
+      ),
+    );
     if (visible.length > REPORT_TOP) blocks.push(list(visible.slice(REPORT_TOP).map((e) => `${e.text} (${e.votes})`)));
   }
   // words people used more than once (a word used once is noise, not a theme)
@@ -537,7 +567,13 @@ export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenP
   configSchema: OpenPromptConfig,
   defaultConfig: () => OpenPromptConfig.parse({}),
   phases: ['answer', 'vote', 'results'],
-  participantConfig: (c) => ({ question: c.question, maxAnswersPerPerson: c.maxAnswersPerPerson, maxLength: c.maxLength, votes: c.votes, allowMultipleVotesPerAnswer: c.allowMultipleVotesPerAnswer }),
+  participantConfig: (c) => ({
+    question: c.question,
+    maxAnswersPerPerson: c.maxAnswersPerPerson,
+    maxLength: c.maxLength,
+    votes: c.votes,
+    allowMultipleVotesPerAnswer: c.allowMultipleVotesPerAnswer,
+  }),
   input: {
     schema: OpenPromptInput,
     acceptIn: ['answer', 'vote'],

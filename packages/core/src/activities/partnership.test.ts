@@ -29,10 +29,29 @@ const act = partnership.shared!.act;
 
 const member = (id: string, department: string | null, nickname = id.toUpperCase()): RosterMember => ({ id, nickname, department, level: null });
 /** six people from three departments, in join order */
-const six = [member('ana', 'Sales'), member('ben', 'Sales'), member('cai', 'Finance'), member('dee', 'Finance'), member('eli', 'Product'), member('fay', 'Product')];
+const six = [
+  member('ana', 'Sales'),
+  member('ben', 'Sales'),
+  member('cai', 'Finance'),
+  member('dee', 'Finance'),
+  member('eli', 'Product'),
+  member('fay', 'Product'),
+];
 
-function run(shared: PartnershipShared, action: PartnershipAction, roster: RosterMember[] = six, opts: { now?: number; seed?: number; cfg?: PartnershipConfig } = {}): PartnershipShared {
-  const r = act(shared, PartnershipAction.parse(action), { config: opts.cfg ?? config, phase: 'meet', now: opts.now ?? T0, seed: opts.seed ?? 12345, roster, records: [] });
+function run(
+  shared: PartnershipShared,
+  action: PartnershipAction,
+  roster: RosterMember[] = six,
+  opts: { now?: number; seed?: number; cfg?: PartnershipConfig } = {},
+): PartnershipShared {
+  const r = act(shared, PartnershipAction.parse(action), {
+    config: opts.cfg ?? config,
+    phase: 'meet',
+    now: opts.now ?? T0,
+    seed: opts.seed ?? 12345,
+    roster,
+    records: [],
+  });
   if (!r.ok) throw new Error(r.error);
   return r.value;
 }
@@ -51,7 +70,14 @@ function sharedWithGroups(): PartnershipShared {
     ...initialPartnershipShared(),
     seed: 7,
     round: 1,
-    rounds: [{ groups: [{ id: '1', members: ['ana', 'cai', 'eli'] }, { id: '2', members: ['ben', 'dee'] }] }],
+    rounds: [
+      {
+        groups: [
+          { id: '1', members: ['ana', 'cai', 'eli'] },
+          { id: '2', members: ['ben', 'dee'] },
+        ],
+      },
+    ],
     names: Object.fromEntries(six.map((p) => [p.id, { nickname: p.nickname, department: p.department }])),
     prompt: { index: 0, timer: { status: 'running', durationMs: 4 * MIN, endsAt: T0 + 4 * MIN } },
   };
@@ -120,7 +146,9 @@ describe('a group writes notes together', () => {
     expect(apply(once, 'ana', add, { op: 'edit-note', id: 'note-a1', text: 'our shared goal' })).toBe(once);
     // a different text under an existing id is still the same note: the first write stands
     expect(apply(once, 'cai', { ...add, text: 'something else' })).toBe(once);
-    expect(apply(once, 'cai', { op: 'remove-note', id: 'never-was' }, { op: 'remove-action', id: 'never-was' }, { op: 'edit-note', id: 'never-was', text: 'x' })).toBe(once);
+    expect(
+      apply(once, 'cai', { op: 'remove-note', id: 'never-was' }, { op: 'remove-action', id: 'never-was' }, { op: 'edit-note', id: 'never-was', text: 'x' }),
+    ).toBe(once);
   });
 });
 
@@ -168,7 +196,10 @@ describe('which record an answer writes and who sees it', () => {
   const some: PartnershipInput = { op: 'remove-note', id: 'x' };
 
   it('a participant writes into their current group only, whatever they send', () => {
-    expect(scope(some, { config, participantId: 'ana', shared: initialPartnershipShared() })).toEqual({ ok: false, error: expect.stringContaining('not formed yet') });
+    expect(scope(some, { config, participantId: 'ana', shared: initialPartnershipShared() })).toEqual({
+      ok: false,
+      error: expect.stringContaining('not formed yet'),
+    });
     const s = sharedWithGroups();
     expect(scope(some, { config, participantId: 'ana', shared: s })).toEqual({ ok: true, value: 'g:1:1' });
     expect(scope(some, { config, participantId: 'dee', shared: s })).toEqual({ ok: true, value: 'g:1:2' });
@@ -182,7 +213,19 @@ describe('which record an answer writes and who sees it', () => {
     expect(partnership.audience!('p:ana', s, config)).toEqual([]);
     expect(partnership.readScopes!('ben', s, config)).toEqual(['g:1:2']);
     expect(partnership.readScopes!('fay', s, config)).toEqual([]);
-    const two: PartnershipShared = { ...s, round: 2, rounds: [...s.rounds, { groups: [{ id: '1', members: ['ana', 'dee'] }, { id: '2', members: ['ben', 'cai', 'eli'] }] }] };
+    const two: PartnershipShared = {
+      ...s,
+      round: 2,
+      rounds: [
+        ...s.rounds,
+        {
+          groups: [
+            { id: '1', members: ['ana', 'dee'] },
+            { id: '2', members: ['ben', 'cai', 'eli'] },
+          ],
+        },
+      ],
+    };
     expect(partnership.readScopes!('ana', two, config)).toEqual(['g:1:1', 'g:2:1']);
   });
 });
@@ -207,7 +250,9 @@ describe('the facilitator forms the rounds', () => {
     expect(stats.sameDepartmentPairs).toBe(0);
 
     // replay from the stored state: the same rounds
-    expect(run(run(initialPartnershipShared(), { type: 'start-round' }, six, { seed: 99 }), { type: 'start-round' }, six, { seed: 1 }).rounds).toEqual(two.rounds);
+    expect(run(run(initialPartnershipShared(), { type: 'start-round' }, six, { seed: 99 }), { type: 'start-round' }, six, { seed: 1 }).rounds).toEqual(
+      two.rounds,
+    );
     expect(refusal(two, { type: 'start-round' })).toBe('All 2 rounds have been played.');
   });
 
@@ -258,7 +303,12 @@ describe('the facilitator forms the rounds', () => {
     expect(out.away).toEqual([leaver]);
     const groups = partnershipCurrentGroups(out);
     expect(groups).toHaveLength(2); // the partner left alone joined another pair
-    expect(groups.flatMap((g) => g.members).sort()).toEqual(six.map((p) => p.id).filter((id) => id !== leaver).sort());
+    expect(groups.flatMap((g) => g.members).sort()).toEqual(
+      six
+        .map((p) => p.id)
+        .filter((id) => id !== leaver)
+        .sort(),
+    );
     const host = partnershipGroupOf(out, partner)!;
     expect(host.members).toHaveLength(3);
     const untouched = partnershipCurrentGroups(one).filter((g) => g.id !== '1' && g.id !== host.id);
@@ -282,8 +332,19 @@ describe('the facilitator forms the rounds', () => {
       { id: '2', members: ['c', 'd'] },
       { id: '3', members: ['e', 'f'] },
     ];
-    expect(carryPartnershipGroupIds(before, [['a', 'b'], ['c', 'd', 'x'], ['e', 'f']]).map((g) => g.id)).toEqual(['1', '2', '3']);
-    expect(carryPartnershipGroupIds(before, [['c', 'd', 'b'], ['e', 'f']]).map((g) => g.id)).toEqual(['2', '3']);
+    expect(
+      carryPartnershipGroupIds(before, [
+        ['a', 'b'],
+        ['c', 'd', 'x'],
+        ['e', 'f'],
+      ]).map((g) => g.id),
+    ).toEqual(['1', '2', '3']);
+    expect(
+      carryPartnershipGroupIds(before, [
+        ['c', 'd', 'b'],
+        ['e', 'f'],
+      ]).map((g) => g.id),
+    ).toEqual(['2', '3']);
     expect(carryPartnershipGroupIds(before, [['a', 'b'], ['c', 'd'], ['e', 'f'], ['x']]).map((g) => g.id)).toEqual(['1', '2', '3', '4']);
   });
 });
@@ -317,7 +378,9 @@ describe('the questions are timed like the room timer', () => {
   });
 
   it('a new round starts again from the first question', () => {
-    const s = run(run(run(initialPartnershipShared(), { type: 'start-round' }), { type: 'goto-prompt', index: 3 }), { type: 'start-round' }, six, { now: T0 + 30 * MIN });
+    const s = run(run(run(initialPartnershipShared(), { type: 'start-round' }), { type: 'goto-prompt', index: 3 }), { type: 'start-round' }, six, {
+      now: T0 + 30 * MIN,
+    });
     expect(s.prompt).toEqual({ index: 0, timer: { status: 'running', durationMs: 4 * MIN, endsAt: T0 + 34 * MIN } });
   });
 });
@@ -333,11 +396,25 @@ describe('what each screen sees', () => {
   );
   const counters: Counters = addCounters(addCounters({}, partnershipContribution(rec1)), partnershipContribution(input.initial('g:1:2')));
   const viewOf = (pid: string, scoped: Record<string, PartnershipRecord>) =>
-    partnership.participantView!({ config, phase: 'meet', participantId: pid, own: input.initial(`p:${pid}`), scoped, shared: s }) as PartnershipParticipantView;
+    partnership.participantView!({
+      config,
+      phase: 'meet',
+      participantId: pid,
+      own: input.initial(`p:${pid}`),
+      scoped,
+      shared: s,
+    }) as PartnershipParticipantView;
 
   it('a member sees their group with departments, the question and its deadline, notes by question and the actions', () => {
     const v = viewOf('cai', { 'g:1:1': rec1 });
-    expect(v.group).toEqual({ id: '1', members: [{ id: 'ana', nickname: 'ANA', department: 'Sales' }, { id: 'cai', nickname: 'CAI', department: 'Finance' }, { id: 'eli', nickname: 'ELI', department: 'Product' }] });
+    expect(v.group).toEqual({
+      id: '1',
+      members: [
+        { id: 'ana', nickname: 'ANA', department: 'Sales' },
+        { id: 'cai', nickname: 'CAI', department: 'Finance' },
+        { id: 'eli', nickname: 'ELI', department: 'Product' },
+      ],
+    });
     expect(v.waiting).toBe(false);
     expect(v.prompt).toMatchObject({ index: 0, count: 5, id: 'purpose', timer: { status: 'running', endsAt: T0 + 4 * MIN } });
     expect(Object.keys(v.notes)).toEqual(config.prompts.map((p) => p.id));
@@ -347,13 +424,27 @@ describe('what each screen sees', () => {
 
   it('someone not placed yet is told to wait; before the first round nobody waits', () => {
     expect(viewOf('fay', {})).toMatchObject({ group: null, waiting: true, actions: [] });
-    const before = partnership.participantView!({ config, phase: 'meet', participantId: 'fay', own: input.initial('p:fay'), scoped: {}, shared: initialPartnershipShared() }) as PartnershipParticipantView;
+    const before = partnership.participantView!({
+      config,
+      phase: 'meet',
+      participantId: 'fay',
+      own: input.initial('p:fay'),
+      scoped: {},
+      shared: initialPartnershipShared(),
+    }) as PartnershipParticipantView;
     expect(before).toMatchObject({ round: 0, group: null, waiting: false, prompt: null });
   });
 
   it('in round 2 a member still sees the actions of their round-1 group', () => {
     const two: PartnershipShared = { ...s, round: 2, rounds: [...s.rounds, { groups: [{ id: '1', members: ['cai', 'dee'] }] }] };
-    const v = partnership.participantView!({ config, phase: 'meet', participantId: 'cai', own: input.initial('p:cai'), scoped: { 'g:1:1': rec1, 'g:2:1': input.initial('g:2:1') }, shared: two }) as PartnershipParticipantView;
+    const v = partnership.participantView!({
+      config,
+      phase: 'meet',
+      participantId: 'cai',
+      own: input.initial('p:cai'),
+      scoped: { 'g:1:1': rec1, 'g:2:1': input.initial('g:2:1') },
+      shared: two,
+    }) as PartnershipParticipantView;
     expect(v.group?.members.map((m) => m.id)).toEqual(['cai', 'dee']);
     expect(v.notes.purpose).toEqual([]);
     expect(v.earlier).toEqual([{ round: 1, group: expect.objectContaining({ id: '1' }), actions: [expect.objectContaining({ text: 'Weekly sync' })] }]);
@@ -363,7 +454,13 @@ describe('what each screen sees', () => {
     const v = partnership.presenterView!({ config, phase: 'meet', audience: 'console', counters, participants: 6, shared: s }) as PartnershipConsoleView;
     expect(v.groups).toEqual([
       { id: '1', members: expect.any(Array), notes: { purpose: 1, working: 0, 'not-working': 0, offer: 1, 'next-steps': 0 }, notesTotal: 2, actions: 1 },
-      { id: '2', members: [expect.objectContaining({ nickname: 'BEN' }), expect.objectContaining({ nickname: 'DEE' })], notes: { purpose: 0, working: 0, 'not-working': 0, offer: 0, 'next-steps': 0 }, notesTotal: 0, actions: 0 },
+      {
+        id: '2',
+        members: [expect.objectContaining({ nickname: 'BEN' }), expect.objectContaining({ nickname: 'DEE' })],
+        notes: { purpose: 0, working: 0, 'not-working': 0, offer: 0, 'next-steps': 0 },
+        notesTotal: 0,
+        actions: 0,
+      },
     ]);
     expect(v).toMatchObject({ placed: 5, notPlaced: 1, totals: { notes: 2, actions: 1, groupsWriting: 1 }, canStartRound: true });
     expect(v.mix).toMatchObject({ pairs: 4, sameDepartmentPairs: 0, repeatedPairs: 0, mixScore: 1 });
@@ -372,8 +469,21 @@ describe('what each screen sees', () => {
   it('the display shows who is with whom and the deadline, never what the groups wrote', () => {
     const v = partnership.presenterView!({ config, phase: 'meet', audience: 'display', counters, participants: 6, shared: s }) as PartnershipDisplayView;
     expect(v.groups).toEqual([
-      { id: '1', members: [{ nickname: 'ANA', department: 'Sales' }, { nickname: 'CAI', department: 'Finance' }, { nickname: 'ELI', department: 'Product' }] },
-      { id: '2', members: [{ nickname: 'BEN', department: 'Sales' }, { nickname: 'DEE', department: 'Finance' }] },
+      {
+        id: '1',
+        members: [
+          { nickname: 'ANA', department: 'Sales' },
+          { nickname: 'CAI', department: 'Finance' },
+          { nickname: 'ELI', department: 'Product' },
+        ],
+      },
+      {
+        id: '2',
+        members: [
+          { nickname: 'BEN', department: 'Sales' },
+          { nickname: 'DEE', department: 'Finance' },
+        ],
+      },
     ]);
     expect(v.prompt).toMatchObject({ title: config.prompts[0]!.title, timer: { endsAt: T0 + 4 * MIN } });
     const json = JSON.stringify(v);
@@ -384,24 +494,61 @@ describe('what each screen sees', () => {
 });
 
 describe('concurrent writers never lose a note', () => {
-  type Op = { who: number; kind: 'add'; key: number; prompt: number; text: string } | { who: number; kind: 'edit'; key: string; text: string } | { who: number; kind: 'remove'; key: string };
+  type Op =
+    | { who: number; kind: 'add'; key: number; prompt: number; text: string }
+    | { who: number; kind: 'edit'; key: string; text: string }
+    | { who: number; kind: 'remove'; key: string };
   const members = ['ana', 'cai', 'eli'];
   const promptIds = config.prompts.map((p) => p.id);
   const noteId = (who: number, key: number) => `n-${members[who]}-${key}`;
 
   // Each member makes their own ids (like the client does); edits and removes target any member's notes.
   const opArb: fc.Arbitrary<Op> = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ who: fc.integer({ min: 0, max: 2 }), kind: fc.constant('add' as const), key: fc.integer({ min: 0, max: 5 }), prompt: fc.integer({ min: 0, max: 4 }), text: fc.string({ minLength: 1, maxLength: 8 }).map((t) => `t${t}`) }) },
-    { weight: 1, arbitrary: fc.record({ who: fc.integer({ min: 0, max: 2 }), kind: fc.constant('edit' as const), key: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 5 })).map(([w, k]) => noteId(w, k)), text: fc.string({ minLength: 1, maxLength: 8 }).map((t) => `e${t}`) }) },
-    { weight: 1, arbitrary: fc.record({ who: fc.integer({ min: 0, max: 2 }), kind: fc.constant('remove' as const), key: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 5 })).map(([w, k]) => noteId(w, k)) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        who: fc.integer({ min: 0, max: 2 }),
+        kind: fc.constant('add' as const),
+        key: fc.integer({ min: 0, max: 5 }),
+        prompt: fc.integer({ min: 0, max: 4 }),
+        text: fc.string({ minLength: 1, maxLength: 8 }).map((t) => `t${t}`),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        who: fc.integer({ min: 0, max: 2 }),
+        kind: fc.constant('edit' as const),
+        key: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 5 })).map(([w, k]) => noteId(w, k)),
+        text: fc.string({ minLength: 1, maxLength: 8 }).map((t) => `e${t}`),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        who: fc.integer({ min: 0, max: 2 }),
+        kind: fc.constant('remove' as const),
+        key: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 5 })).map(([w, k]) => noteId(w, k)),
+      }),
+    },
   );
   const toInput = (o: Op): PartnershipInput =>
-    o.kind === 'add' ? { op: 'add-note', promptId: promptIds[o.prompt]!, id: noteId(o.who, o.key), text: o.text } : o.kind === 'edit' ? { op: 'edit-note', id: o.key, text: o.text } : { op: 'remove-note', id: o.key };
+    o.kind === 'add'
+      ? { op: 'add-note', promptId: promptIds[o.prompt]!, id: noteId(o.who, o.key), text: o.text }
+      : o.kind === 'edit'
+        ? { op: 'edit-note', id: o.key, text: o.text }
+        : { op: 'remove-note', id: o.key };
 
   // The operations of several members, applied in any order (the server serializes them), some replayed.
   const scenario = fc
     .array(opArb, { maxLength: 60 })
-    .chain((ops) => fc.tuple(fc.constant(ops), fc.shuffledSubarray(ops, { minLength: ops.length, maxLength: ops.length }), fc.array(fc.nat({ max: Math.max(0, ops.length - 1) }), { maxLength: ops.length ? 10 : 0 })));
+    .chain((ops) =>
+      fc.tuple(
+        fc.constant(ops),
+        fc.shuffledSubarray(ops, { minLength: ops.length, maxLength: ops.length }),
+        fc.array(fc.nat({ max: Math.max(0, ops.length - 1) }), { maxLength: ops.length ? 10 : 0 }),
+      ),
+    );
 
   it('every added note that nobody removed survives any interleaving; the counters always equal a recount', () => {
     fc.assert(

@@ -128,7 +128,14 @@ export const PartnershipAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start-round') }),
   z.object({ type: z.literal('next-prompt') }),
   z.object({ type: z.literal('prev-prompt') }),
-  z.object({ type: z.literal('goto-prompt'), index: z.number().int().min(0).max(PARTNERSHIP_MAX_PROMPTS - 1) }),
+  z.object({
+    type: z.literal('goto-prompt'),
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(PARTNERSHIP_MAX_PROMPTS - 1),
+  }),
   /** add (or with a negative number, take away) minutes on the current prompt's countdown */
   z.object({
     type: z.literal('extend'),
@@ -247,7 +254,11 @@ function goToPrompt(shared: PartnershipShared, index: number, config: Partnershi
   return { ok: true, value: { ...shared, prompt: { index, timer: startTimer(idleTimer(0), now, minutes(prompt.minutes)) }, nudge: null } };
 }
 
-export function actPartnership(shared: PartnershipShared, action: PartnershipAction, ctx: Pick<ActContext<PartnershipConfig>, 'config' | 'now' | 'seed' | 'roster'>): Outcome<PartnershipShared> {
+export function actPartnership(
+  shared: PartnershipShared,
+  action: PartnershipAction,
+  ctx: Pick<ActContext<PartnershipConfig>, 'config' | 'now' | 'seed' | 'roster'>,
+): Outcome<PartnershipShared> {
   const { config, now, roster } = ctx;
   switch (action.type) {
     case 'start-round': {
@@ -463,7 +474,8 @@ export function reducePartnership(
       if (!members.includes(input.owner)) return { ok: false, error: 'The owner must be someone in your group.' };
       const bad = checkDue(input.due, now);
       if (bad) return { ok: false, error: bad };
-      if (i < 0 && rec.actions.length >= PARTNERSHIP_MAX_ACTIONS) return { ok: false, error: `A group can record at most ${PARTNERSHIP_MAX_ACTIONS} actions per round.` };
+      if (i < 0 && rec.actions.length >= PARTNERSHIP_MAX_ACTIONS)
+        return { ok: false, error: `A group can record at most ${PARTNERSHIP_MAX_ACTIONS} actions per round.` };
       const action: AgreedAction = { id: input.id, text, owner: input.owner, due: input.due, by, at: now };
       return { ok: true, value: { ...rec, actions: i < 0 ? [...rec.actions, action] : rec.actions.map((a, j) => (j === i ? action : a)) } };
     }
@@ -549,7 +561,11 @@ export interface PartnershipParticipantView {
 }
 
 const nameOf = (shared: PartnershipShared, id: string) => shared.names[id]?.nickname ?? 'Someone who left';
-const member = (shared: PartnershipShared, id: string): PartnershipMemberView => ({ id, nickname: nameOf(shared, id), department: shared.names[id]?.department ?? null });
+const member = (shared: PartnershipShared, id: string): PartnershipMemberView => ({
+  id,
+  nickname: nameOf(shared, id),
+  department: shared.names[id]?.department ?? null,
+});
 
 function partnershipPromptView(shared: PartnershipShared | undefined, config: PartnershipConfig): PartnershipPromptView | null {
   if (!shared || shared.round < 1) return null;
@@ -583,15 +599,30 @@ export function partnershipParticipantView(ctx: {
   const emptyNotes = () => Object.fromEntries(config.prompts.map((p) => [p.id, [] as PartnershipNoteView[]]));
   if (!shared || shared.round < 1) return { ...base, group: null, waiting: false, notes: emptyNotes(), actions: [], nudge: null, earlier: [] };
   const mine = partnershipGroupOf(shared, pid);
-  const rec = mine ? (ctx.scoped[partnershipGroupScope(shared.round, mine.id)] ?? initialPartnershipRecord(partnershipGroupScope(shared.round, mine.id))) : null;
+  const rec = mine
+    ? (ctx.scoped[partnershipGroupScope(shared.round, mine.id)] ?? initialPartnershipRecord(partnershipGroupScope(shared.round, mine.id)))
+    : null;
   const notes = emptyNotes();
-  for (const n of rec?.notes ?? []) (notes[n.promptId] ??= []).push({ id: n.id, promptId: n.promptId, text: n.text, by: n.by, author: nameOf(shared, n.by), at: n.at, edited: n.editedAt !== undefined });
+  for (const n of rec?.notes ?? [])
+    (notes[n.promptId] ??= []).push({
+      id: n.id,
+      promptId: n.promptId,
+      text: n.text,
+      by: n.by,
+      author: nameOf(shared, n.by),
+      at: n.at,
+      edited: n.editedAt !== undefined,
+    });
   const earlier: PartnershipParticipantView['earlier'] = [];
   shared.rounds.slice(0, shared.round - 1).forEach((r, i) => {
     const g = r.groups.find((x) => x.members.includes(pid));
     if (!g) return;
     const old = ctx.scoped[partnershipGroupScope(i + 1, g.id)];
-    earlier.push({ round: i + 1, group: { id: g.id, members: g.members.map((id) => member(shared, id)) }, actions: (old?.actions ?? []).map((a) => actionView(shared, a)) });
+    earlier.push({
+      round: i + 1,
+      group: { id: g.id, members: g.members.map((id) => member(shared, id)) },
+      actions: (old?.actions ?? []).map((a) => actionView(shared, a)),
+    });
   });
   return {
     ...base,
@@ -657,13 +688,23 @@ export function partnershipPresenterView(ctx: PresenterContext<PartnershipConfig
     return {
       audience: 'display',
       ...base,
-      groups: groups.map((g) => ({ id: g.id, members: g.members.map((id) => ({ nickname: nameOf(shared, id), department: shared.names[id]?.department ?? null })) })),
+      groups: groups.map((g) => ({
+        id: g.id,
+        members: g.members.map((id) => ({ nickname: nameOf(shared, id), department: shared.names[id]?.department ?? null })),
+      })),
       totals: { conversations: shared.rounds.reduce((n, r) => n + r.groups.length, 0), actions: c.actions ?? 0, notes: c.notes ?? 0 },
     };
   }
   const placed = groups.reduce((n, g) => n + g.members.length, 0);
   const people = Object.entries(shared.names).map(([id, n]) => ({ id, department: n.department }));
-  const stats = shared.round >= 1 ? roundStats(groups.map((g) => g.members), people, history(shared, shared.round - 1)) : null;
+  const stats =
+    shared.round >= 1
+      ? roundStats(
+          groups.map((g) => g.members),
+          people,
+          history(shared, shared.round - 1),
+        )
+      : null;
   return {
     audience: 'console',
     ...base,
@@ -672,7 +713,13 @@ export function partnershipPresenterView(ctx: PresenterContext<PartnershipConfig
     groups: groups.map((g) => {
       const key = `g:${shared.round}:${g.id}`;
       const notes = Object.fromEntries(config.prompts.map((p) => [p.id, c[`${key}:notes:${p.id}`] ?? 0]));
-      return { id: g.id, members: g.members.map((id) => member(shared, id)), notes, notesTotal: Object.values(notes).reduce((a, b) => a + b, 0), actions: c[`${key}:actions`] ?? 0 };
+      return {
+        id: g.id,
+        members: g.members.map((id) => member(shared, id)),
+        notes,
+        notesTotal: Object.values(notes).reduce((a, b) => a + b, 0),
+        actions: c[`${key}:actions`] ?? 0,
+      };
     }),
     placed,
     notPlaced: Math.max(0, ctx.participants - placed),
@@ -735,13 +782,16 @@ export function partnershipOutcomes(ctx: OutcomesContext<PartnershipConfig, Part
         active.add(a.by);
         actionsRows.push([round, g.id, a.text, shared.names[a.owner]?.nickname ?? 'Someone who left', a.due]);
       }
-      if (actions.length > 0) blocks.push(list(actions.map((a) => `Agreed action: ${a.text} — ${shared.names[a.owner]?.nickname ?? 'someone who left'}, by ${a.due}`)));
+      if (actions.length > 0)
+        blocks.push(list(actions.map((a) => `Agreed action: ${a.text} — ${shared.names[a.owner]?.nickname ?? 'someone who left'}, by ${a.due}`)));
       if (items.length === 0 && actions.length === 0) blocks.push(paragraph('No notes recorded.'));
     }
   });
   const placed = new Set(rounds.flatMap((r) => r.groups.flatMap((g) => g.members)));
   blocks.unshift(
-    paragraph(`${rounds.length} of ${config.rounds} ${config.rounds === 1 ? 'round' : 'rounds'} played; ${ofPeople(placed.size, Math.max(placed.size, ctx.participants))} met in groups of ${config.groupSize}. ${notesTotal} notes and ${actionsTotal} agreed actions.`),
+    paragraph(
+      `${rounds.length} of ${config.rounds} ${config.rounds === 1 ? 'round' : 'rounds'} played; ${ofPeople(placed.size, Math.max(placed.size, ctx.participants))} met in groups of ${config.groupSize}. ${notesTotal} notes and ${actionsTotal} agreed actions.`,
+    ),
     { kind: 'bars', title: 'Notes per question', bars: config.prompts.map((p) => ({ label: p.title, value: ctx.counters[`notes:${p.id}`] ?? 0 })) },
   );
   return {

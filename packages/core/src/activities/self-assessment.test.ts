@@ -39,7 +39,14 @@ describe('the default self-assessment', () => {
   it('a facilitator can write their own statements, but not two with the same id or none at all', () => {
     expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'listen', text: 'I listen more than I talk.' }] }).success).toBe(true);
     expect(SelfAssessmentConfig.safeParse({ statements: [] }).success).toBe(false);
-    expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'a', text: 'x' }, { id: 'a', text: 'y' }] }).success).toBe(false);
+    expect(
+      SelfAssessmentConfig.safeParse({
+        statements: [
+          { id: 'a', text: 'x' },
+          { id: 'a', text: 'y' },
+        ],
+      }).success,
+    ).toBe(false);
     expect(SelfAssessmentConfig.safeParse({ statements: Array.from({ length: 13 }, (_, i) => ({ id: `s${i}`, text: 't' })) }).success).toBe(false);
     expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'has:colon', text: 'x' }] }).success).toBe(false);
   });
@@ -160,7 +167,13 @@ describe('what the room sees', () => {
     const v = selfAssessmentPresenterView(ctx('answer'));
     expect(v).toMatchObject({ phase: 'answer', revealed: true, participants: 5, answeredAny: 4, answeredAll: 1, minGroupSize: 3 });
     expect(v.statements).toHaveLength(8);
-    expect(v.statements.find((s) => s.id === 'thanks')).toEqual({ id: 'thanks', text: expect.stringContaining('thank'), answered: 4, counts: [1, 0, 0, 2, 1], mean: 14 / 4 });
+    expect(v.statements.find((s) => s.id === 'thanks')).toEqual({
+      id: 'thanks',
+      text: expect.stringContaining('thank'),
+      answered: 4,
+      counts: [1, 0, 0, 2, 1],
+      mean: 14 / 4,
+    });
   });
 
   it('a statement answered by fewer than the minimum group shows how many answered, but no bars and no average', () => {
@@ -194,7 +207,13 @@ describe('what the room sees', () => {
   });
 
   it('a statement nobody answered shows zero answers and no average', () => {
-    const v = selfAssessmentPresenterView({ config: SelfAssessmentConfig.parse({ minGroupSize: 1 }), phase: 'answer', audience: 'console', counters: {}, participants: 0 });
+    const v = selfAssessmentPresenterView({
+      config: SelfAssessmentConfig.parse({ minGroupSize: 1 }),
+      phase: 'answer',
+      audience: 'console',
+      counters: {},
+      participants: 0,
+    });
     expect(v.statements[0]).toMatchObject({ answered: 0, counts: null, mean: null });
   });
 });

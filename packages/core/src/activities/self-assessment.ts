@@ -176,8 +176,12 @@ export function selfAssessmentOwnView(rec: SelfAssessmentRecord): SelfAssessment
   return {
     ratings: { ...rec.ratings },
     answered: answers.length,
-    strengths: byValue(-1).filter((id) => (rec.ratings[id] ?? 0) >= 4).slice(0, 3),
-    toPractise: byValue(1).filter((id) => (rec.ratings[id] ?? LIKERT_POINTS) <= 2).slice(0, 3),
+    strengths: byValue(-1)
+      .filter((id) => (rec.ratings[id] ?? 0) >= 4)
+      .slice(0, 3),
+    toPractise: byValue(1)
+      .filter((id) => (rec.ratings[id] ?? LIKERT_POINTS) <= 2)
+      .slice(0, 3),
   };
 }
 
@@ -206,7 +210,9 @@ export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig
     section: {
       title: ctx.step.title,
       blocks: [
-        paragraph(`${ofPeople(answered, ctx.participants)} answered; ${c['people:all'] ?? 0} answered every statement. Each person's own answers stay with them.`),
+        paragraph(
+          `${ofPeople(answered, ctx.participants)} answered; ${c['people:all'] ?? 0} answered every statement. Each person's own answers stay with them.`,
+        ),
         {
           kind: 'distribution',
           title: 'How often each practice is true of the room',
@@ -219,7 +225,13 @@ export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig
       {
         name: 'self_assessment',
         columns: ['statement_id', 'statement', 'answered', ...Array.from({ length: LIKERT_POINTS }, (_, i) => `count_${i + 1}`), 'mean'],
-        rows: results.map((r) => [r.id, r.text, r.answered, ...(r.counts ?? Array.from({ length: LIKERT_POINTS }, () => null)), r.mean === null ? null : Math.round(r.mean * 100) / 100]),
+        rows: results.map((r) => [
+          r.id,
+          r.text,
+          r.answered,
+          ...(r.counts ?? Array.from({ length: LIKERT_POINTS }, () => null)),
+          r.mean === null ? null : Math.round(r.mean * 100) / 100,
+        ]),
       },
     ],
   };

@@ -62,7 +62,14 @@ describe('the word cloud', () => {
   });
 
   it('words that appear equally often are the same size; no answers, no words', () => {
-    expect(new Set(cloudLayout([{ word: 'a', count: 2 }, { word: 'b', count: 2 }]).map((w) => w.scale))).toEqual(new Set([0.7]));
+    expect(
+      new Set(
+        cloudLayout([
+          { word: 'a', count: 2 },
+          { word: 'b', count: 2 },
+        ]).map((w) => w.scale),
+      ),
+    ).toEqual(new Set([0.7]));
     expect(cloudLayout([])).toEqual([]);
   });
 });

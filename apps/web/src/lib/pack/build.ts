@@ -45,15 +45,22 @@ export async function buildPack(outcomes: MyOutcomes, sealKey: string | null, pr
       subtitle: outcomes.title,
       lines: [
         `${outcomes.you.nickname} · ${dateOf(outcomes.createdAt)}`,
-        outcomes.status === 'closed' ? `The session ended on ${dateOf(when)}.` : `Made during the session, ${dateOf(when)}: download again at the end for everything.`,
-        sections.length ? `In this pack: ${sections.map((s) => s.title).join(' · ')}` : 'Nothing of yours to take home yet: steps with your answers, maps and notes appear here once they have run.',
+        outcomes.status === 'closed'
+          ? `The session ended on ${dateOf(when)}.`
+          : `Made during the session, ${dateOf(when)}: download again at the end for everything.`,
+        sections.length
+          ? `In this pack: ${sections.map((s) => s.title).join(' · ')}`
+          : 'Nothing of yours to take home yet: steps with your answers, maps and notes appear here once they have run.',
         'Private: the names in here were opened on your device only. Nobody else, not even the facilitator or the server, can read them.',
       ],
     },
     sections,
     (f) => progress(0.5 + 0.45 * f, 'Drawing your PDF…'),
   );
-  const files: PackFile[] = [{ name: `${base}-my-outcomes.pdf`, mime: 'application/pdf', label: 'Everything as one PDF', data: pdf }, ...sections.flatMap((s) => s.files ?? [])];
+  const files: PackFile[] = [
+    { name: `${base}-my-outcomes.pdf`, mime: 'application/pdf', label: 'Everything as one PDF', data: pdf },
+    ...sections.flatMap((s) => s.files ?? []),
+  ];
   progress(1, 'Ready');
   return { sections, files };
 }

@@ -33,7 +33,16 @@ export function scaleFigure(opts: { title: string; scale: readonly string[]; cou
       shapes.push({ t: 'rect', x: x + 12, y: base - 8, w: colW - 24, h: 8, fill: MINE });
     }
     if (mine) shapes.push({ t: 'text', x: x + colW / 2, y: 8, text: 'You', size: 7, fill: MINE, anchor: 'middle', bold: true });
-    shapes.push({ t: 'text', x: x + colW / 2, y: base + 9, text: word, size: word.length > 12 ? 5.2 : 6.2, fill: mine ? INK : MUTED, anchor: 'middle', bold: mine });
+    shapes.push({
+      t: 'text',
+      x: x + colW / 2,
+      y: base + 9,
+      text: word,
+      size: word.length > 12 ? 5.2 : 6.2,
+      fill: mine ? INK : MUTED,
+      anchor: 'middle',
+      bold: mine,
+    });
   });
   return { title: opts.title, viewBox: [0, 0, w, h], shapes };
 }
@@ -42,5 +51,10 @@ export function scaleFigure(opts: { title: string; scale: readonly string[]; cou
 export function dayText(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toLocaleDateString(undefined, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
 }

@@ -95,7 +95,14 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
   const known = new Set(regular.getCharacterSet());
   const texts = [cover.title, cover.subtitle, ...cover.lines, ...sections.flatMap((sec) => [sec.title, sec.kind, ...sec.blocks.flatMap(blockTexts)])];
   const undrawable = texts.some((t) => Array.from(t).some((ch) => !/\s/u.test(ch) && !known.has(ch.codePointAt(0)!)));
-  if (undrawable) cover = { ...cover, lines: [...cover.lines, 'Some characters in here are outside this PDF’s font and show as boxes; the map’s SVG file in your pack keeps every name as written.'] };
+  if (undrawable)
+    cover = {
+      ...cover,
+      lines: [
+        ...cover.lines,
+        'Some characters in here are outside this PDF’s font and show as boxes; the map’s SVG file in your pack keeps every name as written.',
+      ],
+    };
 
   let page: PDFPage = doc.addPage(PAGE);
   let y = PAGE[1] - MARGIN;
@@ -153,7 +160,16 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
           break;
         case 'text':
           if (b.tone === 'label') room(30 + needs(section.blocks[k + 1]));
-          lines(b.text, b.tone === 'muted' ? { color: MUTED, size: 9.5, gap: 5 } : b.tone === 'quote' ? { indent: 14, gap: 5 } : b.tone === 'label' ? { font: bold, size: 10, gap: 2 } : { gap: 5 });
+          lines(
+            b.text,
+            b.tone === 'muted'
+              ? { color: MUTED, size: 9.5, gap: 5 }
+              : b.tone === 'quote'
+                ? { indent: 14, gap: 5 }
+                : b.tone === 'label'
+                  ? { font: bold, size: 10, gap: 2 }
+                  : { gap: 5 },
+          );
           break;
         case 'list':
           for (const item of b.items) lines(item, { bullet: true, gap: 2 });
@@ -192,7 +208,8 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
       const a = (-(shape.rotate ?? 0) * Math.PI) / 180;
       const x = p.x + shift * Math.cos(a);
       const y0 = p.y + shift * Math.sin(a);
-      if (shape.halo && !shape.rotate) page.drawRectangle({ x: x - size * 0.15, y: y0 - size * 0.28, width: w + size * 0.3, height: size * 1.18, color: hex(shape.halo) });
+      if (shape.halo && !shape.rotate)
+        page.drawRectangle({ x: x - size * 0.15, y: y0 - size * 0.28, width: w + size * 0.3, height: size * 1.18, color: hex(shape.halo) });
       page.drawText(shape.text, { x, y: y0, size, font, color: hex(shape.fill ?? '#000000'), rotate: degrees(-(shape.rotate ?? 0)) });
       return;
     }

@@ -17,12 +17,19 @@ export const adversariesPack: PackHook = async ({ step }) => {
       blocks.push({ kind: 'text', text: s.text, tone: 'label' });
       blocks.push({ kind: 'list', items: [`Before the conversation: ${word(s.before)}`, `After: ${word(s.after)}`] });
       const r = room?.statements.find((x) => x.id === s.id);
-      if (r?.after.counts) blocks.push({ kind: 'figure', figure: scaleFigure({ title: `Where the room stood after the conversations: ${s.text}`, scale: view.scale, counts: r.after.counts, mine: s.after }), caption: `Where the room stood afterwards (${r.after.answered} people); you in amber.` });
+      if (r?.after.counts)
+        blocks.push({
+          kind: 'figure',
+          figure: scaleFigure({ title: `Where the room stood after the conversations: ${s.text}`, scale: view.scale, counts: r.after.counts, mine: s.after }),
+          caption: `Where the room stood afterwards (${r.after.answered} people); you in amber.`,
+        });
     }
   }
   const talks = [
     ...view.earlier.map((e) => ({ round: e.round, partners: e.partners, learned: e.learned })),
-    ...(view.pair ? [{ round: view.round, partners: view.pair.partners.map((p) => ({ id: p.id, nickname: p.nickname, learned: p.learned })), learned: view.pair.learned }] : []),
+    ...(view.pair
+      ? [{ round: view.round, partners: view.pair.partners.map((p) => ({ id: p.id, nickname: p.nickname, learned: p.learned })), learned: view.pair.learned }]
+      : []),
   ].sort((a, b) => a.round - b.round);
   for (const t of talks) {
     blocks.push({ kind: 'heading', text: `Round ${t.round}: your conversation with ${t.partners.map((p) => p.nickname).join(' and ')}` });

@@ -15,7 +15,13 @@ export const commitmentsUi: ActivityUi = {
   Display,
   Console,
   editor: stepEditor(commitments, {
-    fromConfig: (c: CommitmentsConfig): CommitmentsDraft => ({ prompt: c.prompt, whomHint: c.whomHint, whatHint: c.whatHint, cadenceHint: c.cadenceHint, maxItems: c.maxItems }),
+    fromConfig: (c: CommitmentsConfig): CommitmentsDraft => ({
+      prompt: c.prompt,
+      whomHint: c.whomHint,
+      whatHint: c.whatHint,
+      cadenceHint: c.cadenceHint,
+      maxItems: c.maxItems,
+    }),
     Editor,
     check(d: CommitmentsDraft, i) {
       const n = int(d.maxItems);

@@ -17,9 +17,19 @@ export const commitmentsPack: PackHook = async ({ step, unseal, fileBase, outcom
   const opened = await Promise.all(items.map(async (c) => toCalendar(c, (await unseal(c.whom)) ?? 'someone (written on another device)')));
   const ics = calendarText(opened, outcomes.title);
   const blocks: PackBlock[] = [
-    { kind: 'list', items: opened.map((c) => `${commitmentSummary(c)} — ${CADENCE_LABELS[c.cadence].toLowerCase()}, from ${dayText(c.start)}${c.time ? ` at ${c.time}` : ''}`) },
+    {
+      kind: 'list',
+      items: opened.map(
+        (c) => `${commitmentSummary(c)} — ${CADENCE_LABELS[c.cadence].toLowerCase()}, from ${dayText(c.start)}${c.time ? ` at ${c.time}` : ''}`,
+      ),
+    },
     { kind: 'text', text: 'The calendar file in your pack puts each of them in your calendar, with a reminder.', tone: 'muted' },
   ];
-  if (room && room.items > 0) blocks.push({ kind: 'text', text: `The room made ${room.items} commitments, from ${room.people} ${room.people === 1 ? 'person' : 'people'}${room.commonest ? `; the most common rhythm: ${CADENCE_LABELS[room.commonest].toLowerCase()}` : ''}.`, tone: 'muted' });
+  if (room && room.items > 0)
+    blocks.push({
+      kind: 'text',
+      text: `The room made ${room.items} commitments, from ${room.people} ${room.people === 1 ? 'person' : 'people'}${room.commonest ? `; the most common rhythm: ${CADENCE_LABELS[room.commonest].toLowerCase()}` : ''}.`,
+      tone: 'muted',
+    });
   return { title: step.title, kind, blocks, files: [{ name: `${fileBase}.ics`, mime: 'text/calendar', label: 'Commitments (calendar, .ics)', data: ics }] };
 };

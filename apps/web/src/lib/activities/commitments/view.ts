@@ -26,7 +26,14 @@ export function dayText(day: string): string {
 }
 
 /** A commitment as the calendar file takes it, with whom it is about opened in this browser. */
-export const toCalendar = (c: CommitmentItem, whom: string): CalendarCommitment => ({ id: c.id, whom, what: c.what, start: c.start, cadence: c.cadence, ...(c.time ? { time: c.time } : {}) });
+export const toCalendar = (c: CommitmentItem, whom: string): CalendarCommitment => ({
+  id: c.id,
+  whom,
+  what: c.what,
+  start: c.start,
+  cadence: c.cadence,
+  ...(c.time ? { time: c.time } : {}),
+});
 
 /** The .ics text for these commitments, in the browser's time zone (one event each, with a reminder). */
 export function calendarText(entries: CalendarCommitment[], workshopTitle: string): string {
@@ -41,5 +48,13 @@ export function calendarText(entries: CalendarCommitment[], workshopTitle: strin
 
 /** The participant's calendar file, with the names opened in this browser. */
 export function calendarFile(items: Array<CommitmentItem & { whomText: string }>, workshopTitle: string): Blob {
-  return new Blob([calendarText(items.map((c) => toCalendar(c, c.whomText)), workshopTitle)], { type: 'text/calendar;charset=utf-8' });
+  return new Blob(
+    [
+      calendarText(
+        items.map((c) => toCalendar(c, c.whomText)),
+        workshopTitle,
+      ),
+    ],
+    { type: 'text/calendar;charset=utf-8' },
+  );
 }

@@ -79,7 +79,7 @@ export function cellSlots(sector: Sector, ring: Ring, n: number): Array<{ x: num
     const span = Math.max(0, 90 - 2 * margin);
     return Array.from({ length: count }, (_, i) => polar(r, centre + (count === 1 ? offset : span * ((i + 0.5) / count - 0.5) + offset)));
   };
-  const fits = (r: number) => Math.max(1, Math.floor(((rad(90) * r) - TOKEN * 0.4) / (TOKEN * 1.05)));
+  const fits = (r: number) => Math.max(1, Math.floor((rad(90) * r - TOKEN * 0.4) / (TOKEN * 1.05)));
   if (n <= fits(mid)) return row(mid, n, 0);
   const inner = mid - (r1 - r0) / 4;
   const outer = mid + (r1 - r0) / 4;

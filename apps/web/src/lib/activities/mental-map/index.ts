@@ -23,7 +23,8 @@ export const mentalMapUi: ActivityUi = {
       const t = int(d.target);
       if (!Number.isInteger(t) || t < 1 || t > 30) return { message: `Step ${i + 1}: the target is a whole number of people from 1 to 30.`, field: 'target' };
       const k = int(d.minGroupSize);
-      if (!Number.isInteger(k) || k < 1 || k > 20) return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'min-group' };
+      if (!Number.isInteger(k) || k < 1 || k > 20)
+        return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'min-group' };
       return null;
     },
     toConfig: (d: MapDraft) => ({

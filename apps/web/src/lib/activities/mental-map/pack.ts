@@ -30,13 +30,25 @@ export function mapFigure(people: readonly LabelledEntry[], owner: string): Figu
   const you = 'You';
   const shapes: Shape[] = [{ t: 'circle', cx: 0, cy: 0, r: R + 0.6, stroke: LINE, strokeWidth: 0.6 }];
   SECTORS.forEach((sector: Sector, si) =>
-    RINGS_INSIDE_OUT.forEach((ring: Ring, ri) => shapes.push({ t: 'path', d: cellPath(sector, ring), fill: (si % 2 ? RING_FILL_ALT : RING_FILL)[ri]!, stroke: '#ffffff', strokeWidth: 0.8 })),
+    RINGS_INSIDE_OUT.forEach((ring: Ring, ri) =>
+      shapes.push({ t: 'path', d: cellPath(sector, ring), fill: (si % 2 ? RING_FILL_ALT : RING_FILL)[ri]!, stroke: '#ffffff', strokeWidth: 0.8 }),
+    ),
   );
   shapes.push({ t: 'circle', cx: 0, cy: 0, r: R_YOU, fill: BRAND });
   shapes.push({ t: 'text', x: 0, y: 2.4, text: you, size: 6.4, fill: '#ffffff', anchor: 'middle', bold: true });
   for (const sector of SECTORS) {
     const s = SECTOR_LABEL_SPOTS[sector];
-    shapes.push({ t: 'text', x: s.x, y: s.y, rotate: s.rotate, text: SECTOR_LABELS[sector].name.toUpperCase(), size: 6.2, fill: INK_2, anchor: 'middle', bold: true });
+    shapes.push({
+      t: 'text',
+      x: s.x,
+      y: s.y,
+      rotate: s.rotate,
+      text: SECTOR_LABELS[sector].name.toUpperCase(),
+      size: 6.2,
+      fill: INK_2,
+      anchor: 'middle',
+      bold: true,
+    });
   }
   for (const ring of RINGS_INSIDE_OUT) {
     const p = ringLabelSpot(ring);
@@ -46,10 +58,21 @@ export function mapFigure(people: readonly LabelledEntry[], owner: string): Figu
   for (const p of placeInCells(people)) {
     const uncontacted = p.tags.includes('uncontacted');
     if (p.tags.includes('potential')) shapes.push({ t: 'circle', cx: p.x, cy: p.y, r: r + 1.2, fill: POTENTIAL });
-    shapes.push({ t: 'circle', cx: p.x, cy: p.y, r, fill: uncontacted ? '#ffffff' : BRAND, stroke: uncontacted ? BRAND : '#ffffff', strokeWidth: 0.9, ...(uncontacted ? { dash: [1.6, 1.2] } : {}) });
+    shapes.push({
+      t: 'circle',
+      cx: p.x,
+      cy: p.y,
+      r,
+      fill: uncontacted ? '#ffffff' : BRAND,
+      stroke: uncontacted ? BRAND : '#ffffff',
+      strokeWidth: 0.9,
+      ...(uncontacted ? { dash: [1.6, 1.2] } : {}),
+    });
     shapes.push({ t: 'text', x: p.x, y: p.y + 1.6, text: tokenText(p.label), size: 4.3, fill: uncontacted ? BRAND : '#ffffff', anchor: 'middle', bold: true });
-    if (p.tags.includes('trusted')) shapes.push({ t: 'circle', cx: p.x + r * 0.8, cy: p.y + r * 0.8, r: 1.9, fill: TRUSTED, stroke: '#ffffff', strokeWidth: 0.5 });
-    if (p.tags.includes('influential')) shapes.push({ t: 'circle', cx: p.x + r * 0.8, cy: p.y - r * 0.8, r: 1.9, fill: INFLUENTIAL, stroke: '#ffffff', strokeWidth: 0.5 });
+    if (p.tags.includes('trusted'))
+      shapes.push({ t: 'circle', cx: p.x + r * 0.8, cy: p.y + r * 0.8, r: 1.9, fill: TRUSTED, stroke: '#ffffff', strokeWidth: 0.5 });
+    if (p.tags.includes('influential'))
+      shapes.push({ t: 'circle', cx: p.x + r * 0.8, cy: p.y - r * 0.8, r: 1.9, fill: INFLUENTIAL, stroke: '#ffffff', strokeWidth: 0.5 });
     shapes.push({ t: 'text', x: p.x, y: p.y + r + 4.2, text: p.label, size: 3.6, fill: '#16211b', anchor: 'middle', halo: '#ffffff' });
   }
   return { title: `${owner}’s ally map: ${people.map((p) => p.label).join(', ') || 'nobody placed yet'}`, viewBox: [-VIEW, -VIEW, 2 * VIEW, 2 * VIEW], shapes };
@@ -75,11 +98,29 @@ export const mentalMapPack: PackHook = async ({ step, unseal, fileBase, outcomes
     title: step.title,
     kind,
     blocks: [
-      { kind: 'figure', figure, caption: 'Directions: above, across, below and outside you. Rings: core circle (innermost), ally, colleague, contact. Green dot: trusted; amber dot: influential; amber ring: potential ally; dashed: not yet contacted.' },
-      ...(locked ? [{ kind: 'text' as const, text: `${locked} ${locked === 1 ? 'name was' : 'names were'} written on another device and cannot be opened with this one's key. Open your resume link from that device to include them.`, tone: 'muted' as const }] : []),
+      {
+        kind: 'figure',
+        figure,
+        caption:
+          'Directions: above, across, below and outside you. Rings: core circle (innermost), ally, colleague, contact. Green dot: trusted; amber dot: influential; amber ring: potential ally; dashed: not yet contacted.',
+      },
+      ...(locked
+        ? [
+            {
+              kind: 'text' as const,
+              text: `${locked} ${locked === 1 ? 'name was' : 'names were'} written on another device and cannot be opened with this one's key. Open your resume link from that device to include them.`,
+              tone: 'muted' as const,
+            },
+          ]
+        : []),
       { kind: 'heading', text: 'Who is where' },
       { kind: 'list', items: people.map((p) => describeEntry(p.label, p)) },
-      ...(view?.insights.length ? [{ kind: 'heading' as const, text: 'What your map says' }, { kind: 'list' as const, items: view.insights.map((i) => i.text) }] : []),
+      ...(view?.insights.length
+        ? [
+            { kind: 'heading' as const, text: 'What your map says' },
+            { kind: 'list' as const, items: view.insights.map((i) => i.text) },
+          ]
+        : []),
     ],
     files: [
       { name: `${fileBase}.svg`, mime: 'image/svg+xml', label: 'Ally map (SVG)', data: svg },

@@ -22,7 +22,11 @@ export function progressOf(view: MentalMapPresenterView | null, joined: number) 
 }
 
 export const PHASES = [
-  { id: 'collect', name: 'Collect', what: 'Everyone maps privately. The display shows the prompt and progress — its heatmap appears from “Reveal” on; you see it live below.' },
+  {
+    id: 'collect',
+    name: 'Collect',
+    what: 'Everyone maps privately. The display shows the prompt and progress — its heatmap appears from “Reveal” on; you see it live below.',
+  },
   { id: 'reveal', name: 'Reveal', what: 'The display shows the room’s heatmap, ally shares and biggest blind spot.' },
   { id: 'discuss', name: 'Discuss', what: 'The picture stays up while the room talks. Maps can still change.' },
 ] as const;

@@ -12,6 +12,10 @@ export const openPromptPack: PackHook = async ({ step }) => {
   const blocks: PackBlock[] = [];
   if (question) blocks.push({ kind: 'text', text: question, tone: 'quote' });
   if (answers.length) blocks.push({ kind: 'heading', text: 'Your answers' }, { kind: 'list', items: answers.map((a) => a.text) });
-  if (voted.length) blocks.push({ kind: 'heading', text: 'You voted for' }, { kind: 'list', items: voted.map((b) => `${b.text}${b.myVotes > 1 ? ` (${b.myVotes} votes)` : ''}`) });
+  if (voted.length)
+    blocks.push(
+      { kind: 'heading', text: 'You voted for' },
+      { kind: 'list', items: voted.map((b) => `${b.text}${b.myVotes > 1 ? ` (${b.myVotes} votes)` : ''}`) },
+    );
   return { title: step.title, kind: 'Open prompt', blocks };
 };

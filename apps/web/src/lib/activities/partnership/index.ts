@@ -33,7 +33,8 @@ export const partnershipUi: ActivityUi = {
       for (const [j, p] of d.prompts.entries()) {
         if (!p.title.trim()) return { message: `Step ${i + 1}: question ${j + 1} needs a title.`, field: `prompt-title-${p.key}` };
         const m = int(p.minutes);
-        if (!Number.isInteger(m) || m < 1 || m > 30) return { message: `Step ${i + 1}: question ${j + 1} takes a whole number of minutes from 1 to 30.`, field: `prompt-min-${p.key}` };
+        if (!Number.isInteger(m) || m < 1 || m > 30)
+          return { message: `Step ${i + 1}: question ${j + 1} takes a whole number of minutes from 1 to 30.`, field: `prompt-min-${p.key}` };
       }
       return null;
     },

@@ -23,16 +23,35 @@ export function applyPending(
     switch (input.op) {
       case 'add-note':
         if (all().some((n) => n.id === input.id)) break;
-        (byPrompt[input.promptId] ??= []).push({ id: input.id, promptId: input.promptId, text: input.text.trim(), by: me.id, author: me.nickname, at: Date.now(), edited: false, pending: true });
+        (byPrompt[input.promptId] ??= []).push({
+          id: input.id,
+          promptId: input.promptId,
+          text: input.text.trim(),
+          by: me.id,
+          author: me.nickname,
+          at: Date.now(),
+          edited: false,
+          pending: true,
+        });
         break;
       case 'edit-note':
-        for (const k of Object.keys(byPrompt)) byPrompt[k] = byPrompt[k]!.map((n) => (n.id === input.id ? { ...n, text: input.text.trim(), edited: true, pending: true } : n));
+        for (const k of Object.keys(byPrompt))
+          byPrompt[k] = byPrompt[k]!.map((n) => (n.id === input.id ? { ...n, text: input.text.trim(), edited: true, pending: true } : n));
         break;
       case 'remove-note':
         for (const k of Object.keys(byPrompt)) byPrompt[k] = byPrompt[k]!.filter((n) => n.id !== input.id);
         break;
       case 'put-action': {
-        const a: ShownAction = { id: input.id, text: input.text.trim(), owner: input.owner, ownerName: nameOf(input.owner), due: input.due, by: me.id, at: Date.now(), pending: true };
+        const a: ShownAction = {
+          id: input.id,
+          text: input.text.trim(),
+          owner: input.owner,
+          ownerName: nameOf(input.owner),
+          due: input.due,
+          by: me.id,
+          at: Date.now(),
+          pending: true,
+        };
         acts = acts.some((x) => x.id === input.id) ? acts.map((x) => (x.id === input.id ? a : x)) : [...acts, a];
         break;
       }

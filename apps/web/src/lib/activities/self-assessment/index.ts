@@ -42,7 +42,8 @@ export const selfAssessmentUi: ActivityUi = {
       const first = d.statements.find((s) => !s.text.trim());
       if (first) return { message: `Step ${i + 1}: a statement is empty — write it or remove it.`, field: `statement-${first.key}` };
       const blank = d.scale.findIndex((l) => !l.trim());
-      if (blank >= 0 || d.scale.length !== LIKERT_POINTS) return { message: `Step ${i + 1}: every point of the scale needs a label.`, field: `scale-${blank + 1}` };
+      if (blank >= 0 || d.scale.length !== LIKERT_POINTS)
+        return { message: `Step ${i + 1}: every point of the scale needs a label.`, field: `scale-${blank + 1}` };
       const k = int(d.minGroupSize);
       if (!Number.isInteger(k) || k < 1 || k > 20) return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'sa-min' };
       return null;
