@@ -114,7 +114,11 @@ async function wait(req: Extract<Request, { op: 'wait' }>) {
   };
 }
 
-const answer = (statements: string[]) => ({ op: 'rate', statementId: statements[Math.floor(Math.random() * statements.length)]!, value: 1 + Math.floor(Math.random() * 5) });
+const answer = (statements: string[]) => ({
+  op: 'rate',
+  statementId: statements[Math.floor(Math.random() * statements.length)]!,
+  value: 1 + Math.floor(Math.random() * 5),
+});
 
 function submitOne(m: Member, stepId: string, statements: string[]): Promise<boolean> {
   if (m.conn) return m.conn.submit(stepId, answer(statements)).then((r) => r.ok);
@@ -173,7 +177,8 @@ async function echo(req: Extract<Request, { op: 'echo' }>) {
   return { in: (bytes.in - b0.in) / req.n, out: (bytes.out - b0.out) / req.n, sample };
 }
 
-parentPort!.on('message', async (msg: { rid: number; req: Request }) => {
+parentPort!.on('message', (msg: { rid: number; req: Request }) => void handle(msg));
+async function handle(msg: { rid: number; req: Request }): Promise<void> {
   const { rid, req } = msg;
   try {
     let res: unknown;
@@ -209,4 +214,4 @@ parentPort!.on('message', async (msg: { rid: number; req: Request }) => {
   } catch (e) {
     parentPort!.postMessage({ rid, ok: false, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
   }
-});
+}

@@ -100,7 +100,9 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     raw.request = null;
   });
 
-  io.use(async (socket, next) => {
+  // Every path below calls `next` exactly once and catches its own errors.
+  io.use((socket, next) => void handshake(socket, next));
+  async function handshake(socket: CanopySocket, next: (err?: Error) => void): Promise<void> {
     const hs = HandshakeSchema.safeParse(socket.handshake.auth);
     if (!hs.success) {
       const v = (socket.handshake.auth as { v?: unknown } | undefined)?.v;
@@ -120,14 +122,19 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       log.error('handshake failed', e);
       next(new HandshakeError({ code: 'STORE_UNAVAILABLE', message: 'The server cannot reach its storage right now; retrying.' }));
     }
-  });
+  }
 
   const broadcaster = createBroadcaster(io, service, log, adapter !== undefined);
   service.broadcaster = broadcaster;
 
   io.on('connection', (socket) => {
     const { roomId, role, participantId } = socket.data;
-    void socket.join([rooms.all(roomId), ...(role === 'display' ? [rooms.displays(roomId)] : []), ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []), ...(participantId ? [rooms.participant(participantId)] : [])]);
+    void socket.join([
+      rooms.all(roomId),
+      ...(role === 'display' ? [rooms.displays(roomId)] : []),
+      ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []),
+      ...(participantId ? [rooms.participant(participantId)] : []),
+    ]);
     const bucket = new SocketBucket(config.SOCKET_MSGS_PER_SEC);
     const who = (): Identity => ({ role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
 
@@ -228,7 +235,13 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
   async function welcome(socket: CanopySocket): Promise<Welcome> {
     const { roomId, role, participantId } = socket.data;
     const room = await service.getRoom(roomId);
-    const base = { role, serverNow: Date.now(), code: formatCode(room.code), stage: stageView(room), count: { joined: await service.store.countParticipants(roomId) } };
+    const base = {
+      role,
+      serverNow: Date.now(),
+      code: formatCode(room.code),
+      stage: stageView(room),
+      count: { joined: await service.store.countParticipants(roomId) },
+    };
     const identity: Identity = { role, roomId };
     if (participantId) {
       const you = await service.store.getParticipant(roomId, participantId);
@@ -239,10 +252,23 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     }
     const activity = await service.activityView(room, identity);
     if (!canFacilitate(role)) return { ...base, ...(activity ? { activity } : {}) };
-    const [participants, sockets] = await Promise.all([service.store.listParticipants(roomId), io.in(rooms.all(roomId)).timeout(1000).fetchSockets().catch(() => io.local.in(rooms.all(roomId)).fetchSockets())]);
+    const [participants, sockets] = await Promise.all([
+      service.store.listParticipants(roomId),
+      io
+        .in(rooms.all(roomId))
+        .timeout(1000)
+        .fetchSockets()
+        .catch(() => io.local.in(rooms.all(roomId)).fetchSockets()),
+    ]);
     const online = new Set(sockets.map((s: { data: SocketData }) => s.data.participantId).filter(Boolean));
     const retentionDays = service.retentionSeconds / DAY_SECONDS;
-    return { ...base, room, roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })), retentionDays, ...(activity ? { activity } : {}) };
+    return {
+      ...base,
+      room,
+      roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })),
+      retentionDays,
+      ...(activity ? { activity } : {}),
+    };
   }
 
   return io;
