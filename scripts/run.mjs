@@ -60,9 +60,16 @@ switch (task) {
     break;
   case 'dev': {
     // API server on 3001 (restarts on change), Vite on 3000 with hot reload, proxying to it.
-    const api = spawn(process.execPath, ['--import', 'tsx', '--watch', 'apps/server/src/main.ts'], { cwd: root, stdio: 'inherit', env: { PORT: '3001', ...process.env } });
+    const api = spawn(process.execPath, ['--import', 'tsx', '--watch', 'apps/server/src/main.ts'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { PORT: '3001', ...process.env },
+    });
     const vite = spawn(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/web', 'dev'], { cwd: root, stdio: 'inherit' });
-    const stop = () => { api.kill(); vite.kill(); };
+    const stop = () => {
+      api.kill();
+      vite.kill();
+    };
     for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, stop);
     api.on('exit', stop);
     vite.on('exit', stop);
@@ -71,7 +78,9 @@ switch (task) {
   case 'test': {
     const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
     if (!existsSync(chromium)) {
-      console.error(`✗ The browser tests need Chromium at ${chromium}.\n  Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH. .ci/run does this for CI.`);
+      console.error(
+        `✗ The browser tests need Chromium at ${chromium}.\n  Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH. .ci/run does this for CI.`,
+      );
       process.exit(1);
     }
     const which = spawnSync('redis-server', ['--version']);
@@ -79,6 +88,10 @@ switch (task) {
       console.error('✗ Tests that need Redis spawn their own redis-server: install it (apt-get install -y redis-server).');
       process.exit(1);
     }
+    console.log('› type check (svelte-check, tsc), lint (type-aware eslint), format (prettier)…');
+    run(PNPM[0], [...PNPM.slice(1), 'check']);
+    run(PNPM[0], [...PNPM.slice(1), 'lint']);
+    run(PNPM[0], [...PNPM.slice(1), 'format:check']);
     ensureWebBuild(true);
     console.log('› unit, contract and integration tests (vitest)…');
     run(PNPM[0], [...PNPM.slice(1), 'exec', 'vitest', 'run']);

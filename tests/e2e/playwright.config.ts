@@ -7,15 +7,27 @@
  *   npx --yes pnpm@10 --filter @canopy/web build
  *   npx playwright test -c tests/e2e/playwright.config.ts
  *
- * (`npm test` at the root does both.) To run beside another test run, give this one its own port
- * and build folders: E2E_PORT=3200 CANOPY_WEB_OUT=build-b CANOPY_KIT_DIR=.svelte-kit-b. Chromium comes from the system (`apt-get install chromium`),
+ * (`npm test` at the root does both.) The server gets a free port (or E2E_PORT). To run beside
+ * another test run in the same checkout, give this one its own build folders: CANOPY_WEB_OUT=build-b
+ * CANOPY_KIT_DIR=.svelte-kit-b. Chromium comes from the system (`apt-get install chromium`),
  * not from `playwright install`: set CHROMIUM_PATH if it is not /usr/bin/chromium.
  */
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+
+/**
+ * A port nobody uses, picked once: the config is loaded again in each worker, which inherits the
+ * environment, so every process agrees on it. E2E_PORT chooses one by hand.
+ */
+function freePort(): number {
+  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+process.env.E2E_PORT ??= String(freePort());
+const PORT = Number(process.env.E2E_PORT);
 
 export default defineConfig({
   testDir: '.',
@@ -32,7 +44,15 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],

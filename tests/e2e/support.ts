@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import yauzl from 'yauzl';
 import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where the stories save their screenshots: the README's pictures in docs/screenshots only when
+ * asked (UPDATE_SCREENSHOTS=1), so a plain test run leaves the tree as it was.
+ */
+export const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url),
+);
 mkdirSync(SCREENSHOTS, { recursive: true });
 
 export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
