@@ -5,7 +5,7 @@
  * sealed in her browser) — the facilitator opens the console and downloads the report (PDF, Markdown)
  * and the data (CSV, JSON) from the Downloads card. Each file arrives as a browser download with
  * a file name made of the room's title and date, and is opened with independent tools: poppler's
- * pdftotext, yauzl and csv-parse, ajv against the published schema. None holds a name from a map
+ * pdftotext, fflate's unzip and csv-parse, ajv against the published schema. None holds a name from a map
  * or a commitment.
  */
 import { execFile } from 'node:child_process';
@@ -96,7 +96,7 @@ test('after a workshop with every activity, the facilitator downloads the report
     await test.step('the CSV data: a zip of one table per file, each with a BOM and the expected rows', async () => {
       const { name, bytes } = await downloadFrom(console_, 'download-data-csv');
       expect(name).toMatch(/-data-csv\.zip$/);
-      const files = await unzip(bytes);
+      const files = unzip(bytes);
       expect(files.size).toBe(10);
       for (const buf of files.values()) {
         expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

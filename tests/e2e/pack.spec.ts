@@ -5,7 +5,7 @@
  * open "My outcomes"; when the session ends, the ended screen offers it first. She downloads her
  * pack in her browser, and the files are opened with tools that owe nothing to Canopy: the PDF's
  * text through `pdftotext` (poppler-utils), the SVG as text, the PNG by its header, the calendar
- * file with ical.js, the zip with yauzl.
+ * file with ical.js, the zip with fflate's unzip.
  *
  * Ana's map and partnership notes go through her browser's screens. Her self-assessment, her
  * adversaries conversation, her open-prompt answer and her commitments are sent with the real SDK
@@ -293,7 +293,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
     });
 
     await test.step('everything also comes as one zip', async () => {
-      const files = await unzip(readFileSync(await downloadFrom(ana, 'download-zip', dir)));
+      const files = unzip(readFileSync(await downloadFrom(ana, 'download-zip', dir)));
       expect([...files.keys()].sort()).toEqual([
         'allies-at-wurzburg-1-map-your-allies.png',
         'allies-at-wurzburg-1-map-your-allies.svg',

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import yauzl from 'yauzl';
+import { unzipSync } from 'fflate';
 import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
 
 /**
@@ -61,26 +61,7 @@ export async function joinRoom(page: Page, joinLink: string, nickname: string, d
   await expect(page.getByTestId('lobby')).toContainText(`You’re in, ${nickname}!`);
 }
 
-/** Every file in a zip, by name (read with yauzl, independently of how the zip was made). */
-export function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => {
-      if (err || !z) return reject(err ?? new Error('no zip'));
-      const files = new Map<string, Buffer>();
-      z.on('entry', (entry: yauzl.Entry) =>
-        z.openReadStream(entry, (e, s) => {
-          if (e || !s) return reject(e ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          s.on('data', (c: Buffer) => chunks.push(c));
-          s.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            z.readEntry();
-          });
-        }),
-      );
-      z.on('end', () => resolve(files));
-      z.on('error', reject);
-      z.readEntry();
-    });
-  });
+/** Every file in a zip, by name (inflated with fflate, the one zip library the project uses). */
+export function unzip(zip: Buffer): Map<string, Buffer> {
+  return new Map(Object.entries(unzipSync(zip)).map(([name, bytes]) => [name, Buffer.from(bytes)]));
 }

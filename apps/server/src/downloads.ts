@@ -21,7 +21,7 @@ import { stringify } from 'csv-stringify';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import yazl from 'yazl';
+import { Zip, ZipDeflate } from 'fflate';
 import { reportPdf } from './pdf.js';
 import { take } from './ratelimit.js';
 import type { RoomService } from './service.js';
@@ -80,13 +80,42 @@ export function tableCsv(t: OutcomeTable): Readable {
   return csv;
 }
 
-/** Every table of the session, one CSV per table, in a zip. */
+/** Every table of the session, one CSV per table, in a zip (deflated, streamed one table at a time). */
 export function dataZip(data: SessionData): Readable {
-  const zip = new yazl.ZipFile();
   const mtime = new Date(data.generatedAt);
-  for (const s of data.steps) for (const t of s.tables) zip.addReadStream(tableCsv(t), tableFileName(s, t), { mtime });
+  return Readable.from(
+    zipStream(
+      data.steps.flatMap((s) => s.tables.map((t) => ({ name: tableFileName(s, t), body: () => tableCsv(t) }))),
+      mtime,
+    ),
+  );
+}
+
+/** A zip of the given files, produced as it is read: each file's body is read only when its turn comes. */
+async function* zipStream(files: Array<{ name: string; body: () => Readable }>, mtime: Date): AsyncGenerator<Uint8Array> {
+  const ready: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else ready.push(chunk);
+  });
+  const drain = function* () {
+    if (failure) throw failure;
+    yield* ready.splice(0);
+  };
+  for (const f of files) {
+    const entry = new ZipDeflate(f.name, { level: 6 });
+    entry.mtime = mtime;
+    zip.add(entry);
+    for await (const chunk of f.body()) {
+      entry.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      yield* drain();
+    }
+    entry.push(new Uint8Array(0), true);
+    yield* drain();
+  }
   zip.end();
-  return zip.outputStream as Readable;
+  yield* drain();
 }
 
 function stream(c: Context<Env>, body: NodeJS.ReadableStream | string, type: string, name: { ascii: string; utf8: string }) {

@@ -2,7 +2,7 @@
  * The facilitator's downloads after a whole workshop (issue #8, acceptance 1 and 2): four people
  * go through every activity with real clients; then the facilitator downloads the report (PDF,
  * Markdown) and the data (CSV, JSON). Each file is opened with an independent tool — poppler's
- * `pdftotext`, csv-parse, yauzl, ajv — and none holds a name from anyone's ally map or
+ * `pdftotext`, csv-parse, fflate's unzip, ajv — and none holds a name from anyone's ally map or
  * commitments, nor the ciphertext the server stored for them.
  */
 import { execFile } from 'node:child_process';
@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import yauzl from 'yauzl';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '@canopy/client';
 import { startRedisServer, type RedisServer } from '@canopy/store/testing';
@@ -46,27 +46,8 @@ async function pdfText(pdf: Buffer): Promise<string> {
   return stdout;
 }
 
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, z) => {
-      if (err || !z) return reject(err ?? new Error('no zip'));
-      const files = new Map<string, Buffer>();
-      z.on('entry', (entry: yauzl.Entry) => {
-        z.openReadStream(entry, (e, s) => {
-          if (e || !s) return reject(e ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          s.on('data', (c: Buffer) => chunks.push(c));
-          s.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            z.readEntry();
-          });
-        });
-      });
-      z.on('end', () => resolve(files));
-      z.on('error', reject);
-      z.readEntry();
-    });
-  });
+function unzip(zip: Buffer): Map<string, Buffer> {
+  return new Map(Object.entries(unzipSync(zip)).map(([name, bytes]) => [name, Buffer.from(bytes)]));
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -133,7 +114,7 @@ describe.each(['memory', 'redis'] as const)('the facilitator downloads the sessi
   it('the CSV data: one file per table in a zip, each with a BOM, a header and the expected rows', async () => {
     const { res, body } = await bytes('data.zip');
     expect(res.headers.get('content-type')).toBe('application/zip');
-    const files = await unzip(body);
+    const files = unzip(body);
     expect([...files.keys()].sort()).toEqual([
       '02-map-ally_map_cells.csv',
       '02-map-ally_map_directions.csv',
@@ -234,7 +215,7 @@ describe.each(['memory', 'redis'] as const)('the facilitator downloads the sessi
       (await bytes('report.md')).body.toString('utf8'),
       (await bytes('data.json')).body.toString('utf8'),
       await pdfText((await bytes('report.pdf')).body),
-      ...[...(await unzip((await bytes('data.zip')).body)).values()].map((b) => b.toString('utf8')),
+      ...[...unzip((await bytes('data.zip')).body).values()].map((b) => b.toString('utf8')),
     ];
     // the PDF's raw bytes too (metadata is not compressed; the page text is checked as extracted above)
     texts.push((await bytes('report.pdf')).body.toString('latin1'));
