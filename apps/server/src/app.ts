@@ -65,6 +65,15 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
   const app = new Hono<{ Bindings: HttpBindings }>();
+  app.use('*', async (c, next) => {
+    // logged when the raw response is done (the web app answers on it directly); the logger
+    // redacts the room code of a join link from the path
+    const started = performance.now();
+    const res = c.env.outgoing;
+    const { method, path } = c.req;
+    res.once('close', () => log.debug('http request', { method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    await next();
+  });
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
@@ -99,9 +108,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
   const adapter = redis ? createAdapter(redis, { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
-  const stopTrimming = redis
-    ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { error: String(e) }))
-    : () => {};
+  const stopTrimming = redis ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { err: e })) : () => {};
   const io = attachRealtime(http, service, config, log, adapter);
 
   await new Promise<void>((ok, fail) => {

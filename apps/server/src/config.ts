@@ -1,5 +1,6 @@
 /** Everything configurable, read from the environment once (documented in the README). */
 import { z } from 'zod';
+import { LOG_LEVELS } from './log.js';
 
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 const list = z.string().transform((s) =>
@@ -37,7 +38,8 @@ const EnvSchema = z.object({
    * (every key of the room carries a Redis TTL; see docs/data-retention.md)
    */
   ROOM_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
-  LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),
+  /** silent | error | warn | info | debug */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

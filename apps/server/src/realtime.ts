@@ -136,6 +136,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       ...(participantId ? [rooms.participant(participantId)] : []),
     ]);
     const bucket = new SocketBucket(config.SOCKET_MSGS_PER_SEC);
+    log.debug('socket connected', { room: roomId, role, recovered: socket.recovered });
+    socket.on('disconnect', (reason) => log.debug('socket disconnected', { room: roomId, role, reason }));
     const who = (): Identity => ({ role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
 
     if (participantId) {
@@ -184,6 +186,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         }
         try {
           ack({ ok: true, ...(await run(payload as z.output<S>)) });
+          log.debug('handled a message', { event, room: roomId, role });
         } catch (e) {
           if (e instanceof ServiceError) {
             // ids and the code only: never the payload or the message text (it may quote the input)
