@@ -3,7 +3,8 @@
 //
 //   node infra/local-cluster.mjs [--nodes 2] [--port 8080] [--redis redis://127.0.0.1:6379]
 //
-// Each node is `node --import tsx apps/server/src/main.ts` on a free port with TRUST_PROXY=1 (and
+// Each node is the server as it ships (`node apps/server/dist/main.js`, rebuilt first when its sources
+// are newer) on a free port with TRUST_PROXY=1 (and
 // WEB_BUILD_DIR=apps/web/build when that build exists); nginx runs in the foreground from a temp
 // prefix with the config `nginxConfig` writes (the same rules as infra/nginx.conf). Ctrl-C stops all.
 // The functions are also what tests/integration/nginx-two-nodes.test.ts uses.
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureServerBuild, SERVER_ENTRY } from '../apps/server/build.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
@@ -141,11 +143,12 @@ export async function startCluster({ nodes = 2, port = 0, redisUrl, env = {} }) 
     rmSync(prefix, { recursive: true, force: true });
   };
   try {
+    await ensureServerBuild();
     const web = join(ROOT, 'apps/web/build');
     const members = [];
     for (let i = 0; i < nodes; i++) {
       const p = await freePort();
-      const h = child(`node ${i + 1}`, process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+      const h = child(`node ${i + 1}`, process.execPath, [SERVER_ENTRY], {
         PORT: String(p),
         HOST,
         REDIS_URL: redisUrl,

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The README's two commands (`npm start`, `npm test`) and `npm run dev`, on a machine with only
-// Node and npm: install dependencies with pnpm (through npx) when needed, build the web app when
-// needed, then run. Plain Node, no dependencies, so it works before anything is installed.
+// The README's two commands (`npm start`, `npm test`), `npm run dev` and `node scripts/run.mjs
+// package DIR` (what the Docker image is made of), on a machine with only Node and npm: install
+// dependencies with pnpm (through npx) when needed, build the web app and the server bundle when
+// their sources are newer, then run. Plain Node, no dependencies, so it works before anything is
+// installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, ensureServerBuild, newest, SERVER_ENTRY } from '../apps/server/build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM = ['npx', '--yes', 'pnpm@10'];
@@ -17,14 +20,6 @@ function run(cmd, args, opts = {}) {
 }
 
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 function ensureInstalled() {
   const marker = join(root, 'node_modules/.modules.yaml');
@@ -40,8 +35,13 @@ function ensureWebBuild(force) {
   run(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/web', 'build']);
 }
 
+async function serverBuild(force) {
+  const built = force ? await buildServer() : await ensureServerBuild();
+  if (built) console.log(`› built the server: apps/server/dist/main.js (${Math.round(built.bytes / 1024)} KB, ${built.ms} ms)`);
+}
+
 function serve(extraEnv = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: root,
     stdio: 'inherit',
     env: { WEB_BUILD_DIR: WEB_BUILD, ...process.env, ...extraEnv },
@@ -56,8 +56,31 @@ ensureInstalled();
 switch (task) {
   case 'start':
     ensureWebBuild(false);
+    await serverBuild(false);
     serve();
     break;
+  case 'package': {
+    // The production folder the Docker image runs (infra/Dockerfile calls exactly this): the server
+    // bundle, its production dependencies only (pnpm deploy, versions from the lockfile), the web
+    // build and the health check. Run it with `node dist/main.js` (WEB_BUILD_DIR=web).
+    if (!process.argv[3]) {
+      console.error('usage: node scripts/run.mjs package DIR (a new or empty folder)');
+      process.exit(2);
+    }
+    const out = resolve(process.argv[3]);
+    if (existsSync(out) && readdirSync(out).length) {
+      console.error(`✗ ${out} is not empty: give a new or empty folder.`);
+      process.exit(2);
+    }
+    ensureWebBuild(false);
+    await serverBuild(false);
+    console.log(`› production dependencies into ${out} (pnpm deploy --prod)…`);
+    run(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/server', 'deploy', '--prod', '--legacy', out]);
+    cpSync(WEB_BUILD, join(out, 'web'), { recursive: true });
+    cpSync(join(root, 'infra/healthcheck.mjs'), join(out, 'healthcheck.mjs'));
+    console.log(`› ${out}: start it with  cd ${out} && WEB_BUILD_DIR=web node dist/main.js`);
+    break;
+  }
   case 'dev': {
     // API server on 3001 (restarts on change), Vite on 3000 with hot reload, proxying to it.
     const api = spawn(process.execPath, ['--import', 'tsx', '--watch', 'apps/server/src/main.ts'], {
@@ -93,6 +116,7 @@ switch (task) {
     run(PNPM[0], [...PNPM.slice(1), 'lint']);
     run(PNPM[0], [...PNPM.slice(1), 'format:check']);
     ensureWebBuild(true);
+    await serverBuild(true);
     console.log('› unit, contract and integration tests (vitest)…');
     run(PNPM[0], [...PNPM.slice(1), 'exec', 'vitest', 'run']);
     console.log('› chaos suite: faults and abuse against real processes (vitest, docs/reliability.md)…');
@@ -102,6 +126,6 @@ switch (task) {
     break;
   }
   default:
-    console.error('usage: node scripts/run.mjs start|dev|test');
+    console.error('usage: node scripts/run.mjs start|dev|test|package DIR');
     process.exit(2);
 }

@@ -1,5 +1,6 @@
 /**
- * The chaos suite's stage: real Canopy server processes (`node --import tsx apps/server/src/main.ts`),
+ * The chaos suite's stage: real Canopy server processes as they ship (`node apps/server/dist/main.js`,
+ * rebuilt first when its sources are newer),
  * their own redis-server with AOF (appendfsync everysec, Redis's default) on free ports, real
  * socket.io clients through the SDK, and a small TCP proxy that can stand in front of anything
  * (a load balancer in front of the nodes, a bad network link in front of Redis or a phone).
@@ -15,6 +16,7 @@ import { connectRoom, createApi, newParticipantToken, randomId, type ConnectOpti
 import { ownScope, SHARED_SCOPE, type NewRoom, type Participant } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
 import { freePort, startRedisServer, type RedisServer, type RedisServerOptions } from '@canopy/store/testing';
+import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** A deadline for anything a test waits for: generous, this machine is shared and slow. */
@@ -92,7 +94,8 @@ export class CanopyNode {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...this.env };
     if (!this.env.WEB_BUILD_DIR) delete env.WEB_BUILD_DIR;
     if (!this.env.ALLOWED_ORIGINS) delete env.ALLOWED_ORIGINS;
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await ensureServerBuild();
+    const proc = spawn(process.execPath, [SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     const keep = (d: unknown) => (this.out = (this.out + String(d)).slice(-400_000));
     proc.stdout?.on('data', keep);

@@ -57,7 +57,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'npx tsx apps/server/src/main.ts',
+    // the server as it ships: the bundle, rebuilt first (under a second)
+    command: 'node apps/server/build.mjs && node apps/server/dist/main.js',
     cwd: root,
     url: `http://localhost:${PORT}/healthz`,
     reuseExistingServer: false,

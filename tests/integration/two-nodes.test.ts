@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectRoom, createApi, newParticipantToken, randomId, type RoomConnection, type RoomSnapshot } from '@canopy/client';
 import { freePort, startRedisServer, type RedisServer } from '@canopy/store/testing';
+import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WAIT_MS = 10_000;
@@ -28,7 +29,7 @@ function killAll(): void {
 }
 process.once('exit', killAll);
 
-/** Start `node --import tsx apps/server/src/main.ts` on a free port and wait for its health check. */
+/** Start the server as it ships (`node apps/server/dist/main.js`) on a free port and wait for its health check. */
 async function startNode(name: string, redisUrl: string, extraEnv: Record<string, string> = {}): Promise<Node> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -44,7 +45,8 @@ async function startNode(name: string, redisUrl: string, extraEnv: Record<string
   };
   delete env.WEB_BUILD_DIR;
   delete env.ALLOWED_ORIGINS;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  await ensureServerBuild();
+  const proc = spawn(process.execPath, [SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d) => (out = (out + String(d)).slice(-20_000)));
   proc.stderr?.on('data', (d) => (out = (out + String(d)).slice(-20_000)));

@@ -16,6 +16,7 @@ import { io as ioClient } from 'socket.io-client';
 import { cpuMs, now, percentile, ROOT, round, rssBytes, sleep, sortNum, spawnServer, type Proc } from './lib.js';
 import type { Request } from './worker.js';
 import { table } from './table.mjs';
+import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -222,7 +223,8 @@ async function canopyNodes(redis: RedisServer, driver: string, count: number): P
     WEB_BUILD_DIR: '',
   };
   const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
-  return Promise.all(Array.from({ length: count }, async (_, i) => spawnServer(`canopy-${i + 1}`, 'apps/server/src/main.ts', await freePort(), env, nodeArgs)));
+  await ensureServerBuild(); // the server as it ships
+  return Promise.all(Array.from({ length: count }, async (_, i) => spawnServer(`canopy-${i + 1}`, SERVER_ENTRY, await freePort(), env, nodeArgs)));
 }
 
 interface CanopyRun {

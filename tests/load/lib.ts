@@ -43,7 +43,7 @@ process.once('exit', () => {
   for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
 });
 
-/** Spawn `node --import tsx <script>` with env on `port` and wait until GET `health` answers 200. */
+/** Spawn `node <script>` (through tsx when it is TypeScript) with env on `port` and wait until GET `health` answers 200. */
 export async function spawnServer(
   name: string,
   script: string,
@@ -52,7 +52,7 @@ export async function spawnServer(
   nodeArgs: string[] = [],
   health = '/healthz',
 ): Promise<Proc> {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const proc = spawn(process.execPath, [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
