@@ -83,6 +83,12 @@ export async function buildServer() {
     throw new Error(
       `The server bundle imports ${missing.join(', ')}, which apps/server/package.json does not list in "dependencies": add ${missing.length > 1 ? 'them' : 'it'} there (catalog:).`,
     );
+  // ...and the workspace packages are inside the bundle: as "dependencies" they would ship twice.
+  const workspace = Object.keys(deps).filter((p) => p.startsWith('@canopy/'));
+  if (workspace.length)
+    throw new Error(
+      `${workspace.join(', ')} ${workspace.length > 1 ? 'are' : 'is'} bundled into dist/main.js: list ${workspace.length > 1 ? 'them' : 'it'} under "devDependencies" of apps/server/package.json, not "dependencies".`,
+    );
 
   // Written next to their final names, then renamed: a server started meanwhile never reads half a file.
   mkdirSync(dirname(SERVER_ENTRY), { recursive: true });
