@@ -38,7 +38,8 @@ import type { Logger } from './log.js';
 import { SocketBucket } from './ratelimit.js';
 import { groupSame } from './same-views.js';
 import { originAllowed } from './security.js';
-import { ServiceError, type Broadcaster, type Identity, type RoomService } from './service.js';
+import { ServiceError } from '@canopy/api';
+import type { Broadcaster, Identity, RoomService } from './service.js';
 
 /** between nodes: "push the participants connected to you their view of this room's step" */
 interface InterServerEvents {

@@ -20,8 +20,6 @@ import {
   type ActivityView,
   type AnyActivity,
   type Counters,
-  type ErrorBody,
-  type ErrorCode,
   type JoinInput,
   type MyOutcomes,
   type NewRoom,
@@ -31,22 +29,11 @@ import {
   type RoomState,
   type Step,
 } from '@canopy/core';
+import { ServiceError, type CreatedRoom, type JoinedRoom, type RoomApi } from '@canopy/api';
 import type { RoomStore } from '@canopy/store';
 import type { Limiters } from './ratelimit.js';
 import { giveBack, take } from './ratelimit.js';
 import { newId, newRoomCode, newSeed, newToken, sameHash, sha256 } from './security.js';
-
-export class ServiceError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-  get body(): ErrorBody {
-    return { code: this.code, message: this.message };
-  }
-}
 
 /** One answer for unknown, locked and closed codes: the join form is not an existence oracle. */
 export const NO_SUCH_ROOM = 'No open room matches that code. Check it with your facilitator.';
@@ -77,14 +64,6 @@ export interface Identity {
   socketId?: string;
 }
 
-export interface CreatedRoom {
-  roomId: string;
-  code: string;
-  facilitatorToken: string;
-  cohostToken: string;
-  displayToken: string;
-}
-
 const CAS_ATTEMPTS = 8;
 /** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
 const ROOM_CACHE_SIZE = 200;
@@ -92,7 +71,7 @@ const ROOM_CACHE_SIZE = 200;
 /** A short random pause before retrying a lost compare-and-set, so racing writers spread out. */
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
 
-export class RoomService {
+export class RoomService implements RoomApi {
   broadcaster: Broadcaster | null = null;
   private readonly queues = new Map<string, Promise<void>>();
   /** rooms read lately, checked against the stored version before use (see currentRoom) */
@@ -120,6 +99,10 @@ export class RoomService {
    */
   private async keep(room: RoomState): Promise<void> {
     await this.store.expireRoom(room.id, roomLifetimeSeconds(room, this.now(), this.retentionSeconds), room.version).catch(() => false);
+  }
+
+  get storeKind(): RoomStore['kind'] {
+    return this.store.kind;
   }
 
   // --- rooms ---------------------------------------------------------------------------------
@@ -168,7 +151,7 @@ export class RoomService {
     }
   }
 
-  async join(raw: JoinInput, address: string): Promise<{ roomId: string; participant: Participant; rejoined: boolean }> {
+  async join(raw: JoinInput, address: string): Promise<JoinedRoom> {
     const input = JoinInputSchema.parse(raw);
     const room = await this.lookup(input.code, address, input.token);
     if (room.join.askDepartment && !input.department) throw new ServiceError('BAD_REQUEST', 'Please say which department or team you are in.');

@@ -1,15 +1,16 @@
 /**
  * The HTTP API (tRPC over /trpc): creating a room, finding one by code, joining it. Everything
- * live happens over Socket.IO (see realtime.ts). Every input is validated by its zod schema.
+ * live happens over Socket.IO (the server's realtime layer). Every input is validated by its zod
+ * schema; refusals carry Canopy's own error code next to the HTTP status.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { formatCode, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
 import { ZodError } from 'zod';
-import { RoomService, ServiceError } from './service.js';
+import { ServiceError, type RoomApi } from './service.js';
 
 export interface TrpcContext {
-  service: RoomService;
+  /** the client's address, for rate limits */
   address: string;
 }
 
@@ -56,32 +57,35 @@ const errors = t.middleware(async ({ next }) => {
 });
 const procedure = t.procedure.use(errors);
 
-export const appRouter = t.router({
-  health: procedure.query(({ ctx }) => ({ status: 'ok' as const, store: ctx.service.store.kind, protocol: PROTOCOL_VERSION })),
-  rooms: t.router({
-    /** A facilitator opens a room for a workshop; the answer carries the only copies of its three links' tokens. */
-    create: procedure.input(NewRoomSchema).mutation(async ({ ctx, input }) => {
-      const created = await ctx.service.createRoom(input, ctx.address);
-      return { ...created, code: formatCode(created.code) };
+/** The API's router, answering with this room service. */
+export function createAppRouter(service: RoomApi) {
+  return t.router({
+    health: procedure.query(() => ({ status: 'ok' as const, store: service.storeKind, protocol: PROTOCOL_VERSION })),
+    rooms: t.router({
+      /** A facilitator opens a room for a workshop; the answer carries the only copies of its three links' tokens. */
+      create: procedure.input(NewRoomSchema).mutation(async ({ ctx, input }) => {
+        const created = await service.createRoom(input, ctx.address);
+        return { ...created, code: formatCode(created.code) };
+      }),
+      /** Is there an open room with this code, and what does its join form ask? */
+      lookup: procedure.input(LookupInputSchema).mutation(async ({ ctx, input }) => {
+        const room = await service.lookup(input.code, ctx.address);
+        return {
+          roomId: room.id,
+          code: formatCode(room.code),
+          title: room.title,
+          askDepartment: room.join.askDepartment,
+          askLevel: room.join.askLevel,
+          departments: room.join.departments,
+          levels: room.join.levels,
+        };
+      }),
+      /** Join with a code, a nickname and a token the browser made; retrying with the same token is the same participant. */
+      join: procedure.input(JoinInputSchema).mutation(({ ctx, input }) => service.join(input, ctx.address)),
     }),
-    /** Is there an open room with this code, and what does its join form ask? */
-    lookup: procedure.input(LookupInputSchema).mutation(async ({ ctx, input }) => {
-      const room = await ctx.service.lookup(input.code, ctx.address);
-      return {
-        roomId: room.id,
-        code: formatCode(room.code),
-        title: room.title,
-        askDepartment: room.join.askDepartment,
-        askLevel: room.join.askLevel,
-        departments: room.join.departments,
-        levels: room.join.levels,
-      };
-    }),
-    /** Join with a code, a nickname and a token the browser made; retrying with the same token is the same participant. */
-    join: procedure.input(JoinInputSchema).mutation(({ ctx, input }) => ctx.service.join(input, ctx.address)),
-  }),
-});
+  });
+}
 
-export type AppRouter = typeof appRouter;
+export type AppRouter = ReturnType<typeof createAppRouter>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
