@@ -12,6 +12,7 @@ import {
   errorAck,
   ForgetMePayloadSchema,
   HandshakeSchema,
+  issueMessage,
   OutcomesPayloadSchema,
   canFacilitate,
   PROTOCOL_MISMATCH_MESSAGE,
@@ -175,9 +176,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         if (schema) {
           const parsed = schema.safeParse(payload);
           if (!parsed.success) {
-            const issue = parsed.error.issues[0];
             log.info('refused a malformed message', { event, room: roomId, role });
-            return ack(errorAck('BAD_REQUEST', `Malformed ${event}: ${issue?.path.join('.') || 'payload'} — ${issue?.message}`));
+            return ack(errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${event}`, whole: 'payload' })));
           }
           payload = parsed.data;
         }

@@ -5,7 +5,7 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { formatCode, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
+import { formatCode, issueMessage, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
 import { ZodError } from 'zod';
 import { ServiceError, type RoomApi } from './service.js';
 
@@ -36,8 +36,7 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     if (cause instanceof ZodError) {
-      const issue = cause.issues[0];
-      return { ...shape, message: `${issue?.path.join('.') || 'input'}: ${issue?.message}`, data: { ...shape.data, canopyCode: 'BAD_REQUEST' as ErrorCode } };
+      return { ...shape, message: issueMessage(cause), data: { ...shape.data, canopyCode: 'BAD_REQUEST' as ErrorCode } };
     }
     const canopyCode = cause instanceof ServiceError ? cause.code : error.code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : undefined;
     // Never leak internals (stack, store errors) to the client.

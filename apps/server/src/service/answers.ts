@@ -5,7 +5,7 @@
  * change in that record's contribution, in one atomic store write.
  */
 import { ServiceError } from '@canopy/api';
-import { counterDelta, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { counterDelta, issueMessage, ownScope, SHARED_SCOPE } from '@canopy/core';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
 import { participantView } from './views.js';
@@ -29,10 +29,7 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
   const spec = mod.input;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
   const parsed = spec.schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ServiceError('BAD_REQUEST', `Invalid answer: ${issue?.path.join('.') || 'input'} — ${issue?.message}`);
-  }
+  if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid answer' }));
   const pid = who.participant.id;
   const phase = room.phase ?? '';
   const shared = await ctx.readShared(room.id, step, mod);
