@@ -412,7 +412,7 @@ export const PLAYS: ActivityPlay[] = [
       item: {
         id: `item-${String(i).padStart(3, '0')}`,
         whom: sealedLabel(),
-        what: `Step ${i}: ask how their quarter is going`,
+        what: sealedLabel(),
         start: inAMonth(),
         cadence: 'monthly',
       },

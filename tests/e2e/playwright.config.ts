@@ -39,7 +39,7 @@ export default defineConfig({
   retries: 0,
   reporter: 'list',
   use: {
-    baseURL: `http://localhost:${PORT}`,
+    baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -59,13 +59,16 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx apps/server/src/main.ts',
     cwd: root,
-    url: `http://localhost:${PORT}/healthz`,
+    url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
       PORT: String(PORT),
+      // Loopback only: the server then offers no local-network address, so every link the console
+      // hands out stays on 127.0.0.1 and no story can send traffic to this machine's real address.
+      HOST: '127.0.0.1',
       WEB_BUILD_DIR: `apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}`,
       LOG_LEVEL: 'silent',
       // every person in the story joins from this one machine's address

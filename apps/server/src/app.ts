@@ -17,6 +17,7 @@ import { createClient } from 'redis';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { mountDownloads } from './downloads.js';
+import { shareOrigins } from './lan.js';
 import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
@@ -86,6 +87,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       createContext: (_opts, c) => ({ service, address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
     }),
   );
+  // the addresses the console hands out in its join link and QR code (see lan.ts); set once listening
+  let share = shareOrigins({ publicUrl: config.PUBLIC_URL, host: config.HOST, port: config.PORT });
+  app.get('/api/share-origin', (c) => c.json(share));
   mountDownloads(app, service, limiters.downloads, (c) => clientAddress(c.env.incoming, config.TRUST_PROXY));
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
   app.all('*', (c) => {
@@ -111,7 +115,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const addr = http.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
-  log.info(`Canopy listening on ${url}`, {
+  share = shareOrigins({ publicUrl: config.PUBLIC_URL, host: config.HOST, port });
+  const reach = share.publicUrl ? ` (public address ${share.publicUrl})` : share.lan.length ? ` (phones on this network: ${share.lan.join(', ')})` : '';
+  log.info(`Canopy listening on ${url}${reach}`, {
     store: store.kind === 'memory' ? 'memory (embedded: nothing survives a restart; set REDIS_URL for Redis)' : `redis (${store.driver})`,
     web: web ? 'served' : 'not built',
   });

@@ -16,6 +16,16 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** which Redis client the store uses */
   STORE_DRIVER: z.enum(['node-redis', 'glide']).default('node-redis'),
+  /**
+   * the address people reach this server at (e.g. https://workshop.example.org): the console's
+   * join link, QR code and other links use it. Unset: the console's own address, or this
+   * machine's local-network address when the console is opened on localhost
+   */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+    .optional(),
   /** extra browser origins allowed to open a socket (the server's own host is always allowed) */
   ALLOWED_ORIGINS: list.default([]),
   /** behind a proxy: take the client address from X-Forwarded-For */

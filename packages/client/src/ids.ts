@@ -25,7 +25,7 @@ export function uuid4(): `${string}-${string}-${string}-${string}-${string}` {
  * for every event's default id) gets one made from `getRandomValues` there.
  */
 export function ensureRandomUUID(): void {
-  const c = globalThis.crypto as Crypto & { randomUUID?: unknown };
+  const c = globalThis.crypto as typeof globalThis.crypto & { randomUUID?: unknown };
   if (typeof c.randomUUID === 'function') return;
   Object.defineProperty(c, 'randomUUID', { value: uuid4, configurable: true, writable: true });
 }

@@ -14,8 +14,9 @@
 import { gcm } from '@noble/ciphers/aes.js';
 import type { SealedLabel } from '@canopy/core';
 
-/** The WebCrypto key type, spelled so it works with the DOM typings and with Node's. */
-type WebKey = Awaited<ReturnType<SubtleCrypto['importKey']>>;
+/** The WebCrypto types, spelled so they work with the DOM typings and with Node's. */
+type Subtle = typeof globalThis.crypto.subtle;
+type WebKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 export type SealEngine = 'webcrypto' | 'js';
 
@@ -39,7 +40,7 @@ const fromB64url = (s: string): Uint8Array<ArrayBuffer> => {
 };
 
 /** WebCrypto's AES-GCM, when this page has it (secure contexts only). */
-const subtle = (): SubtleCrypto | null => (typeof globalThis.crypto !== 'undefined' && globalThis.crypto.subtle ? globalThis.crypto.subtle : null);
+const subtle = (): Subtle | null => (typeof globalThis.crypto !== 'undefined' && globalThis.crypto.subtle ? globalThis.crypto.subtle : null);
 
 /** Which engine seals on this page: WebCrypto where it exists, JavaScript AES-GCM elsewhere. */
 export const sealEngine = (): SealEngine => (subtle() ? 'webcrypto' : 'js');

@@ -14,3 +14,4 @@ export * from './retention.js';
 export * from './report.js';
 export * from './outcomes.js';
 export * from './my-outcomes.js';
+export * from './share.js';
