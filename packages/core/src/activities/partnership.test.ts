@@ -435,7 +435,7 @@ describe('what each screen sees', () => {
     expect(before).toMatchObject({ round: 0, group: null, waiting: false, prompt: null });
   });
 
-  it('in round 2 a member still sees the actions of their round-1 group', () => {
+  it('in round 2 a member still sees the notes and actions of their round-1 group', () => {
     const two: PartnershipShared = { ...s, round: 2, rounds: [...s.rounds, { groups: [{ id: '1', members: ['cai', 'dee'] }] }] };
     const v = partnership.participantView!({
       config,
@@ -447,7 +447,18 @@ describe('what each screen sees', () => {
     }) as PartnershipParticipantView;
     expect(v.group?.members.map((m) => m.id)).toEqual(['cai', 'dee']);
     expect(v.notes.purpose).toEqual([]);
-    expect(v.earlier).toEqual([{ round: 1, group: expect.objectContaining({ id: '1' }), actions: [expect.objectContaining({ text: 'Weekly sync' })] }]);
+    expect(v.earlier).toEqual([
+      {
+        round: 1,
+        group: expect.objectContaining({ id: '1' }),
+        notes: expect.objectContaining({
+          purpose: [expect.objectContaining({ text: 'Confidential detail from group one', author: 'ANA' })],
+          offer: [expect.objectContaining({ text: 'We can lend a tester' })],
+          'not-working': [],
+        }),
+        actions: [expect.objectContaining({ text: 'Weekly sync' })],
+      },
+    ]);
   });
 
   it('the console sees every group with its progress per question', () => {
