@@ -1019,12 +1019,30 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
 
 // --- the module --------------------------------------------------------------------------------
 
+/** placing yourself on one statement: read it, think, tap */
+export const ADVERSARY_STANCE_SEC_PER_STATEMENT = 60;
+/** the display shows the pairs; people find their worthy adversary */
+export const ADVERSARY_PAIRING_SEC = 60;
+/** after the steelman: note what you learned and re-rate */
+export const ADVERSARY_REFLECT_SEC = 120;
+
+/**
+ * One round of the exercise: stances on every statement, finding your partner, the steelman turns
+ * of the longest conversation — four turns, since an odd room has a trio (a pair needs two) — and
+ * a moment to note what you learned and re-rate.
+ */
+export function adversariesScheduleSeconds(config: Pick<AdversariesConfig, 'statements' | 'minutesPerTurn'>): number {
+  const longest = steelmanTurns(['a', 'b', 'c']).length;
+  return config.statements.length * ADVERSARY_STANCE_SEC_PER_STATEMENT + ADVERSARY_PAIRING_SEC + longest * config.minutesPerTurn * 60 + ADVERSARY_REFLECT_SEC;
+}
+
 export const adversaries: ActivityModule<AdversariesConfig, AdversariesInput, AdversariesRecord, AdversariesShared, AdversariesAction> = {
   type: 'adversaries',
   label: 'Worthy adversaries',
   configSchema: AdversariesConfig,
   defaultConfig: () => AdversariesConfig.parse({}),
   phases: ADVERSARY_PHASES,
+  scheduleSeconds: adversariesScheduleSeconds,
   participantConfig: (config) => ({
     statements: config.statements,
     scale: [...ADVERSARY_SCALE],

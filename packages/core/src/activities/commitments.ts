@@ -172,6 +172,7 @@ export const commitments: ActivityModule<CommitmentsConfig, CommitmentsInput, Co
   defaultConfig: () => CommitmentsConfig.parse({}),
   /** write → review: the review is the moment to download the calendar file and share one aloud */
   phases: ['write', 'review'],
+  scheduleSeconds: () => 0,
   participantConfig: (config) => config,
   input: {
     schema: CommitmentsInput,

@@ -292,6 +292,8 @@ export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMa
   configSchema: MentalMapConfig,
   defaultConfig: () => MentalMapConfig.parse({}),
   phases: ['collect', 'reveal', 'discuss'],
+  // mapping, the reveal and the talk all run on the step's timer
+  scheduleSeconds: () => 0,
   participantConfig: (config) => config,
   input: {
     schema: MentalMapInput,

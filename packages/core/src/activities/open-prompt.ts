@@ -567,6 +567,7 @@ export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenP
   configSchema: OpenPromptConfig,
   defaultConfig: () => OpenPromptConfig.parse({}),
   phases: ['answer', 'vote', 'results'],
+  scheduleSeconds: () => 0,
   participantConfig: (c) => ({
     question: c.question,
     maxAnswersPerPerson: c.maxAnswersPerPerson,

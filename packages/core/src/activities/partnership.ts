@@ -50,25 +50,25 @@ export const DEFAULT_PARTNERSHIP_PROMPTS: PartnershipPrompt[] = [
     id: 'purpose',
     title: 'Why we are talking',
     hint: 'What is each of you trying to achieve this year? Find the place where your goals touch.',
-    minutes: 4,
+    minutes: 3,
   },
   {
     id: 'working',
     title: 'What already works',
     hint: 'Where do your teams already help each other? Name one recent moment that went well.',
-    minutes: 4,
+    minutes: 3,
   },
   {
     id: 'not-working',
     title: 'What gets in the way',
     hint: 'Hand-offs, delays, surprises, crossed wires. Describe situations, not people.',
-    minutes: 4,
+    minutes: 3,
   },
   {
     id: 'offer',
     title: 'What each side can offer',
     hint: 'What could you do that would make the other’s work easier? Look for a trade where both of you win.',
-    minutes: 5,
+    minutes: 3,
   },
   {
     id: 'next-steps',
@@ -817,6 +817,17 @@ export function partnershipOutcomes(ctx: OutcomesContext<PartnershipConfig, Part
   };
 }
 
+// --- the schedule ------------------------------------------------------------------------------
+
+/** forming a round's groups: the display shows them, people find each other and sit down */
+export const PARTNERSHIP_ROUND_CHANGE_SEC = 60;
+
+/** Every round runs every prompt on its timer, after a minute to find the group: rounds × (Σ prompt minutes + 1). */
+export function partnershipScheduleSeconds(config: Pick<PartnershipConfig, 'rounds' | 'prompts'>): number {
+  const perRound = config.prompts.reduce((s, p) => s + p.minutes * 60, 0) + PARTNERSHIP_ROUND_CHANGE_SEC;
+  return config.rounds * perRound;
+}
+
 // --- the module --------------------------------------------------------------------------------
 
 export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, PartnershipRecord, PartnershipShared, PartnershipAction> = {
@@ -826,6 +837,7 @@ export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, Pa
   defaultConfig: () => PartnershipConfig.parse({}),
   /** meet (the rounds) → wrap-up (the display shows what the room produced; groups may still finish their actions) */
   phases: ['meet', 'wrap-up'],
+  scheduleSeconds: partnershipScheduleSeconds,
   participantConfig: (config) => config,
   shared: {
     initial: () => initialPartnershipShared(),
