@@ -28,6 +28,8 @@ function freePort(): number {
 }
 process.env.E2E_PORT ??= String(freePort());
 const PORT = Number(process.env.E2E_PORT);
+/** see support.ts: a non-localhost name Chromium maps to 127.0.0.1 */
+const INSECURE_HOST = 'canopy.test';
 
 export default defineConfig({
   testDir: '.',
@@ -52,6 +54,9 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        // a host name that is not localhost, for the stories of a phone on plain HTTP (an insecure
+        // context, like http://<laptop>:3000 on a workshop's Wi-Fi); it resolves to loopback only
+        `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
       ],
     },
   },

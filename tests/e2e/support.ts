@@ -16,6 +16,15 @@ export const SCREENSHOTS = fileURLToPath(
 );
 mkdirSync(SCREENSHOTS, { recursive: true });
 
+/**
+ * A host name that is not localhost, which Chromium maps to 127.0.0.1 (`--host-resolver-rules` in
+ * playwright.config.ts): a page on `http://canopy.test:<port>` is an insecure context, like a
+ * phone opening `http://192.168.1.20:3000` on a workshop's Wi-Fi, yet every byte stays on loopback.
+ */
+export const INSECURE_HOST = 'canopy.test';
+/** The story server's address under that name. */
+export const insecureOrigin = (baseURL: string) => `http://${INSECURE_HOST}:${new URL(baseURL).port}`;
+
 export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 export const LAPTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 export const PROJECTOR: BrowserContextOptions = { viewport: { width: 1280, height: 720 } };

@@ -2,3 +2,4 @@ export type { AppRouter, RouterInputs, RouterOutputs } from './trpc.js';
 export { startServer, type CanopyServer } from './app.js';
 export { loadConfig, type Config } from './config.js';
 export { SOCKET_OPTIONS } from './realtime.js';
+export { lanAddresses, shareOrigins } from './lan.js';
