@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './support';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,8 +29,6 @@ function freePort(): number {
 }
 process.env.E2E_PORT ??= String(freePort());
 const PORT = Number(process.env.E2E_PORT);
-/** see support.ts: a non-localhost name Chromium maps to 127.0.0.1 */
-const INSECURE_HOST = 'canopy.test';
 
 export default defineConfig({
   testDir: '.',
@@ -44,21 +43,7 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        // a host name that is not localhost, for the stories of a phone on plain HTTP (an insecure
-        // context, like http://<laptop>:3000 on a workshop's Wi-Fi); it resolves to loopback only
-        `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
