@@ -57,10 +57,6 @@ export async function layoutProblems(page: Page, opts: LayoutOptions = {}): Prom
       const cs = style(el);
       return cs.overflowX !== 'visible' || cs.overflowY !== 'visible';
     };
-    const scrolls = (el: Element) => {
-      const cs = style(el);
-      return ['auto', 'scroll'].includes(cs.overflowX) || ['auto', 'scroll'].includes(cs.overflowY);
-    };
     const fixed = (el: Element) => {
       for (let e: Element | null = el; e; e = e.parentElement) if (style(e).position === 'fixed' || e.tagName === 'DIALOG') return true;
       return false;
