@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { trpcServer } from '@hono/trpc-server';
+import { createAppRouter } from '@canopy/api';
 import { DAY_SECONDS, PROTOCOL_VERSION } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -23,7 +24,6 @@ import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
 import { RoomService } from './service.js';
 import { trimStreamPeriodically } from './stream-trim.js';
-import { appRouter } from './trpc.js';
 
 export const VERSION = '0.1.0';
 /** the Redis stream the Socket.IO adapter broadcasts through (trimmed by age, see stream-trim.ts) */
@@ -83,8 +83,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     '/trpc/*',
     trpcServer({
       endpoint: '/trpc',
-      router: appRouter,
-      createContext: (_opts, c) => ({ service, address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
+      router: createAppRouter(service),
+      createContext: (_opts, c) => ({ address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
     }),
   );
   // the addresses the console hands out in its join link and QR code (see lan.ts); set once listening

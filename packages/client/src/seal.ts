@@ -13,6 +13,7 @@
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import type { SealedLabel } from '@canopy/core';
+import { fromBase64url as fromB64url, toBase64url as b64url } from './base64url.js';
 
 /** The WebCrypto types, spelled so they work with the DOM typings and with Node's. */
 type Subtle = typeof globalThis.crypto.subtle;
@@ -26,18 +27,6 @@ export interface SealKey {
   readonly raw: Uint8Array<ArrayBuffer>;
   readonly web: WebKey | null;
 }
-
-const b64url = (bytes: Uint8Array): string => {
-  let s = '';
-  for (const x of bytes) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
-const fromB64url = (s: string): Uint8Array<ArrayBuffer> => {
-  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-};
 
 /** WebCrypto's AES-GCM, when this page has it (secure contexts only). */
 const subtle = (): Subtle | null => (typeof globalThis.crypto !== 'undefined' && globalThis.crypto.subtle ? globalThis.crypto.subtle : null);
