@@ -97,8 +97,9 @@ describe('ally map names and commitments stay in the browser', () => {
     expect(await Promise.all(mine.entries.map((e) => unseal(ana.key, e.label)))).toEqual([NAMES[0], NAMES[2]]);
 
     // The console's heatmap counts them.
-    const view = (await console_.until((s) => (s.activity?.data as MentalMapPresenterView | undefined)?.mapping === 2)).activity!
-      .data as MentalMapPresenterView;
+    // (pushes are coalesced: wait for the picture with all four entries, not just both people)
+    const counted = (v: MentalMapPresenterView | undefined) => v?.mapping === 2 && v.cells?.above.ally === 2 && v.cells.across.ally === 2;
+    const view = (await console_.until((s) => counted(s.activity?.data as MentalMapPresenterView | undefined))).activity!.data as MentalMapPresenterView;
     expect(view.cells?.above.ally).toBe(2);
     expect(view.cells?.across.ally).toBe(2);
 
@@ -112,8 +113,8 @@ describe('ally map names and commitments stay in the browser', () => {
         item: { id: `commit${i}00`, whom: await seal(key, c.whom), what: await seal(key, c.what), start: '2030-01-07', cadence: 'monthly', time: '09:30' },
       });
       expect(res).toMatchObject({ ok: true, duplicate: false });
-      await conn.sync();
-      const own = conn.state.activity?.data as CommitmentsRecord;
+      const own = (await conn.until((s) => s.activity?.stepId === 'commit' && (s.activity.data as CommitmentsRecord | null)?.items?.length === 1)).activity!
+        .data as CommitmentsRecord;
       expect(await unseal(key, own.items[0]!.whom)).toBe(c.whom);
       expect(await unseal(key, own.items[0]!.what)).toBe(c.what);
     }
