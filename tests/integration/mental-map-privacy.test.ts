@@ -1,25 +1,25 @@
 /**
  * Issue "Mental map", acceptance 2: names on an ally map are about people who are not in the room.
  * After participants map people through the real client, a scan of every key and value in the
- * real Redis finds none of the names.
+ * real Redis finds none of the names — on one Redis, and on a Redis Cluster (every master scanned).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { connectRoom, createApi, importSealKey, newParticipantToken, newSealKey, randomId, seal, unseal, type RoomConnection } from '@canopy/client';
 import { startServer, loadConfig, type CanopyServer } from '@canopy/server';
-import { startRedisServer } from '@canopy/store/testing';
+import { dumpRedis, startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '@canopy/store/testing';
 import type { MentalMapOwnView, MentalMapPresenterView } from '@canopy/core';
 
 const NAMES = ['Margarethe Vanterpool', 'Oluwaseun Adeyemi-Brandt', 'Zhu Qianwen', 'Dr. Ines Falkenrath'];
 
-describe('the ally map keeps names in the browser', () => {
-  let redis: Awaited<ReturnType<typeof startRedisServer>>;
+describe.each(['one Redis', 'a Redis Cluster'])('the ally map keeps names in the browser, on %s', (backend) => {
+  let redis: RedisServer | RedisCluster;
   let server: CanopyServer;
   const open: RoomConnection[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    server = await startServer(loadConfig({}, { PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redis.url }));
+    redis = backend === 'one Redis' ? await startRedisServer() : await startRedisCluster();
+    const env = 'env' in redis ? { REDIS_URL: redis.url, REDIS_CLUSTER: true } : { REDIS_URL: redis.url };
+    server = await startServer(loadConfig({}, { PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env }));
   });
   afterAll(async () => {
     for (const c of open) c.close();
@@ -73,23 +73,7 @@ describe('the ally map keeps names in the browser', () => {
     expect(view.cells?.across.ally).toBe(2);
 
     // Every key and every value in Redis, whatever its type.
-    const scan = createClient({ url: redis.url });
-    await scan.connect();
-    let everything = '';
-    for await (const keys of scan.scanIterator({ COUNT: 500 })) {
-      for (const key of keys) {
-        everything += `${key}\n`;
-        const type = await scan.type(key);
-        if (type === 'string') everything += (await scan.get(key)) ?? '';
-        else if (type === 'hash') everything += JSON.stringify(await scan.hGetAll(key));
-        else if (type === 'set') everything += JSON.stringify(await scan.sMembers(key));
-        else if (type === 'list') everything += JSON.stringify(await scan.lRange(key, 0, -1));
-        else if (type === 'zset') everything += JSON.stringify(await scan.zRange(key, 0, -1));
-        else if (type === 'stream') everything += JSON.stringify(await scan.xRange(key, '-', '+'));
-        everything += '\n';
-      }
-    }
-    await scan.quit();
+    const everything = await dumpRedis(redis);
     expect(everything).toContain('Ana'); // the scan does see plain data: nicknames are not secret
     for (const name of NAMES) {
       expect(everything).not.toContain(name);

@@ -11,22 +11,19 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { trpcServer } from '@hono/trpc-server';
 import { DAY_SECONDS, PROTOCOL_VERSION } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Hono } from 'hono';
-import { createClient } from 'redis';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { mountDownloads } from './downloads.js';
 import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
+import { connectShared, SIO_STREAM } from './redis-shared.js';
 import { RoomService } from './service.js';
-import { trimStreamPeriodically } from './stream-trim.js';
 import { appRouter } from './trpc.js';
 
 export const VERSION = '0.1.0';
-/** the Redis stream the Socket.IO adapter broadcasts through (trimmed by age, see stream-trim.ts) */
-export const SIO_STREAM = 'canopy:socket.io';
+export { SIO_STREAM };
 
 export interface CanopyServer {
   url: string;
@@ -52,15 +49,16 @@ async function loadWebHandler(dir: string | undefined, log: Logger): Promise<Nod
 }
 
 export async function startServer(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<CanopyServer> {
-  const store = await createStore({ ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}), driver: config.STORE_DRIVER });
-  // One node-redis client (RESP2, which the streams adapter and rate limiter expect) for cross-node
-  // broadcast and shared rate limits, whatever driver the store uses.
-  const redis = config.REDIS_URL ? createClient({ url: config.REDIS_URL, RESP: 2 }) : null;
-  if (redis) {
-    redis.on('error', (e: Error) => log.error('redis (adapter) error', e));
-    await redis.connect();
-  }
-  const limiters = createLimiters(config, redis ?? undefined);
+  const store = await createStore({
+    ...(config.REDIS_URL
+      ? { redisUrl: config.REDIS_URL, cluster: config.REDIS_CLUSTER, waitReplicas: config.REDIS_WAIT_REPLICAS, waitTimeoutMs: config.REDIS_WAIT_TIMEOUT_MS }
+      : {}),
+    driver: config.STORE_DRIVER,
+  });
+  // One node-redis client (one server or a cluster) for cross-node broadcast and shared rate
+  // limits, whatever driver the store uses.
+  const redis = config.REDIS_URL ? await connectShared({ ...config, REDIS_URL: config.REDIS_URL }, log) : null;
+  const limiters = createLimiters(config, redis?.client);
   const service = new RoomService(store, limiters, { retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS) });
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
@@ -98,11 +96,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  const adapter = redis ? createAdapter(redis, { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
-  const stopTrimming = redis
-    ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { error: String(e) }))
-    : () => {};
-  const io = attachRealtime(http, service, config, log, adapter);
+  const io = attachRealtime(http, service, config, log, redis?.adapter);
 
   await new Promise<void>((ok, fail) => {
     http.once('error', fail);
@@ -112,7 +106,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
   log.info(`Canopy listening on ${url}`, {
-    store: store.kind === 'memory' ? 'memory (embedded: nothing survives a restart; set REDIS_URL for Redis)' : `redis (${store.driver})`,
+    store:
+      store.kind === 'memory'
+        ? 'memory (embedded: nothing survives a restart; set REDIS_URL for Redis)'
+        : `redis (${store.driver}${config.REDIS_CLUSTER ? ', cluster' : ''}${config.REDIS_WAIT_REPLICAS ? `, acks wait for ${config.REDIS_WAIT_REPLICAS} replica(s)` : ''})`,
+    ...(config.REDIS_URL ? { adapter: config.SOCKETIO_ADAPTER } : {}),
     web: web ? 'served' : 'not built',
   });
 
@@ -126,10 +124,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log,
     close: () =>
       (closing ??= (async () => {
-        stopTrimming();
         await io.close(); // also closes the HTTP server
         await store.close();
-        if (redis) await redis.quit().catch(() => {});
+        await redis?.close();
       })()),
   };
 }
