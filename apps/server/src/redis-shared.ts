@@ -16,7 +16,15 @@
  */
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import { createClient, createCluster } from 'redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  createClient,
+  createCluster,
+  DisconnectsClientError,
+  SocketClosedUnexpectedlyError,
+} from 'redis';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { trimStreamPeriodically } from './stream-trim.js';
@@ -46,8 +54,55 @@ const urlsOf = (url: string) =>
     .map((u) => u.trim())
     .filter(Boolean);
 
+/**
+ * The Streams adapter saves a disconnected socket's session (for recovery) with a SET whose promise
+ * nobody awaits: when that SET fails — the master holding the session key is down, e.g. while a
+ * Cluster fails over and the phones reconnect — the rejection would go unhandled and end the
+ * process (found by the failover row of the chaos suite). Its `set` is given a catch here: the
+ * session is then not saved, and that phone gets a full resync instead of a recovery.
+ */
+function sessionSetsCaught<T extends object>(client: T, log: Logger): T {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      if (prop !== 'set') return fn.bind(target);
+      return (...args: unknown[]) =>
+        (fn.apply(target, args) as Promise<unknown>).catch((e: unknown) => {
+          log.warn("could not save a disconnected socket's session (it will resync in full)", { error: String(e) });
+          return null;
+        });
+    },
+  });
+}
+
+/** A node-redis command that failed because its connection went away (not a bug of ours). */
+const LOST_CONNECTION = [DisconnectsClientError, ClientOfflineError, ClientClosedError, SocketClosedUnexpectedlyError, ConnectionTimeoutError];
+
+let guarded = false;
+/**
+ * When a Cluster fails over, node-redis tears down the connection to the dead master and rejects
+ * whatever was still queued on it — including commands that the Socket.IO adapter (or node-redis
+ * itself, re-subscribing) sent without awaiting them. Such a rejection must not end the process
+ * (the chaos suite's failover row saw it do so): it is logged, and the node goes on. Any other
+ * unhandled rejection still ends the process, as Node does by default.
+ */
+function survivesLostRedisConnections(log: Logger): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason) => {
+    if (LOST_CONNECTION.some((E) => reason instanceof E)) {
+      log.warn('a Redis command was dropped with its connection', { error: String(reason) });
+      return;
+    }
+    throw reason;
+  });
+}
+
 export async function connectShared(config: Config & { REDIS_URL: string }, log: Logger): Promise<SharedRedis> {
   const urls = urlsOf(config.REDIS_URL);
+  survivesLostRedisConnections(log);
   const onError = (e: Error) => log.error('redis (adapter) error', e);
   let client: Conn;
   /** one call shape for both: on a cluster, routed by the stream's key */
@@ -74,7 +129,7 @@ export async function connectShared(config: Config & { REDIS_URL: string }, log:
     subscriber = sub;
     adapter = createShardedAdapter(client, sub, { channelPrefix: 'canopy:sio', subscriptionMode: 'dynamic' });
   } else {
-    adapter = createStreamsAdapter(client, { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 });
+    adapter = createStreamsAdapter(sessionSetsCaught(client, log), { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 });
     stopTrimming = trimStreamPeriodically({ sendCommand: send }, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { error: String(e) }));
   }
   return {

@@ -631,13 +631,12 @@ describe.each<'node-redis' | 'glide'>(['node-redis', 'glide'])('on a Redis Clust
       expect(await store.writeRecord(room.id, 'welcome', 'p:a', write)).toEqual({ status: 'ok', rev: 1 });
 
       // the replica of this room's master stops answering: the next write is not acknowledged…
-      const replica = await cluster.replicaOf(await cluster.masterOf(roomKeys(room.id).room));
-      process.kill(replica.pid()!, 'SIGSTOP');
+      const lag = await cluster.lagReplica(await cluster.masterOf(roomKeys(room.id).room));
       try {
         const next = { ...write, submissionId: 's2', expectedRev: 1 };
         await expect(store.writeRecord(room.id, 'welcome', 'p:a', next)).rejects.toBeInstanceOf(ReplicationError);
       } finally {
-        process.kill(replica.pid()!, 'SIGCONT');
+        lag.resume();
       }
       // …and its retry is, once the replica has caught up (the master had applied it: a duplicate)
       await until('the retry to be acknowledged', async () =>

@@ -41,6 +41,13 @@ export interface RedisCluster {
   replicaOf(master: ClusterNode): Promise<ClusterNode>;
   /** the current masters */
   masters(): Promise<ClusterNode[]>;
+  /**
+   * Make `master`'s replica fall behind, as a lagging replica would: it is paused (SIGSTOP) and
+   * the master drops its replication link, so nothing written from now on reaches it (not even
+   * into its socket's buffer). `resume()` lets it run again (SIGCONT); it then resyncs, or takes
+   * over if the master is gone meanwhile.
+   */
+  lagReplica(master: ClusterNode): Promise<{ replica: ClusterNode; resume(): void }>;
   /** every key on every master matching `pattern` (SCAN on each; a cluster has no global SCAN) */
   keys(pattern?: string): Promise<string[]>;
   /** resolves once every live node says `cluster_state:ok`, sees the same masters, and every replica is in sync */
@@ -148,6 +155,18 @@ export async function startRedisCluster(opts: RedisClusterOptions = {}): Promise
         const line = (await view()).find((l) => l.masterId === master.id && !l.failed);
         if (!line) throw new Error(`master ${master.port} has no replica`);
         return byPort(line.port);
+      },
+      async lagReplica(master) {
+        const replica = await cluster.replicaOf(master);
+        const pid = replica.pid()!;
+        process.kill(pid, 'SIGSTOP');
+        try {
+          await ask(master, ['CLIENT', 'KILL', 'TYPE', 'replica']);
+        } catch (e) {
+          process.kill(pid, 'SIGCONT');
+          throw e;
+        }
+        return { replica, resume: () => process.kill(pid, 'SIGCONT') };
       },
       async keys(pattern = '*') {
         const out: string[] = [];
