@@ -10,8 +10,9 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connectRoom, createApi, type RoomConnection } from '@canopy/client';
-import type { NewRoom } from '@canopy/core';
-import { freePort, startRedisCluster, startRedisServer } from '@canopy/store/testing';
+import { createRoomState, NewRoomSchema, type NewRoom } from '@canopy/core';
+import { createStore } from '@canopy/store';
+import { freePort, startRedisCluster, startRedisServer, type RedisCluster } from '@canopy/store/testing';
 import { io as ioClient } from 'socket.io-client';
 import { cpuMs, now, percentile, ROOT, round, rssBytes, sleep, sortNum, spawnServer, type Proc } from './lib.js';
 import type { Request } from './worker.js';
@@ -347,6 +348,7 @@ async function clusterRuns(n: number, singleP99: number) {
   const rc = await startRedisCluster({ appendonly: true });
   log(`redis cluster on ${rc.url} (3 masters, 1 replica each, AOF everysec)`);
   try {
+    const storeWrites = await storeWriteCost(rc);
     const base = await canopyRun(rc.env, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: true, label: 'cluster' });
     const waited = await canopyRun(
       { ...rc.env, REDIS_WAIT_REPLICAS: '1' },
@@ -375,6 +377,7 @@ async function clusterRuns(n: number, singleP99: number) {
       },
       submissions: subs(base),
       wait_replicas_1: { ...subs(waited), fanout_p99_ms: round(summary(waited.fanout).p99) },
+      store_writes: storeWrites,
       adapters_two_nodes: Object.fromEntries(
         Object.entries(adapters).map(([k, v]) => [k, { p50_ms: round(v.p50), p99_ms: round(v.p99), last_p99_ms: round(v.last_p99), missing: v.missing }]),
       ),
@@ -384,6 +387,60 @@ async function clusterRuns(n: number, singleP99: number) {
   }
 }
 
+/**
+ * What waiting for a replica costs the store itself, without the server around it: 64 writers
+ * (one room each, spread over the masters) each writing records back to back for a while, with
+ * and without `waitReplicas: 1`, alternated three times; the medians of writes/s and latency.
+ */
+async function storeWriteCost(rc: RedisCluster) {
+  const WRITERS = 64;
+  const MS = QUICK ? 1500 : 3000;
+  const room = NewRoomSchema.parse({ title: 'Bench', agenda: [{ id: 's1', type: 'slide', title: 'S', config: {} }] });
+  const once = async (waitReplicas: number) => {
+    const store = await createStore({ redisUrl: rc.url, cluster: true, waitReplicas, waitTimeoutMs: 1000 });
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: WRITERS }, async (_, i) => {
+          const state = createRoomState({ id: `bench${waitReplicas}w${i}x${Math.random().toString(36).slice(2)}`, code: '', now: Date.now(), room });
+          state.code = `B${state.id}`;
+          await store.createRoom(state, { facilitator: 'f', cohost: 'c', display: 'd' });
+          return state.id;
+        }),
+      );
+      const lat: number[] = [];
+      const end = now() + MS;
+      await Promise.all(
+        ids.map(async (id) => {
+          for (let k = 0; now() < end; k++) {
+            const t0 = now();
+            await store.writeRecord(id, 's1', `p:${k}`, { submissionId: `s${k}`, expectedRev: 0, value: 'v', counters: { n: 1 } });
+            lat.push(now() - t0);
+          }
+        }),
+      );
+      await Promise.all(ids.map((id) => store.deleteRoom(id)));
+      const sorted = sortNum(lat);
+      return { writes_per_s: (lat.length / MS) * 1000, p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99) };
+    } finally {
+      await store.close();
+    }
+  };
+  const runs: Record<'no_wait' | 'wait_replicas_1', Array<Awaited<ReturnType<typeof once>>>> = { no_wait: [], wait_replicas_1: [] };
+  for (let i = 0; i < 3; i++) {
+    runs.no_wait.push(await once(0));
+    runs.wait_replicas_1.push(await once(1));
+  }
+  const median = (xs: number[]) => sortNum(xs)[Math.floor(xs.length / 2)]!;
+  const sum = (rs: typeof runs.no_wait) => ({
+    writes_per_s: round(median(rs.map((r) => r.writes_per_s)), 0),
+    p50_ms: round(median(rs.map((r) => r.p50_ms)), 2),
+    p99_ms: round(median(rs.map((r) => r.p99_ms)), 2),
+  });
+  const out = { writers: WRITERS, no_wait: sum(runs.no_wait), wait_replicas_1: sum(runs.wait_replicas_1) };
+  log(`store writes on the cluster: ${JSON.stringify(out)}`);
+  return out;
+}
+
 // --- the run --------------------------------------------------------------------------------------
 
 const summary = (f: FanoutResult) => {
@@ -391,22 +448,27 @@ const summary = (f: FanoutResult) => {
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), last_p99: percentile(sortNum(f.last), 99), ready_p99: percentile(sortNum(f.ready), 99) };
 };
 
+/** The results JSON: when and where, the measures, the generator's health; printed as the README's table. */
+function writeResults(started: number, measures: Record<string, unknown>): void {
+  const results = {
+    date: new Date().toISOString(),
+    machine: `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`,
+    ...measures,
+    generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
+    quick: QUICK,
+    duration_s: round((now() - started) / 1000, 0),
+  };
+  mkdirSync(dirname(args.out!), { recursive: true });
+  writeFileSync(args.out!, JSON.stringify(results, null, 2) + '\n');
+  console.log(table(results));
+  log(`wrote ${args.out} in ${results.duration_s} s`);
+}
+
 /** `--only cluster`: the cluster's measures alone, for comparing its settings without the rest. */
 async function clusterOnly() {
   const started = now();
   try {
-    const n = Math.max(...SIZES);
-    const results = {
-      date: new Date().toISOString(),
-      machine: `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`,
-      cluster: await clusterRuns(n, NaN),
-      generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
-      quick: QUICK,
-      duration_s: round((now() - started) / 1000, 0),
-    };
-    mkdirSync(dirname(args.out!), { recursive: true });
-    writeFileSync(args.out!, JSON.stringify(results, null, 2) + '\n');
-    console.log(table(results));
+    writeResults(started, { cluster: await clusterRuns(Math.max(...SIZES), NaN) });
   } finally {
     await Promise.all(gens.map((g) => g.worker.terminate()));
   }
@@ -473,9 +535,7 @@ async function main() {
     };
     const stepBytes = s.fanout.bytesPerParticipant;
     const multiP99 = summary(multi.fanout).p99;
-    const results = {
-      date: new Date().toISOString(),
-      machine: `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`,
+    writeResults(started, {
       fanout: fanoutRows,
       submissions: {
         acked_per_s: s.submissions!.acked_per_s,
@@ -510,14 +570,7 @@ async function main() {
           fanout_p99_ms: round(summary(other.fanout).p99),
         },
       },
-      generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
-      quick: QUICK,
-      duration_s: round((now() - started) / 1000, 0),
-    };
-    mkdirSync(dirname(args.out!), { recursive: true });
-    writeFileSync(args.out!, JSON.stringify(results, null, 2) + '\n');
-    console.log(table(results));
-    log(`wrote ${args.out} in ${results.duration_s} s`);
+    });
   } finally {
     await Promise.all(gens.map((g) => g.worker.terminate()));
     await redis.stop(); // a second stop is a no-op
