@@ -348,7 +348,7 @@ async function clusterRuns(n: number, singleP99: number) {
   const rc = await startRedisCluster({ appendonly: true });
   log(`redis cluster on ${rc.url} (3 masters, 1 replica each, AOF everysec)`);
   try {
-    const storeWrites = await storeWriteCost(rc);
+    const storeWrites = [await storeWriteCost(rc, 1), await storeWriteCost(rc, 64)];
     const base = await canopyRun(rc.env, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: true, label: 'cluster' });
     const waited = await canopyRun(
       { ...rc.env, REDIS_WAIT_REPLICAS: '1' },
@@ -388,12 +388,12 @@ async function clusterRuns(n: number, singleP99: number) {
 }
 
 /**
- * What waiting for a replica costs the store itself, without the server around it: 64 writers
- * (one room each, spread over the masters) each writing records back to back for a while, with
- * and without `waitReplicas: 1`, alternated three times; the medians of writes/s and latency.
+ * What waiting for a replica costs the store itself, without the server around it: `WRITERS`
+ * writers (one room each, spread over the masters) each writing records back to back for a while,
+ * with and without `waitReplicas: 1`, alternated three times; the medians of writes/s and latency.
+ * One writer shows the round trip a single write pays; 64 show what sharing a WAIT saves.
  */
-async function storeWriteCost(rc: RedisCluster) {
-  const WRITERS = 64;
+async function storeWriteCost(rc: RedisCluster, WRITERS: number) {
   const MS = QUICK ? 1500 : 3000;
   const room = NewRoomSchema.parse({ title: 'Bench', agenda: [{ id: 's1', type: 'slide', title: 'S', config: {} }] });
   const once = async (waitReplicas: number) => {

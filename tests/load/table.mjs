@@ -95,12 +95,10 @@ function clusterTable(c) {
     `| fan-out p99, one node | ${fmt(c.fanout.p99_ms)} ms${Number.isFinite(c.fanout.ratio_to_one_redis) ? ` (× ${fmt(c.fanout.ratio_to_one_redis, 2)} of one Redis)` : ''} |`,
     `| acknowledged submissions | ${sub(c.submissions)} |`,
     `| … acks waiting for a replica (REDIS_WAIT_REPLICAS=1) | ${sub(c.wait_replicas_1)} |`,
-    ...(c.store_writes
-      ? [
-          `| store alone, ${c.store_writes.writers} writers: writes/s, p50 / p99 | ${fmt(c.store_writes.no_wait.writes_per_s, 0)}/s, ${fmt(c.store_writes.no_wait.p50_ms, 2)} / ${fmt(c.store_writes.no_wait.p99_ms, 2)} ms |`,
-          `| … with \`waitReplicas: 1\` | ${fmt(c.store_writes.wait_replicas_1.writes_per_s, 0)}/s, ${fmt(c.store_writes.wait_replicas_1.p50_ms, 2)} / ${fmt(c.store_writes.wait_replicas_1.p99_ms, 2)} ms |`,
-        ]
-      : []),
+    ...(c.store_writes ?? []).flatMap((w) => [
+      `| store alone, ${w.writers} writer${w.writers > 1 ? 's' : ''}: writes/s, p50 / p99 | ${fmt(w.no_wait.writes_per_s, 0)}/s, ${fmt(w.no_wait.p50_ms, 2)} / ${fmt(w.no_wait.p99_ms, 2)} ms |`,
+      `| … with \`waitReplicas: 1\` | ${fmt(w.wait_replicas_1.writes_per_s, 0)}/s, ${fmt(w.wait_replicas_1.p50_ms, 2)} / ${fmt(w.wait_replicas_1.p99_ms, 2)} ms |`,
+    ]),
     ...Object.entries(c.adapters_two_nodes).map(
       ([name, a]) => `| two nodes, ${name} adapter: fan-out p99 | ${fmt(a.p99_ms)} ms (last recipient ${fmt(a.last_p99_ms)} ms) |`,
     ),
