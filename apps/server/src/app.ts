@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { trpcServer } from '@hono/trpc-server';
+import { createAppRouter } from '@canopy/api';
 import { DAY_SECONDS, PROTOCOL_VERSION } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
 import { Hono } from 'hono';
@@ -20,7 +21,6 @@ import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
 import { connectShared, SIO_STREAM } from './redis-shared.js';
 import { RoomService } from './service.js';
-import { appRouter } from './trpc.js';
 
 export const VERSION = '0.1.0';
 export { SIO_STREAM };
@@ -80,8 +80,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     '/trpc/*',
     trpcServer({
       endpoint: '/trpc',
-      router: appRouter,
-      createContext: (_opts, c) => ({ service, address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
+      router: createAppRouter(service),
+      createContext: (_opts, c) => ({ address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
     }),
   );
   mountDownloads(app, service, limiters.downloads, (c) => clientAddress(c.env.incoming, config.TRUST_PROXY));

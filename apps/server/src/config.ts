@@ -1,5 +1,6 @@
 /** Everything configurable, read from the environment once (documented in the README). */
 import { z } from 'zod';
+import { issueMessage } from '@canopy/core';
 
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 const list = z.string().transform((s) =>
@@ -66,9 +67,6 @@ export type Config = z.infer<typeof EnvSchema>;
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Bad configuration: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
+  if (!parsed.success) throw new Error(issueMessage(parsed.error, { about: 'Bad configuration', whole: 'environment' }));
   return { ...parsed.data, ...overrides };
 }

@@ -1,22 +1,12 @@
 /**
  * The facilitator's downloads (issue #8): the session report (PDF, Markdown) and its data (CSV,
  * JSON), under /api/rooms/:roomId/…, for the facilitator's or co-host's bearer token in the
- * Authorization header. Everything comes from one read of the room (`loadSessionData`) through the
+ * Authorization header. Everything comes from one read of the room (`RoomService.sessionData`) through the
  * activities' `outcomes` hooks, so nothing private to a participant can reach any of them. Bodies
  * are streamed; the JSON Schema of data.json is public at /api/schema/data.json.
  */
 import { Readable } from 'node:stream';
-import {
-  buildSessionData,
-  canFacilitate,
-  renderMarkdown,
-  SHARED_SCOPE,
-  sessionDataJsonSchema,
-  tableFileName,
-  type OutcomeTable,
-  type SessionData,
-  type StepInputs,
-} from '@canopy/core';
+import { canFacilitate, renderMarkdown, sessionDataJsonSchema, tableFileName, type OutcomeTable, type SessionData } from '@canopy/core';
 import { stringify } from 'csv-stringify';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
@@ -25,28 +15,6 @@ import yazl from 'yazl';
 import { reportPdf } from './pdf.js';
 import { take } from './ratelimit.js';
 import type { RoomService } from './service.js';
-
-/** Everything the facilitator may see of the room, as the downloads present it. */
-export async function loadSessionData(service: RoomService, roomId: string, now = Date.now()): Promise<SessionData | null> {
-  const store = service.store;
-  const room = await store.getRoom(roomId);
-  if (!room) return null;
-  const [participants, steps] = await Promise.all([
-    store.listParticipants(roomId),
-    Promise.all(
-      room.agenda.map(async (step): Promise<StepInputs> => {
-        const [counters, records] = await Promise.all([store.getCounters(roomId, step.id), store.listRecords(roomId, step.id)]);
-        const shared = records.find((r) => r.scope === SHARED_SCOPE);
-        return {
-          counters,
-          records: records.filter((r) => r.scope !== SHARED_SCOPE).map((r) => ({ scope: r.scope, value: JSON.parse(r.value) as unknown })),
-          shared: shared ? (JSON.parse(shared.value) as unknown) : undefined,
-        };
-      }),
-    ),
-  ]);
-  return buildSessionData({ room, participants, steps, now });
-}
 
 /** A file name from the room's title and date: `allies-workshop-2026-11-23-report.pdf`. */
 export function downloadName(data: SessionData, what: string): { ascii: string; utf8: string } {
@@ -104,14 +72,14 @@ export function mountDownloads(app: Hono<Env>, service: RoomService, limiter: Ra
     const wait = await take(limiter, addressOf(c));
     if (wait) return c.json({ error: `Too many downloads from this network. Try again in ${wait} s.` }, 429, { 'Retry-After': String(wait) });
     const roomId = c.req.param('roomId') ?? '';
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !(await service.store.getSecrets(roomId))) return c.json({ error: 'This room no longer exists.' }, 404);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !(await service.roomExists(roomId))) return c.json({ error: 'This room no longer exists.' }, 404);
     const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(c.req.header('Authorization') ?? '');
     if (!m)
       return c.json({ error: 'Sign in with the facilitator’s link: send its token as “Authorization: Bearer …”.' }, 401, { 'WWW-Authenticate': 'Bearer' });
     const who = await service.authenticate(roomId, m[1]!);
     if (!who) return c.json({ error: 'That token does not open this room.' }, 403);
     if (!canFacilitate(who.role)) return c.json({ error: 'Only the facilitator and co-hosts can download the session’s outcomes.' }, 403);
-    const data = await loadSessionData(service, roomId);
+    const data = await service.sessionData(roomId);
     return data ?? c.json({ error: 'This room no longer exists.' }, 404);
   }
 

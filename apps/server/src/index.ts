@@ -1,4 +1,3 @@
-export type { AppRouter, RouterInputs, RouterOutputs } from './trpc.js';
 export { startServer, type CanopyServer } from './app.js';
 export { loadConfig, type Config } from './config.js';
 export { SOCKET_OPTIONS } from './realtime.js';

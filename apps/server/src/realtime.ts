@@ -8,12 +8,11 @@ import type { Server as HttpServer } from 'node:http';
 import {
   ActPayloadSchema,
   CommandPayloadSchema,
-  DAY_SECONDS,
   DeleteRoomPayloadSchema,
   errorAck,
   ForgetMePayloadSchema,
-  formatCode,
   HandshakeSchema,
+  issueMessage,
   OutcomesPayloadSchema,
   canFacilitate,
   PROTOCOL_MISMATCH_MESSAGE,
@@ -38,7 +37,8 @@ import type { Logger } from './log.js';
 import { SocketBucket } from './ratelimit.js';
 import { groupSame } from './same-views.js';
 import { originAllowed } from './security.js';
-import { ServiceError, type Broadcaster, type Identity, type RoomService } from './service.js';
+import { ServiceError } from '@canopy/api';
+import type { Broadcaster, Identity, RoomService } from './service.js';
 
 /** between nodes: "push the participants connected to you their view of this room's step" */
 interface InterServerEvents {
@@ -176,9 +176,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         if (schema) {
           const parsed = schema.safeParse(payload);
           if (!parsed.success) {
-            const issue = parsed.error.issues[0];
             log.info('refused a malformed message', { event, room: roomId, role });
-            return ack(errorAck('BAD_REQUEST', `Malformed ${event}: ${issue?.path.join('.') || 'payload'} — ${issue?.message}`));
+            return ack(errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${event}`, whole: 'payload' })));
           }
           payload = parsed.data;
         }
@@ -232,43 +231,16 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     }
   });
 
-  async function welcome(socket: CanopySocket): Promise<Welcome> {
-    const { roomId, role, participantId } = socket.data;
-    const room = await service.getRoom(roomId);
-    const base = {
-      role,
-      serverNow: Date.now(),
-      code: formatCode(room.code),
-      stage: stageView(room),
-      count: { joined: await service.store.countParticipants(roomId) },
-    };
-    const identity: Identity = { role, roomId };
-    if (participantId) {
-      const you = await service.store.getParticipant(roomId, participantId);
-      if (!you || you.removed) throw new ServiceError('REMOVED', 'You were removed from this room.');
-      identity.participant = you;
-      const activity = await service.activityView(room, identity);
-      return { ...base, you, ...(activity ? { activity } : {}) };
-    }
-    const activity = await service.activityView(room, identity);
-    if (!canFacilitate(role)) return { ...base, ...(activity ? { activity } : {}) };
-    const [participants, sockets] = await Promise.all([
-      service.store.listParticipants(roomId),
+  /** The full state for this screen; for consoles with who is online now, across nodes (this node alone if the others are slow). */
+  function welcome(socket: CanopySocket): Promise<Welcome> {
+    const online = () =>
       io
-        .in(rooms.all(roomId))
+        .in(rooms.all(socket.data.roomId))
         .timeout(1000)
         .fetchSockets()
-        .catch(() => io.local.in(rooms.all(roomId)).fetchSockets()),
-    ]);
-    const online = new Set(sockets.map((s: { data: SocketData }) => s.data.participantId).filter(Boolean));
-    const retentionDays = service.retentionSeconds / DAY_SECONDS;
-    return {
-      ...base,
-      room,
-      roster: participants.map((p: Participant) => ({ ...p, online: online.has(p.id) })),
-      retentionDays,
-      ...(activity ? { activity } : {}),
-    };
+        .catch(() => io.local.in(rooms.all(socket.data.roomId)).fetchSockets())
+        .then((sockets) => sockets.map((s: { data: SocketData }) => s.data.participantId));
+    return service.welcome(socket.data, online);
   }
 
   return io;
@@ -292,15 +264,13 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
 
   const pushCount = (roomId: string) =>
     later(countTimers, roomId, COUNT_PUSH_MS, async () => {
-      io.to(rooms.all(roomId)).emit('count', { joined: await service.store.countParticipants(roomId) });
+      io.to(rooms.all(roomId)).emit('count', { joined: await service.countParticipants(roomId) });
     });
 
   /** The current step's pictures for consoles and displays, at most every ACTIVITY_PUSH_MS per room. */
   const pushActivity = (roomId: string) =>
     later(activityTimers, roomId, ACTIVITY_PUSH_MS, async () => {
-      const room = await service.store.getRoom(roomId);
-      if (!room) return;
-      const views = await service.presenterViews(room, ['console', 'display']);
+      const views = await service.currentPresenterViews(roomId, ['console', 'display']);
       if (!views) return;
       const [forConsoles, forDisplays] = views;
       if (forConsoles) io.to(rooms.consoles(roomId)).emit('activity', forConsoles);

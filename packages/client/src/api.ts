@@ -1,5 +1,5 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import type { AppRouter } from '@canopy/server';
+import type { AppRouter } from '@canopy/api';
 
 export type Api = ReturnType<typeof createApi>;
 

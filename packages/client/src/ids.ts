@@ -1,10 +1,8 @@
+import { toBase64url } from './base64url.js';
+
 /** Random URL-safe ids made on the client (submission ids, participant tokens, device ids). */
 export function randomId(bytes = 16): string {
-  const b = new Uint8Array(bytes);
-  crypto.getRandomValues(b);
-  let s = '';
-  for (const x of b) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 /** A participant's bearer token: 192 random bits. */

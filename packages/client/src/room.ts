@@ -7,6 +7,7 @@
 import {
   getActivity,
   PROTOCOL_VERSION,
+  RETRYABLE_CODES,
   type Ack,
   type ActivityView,
   type ClientToServerEvents,
@@ -77,8 +78,6 @@ type Listener = (s: RoomSnapshot) => void;
 /** how long a participant waits for the pushed view of a new step before asking for it */
 const VIEW_PUSH_WAIT_MS = 5000;
 const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND', 'ROOM_DELETED', 'DATA_DELETED']);
-/** answers that mean "not saved yet": a write with a client-made id is sent again */
-const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
 
 export class RoomConnection {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -267,7 +266,7 @@ export class RoomConnection {
     try {
       for (let attempt = 0; ; attempt++) {
         const res = await send();
-        if (res.ok || !RETRYABLE.has(res.error.code)) return res;
+        if (res.ok || !RETRYABLE_CODES.has(res.error.code)) return res;
         if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
         this.set({ retrying: res.error });
         await sleep(Math.min(5000, 200 * 2 ** attempt));

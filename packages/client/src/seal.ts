@@ -5,21 +5,10 @@
  * which browsers never send to a server.
  */
 import type { SealedLabel } from '@canopy/core';
+import { fromBase64url as fromB64url, toBase64url as b64url } from './base64url.js';
 
 /** The WebCrypto key type, spelled so it works with the DOM typings and with Node's. */
 export type SealKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
-
-const b64url = (bytes: Uint8Array): string => {
-  let s = '';
-  for (const x of bytes) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
-const fromB64url = (s: string): Uint8Array<ArrayBuffer> => {
-  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-};
 
 /** A new random key, as the 43-character base64url string kept in the resume link. */
 export async function newSealKey(): Promise<string> {

@@ -1,5 +1,6 @@
 export * from './codes.js';
 export * from './text.js';
+export * from './issues.js';
 export * from './timer.js';
 export * from './activity.js';
 export * from './activities/index.js';

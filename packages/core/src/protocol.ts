@@ -49,6 +49,16 @@ export interface ErrorBody {
 }
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
+/**
+ * Refusals that mean "not saved (yet)": nothing was changed, or the answer was lost on the way
+ * (TIMEOUT) and the client-made id makes a second copy harmless. A write carrying such an id is
+ * sent again after one of these: the SDK retries it with backoff while connected, and a
+ * participant's outbox keeps it for later once the connection is gone. BUSY belongs here as much
+ * as STORE_UNAVAILABLE: the server gave up racing other writers and stored nothing. Every other
+ * code is final — the same message would be refused the same way again.
+ */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
+
 export const errorAck = (code: ErrorCode, message: string): { ok: false; error: ErrorBody } => ({ ok: false, error: { code, message } });
 
 /** The one message a client gets when its build is older or newer than the server's. */

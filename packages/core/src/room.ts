@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { getActivity } from './activities/index.js';
+import { issueMessage } from './issues.js';
 import { ATTRIBUTE_MAX } from './text.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, TimerSchema, type Timer } from './timer.js';
 
@@ -67,8 +68,7 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
     if (!mod) return { ok: false, error: `Step ${i + 1}: unknown activity type "${step.type}"` };
     const parsed = mod.configSchema.safeParse(step.config ?? mod.defaultConfig());
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, error: `Step ${i + 1} (${step.title}): ${issue?.path.join('.') || 'config'} — ${issue?.message}` };
+      return { ok: false, error: issueMessage(parsed.error, { about: `Step ${i + 1} (${step.title})`, whole: 'config' }) };
     }
     out.push({ ...step, config: parsed.data });
   }

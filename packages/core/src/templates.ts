@@ -4,6 +4,7 @@
  * message naming the problem — nothing is half-imported.
  */
 import { z } from 'zod';
+import { issueMessage } from './issues.js';
 import { JoinSettingsSchema, MAX_STEPS, StepSchema, validateAgenda, type Step } from './room.js';
 
 export const TEMPLATE_KIND = 'canopy.agenda';
@@ -43,8 +44,7 @@ export function checkTemplate(raw: unknown): TemplateResult {
   }
   const parsed = TemplateSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: `${describePath(issue?.path ?? [])}: ${issue?.message}` };
+    return { ok: false, error: issueMessage(parsed.error, { where: describePath }) };
   }
   const agenda = validateAgenda(parsed.data.agenda);
   if (!agenda.ok) return { ok: false, error: agenda.error };

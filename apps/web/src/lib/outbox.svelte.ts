@@ -7,6 +7,7 @@
  */
 import type { LiveRoom } from './room.svelte';
 import { randomId } from '@canopy/client';
+import { RETRYABLE_CODES } from '@canopy/core';
 import { getOutbox, saveOutbox } from './storage';
 
 export interface OutboxItem<I = unknown> {
@@ -20,8 +21,6 @@ export interface OutboxItem<I = unknown> {
   at: number;
 }
 
-/** Errors after which the item is still worth sending later (the connection went away). */
-const TRANSIENT = new Set(['TIMEOUT', 'STORE_UNAVAILABLE', 'RATE_LIMITED']);
 const MAX_ITEMS = 500;
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -75,7 +74,7 @@ export class Outbox<I = unknown> {
         const res = await this.#live.conn.submit(next.stepId, next.input, next.sid);
         this.#inflight = null;
         if (this.#stopped) break; // a newer outbox owns the stored items now
-        if (!res.ok && TRANSIENT.has(res.error.code)) break; // closed or failed: keep it for later
+        if (!res.ok && RETRYABLE_CODES.has(res.error.code)) break; // not saved, and the connection is gone: keep it for later
         this.#set(this.items.filter((i) => i.sid !== next.sid));
         if (res.ok) {
           this.error = '';

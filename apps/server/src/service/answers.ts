@@ -1,0 +1,87 @@
+/**
+ * Participant answers: one answer applied to the record it belongs to — their own, or a shared
+ * one the module says they may write (e.g. their group's notes, checked against the server's shared
+ * state) — idempotently by its client-made submission id, with the step's counters moved by the
+ * change in that record's contribution, in one atomic store write.
+ */
+import { ServiceError } from '@canopy/api';
+import { counterDelta, issueMessage, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { DUPLICATE, LOST } from './apply-once.js';
+import type { Identity, RecordRead, ServiceContext } from './context.js';
+import { participantView } from './views.js';
+
+export interface Submitted {
+  duplicate: boolean;
+  /** what the participant now sees of the step */
+  view: unknown;
+  rev: number;
+}
+
+/**
+ * Apply one participant answer. Resolves only once the store holds it; then every participant
+ * shown that record gets their fresh view (the sender's other screens too, but not the socket it
+ * came on, which gets it in the answer).
+ */
+export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
+  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
+  const room = await ctx.currentRoom(who.roomId);
+  const { step, mod } = ctx.currentStep(room, stepId);
+  const spec = mod.input;
+  if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
+  const parsed = spec.schema.safeParse(input);
+  if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid answer' }));
+  const pid = who.participant.id;
+  const phase = room.phase ?? '';
+  const shared = await ctx.readShared(room.id, step, mod);
+  let scope = ownScope(pid);
+  if (spec.scope) {
+    const chosen = spec.scope(parsed.data, { config: step.config, participantId: pid, shared: shared?.value });
+    if (!chosen.ok) throw new ServiceError('FORBIDDEN', chosen.error);
+    scope = chosen.value;
+  }
+  if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.');
+  return ctx.applyOnce<RecordRead, Submitted>({
+    key: `${room.id}/${stepId}/${scope}`,
+    read: () => ctx.recordFor(room.id, stepId, scope, submissionId),
+    dedupe: {
+      seen: ({ applied }) => applied !== null,
+      async answer() {
+        const view = await participantView(ctx, room, step, mod, pid, shared);
+        return { duplicate: true, view: view.data, rev: view.rev ?? 0 };
+      },
+    },
+    async write({ stored }) {
+      if (!phase || !spec.acceptIn.includes(phase)) throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.');
+      const prev = stored ? JSON.parse(stored.value) : spec.initial(scope);
+      const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: ctx.now(), participantId: pid, shared: shared?.value });
+      if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
+      const delta = counterDelta(spec.contribution(prev, step.config), spec.contribution(next.value, step.config));
+      const res = await ctx.store.writeRecord(room.id, stepId, scope, {
+        submissionId,
+        expectedRev: stored?.rev ?? 0,
+        value: JSON.stringify(next.value),
+        counters: delta,
+        writer: pid,
+      });
+      switch (res.status) {
+        case 'gone':
+          throw new ServiceError('REMOVED', 'You are no longer in this room.');
+        case 'duplicate':
+          return DUPLICATE;
+        case 'conflict':
+          return LOST; // another node wrote the same record first
+        case 'ok': {
+          ctx.broadcaster?.activityChanged(room.id, stepId);
+          const written = new Map([[scope, { rev: res.rev, value: next.value }]]);
+          const audience = scope === ownScope(pid) ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
+          if (!audience.includes(pid)) audience.push(pid);
+          const views = await Promise.all(audience.map((id) => participantView(ctx, room, step, mod, id, shared, written)));
+          audience.forEach((id, i) => ctx.broadcaster?.ownViewChanged(id, views[i]!, who.socketId));
+          const mine = views[audience.indexOf(pid)]!;
+          return { duplicate: false, view: mine.data, rev: mine.rev ?? 0 };
+        }
+      }
+    },
+    busy: () => new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…'),
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * The facilitator's commands on the room (next step, timer, lock, agenda edits…) through the pure
+ * reducer `applyRoomCommand`, stored with compare-and-set on the room's version; and removing a
+ * participant.
+ */
+import { ServiceError } from '@canopy/api';
+import { applyRoomCommand, canFacilitate, type RoomCommand, type RoomState } from '@canopy/core';
+import { LOST } from './apply-once.js';
+import type { Identity, ServiceContext } from './context.js';
+
+/**
+ * Apply one command. With `expectedVersion` (the version the console last saw) a room that moved
+ * on since is refused with CONFLICT instead of being retried.
+ */
+export async function command(ctx: ServiceContext, who: Identity, cmd: RoomCommand, expectedVersion?: number): Promise<RoomState> {
+  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.');
+  return ctx.applyOnce({
+    read: () => ctx.getRoom(who.roomId),
+    async write(room) {
+      if (expectedVersion !== undefined && room.version !== expectedVersion) {
+        throw new ServiceError('CONFLICT', 'The room changed in the meantime (another facilitator?). Your screen is up to date now; try again.');
+      }
+      const next = applyRoomCommand(room, cmd, ctx.now());
+      if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
+      if (!(await ctx.store.casRoom(room.id, room.version, next.state))) {
+        if (expectedVersion !== undefined) throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.');
+        return LOST;
+      }
+      ctx.broadcaster?.roomChanged(next.state);
+      const step = next.state.agenda[next.state.current];
+      if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) ctx.broadcaster?.participantViewsChanged(room.id);
+      await ctx.keep(next.state);
+      return next.state;
+    },
+    busy: () => new ServiceError('CONFLICT', 'The room is busy; try again.'),
+  });
+}
+
+export async function removeParticipant(ctx: ServiceContext, who: Identity, participantId: string): Promise<void> {
+  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.');
+  const removed = await ctx.store.removeParticipant(who.roomId, participantId);
+  if (!removed) throw new ServiceError('NOT_FOUND', 'No such participant in this room.');
+  ctx.broadcaster?.participantRemoved(who.roomId, participantId);
+}

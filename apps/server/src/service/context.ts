@@ -1,0 +1,167 @@
+/**
+ * What every part of the room service shares: the store, the limiters, the clock, the broadcaster,
+ * the write queue, and the reads they all make (the room, the current step, its shared state,
+ * its records and counters), with the caches that keep the hot paths' reads small.
+ */
+import { ServiceError } from '@canopy/api';
+import {
+  getActivity,
+  roomLifetimeSeconds,
+  SHARED_SCOPE,
+  type ActivityView,
+  type AnyActivity,
+  type Counters,
+  type Participant,
+  type Role,
+  type RoomState,
+  type Step,
+} from '@canopy/core';
+import type { RoomStore, StoredRecord } from '@canopy/store';
+import type { Limiters } from '../ratelimit.js';
+import { applyOnce, KeyedQueue, type Change } from './apply-once.js';
+
+/** What the service needs from the realtime layer to tell connected screens about a change. */
+export interface Broadcaster {
+  roomChanged(room: RoomState): void;
+  participantJoined(roomId: string, participant: Participant): void;
+  participantRemoved(roomId: string, participantId: string): void;
+  activityChanged(roomId: string, stepId: string): void;
+  /** what a participant sees of the step changed: every screen they have open shows it (but `exceptSocket`, which has it in its ack) */
+  ownViewChanged(participantId: string, view: ActivityView, exceptSocket?: string): void;
+  /** the step's shared state changed (new groups, pairs…): participants get their fresh views */
+  sharedChanged(roomId: string, stepId: string, rev: number): void;
+  /** the room moved to another step or phase: participants get their view of it */
+  participantViewsChanged(roomId: string): void;
+  /** the room was deleted: tell every screen, then disconnect them all */
+  roomDeleted(roomId: string): void;
+  /** a participant deleted their data: tell their screens, close them, drop them from the roster */
+  participantErased(roomId: string, participantId: string): void;
+}
+
+export interface Identity {
+  role: Role;
+  roomId: string;
+  participant?: Participant;
+  /** the socket the request came on, if any */
+  socketId?: string;
+}
+
+/** A record read from the store: its revision and parsed value. */
+export interface Loaded {
+  rev: number;
+  value: unknown;
+}
+
+/** A record as read before a write with a client-made id: `applied` is the rev that id made, if it was applied already. */
+export interface RecordRead {
+  applied: number | null;
+  stored: StoredRecord | null;
+}
+
+/** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
+const ROOM_CACHE_SIZE = 200;
+
+export class ServiceContext {
+  broadcaster: Broadcaster | null = null;
+  readonly now: () => number;
+  /** how long a room is kept after closing, or after its last change while open (ROOM_RETENTION_DAYS) */
+  readonly retentionSeconds: number;
+  private readonly queues = new KeyedQueue();
+  /** rooms read lately, checked against the stored version before use (see currentRoom) */
+  private readonly rooms = new Map<string, RoomState>();
+  /** steps' shared states read lately, by `room/step`, checked against the stored rev before use */
+  private readonly shared = new Map<string, Loaded>();
+
+  constructor(
+    readonly store: RoomStore,
+    readonly limiters: Limiters,
+    opts: { retentionSeconds: number; now?: () => number },
+  ) {
+    this.retentionSeconds = opts.retentionSeconds;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Apply a change once, with compare-and-set, dedupe and backoff (see apply-once.ts). */
+  applyOnce<S, T>(change: Change<S, T>): Promise<T> {
+    return applyOnce(this.queues, change);
+  }
+
+  /**
+   * Set the room's deadline for its state (see `roomLifetimeSeconds`). Only for this version: a
+   * slower call for an older state never overrides a newer one. Best effort: the change is already
+   * stored and acknowledged, and the next change sets the deadline again.
+   */
+  async keep(room: RoomState): Promise<void> {
+    await this.store.expireRoom(room.id, roomLifetimeSeconds(room, this.now(), this.retentionSeconds), room.version).catch(() => false);
+  }
+
+  async getRoom(roomId: string): Promise<RoomState> {
+    const room = await this.store.getRoom(roomId);
+    if (!room) throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+    return room;
+  }
+
+  /**
+   * The room as stored now, for the hot paths (every submission): one small read of its version,
+   * and the whole room (agenda and all) read and parsed again only when that version moved.
+   * Callers must not change what they get.
+   */
+  async currentRoom(roomId: string): Promise<RoomState> {
+    const version = await this.store.getRoomVersion(roomId);
+    const cached = this.rooms.get(roomId);
+    if (version === null) {
+      this.rooms.delete(roomId);
+      throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+    }
+    if (cached?.version === version) return cached;
+    const room = await this.getRoom(roomId);
+    this.rooms.delete(roomId); // re-insert: the Map's order is least recently read first
+    this.rooms.set(roomId, room);
+    if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
+    return room;
+  }
+
+  /** The step the room is on, which must be `stepId`, and its module. */
+  currentStep(room: RoomState, stepId: string): { step: Step; mod: AnyActivity } {
+    const step = room.agenda[room.current];
+    if (!step || step.id !== stepId) throw new ServiceError('CONFLICT', 'This step is not running any more.');
+    const mod = getActivity(step.type);
+    if (!mod) throw new ServiceError('BAD_REQUEST', `Unknown activity "${step.type}".`);
+    return { step, mod };
+  }
+
+  /** The step's shared state (groups, pairs…), for activities that have one. */
+  async readShared(roomId: string, step: Step, mod: AnyActivity): Promise<Loaded | undefined> {
+    if (!mod.shared) return undefined;
+    // The shared state can be large (every group of a 2,000-person room): check its revision, and
+    // read and parse it again only when it moved. Callers must not change what they get.
+    const key = `${roomId}/${step.id}`;
+    const cached = this.shared.get(key);
+    if (cached && cached.rev === (await this.store.getRecordRev(roomId, step.id, SHARED_SCOPE))) return cached;
+    const stored = await this.store.getRecord(roomId, step.id, SHARED_SCOPE);
+    if (!stored) return { rev: 0, value: mod.shared.initial(step.config) };
+    const loaded = { rev: stored.rev, value: JSON.parse(stored.value) as unknown };
+    this.shared.delete(key);
+    this.shared.set(key, loaded);
+    if (this.shared.size > ROOM_CACHE_SIZE) this.shared.delete(this.shared.keys().next().value!);
+    return loaded;
+  }
+
+  /** A record and, if this client-made id was applied to it already, the rev that made: read together (one round trip). */
+  async recordFor(roomId: string, stepId: string, scope: string, id: string): Promise<RecordRead> {
+    const [applied, stored] = await Promise.all([this.store.wasApplied(roomId, stepId, scope, id), this.store.getRecord(roomId, stepId, scope)]);
+    return { applied, stored };
+  }
+
+  /** Every participant or group record of a step (the shared state left out), parsed. */
+  async readRecords(roomId: string, stepId: string): Promise<Array<{ scope: string; value: unknown }>> {
+    const records = await this.store.listRecords(roomId, stepId);
+    return records.filter((r) => r.scope !== SHARED_SCOPE).map((r) => ({ scope: r.scope, value: JSON.parse(r.value) as unknown }));
+  }
+
+  /** The step's counters and how many take part now. */
+  async aggregate(room: RoomState, stepId: string): Promise<{ counters: Counters; participants: number }> {
+    const [counters, participants] = await Promise.all([this.store.getCounters(room.id, stepId), this.store.countParticipants(room.id)]);
+    return { counters, participants };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The HTTP API (tRPC over /trpc): creating a room, finding one by code, joining it. Everything
+ * live happens over Socket.IO (the server's realtime layer). Every input is validated by its zod
+ * schema; refusals carry Canopy's own error code next to the HTTP status.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { formatCode, issueMessage, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
+import { ZodError } from 'zod';
+import { ServiceError, type RoomApi } from './service.js';
+
+export interface TrpcContext {
+  /** the client's address, for rate limits */
+  address: string;
+}
+
+const httpCode: Record<ErrorCode, TRPCError['code']> = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  ROOM_FULL: 'FORBIDDEN',
+  REMOVED: 'FORBIDDEN',
+  STORE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  BUSY: 'SERVICE_UNAVAILABLE',
+  PROTOCOL_MISMATCH: 'PRECONDITION_FAILED',
+  ROOM_DELETED: 'NOT_FOUND',
+  DATA_DELETED: 'NOT_FOUND',
+  TIMEOUT: 'TIMEOUT',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    if (cause instanceof ZodError) {
+      return { ...shape, message: issueMessage(cause), data: { ...shape.data, canopyCode: 'BAD_REQUEST' as ErrorCode } };
+    }
+    const canopyCode = cause instanceof ServiceError ? cause.code : error.code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : undefined;
+    // Never leak internals (stack, store errors) to the client.
+    const message = canopyCode === 'INTERNAL' ? 'Something went wrong on our side. Please try again.' : shape.message;
+    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode } };
+  },
+});
+
+/** Turn service errors into tRPC errors with the matching HTTP status. */
+const errors = t.middleware(async ({ next }) => {
+  const res = await next();
+  if (!res.ok && res.error.cause instanceof ServiceError) {
+    const cause = res.error.cause;
+    throw new TRPCError({ code: httpCode[cause.code], message: cause.message, cause });
+  }
+  return res;
+});
+const procedure = t.procedure.use(errors);
+
+/** The API's router, answering with this room service. */
+export function createAppRouter(service: RoomApi) {
+  return t.router({
+    health: procedure.query(() => ({ status: 'ok' as const, store: service.storeKind, protocol: PROTOCOL_VERSION })),
+    rooms: t.router({
+      /** A facilitator opens a room for a workshop; the answer carries the only copies of its three links' tokens. */
+      create: procedure.input(NewRoomSchema).mutation(async ({ ctx, input }) => {
+        const created = await service.createRoom(input, ctx.address);
+        return { ...created, code: formatCode(created.code) };
+      }),
+      /** Is there an open room with this code, and what does its join form ask? */
+      lookup: procedure.input(LookupInputSchema).mutation(async ({ ctx, input }) => {
+        const room = await service.lookup(input.code, ctx.address);
+        return {
+          roomId: room.id,
+          code: formatCode(room.code),
+          title: room.title,
+          askDepartment: room.join.askDepartment,
+          askLevel: room.join.askLevel,
+          departments: room.join.departments,
+          levels: room.join.levels,
+        };
+      }),
+      /** Join with a code, a nickname and a token the browser made; retrying with the same token is the same participant. */
+      join: procedure.input(JoinInputSchema).mutation(({ ctx, input }) => service.join(input, ctx.address)),
+    }),
+  });
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
