@@ -1,13 +1,13 @@
 /**
  * Names on an ally map are about people who are not in the room, and so are a commitment's whom
  * and what. After participants map people and write commitments through the real client, a scan
- * of every key and value in the real Redis finds none of what they typed.
+ * of every key and value in the real Redis finds none of what they typed — on one Redis, and on
+ * a Redis Cluster (every master scanned).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import { connectRoom, createApi, importSealKey, newParticipantToken, newSealKey, randomId, seal, unseal, type RoomConnection } from '@canopy/client';
 import { startServer, loadConfig, type CanopyServer } from '@canopy/server';
-import { startRedisServer } from '@canopy/store/testing';
+import { dumpRedis, startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '@canopy/store/testing';
 import type { CommitmentsRecord, MentalMapOwnView, MentalMapPresenterView } from '@canopy/core';
 
 const NAMES = ['Margarethe Vanterpool', 'Oluwaseun Adeyemi-Brandt', 'Zhu Qianwen', 'Dr. Ines Falkenrath'];
@@ -17,36 +17,15 @@ const COMMITMENTS = [
   { whom: 'Ms. Xiadani Okonkwo', what: 'Offer my notes from the pricing offsite' },
 ];
 
-/** Every key and every value in Redis, whatever its type, as one text. */
-async function everythingIn(url: string): Promise<string> {
-  const scan = createClient({ url });
-  await scan.connect();
-  let everything = '';
-  for await (const keys of scan.scanIterator({ COUNT: 500 })) {
-    for (const key of keys) {
-      everything += `${key}\n`;
-      const type = await scan.type(key);
-      if (type === 'string') everything += (await scan.get(key)) ?? '';
-      else if (type === 'hash') everything += JSON.stringify(await scan.hGetAll(key));
-      else if (type === 'set') everything += JSON.stringify(await scan.sMembers(key));
-      else if (type === 'list') everything += JSON.stringify(await scan.lRange(key, 0, -1));
-      else if (type === 'zset') everything += JSON.stringify(await scan.zRange(key, 0, -1));
-      else if (type === 'stream') everything += JSON.stringify(await scan.xRange(key, '-', '+'));
-      everything += '\n';
-    }
-  }
-  await scan.quit();
-  return everything;
-}
-
-describe('ally map names and commitments stay in the browser', () => {
-  let redis: Awaited<ReturnType<typeof startRedisServer>>;
+describe.each(['one Redis', 'a Redis Cluster'])('ally map names and commitments stay in the browser, on %s', (backend) => {
+  let redis: RedisServer | RedisCluster;
   let server: CanopyServer;
   const open: RoomConnection[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    server = await startServer(loadConfig({}, { PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', REDIS_URL: redis.url }));
+    redis = backend === 'one Redis' ? await startRedisServer() : await startRedisCluster();
+    const env = 'env' in redis ? { REDIS_URL: redis.url, REDIS_CLUSTER: true } : { REDIS_URL: redis.url };
+    server = await startServer(loadConfig({}, { PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env }));
   });
   afterAll(async () => {
     for (const c of open) c.close();
@@ -119,7 +98,8 @@ describe('ally map names and commitments stay in the browser', () => {
       expect(await unseal(key, own.items[0]!.what)).toBe(c.what);
     }
 
-    const everything = await everythingIn(redis.url);
+    // Every key and every value in Redis, whatever its type.
+    const everything = await dumpRedis(redis);
     expect(everything).toContain('Ana'); // the scan does see plain data: nicknames are not secret
     expect(everything).toContain('monthly'); // and it sees the commitments' stored records
     for (const text of [...NAMES, ...COMMITMENTS.flatMap((c) => [c.whom, c.what])]) {
