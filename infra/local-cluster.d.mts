@@ -15,3 +15,4 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 export declare function startCluster(o: { nodes?: number; port?: number; redisUrl: string; env?: Record<string, string> }): Promise<Cluster>;
+export declare function startRedisCluster(o?: { masters?: number }): Promise<{ url: string; env: Record<string, string>; stop(): Promise<void> }>;

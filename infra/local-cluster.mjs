@@ -2,6 +2,13 @@
 // N Canopy nodes behind one nginx on this machine, no root needed:
 //
 //   node infra/local-cluster.mjs [--nodes 2] [--port 8080] [--redis redis://127.0.0.1:6379]
+//   node infra/local-cluster.mjs --redis-cluster [--masters 3] [--nodes 2] [--port 8080]
+//
+// With --redis-cluster it first starts a Redis Cluster of its own on free loopback ports (that
+// many masters with one replica each, `redis-server --cluster-enabled yes` joined by
+// `redis-cli --cluster create`; the same helper the tests use, packages/store/src/testing) and runs
+// the nodes with REDIS_CLUSTER=1 on it. Other settings pass through the environment (e.g.
+// REDIS_WAIT_REPLICAS=1, SOCKETIO_ADAPTER=sharded).
 //
 // Each node is the server as it ships (`node apps/server/dist/main.js`, rebuilt first when its sources
 // are newer) on a free port with TRUST_PROXY=1 (and
@@ -174,23 +181,41 @@ export async function startCluster({ nodes = 2, port = 0, redisUrl, env = {} }) 
   }
 }
 
+/**
+ * A Redis Cluster of its own on free loopback ports, stopped with this process (the tests' helper,
+ * loaded through tsx since it is TypeScript).
+ * @param {{ masters?: number }} o
+ * @returns {Promise<{ url: string, env: Record<string, string>, stop(): Promise<void> }>}
+ */
+export async function startRedisCluster({ masters = 3 } = {}) {
+  const { tsImport } = await import('tsx/esm/api');
+  const helper = await tsImport('../packages/store/src/testing/redis-cluster.ts', import.meta.url);
+  return helper.startRedisCluster({ masters, appendonly: true });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       nodes: { type: 'string', default: '2' },
       port: { type: 'string', default: '8080' },
       redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      'redis-cluster': { type: 'boolean', default: false },
+      masters: { type: 'string', default: '3' },
     },
   });
-  const cluster = await startCluster({ nodes: Number(values.nodes), port: Number(values.port), redisUrl: values.redis });
-  console.log(
-    `Canopy on ${cluster.url} → ${cluster.nodes.map((n) => n.url).join(', ')} (Redis ${values.redis}; nginx prefix ${cluster.prefix}). Ctrl-C stops.`,
-  );
+  const redisCluster = values['redis-cluster'] ? await startRedisCluster({ masters: Number(values.masters) }) : null;
+  const redisUrl = redisCluster ? redisCluster.url : values.redis;
+  const cluster = await startCluster({ nodes: Number(values.nodes), port: Number(values.port), redisUrl, env: redisCluster ? { REDIS_CLUSTER: '1' } : {} });
+  const redisSays = redisCluster ? `a Redis Cluster of ${values.masters} masters with a replica each: ${redisUrl}` : `Redis ${redisUrl}`;
+  console.log(`Canopy on ${cluster.url} → ${cluster.nodes.map((n) => n.url).join(', ')} (${redisSays}; nginx prefix ${cluster.prefix}). Ctrl-C stops.`);
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'])
     process.on(sig, () => {
       if (stopping) return;
       stopping = true;
-      cluster.stop().then(() => process.exit(0));
+      cluster
+        .stop()
+        .then(() => redisCluster?.stop())
+        .then(() => process.exit(0));
     });
 }

@@ -8,6 +8,7 @@ import type { RoomStore } from '@canopy/store';
 import { createClient } from 'redis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
+  Answers,
   audit,
   CanopyNode,
   disposeAll,
@@ -22,7 +23,6 @@ import {
   WAIT_MS,
   Workshop,
   type ActivityPlay,
-  type Person,
   type RedisServer,
 } from './support.js';
 
@@ -46,42 +46,6 @@ async function roomOn(node: CanopyNode, p: ActivityPlay, n: number) {
   const people = await w.join(node.url, n, { ackTimeoutMs: 3000 });
   await startPlay(p, console_, people);
   return { w, console_, people };
-}
-
-/** Answers sent through the SDK, which retries until stored; what was acknowledged, per person. */
-class Answers {
-  readonly acked = new Map<string, Set<string>>();
-  readonly refused: string[] = [];
-  /** acknowledgements that said "you had already sent this": a retry found its first try stored */
-  duplicates = 0;
-  private next = new Map<string, number>();
-  constructor(private readonly p: ActivityPlay) {}
-  get count(): number {
-    return [...this.acked.values()].reduce((n, s) => n + s.size, 0);
-  }
-  /** One more answer from `person`; resolves when the server acknowledged it (or refused it). */
-  async send(person: Person): Promise<boolean> {
-    const i = this.next.get(person.id) ?? 0;
-    this.next.set(person.id, i + 1);
-    const sid = randomId();
-    const res = await person.conn.submit(this.p.step.id, this.p.input(i, person), sid);
-    if (!res.ok) {
-      this.refused.push(`${res.error.code}: ${res.error.message}`);
-      return false;
-    }
-    if (res.duplicate) this.duplicates++;
-    let set = this.acked.get(person.id);
-    if (!set) this.acked.set(person.id, (set = new Set()));
-    set.add(sid);
-    return true;
-  }
-  all(people: Person[], each: number): Promise<void> {
-    return Promise.all(
-      people.map(async (p) => {
-        for (let i = 0; i < each; i++) await this.send(p);
-      }),
-    ).then(() => {});
-  }
 }
 
 const health = async (node: CanopyNode) => (await fetch(`${node.url}/healthz`)).status;

@@ -143,9 +143,9 @@ export function redisWithAof(opts: RedisServerOptions = {}): Promise<RedisServer
   return startRedisServer({ appendonly: true, ...opts });
 }
 
-/** A store client of the test's own, to look at what is really stored. */
-export function openStore(redisUrl: string): Promise<RoomStore> {
-  return createStore({ redisUrl, driver: 'node-redis' });
+/** A store client of the test's own, to look at what is really stored (`cluster`: REDIS_URL lists a cluster's nodes). */
+export function openStore(redisUrl: string, cluster = false): Promise<RoomStore> {
+  return createStore({ redisUrl, cluster, driver: 'node-redis' });
 }
 
 // --- the TCP proxy ------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ export const PLAYS: ActivityPlay[] = [
       item: {
         id: `item-${String(i).padStart(3, '0')}`,
         whom: sealedLabel(),
-        what: `Step ${i}: ask how their quarter is going`,
+        what: sealedLabel(),
         start: inAMonth(),
         cadence: 'monthly',
       },
@@ -475,6 +475,42 @@ export async function audit(
     }),
   );
   return { missing, revs: records.reduce((n, r) => n + r.rev, 0), submissions };
+}
+
+/** Answers sent through the SDK, which retries until stored; what was acknowledged, per person. */
+export class Answers {
+  readonly acked = new Map<string, Set<string>>();
+  readonly refused: string[] = [];
+  /** acknowledgements that said "you had already sent this": a retry found its first try stored */
+  duplicates = 0;
+  private next = new Map<string, number>();
+  constructor(private readonly p: ActivityPlay) {}
+  get count(): number {
+    return [...this.acked.values()].reduce((n, s) => n + s.size, 0);
+  }
+  /** One more answer from `person`; resolves when the server acknowledged it (or refused it). */
+  async send(person: Person): Promise<boolean> {
+    const i = this.next.get(person.id) ?? 0;
+    this.next.set(person.id, i + 1);
+    const sid = randomId();
+    const res = await person.conn.submit(this.p.step.id, this.p.input(i, person), sid);
+    if (!res.ok) {
+      this.refused.push(`${res.error.code}: ${res.error.message}`);
+      return false;
+    }
+    if (res.duplicate) this.duplicates++;
+    let set = this.acked.get(person.id);
+    if (!set) this.acked.set(person.id, (set = new Set()));
+    set.add(sid);
+    return true;
+  }
+  all(people: Person[], each: number): Promise<void> {
+    return Promise.all(
+      people.map(async (p) => {
+        for (let i = 0; i < each; i++) await this.send(p);
+      }),
+    ).then(() => {});
+  }
 }
 
 export type { Participant, RedisServer };

@@ -207,7 +207,8 @@ test('worthy adversaries: paired by disagreement, both steelmanned, the room see
       await console_.getByRole('button', { name: 'Results' }).click();
       await expect(display.getByTestId('adv-display')).toHaveAttribute('data-phase', 'results');
       await expect(display.getByTestId('adv-moved')).toHaveText('3 of 5 moved');
-      await expect(display.getByTestId('adv-shift')).toContainText('by 0.6 points on average');
+      // the average is over the three who moved (one point each), not over everyone
+      await expect(display.getByTestId('adv-shift')).toContainText('those who moved: by 1 point on average');
       await expect(display.getByTestId('adv-completed')).toHaveText('100% of pairs completed both steelmans');
       const before = [1, 1, 0, 1, 0, 1, 1];
       const after = [0, 1, 1, 1, 1, 0, 1];

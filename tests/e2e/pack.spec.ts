@@ -216,14 +216,15 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       await ok(facilitator.command({ type: 'phase', phase: 'results' }));
     });
 
-    await test.step('commitments: Ana writes one, whom sealed with her key (sent with the SDK)', async () => {
+    await test.step('commitments: Ana writes one, whom and what sealed with her key (sent with the SDK)', async () => {
       await ok(facilitator.command({ type: 'next' }));
       await until(anaSdk, (s) => s.activity?.stepId === 'commit');
       const whom = await seal(anaKey, MAP[0]!.name);
+      const what = await seal(anaKey, 'Ask how the launch went');
       await ok(
         anaSdk.submit('commit', {
           op: 'put',
-          item: { id: 'commit-ana-1', whom, what: 'Ask how the launch went', start: nextWeek, cadence: 'biweekly', time: '09:30' },
+          item: { id: 'commit-ana-1', whom, what, start: nextWeek, cadence: 'biweekly', time: '09:30' },
         }),
       );
     });

@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './support';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,34 +40,26 @@ export default defineConfig({
   retries: 0,
   reporter: 'list',
   use: {
-    baseURL: `http://localhost:${PORT}`,
+    baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
     // the server as it ships: the bundle, rebuilt first (under a second)
     command: 'node apps/server/build.mjs && node apps/server/dist/main.js',
     cwd: root,
-    url: `http://localhost:${PORT}/healthz`,
+    url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
       PORT: String(PORT),
+      // Loopback only: the server then offers no local-network address, so every link the console
+      // hands out stays on 127.0.0.1 and no story can send traffic to this machine's real address.
+      HOST: '127.0.0.1',
       WEB_BUILD_DIR: `apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}`,
       LOG_LEVEL: 'silent',
       // every person in the story joins from this one machine's address

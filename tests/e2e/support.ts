@@ -16,6 +16,32 @@ export const SCREENSHOTS = fileURLToPath(
 );
 mkdirSync(SCREENSHOTS, { recursive: true });
 
+/**
+ * A host name that is not localhost, which Chromium maps to 127.0.0.1 (`--host-resolver-rules` in
+ * playwright.config.ts): a page on `http://canopy.test:<port>` is an insecure context, like a
+ * phone opening `http://192.168.1.20:3000` on a workshop's Wi-Fi, yet every byte stays on loopback.
+ */
+export const INSECURE_HOST = 'canopy.test';
+/** The story server's address under that name. */
+export const insecureOrigin = (baseURL: string) => `http://${INSECURE_HOST}:${new URL(baseURL).port}`;
+
+/** How the stories start the system's Chromium (playwright.config.ts; the layout story adds to it). */
+export const CHROMIUM_LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    // a host name that is not localhost, for the stories of a phone on plain HTTP (an insecure
+    // context); it resolves to loopback only
+    `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+  ],
+};
+
 export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 export const LAPTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 export const PROJECTOR: BrowserContextOptions = { viewport: { width: 1280, height: 720 } };

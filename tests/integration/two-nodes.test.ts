@@ -1,14 +1,16 @@
 /**
  * Many nodes: any node serves any room. Two real server processes share one Redis (a spawned
- * redis-server, never the machine's); the facilitator's console is on node B while participants
- * join and connect through node A, as a load balancer would spread them.
+ * redis-server, never the machine's) — and the same stories again on a Redis Cluster (three
+ * masters with a replica each, spawned too): store, rate limits and the Socket.IO adapter all on
+ * the cluster. The facilitator's console is on node B while participants join and connect through
+ * node A, as a load balancer would spread them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectRoom, createApi, newParticipantToken, randomId, type RoomConnection, type RoomSnapshot } from '@canopy/client';
-import { freePort, startRedisServer, type RedisServer } from '@canopy/store/testing';
+import { freePort, startRedisCluster, startRedisServer } from '@canopy/store/testing';
 import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,13 +32,13 @@ function killAll(): void {
 process.once('exit', killAll);
 
 /** Start the server as it ships (`node apps/server/dist/main.js`) on a free port and wait for its health check. */
-async function startNode(name: string, redisUrl: string, extraEnv: Record<string, string> = {}): Promise<Node> {
+async function startNode(name: string, redis: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<Node> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
-    REDIS_URL: redisUrl,
+    ...redis,
     STORE_DRIVER: 'node-redis',
     LOG_LEVEL: 'info',
     JOIN_RATE_PER_MIN: '10000',
@@ -80,8 +82,18 @@ async function stopNode(n: Node): Promise<void> {
   clearTimeout(force);
 }
 
-describe('two server nodes on one Redis', () => {
-  let redis: RedisServer;
+/** A Redis of the test's own: its env for a node, and how to stop it. */
+interface Backend {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+const BACKENDS: Array<[string, () => Promise<Backend>]> = [
+  ['one Redis', async () => startRedisServer().then((r) => ({ env: { REDIS_URL: r.url }, stop: () => r.stop() }))],
+  ['a Redis Cluster', async () => startRedisCluster().then((c) => ({ env: c.env, stop: () => c.stop() }))],
+];
+
+describe.each(BACKENDS)('two server nodes on %s', (_name, backend) => {
+  let redis: Backend;
   let a: Node;
   let b: Node;
   const open: RoomConnection[] = [];
@@ -112,11 +124,11 @@ describe('two server nodes on one Redis', () => {
   }
 
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await backend();
     try {
       [a, b] = await Promise.all([
-        startNode('A', redis.url, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' }),
-        startNode('B', redis.url, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' }),
+        startNode('A', redis.env, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' }),
+        startNode('B', redis.env, { TRUST_PROXY: '1', JOIN_FAILURES_PER_10MIN: '3' }),
       ]);
     } catch (e) {
       killAll();
@@ -127,7 +139,7 @@ describe('two server nodes on one Redis', () => {
     for (const c of open.splice(0)) c.close();
   });
   afterAll(async () => {
-    await Promise.all(nodes.map(stopNode));
+    await Promise.all(nodes.splice(0).map(stopNode));
     await redis?.stop();
   });
 

@@ -10,8 +10,9 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connectRoom, createApi, type RoomConnection } from '@canopy/client';
-import type { NewRoom } from '@canopy/core';
-import { freePort, startRedisServer, type RedisServer } from '@canopy/store/testing';
+import { createRoomState, NewRoomSchema, type NewRoom } from '@canopy/core';
+import { createStore } from '@canopy/store';
+import { freePort, startRedisCluster, startRedisServer, type RedisCluster } from '@canopy/store/testing';
 import { io as ioClient } from 'socket.io-client';
 import { cpuMs, now, percentile, ROOT, round, rssBytes, sleep, sortNum, spawnServer, type Proc } from './lib.js';
 import type { Request } from './worker.js';
@@ -25,6 +26,8 @@ const { values: args } = parseArgs({
     sizes: { type: 'string' },
     workers: { type: 'string', default: '2' },
     driver: { type: 'string', default: 'node-redis' },
+    /** `cluster`: only the Redis Cluster measures (the JSON then has just `cluster`, `generator` and the run's facts) */
+    only: { type: 'string' },
     /** write V8 CPU profiles of the Canopy processes into this folder (open them in Chrome DevTools) */
     'cpu-prof': { type: 'string' },
   },
@@ -211,9 +214,12 @@ function agenda(steps: number): NewRoom['agenda'] {
   return Array.from({ length: steps }, (_, i) => ({ id: `s${i + 1}`, title: `Step ${i + 1}`, durationSec: 300, ...(i % 2 ? ACTIVITY : SLIDE) }));
 }
 
-async function canopyNodes(redis: RedisServer, driver: string, count: number): Promise<Proc[]> {
+/** How a Canopy process reaches Redis: `REDIS_URL` and whatever else (REDIS_CLUSTER, REDIS_WAIT_REPLICAS, SOCKETIO_ADAPTER). */
+type RedisEnv = Record<string, string>;
+
+async function canopyNodes(redis: RedisEnv, driver: string, count: number): Promise<Proc[]> {
   const env = {
-    REDIS_URL: redis.url,
+    ...redis,
     STORE_DRIVER: driver,
     LOG_LEVEL: 'info', // only its last 20 KB are kept, shown when a run fails
     SOCKET_MSGS_PER_SEC: '100000',
@@ -236,8 +242,11 @@ interface CanopyRun {
   statements?: string[];
 }
 
-async function canopyRun(redis: RedisServer, opts: { driver: string; n: number; nodes: number; rounds: number; submissions: boolean }): Promise<CanopyRun> {
-  const label = `canopy ${opts.driver} ×${opts.nodes} n=${opts.n}`;
+async function canopyRun(
+  redis: RedisEnv,
+  opts: { driver: string; n: number; nodes: number; rounds: number; submissions: boolean; label?: string },
+): Promise<CanopyRun> {
+  const label = `canopy ${opts.driver} ×${opts.nodes} n=${opts.n}${opts.label ? ` (${opts.label})` : ''}`;
   const nodes = await canopyNodes(redis, opts.driver, opts.nodes);
   const pids = nodes.map((p) => p.proc.pid!);
   let fac: RoomConnection | null = null;
@@ -330,6 +339,110 @@ async function baselineRun(opts: {
   }
 }
 
+// --- on a Redis Cluster ---------------------------------------------------------------------------
+
+/**
+ * The same fan-out and submissions on a 3-master Redis Cluster (one replica each, AOF), one node;
+ * then the submissions again with acknowledgements waiting for a replica (REDIS_WAIT_REPLICAS=1);
+ * then two nodes' fan-out with each Socket.IO adapter (Streams, sharded Pub/Sub).
+ */
+async function clusterRuns(n: number, singleP99: number) {
+  const rc = await startRedisCluster({ appendonly: true });
+  log(`redis cluster on ${rc.url} (3 masters, 1 replica each, AOF everysec)`);
+  try {
+    const storeWrites = [await storeWriteCost(rc, 1), await storeWriteCost(rc, 64)];
+    const base = await canopyRun(rc.env, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: true, label: 'cluster' });
+    const waited = await canopyRun(
+      { ...rc.env, REDIS_WAIT_REPLICAS: '1' },
+      { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: true, label: 'cluster, REDIS_WAIT_REPLICAS=1' },
+    );
+    const adapters = {} as Record<'streams' | 'sharded', ReturnType<typeof summary> & { missing: number }>;
+    for (const adapter of ['streams', 'sharded'] as const) {
+      const run = await canopyRun(
+        { ...rc.env, SOCKETIO_ADAPTER: adapter },
+        { driver: DEFAULT_DRIVER, n, nodes: 2, rounds: ROUNDS, submissions: false, label: `cluster, ${adapter} adapter` },
+      );
+      adapters[adapter] = { ...summary(run.fanout), missing: run.fanout.missing };
+    }
+    const fan = summary(base.fanout);
+    const subs = (r: CanopyRun) => ({ acked_per_s: r.submissions!.acked_per_s, p99_ack_ms: r.submissions!.p99_ack_ms, ramp: r.submissions!.stages });
+    return {
+      masters: 3,
+      replicas_per_master: 1,
+      participants: n,
+      fanout: {
+        p50_ms: round(fan.p50),
+        p99_ms: round(fan.p99),
+        last_p99_ms: round(fan.last_p99),
+        ratio_to_one_redis: round(fan.p99 / singleP99, 2),
+        missing: base.fanout.missing,
+      },
+      submissions: subs(base),
+      wait_replicas_1: { ...subs(waited), fanout_p99_ms: round(summary(waited.fanout).p99) },
+      store_writes: storeWrites,
+      adapters_two_nodes: Object.fromEntries(
+        Object.entries(adapters).map(([k, v]) => [k, { p50_ms: round(v.p50), p99_ms: round(v.p99), last_p99_ms: round(v.last_p99), missing: v.missing }]),
+      ),
+    };
+  } finally {
+    await rc.stop();
+  }
+}
+
+/**
+ * What waiting for a replica costs the store itself, without the server around it: `WRITERS`
+ * writers (one room each, spread over the masters) each writing records back to back for a while,
+ * with and without `waitReplicas: 1`, alternated three times; the medians of writes/s and latency.
+ * One writer shows the round trip a single write pays; 64 show what sharing a WAIT saves.
+ */
+async function storeWriteCost(rc: RedisCluster, WRITERS: number) {
+  const MS = QUICK ? 1500 : 3000;
+  const room = NewRoomSchema.parse({ title: 'Bench', agenda: [{ id: 's1', type: 'slide', title: 'S', config: {} }] });
+  const once = async (waitReplicas: number) => {
+    const store = await createStore({ redisUrl: rc.url, cluster: true, waitReplicas, waitTimeoutMs: 1000 });
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: WRITERS }, async (_, i) => {
+          const state = createRoomState({ id: `bench${waitReplicas}w${i}x${Math.random().toString(36).slice(2)}`, code: '', now: Date.now(), room });
+          state.code = `B${state.id}`;
+          await store.createRoom(state, { facilitator: 'f', cohost: 'c', display: 'd' });
+          return state.id;
+        }),
+      );
+      const lat: number[] = [];
+      const end = now() + MS;
+      await Promise.all(
+        ids.map(async (id) => {
+          for (let k = 0; now() < end; k++) {
+            const t0 = now();
+            await store.writeRecord(id, 's1', `p:${k}`, { submissionId: `s${k}`, expectedRev: 0, value: 'v', counters: { n: 1 } });
+            lat.push(now() - t0);
+          }
+        }),
+      );
+      await Promise.all(ids.map((id) => store.deleteRoom(id)));
+      const sorted = sortNum(lat);
+      return { writes_per_s: (lat.length / MS) * 1000, p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99) };
+    } finally {
+      await store.close();
+    }
+  };
+  const runs: Record<'no_wait' | 'wait_replicas_1', Array<Awaited<ReturnType<typeof once>>>> = { no_wait: [], wait_replicas_1: [] };
+  for (let i = 0; i < 3; i++) {
+    runs.no_wait.push(await once(0));
+    runs.wait_replicas_1.push(await once(1));
+  }
+  const median = (xs: number[]) => sortNum(xs)[Math.floor(xs.length / 2)]!;
+  const sum = (rs: typeof runs.no_wait) => ({
+    writes_per_s: round(median(rs.map((r) => r.writes_per_s)), 0),
+    p50_ms: round(median(rs.map((r) => r.p50_ms)), 2),
+    p99_ms: round(median(rs.map((r) => r.p99_ms)), 2),
+  });
+  const out = { writers: WRITERS, no_wait: sum(runs.no_wait), wait_replicas_1: sum(runs.wait_replicas_1) };
+  log(`store writes on the cluster: ${JSON.stringify(out)}`);
+  return out;
+}
+
 // --- the run --------------------------------------------------------------------------------------
 
 const summary = (f: FanoutResult) => {
@@ -337,9 +450,38 @@ const summary = (f: FanoutResult) => {
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), last_p99: percentile(sortNum(f.last), 99), ready_p99: percentile(sortNum(f.ready), 99) };
 };
 
+/** The results JSON: when and where, the measures, the generator's health; printed as the README's table. */
+function writeResults(started: number, measures: Record<string, unknown>): void {
+  const results = {
+    date: new Date().toISOString(),
+    machine: `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`,
+    ...measures,
+    generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
+    quick: QUICK,
+    duration_s: round((now() - started) / 1000, 0),
+  };
+  mkdirSync(dirname(args.out!), { recursive: true });
+  writeFileSync(args.out!, JSON.stringify(results, null, 2) + '\n');
+  console.log(table(results));
+  log(`wrote ${args.out} in ${results.duration_s} s`);
+}
+
+/** `--only cluster`: the cluster's measures alone, for comparing its settings without the rest. */
+async function clusterOnly() {
+  const started = now();
+  try {
+    writeResults(started, { cluster: await clusterRuns(Math.max(...SIZES), NaN) });
+  } finally {
+    await Promise.all(gens.map((g) => g.worker.terminate()));
+  }
+}
+
 async function main() {
+  if (args.only === 'cluster') return clusterOnly();
+  if (args.only) throw new Error(`--only takes "cluster", not ${args.only}`);
   const started = now();
   const redis = await startRedisServer({ appendonly: true });
+  const one: RedisEnv = { REDIS_URL: redis.url };
   log(`redis on ${redis.url} (AOF everysec); ${WORKERS} generator threads; sizes ${SIZES.join(', ')}${QUICK ? ' (quick)' : ''}`);
   const biggest = Math.max(...SIZES);
   const fanoutRows = [];
@@ -349,7 +491,7 @@ async function main() {
   let statements: string[] = [];
   try {
     for (const n of SIZES) {
-      const c = await canopyRun(redis, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: n === biggest });
+      const c = await canopyRun(one, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: n === biggest });
       if (c.statements) statements = c.statements;
       const b = await baselineRun({
         n,
@@ -384,8 +526,10 @@ async function main() {
         baseSubs = b.submissions;
       }
     }
-    const multi = await canopyRun(redis, { driver: DEFAULT_DRIVER, n: biggest, nodes: 2, rounds: ROUNDS, submissions: false });
-    const other = await canopyRun(redis, { driver: OTHER_DRIVER, n: biggest, nodes: 1, rounds: ROUNDS, submissions: true });
+    const multi = await canopyRun(one, { driver: DEFAULT_DRIVER, n: biggest, nodes: 2, rounds: ROUNDS, submissions: false });
+    const other = await canopyRun(one, { driver: OTHER_DRIVER, n: biggest, nodes: 1, rounds: ROUNDS, submissions: true });
+    await redis.stop();
+    const cluster = await clusterRuns(biggest, singleP99);
     const s = single!;
     const perType = (run: CanopyRun, type: string) => {
       const xs = run.fanout.bytesPerParticipant.filter((_, i) => (run.fanout.stages[i] as { step?: { type?: string } }).step?.type === type);
@@ -393,9 +537,7 @@ async function main() {
     };
     const stepBytes = s.fanout.bytesPerParticipant;
     const multiP99 = summary(multi.fanout).p99;
-    const results = {
-      date: new Date().toISOString(),
-      machine: `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ${process.platform}`,
+    writeResults(started, {
       fanout: fanoutRows,
       submissions: {
         acked_per_s: s.submissions!.acked_per_s,
@@ -420,6 +562,7 @@ async function main() {
         last_p99_ms: round(summary(multi.fanout).last_p99),
         missing: multi.fanout.missing,
       },
+      cluster,
       driver: DEFAULT_DRIVER,
       drivers: {
         [DEFAULT_DRIVER]: { acked_per_s: s.submissions!.acked_per_s, p99_ack_ms: s.submissions!.p99_ack_ms, fanout_p99_ms: round(singleP99) },
@@ -429,17 +572,10 @@ async function main() {
           fanout_p99_ms: round(summary(other.fanout).p99),
         },
       },
-      generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
-      quick: QUICK,
-      duration_s: round((now() - started) / 1000, 0),
-    };
-    mkdirSync(dirname(args.out!), { recursive: true });
-    writeFileSync(args.out!, JSON.stringify(results, null, 2) + '\n');
-    console.log(table(results));
-    log(`wrote ${args.out} in ${results.duration_s} s`);
+    });
   } finally {
     await Promise.all(gens.map((g) => g.worker.terminate()));
-    await redis.stop();
+    await redis.stop(); // a second stop is a no-op
   }
 }
 

@@ -10,9 +10,10 @@ const ok = (met) => (met === undefined ? '—' : met ? 'met' : '**not met**');
 
 /** @param {any} r the results JSON */
 export function table(r) {
-  const big = [...r.fanout].sort((a, b) => b.participants - a.participants)[0];
   const lines = [];
   lines.push(`Run ${r.date} on ${r.machine}${r.quick ? ' (**--quick**: one size, short stages)' : ''}.`, '');
+  if (!r.fanout) return [...lines, ...clusterTable(r.cluster)].join('\n'); // --only cluster
+  const big = [...r.fanout].sort((a, b) => b.participants - a.participants)[0];
   lines.push('| participants | fan-out p50 ms | p99 ms | last-recipient p99 ms | baseline p99 ms | ratio p99 | ready p99 ms |');
   lines.push('|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of r.fanout)
@@ -74,12 +75,34 @@ export function table(r) {
     for (const [name, d] of Object.entries(r.drivers))
       lines.push(`| ${name}${name === r.driver ? ' (default)' : ''} | ${fmt(d.acked_per_s, 0)} | ${fmt(d.p99_ack_ms)} | ${fmt(d.fanout_p99_ms)} |`);
   }
+  if (r.cluster) lines.push('', ...clusterTable(r.cluster));
   if (r.generator)
     lines.push(
       '',
       `Load generator: CPU ≤ ${fmt(r.generator.cpu_pct_max, 0)} % of one core, event-loop delay p99 ≤ ${fmt(r.generator.eld_p99_ms_max)} ms (max ${fmt(r.generator.eld_max_ms)} ms).`,
     );
   return lines.join('\n');
+}
+
+/** The Redis Cluster's measures (`cluster` in the JSON) as lines of markdown. */
+function clusterTable(c) {
+  const sub = (x) => `${fmt(x.acked_per_s, 0)}/s (p99 ${fmt(x.p99_ack_ms)} ms)`;
+  return [
+    `On a Redis Cluster (${c.masters} masters, ${c.replicas_per_master} replica each, ${c.participants.toLocaleString('en-US')} participants):`,
+    '',
+    '| cluster measure | result |',
+    '|---|---:|',
+    `| fan-out p99, one node | ${fmt(c.fanout.p99_ms)} ms${Number.isFinite(c.fanout.ratio_to_one_redis) ? ` (× ${fmt(c.fanout.ratio_to_one_redis, 2)} of one Redis)` : ''} |`,
+    `| acknowledged submissions | ${sub(c.submissions)} |`,
+    `| … acks waiting for a replica (REDIS_WAIT_REPLICAS=1) | ${sub(c.wait_replicas_1)} |`,
+    ...(c.store_writes ?? []).flatMap((w) => [
+      `| store alone, ${w.writers} writer${w.writers > 1 ? 's' : ''}: writes/s, p50 / p99 | ${fmt(w.no_wait.writes_per_s, 0)}/s, ${fmt(w.no_wait.p50_ms, 2)} / ${fmt(w.no_wait.p99_ms, 2)} ms |`,
+      `| … with \`waitReplicas: 1\` | ${fmt(w.wait_replicas_1.writes_per_s, 0)}/s, ${fmt(w.wait_replicas_1.p50_ms, 2)} / ${fmt(w.wait_replicas_1.p99_ms, 2)} ms |`,
+    ]),
+    ...Object.entries(c.adapters_two_nodes).map(
+      ([name, a]) => `| two nodes, ${name} adapter: fan-out p99 | ${fmt(a.p99_ms)} ms (last recipient ${fmt(a.last_p99_ms)} ms) |`,
+    ),
+  ];
 }
 
 const START = '<!-- bench:start (node tests/load/table.mjs FILE --readme rewrites this block) -->';

@@ -12,21 +12,19 @@ import { trpcServer } from '@hono/trpc-server';
 import { createAppRouter } from '@canopy/api';
 import { DAY_SECONDS, PROTOCOL_VERSION } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Hono } from 'hono';
-import { createClient } from 'redis';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { mountDownloads } from './downloads.js';
+import { shareOrigins } from './lan.js';
 import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
 import { clientAddress } from './security.js';
+import { connectShared, SIO_STREAM } from './redis-shared.js';
 import { RoomService } from './service.js';
-import { trimStreamPeriodically } from './stream-trim.js';
 
 export const VERSION = '0.1.0';
-/** the Redis stream the Socket.IO adapter broadcasts through (trimmed by age, see stream-trim.ts) */
-export const SIO_STREAM = 'canopy:socket.io';
+export { SIO_STREAM };
 
 export interface CanopyServer {
   url: string;
@@ -52,15 +50,16 @@ async function loadWebHandler(dir: string | undefined, log: Logger): Promise<Nod
 }
 
 export async function startServer(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<CanopyServer> {
-  const store = await createStore({ ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}), driver: config.STORE_DRIVER });
-  // One node-redis client (RESP2, which the streams adapter and rate limiter expect) for cross-node
-  // broadcast and shared rate limits, whatever driver the store uses.
-  const redis = config.REDIS_URL ? createClient({ url: config.REDIS_URL, RESP: 2 }) : null;
-  if (redis) {
-    redis.on('error', (e: Error) => log.error('redis (adapter) error', e));
-    await redis.connect();
-  }
-  const limiters = createLimiters(config, redis ?? undefined);
+  const store = await createStore({
+    ...(config.REDIS_URL
+      ? { redisUrl: config.REDIS_URL, cluster: config.REDIS_CLUSTER, waitReplicas: config.REDIS_WAIT_REPLICAS, waitTimeoutMs: config.REDIS_WAIT_TIMEOUT_MS }
+      : {}),
+    driver: config.STORE_DRIVER,
+  });
+  // One node-redis client (one server or a cluster) for cross-node broadcast and shared rate
+  // limits, whatever driver the store uses.
+  const redis = config.REDIS_URL ? await connectShared({ ...config, REDIS_URL: config.REDIS_URL }, log) : null;
+  const limiters = createLimiters(config, redis?.client);
   const service = new RoomService(store, limiters, { retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS) });
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
@@ -95,6 +94,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       createContext: (_opts, c) => ({ address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
     }),
   );
+  // the addresses the console hands out in its join link and QR code (see lan.ts); set once listening
+  let share = shareOrigins({ publicUrl: config.PUBLIC_URL, host: config.HOST, port: config.PORT });
+  app.get('/api/share-origin', (c) => c.json(share));
   mountDownloads(app, service, limiters.downloads, (c) => clientAddress(c.env.incoming, config.TRUST_PROXY));
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
   app.all('*', (c) => {
@@ -107,9 +109,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  const adapter = redis ? createAdapter(redis, { streamName: SIO_STREAM, sessionKeyPrefix: 'canopy:sio:session:', maxLen: 10_000 }) : undefined;
-  const stopTrimming = redis ? trimStreamPeriodically(redis, SIO_STREAM, (e) => log.warn('could not trim the broadcast stream', { err: e })) : () => {};
-  const io = attachRealtime(http, service, config, log, adapter);
+  const io = attachRealtime(http, service, config, log, redis?.adapter);
 
   await new Promise<void>((ok, fail) => {
     http.once('error', fail);
@@ -118,8 +118,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const addr = http.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
-  log.info(`Canopy listening on ${url}`, {
-    store: store.kind === 'memory' ? 'memory (embedded: nothing survives a restart; set REDIS_URL for Redis)' : `redis (${store.driver})`,
+  share = shareOrigins({ publicUrl: config.PUBLIC_URL, host: config.HOST, port });
+  const reach = share.publicUrl ? ` (public address ${share.publicUrl})` : share.lan.length ? ` (phones on this network: ${share.lan.join(', ')})` : '';
+  log.info(`Canopy listening on ${url}${reach}`, {
+    store:
+      store.kind === 'memory'
+        ? 'memory (embedded: nothing survives a restart; set REDIS_URL for Redis)'
+        : `redis (${store.driver}${config.REDIS_CLUSTER ? ', cluster' : ''}${config.REDIS_WAIT_REPLICAS ? `, acks wait for ${config.REDIS_WAIT_REPLICAS} replica(s)` : ''})`,
+    ...(config.REDIS_URL ? { adapter: config.SOCKETIO_ADAPTER } : {}),
     web: web ? 'served' : 'not built',
   });
 
@@ -133,10 +139,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log,
     close: () =>
       (closing ??= (async () => {
-        stopTrimming();
         await io.close(); // also closes the HTTP server
         await store.close();
-        if (redis) await redis.quit().catch(() => {});
+        await redis?.close();
       })()),
   };
 }

@@ -14,10 +14,41 @@ const list = z.string().transform((s) =>
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  /** unset: embedded in-process store (one node, nothing survives a restart) */
-  REDIS_URL: z.string().url().optional(),
+  /**
+   * unset: embedded in-process store (one node, nothing survives a restart). With REDIS_CLUSTER,
+   * one or more comma-separated seed nodes of the cluster.
+   */
+  REDIS_URL: z
+    .string()
+    .refine(
+      (s) => s.split(',').every((u) => /^rediss?:\/\/./.test(u.trim()) && URL.canParse(u.trim())),
+      'expected redis:// or rediss:// URL(s), comma separated',
+    )
+    .optional(),
+  /** REDIS_URL is a Redis/Valkey Cluster (keys routed by slot; every room in one slot) */
+  REDIS_CLUSTER: bool.default(false),
+  /**
+   * acknowledge a write only once this many replicas have it (Redis `WAIT`): with 1, an answer a
+   * phone saw acknowledged survives the loss of its master (docs/reliability.md); 0 acknowledges
+   * as soon as the master has it
+   */
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
+  /** how long a write waits for those replicas; past it the write is answered "not saved, retrying" */
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(500),
+  /** how broadcasts cross nodes: `streams` (replays missed broadcasts on reconnect) or `sharded` (sharded Pub/Sub) */
+  SOCKETIO_ADAPTER: z.enum(['streams', 'sharded']).default('streams'),
   /** which Redis client the store uses */
   STORE_DRIVER: z.enum(['node-redis', 'glide']).default('node-redis'),
+  /**
+   * the address people reach this server at (e.g. https://workshop.example.org): the console's
+   * join link, QR code and other links use it. Unset: the console's own address, or this
+   * machine's local-network address when the console is opened on localhost
+   */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+    .optional(),
   /** extra browser origins allowed to open a socket (the server's own host is always allowed) */
   ALLOWED_ORIGINS: list.default([]),
   /** behind a proxy: take the client address from X-Forwarded-For */

@@ -5,9 +5,8 @@
  * longest a client may be away and still recover (connection-state recovery: 2 minutes) serve no
  * one, so each node trims the stream by age (stream ids start with their time in ms).
  */
-import type { createClient } from 'redis';
-
-type Redis = Pick<ReturnType<typeof createClient>, 'sendCommand'>;
+/** a node-redis client, or a wrapper that routes the command by the stream's key on a Cluster */
+type Redis = { sendCommand(args: string[]): Promise<unknown> };
 
 /** Entries kept: well past the 2-minute recovery window, so a lagging node still reads its backlog. */
 export const STREAM_KEEP_MS = 5 * 60_000;

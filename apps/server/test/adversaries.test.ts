@@ -246,7 +246,7 @@ describe('worthy adversaries', () => {
     await w.console.conn.until(() => presenter(w.console)?.rerated === 4, WAIT_MS);
     const credit = presenter(w.console)!.statements.find((s) => s.id === 'credit')!;
     expect(credit.after).toEqual({ answered: 4, counts: [0, 1, 1, 1, 0, 1, 0], mean: 15 / 4 });
-    expect(credit.movement).toEqual({ compared: 4, moved: 3, meanShift: 5 / 4, meanNet: -1 / 4 });
+    expect(credit.movement).toEqual({ compared: 4, moved: 3, meanShift: 5 / 4, movedShift: 5 / 3, meanNet: -1 / 4 });
     await display.conn.until(() => presenter(display)?.rerated === 4, WAIT_MS);
     expect(presenter(display)!.statements[0]!.after.counts).toBeNull();
 

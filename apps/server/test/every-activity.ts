@@ -2,7 +2,7 @@
  * A whole workshop with every activity type, run through the real server by real Socket.IO
  * clients (`@canopy/client`): four people with accented, Chinese and emoji nicknames map their
  * allies (names sealed in their "browser" with their own key), rate themselves, answer and vote,
- * meet in partnership groups, pair up as worthy adversaries and write commitments (whom sealed).
+ * meet in partnership groups, pair up as worthy adversaries and write commitments (whom and what sealed).
  * Used by the server's outcome tests and by the facilitator's browser story; it knows nothing of
  * vitest or Playwright.
  */
@@ -60,7 +60,7 @@ export const PEOPLE = [
   { nickname: 'Priya 🌱', department: 'Operations', stance: 6, rerate: 5 },
 ] as const;
 
-/** The names people put on their maps and in their commitments: none may reach the facilitator. */
+/** The names people put on their maps and in their commitments (and what they will do): none may reach the facilitator. */
 export const PRIVATE_LABELS = [
   'Hélène Dubois-Marchetti',
   'Kwame Mensah-Boateng',
@@ -77,8 +77,10 @@ export const SHARED_TEXTS = {
   note: 'Both teams want fewer surprises at launch — let’s share the roadmap',
   action: 'Share the release calendar every month',
   learned: 'Visibility can help the whole team, not just me',
-  commitment: 'Ask how the launch went',
 };
+
+/** What each person will do in their commitment: sealed like whom, private to them. */
+export const PRIVATE_WHAT = 'Ask how the launch went';
 
 export interface EveryActivitySession {
   url: string;
@@ -210,7 +212,7 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
   }
   await command({ type: 'phase', phase: 'results' });
 
-  await command({ type: 'next' }); // commitments: whom sealed, what in plain text
+  await command({ type: 'next' }); // commitments: whom and what sealed
   for (const [i, p] of people.entries()) {
     const whom = ['Hana Dvořák', 'Kwame from Legal', '王老师（法务部）', 'Tomás 🎯 Ruiz'][i]!;
     await submit(p.conn, 'commit', {
@@ -218,7 +220,7 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
       item: {
         id: `commit-${i}-aa`,
         whom: await sealed(p.key, whom),
-        what: `${SHARED_TEXTS.commitment} (${i})`,
+        what: await sealed(p.key, `${PRIVATE_WHAT} (${i})`),
         start: due,
         cadence: i % 2 ? 'monthly' : 'biweekly',
       },

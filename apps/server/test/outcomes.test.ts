@@ -20,7 +20,15 @@ import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import type { SessionData } from '@canopy/core';
 import { startServer, type CanopyServer } from '../src/index.js';
 import { drawable } from '../src/pdf.js';
-import { EVERY_ACTIVITY_AGENDA, EVERY_ACTIVITY_TITLE, PEOPLE, runEveryActivitySession, SHARED_TEXTS, type EveryActivitySession } from './every-activity.js';
+import {
+  EVERY_ACTIVITY_AGENDA,
+  EVERY_ACTIVITY_TITLE,
+  PEOPLE,
+  PRIVATE_WHAT,
+  runEveryActivitySession,
+  SHARED_TEXTS,
+  type EveryActivitySession,
+} from './every-activity.js';
 import { testConfig } from './support.js';
 
 const run = promisify(execFile);
@@ -210,7 +218,7 @@ describe.each(['memory', 'redis'] as const)('the facilitator downloads the sessi
   });
 
   it('no download holds a name from a map or a commitment, its ciphertext, or what someone committed to', async () => {
-    expect(session.secrets.length).toBe(24); // 8 names on maps + 4 in commitments, each plain and as ciphertext
+    expect(session.secrets.length).toBe(32); // 8 names on maps + 4 whom and 4 what in commitments, each plain and as ciphertext
     const texts = [
       (await bytes('report.md')).body.toString('utf8'),
       (await bytes('data.json')).body.toString('utf8'),
@@ -222,7 +230,7 @@ describe.each(['memory', 'redis'] as const)('the facilitator downloads the sessi
     expect(session.secrets.every((s) => s.length >= 8)).toBe(true); // long enough not to turn up by chance in binary data
     for (const t of texts) {
       for (const s of session.secrets) expect(t).not.toContain(s);
-      expect(t).not.toContain(SHARED_TEXTS.commitment);
+      expect(t).not.toContain(PRIVATE_WHAT);
     }
     // and the store really holds them sealed: the test would pass vacuously if nothing had been written
     const map = await server.store.listRecords(session.roomId, 'map');

@@ -157,6 +157,9 @@ describe('partnership meetings', () => {
     expect(await ana.conn.submit('meet', { op: 'put-action', id: 'action-0001', text: 'Swap team calendars', owner: ana.id, due: nextWeek() })).toMatchObject({
       ok: true,
     });
+    expect(await ana.conn.submit('meet', { op: 'add-note', promptId: 'purpose', id: 'note-r1-0001', text: 'Both of us ship in May' })).toMatchObject({
+      ok: true,
+    });
 
     // The facilitator moves on to the next question and adds time: everyone's deadline follows.
     expect(await w.console.conn.act('meet', { type: 'next-prompt' })).toMatchObject({ ok: true });
@@ -176,10 +179,17 @@ describe('partnership meetings', () => {
       expect(notesIn(v)).toEqual([]);
       expect(v.nudge).toBeNull();
     }
-    // Round 1's agreed action stays in view for both of that pair.
+    // Round 1's notes and agreed action stay in view for both of that pair.
     expect(view(ana)!.earlier).toEqual([
-      { round: 1, group: expect.objectContaining({ members: expect.any(Array) }), actions: [expect.objectContaining({ text: 'Swap team calendars' })] },
+      {
+        round: 1,
+        group: expect.objectContaining({ members: expect.any(Array) }),
+        notes: expect.objectContaining({ purpose: [expect.objectContaining({ text: 'Both of us ship in May', by: ana.id })] }),
+        actions: [expect.objectContaining({ text: 'Swap team calendars' })],
+      },
     ]);
+    const partner = people.find((p) => p.id === firstPartner.get(ana.id))!;
+    expect(view(partner)!.earlier[0]!.notes.purpose).toEqual([expect.objectContaining({ text: 'Both of us ship in May' })]);
     expect(await w.console.conn.act('meet', { type: 'start-round' })).toEqual({
       ok: false,
       error: { code: 'BAD_REQUEST', message: 'All 2 rounds have been played.' },

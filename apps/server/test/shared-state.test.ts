@@ -30,6 +30,7 @@ const huddles: ActivityModule<{ size: number }, { id: string; text: string }, No
   configSchema: z.object({ size: z.number().int().min(2).max(4).default(2) }),
   defaultConfig: () => ({ size: 2 }),
   phases: ['talk'],
+  scheduleSeconds: () => 0,
   participantConfig: (c) => c,
   shared: {
     initial: () => ({ round: 0, groups: [] }),

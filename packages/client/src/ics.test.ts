@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commitmentsCalendar, commitmentUid, type CalendarCommitment } from './ics.js';
 
 // The file is checked with ical.js, a parser written independently of the generator.
@@ -186,5 +186,16 @@ describe('edge cases', () => {
     const require = createRequire(import.meta.url);
     const esm = readFileSync(require.resolve('ical-generator').replace(/\.cjs$/, '.mjs'), 'utf8');
     expect(esm).not.toMatch(/\bimport\s*[^(]|\brequire\(|\bprocess\.|\bBuffer\b/);
+  });
+
+  it('builds on a plain-HTTP page too, where the browser gives no crypto.randomUUID', () => {
+    const getRandomValues = crypto.getRandomValues.bind(crypto);
+    vi.stubGlobal('crypto', { getRandomValues }); // an insecure context: no randomUUID, no subtle
+    try {
+      const { events } = parseCalendar(commitmentsCalendar(commitments, { workshopTitle: 'W', now }));
+      expect(events.map((e) => e.getFirstPropertyValue('uid'))).toEqual(commitments.map((c) => commitmentUid(c.id)));
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -21,8 +21,9 @@
  * - The events are marked free (`TRANSP:TRANSPARENT`), so a reminder never blocks time, and
  *   private (`CLASS:PRIVATE`), so anyone the calendar is shared with sees a private placeholder.
  *
- * ical-generator is used through `toString()` only; it needs no Node API (it relies on the global
- * `crypto.randomUUID`, available to pages served over HTTPS or from localhost, as WebCrypto is).
+ * ical-generator is used through `toString()` only; it needs no Node API. It calls the global
+ * `crypto.randomUUID`, which browsers give only to pages served over HTTPS or from localhost; on a
+ * plain-HTTP page (a phone on the workshop's Wi-Fi) one made from `getRandomValues` stands in.
  */
 import type { Cadence } from '@canopy/core';
 import ical, {
@@ -36,6 +37,7 @@ import ical, {
   type ICalTemporalPlainDateTimeStub,
   type ICalTemporalZonedDateTimeStub,
 } from 'ical-generator';
+import { ensureRandomUUID } from './ids.js';
 
 export interface CalendarCommitment {
   id: string;
@@ -96,6 +98,7 @@ export function commitmentSummary(c: Pick<CalendarCommitment, 'whom' | 'what'>):
 const SEQUENCE_EPOCH = Date.UTC(2024, 0, 1);
 
 export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: CommitmentsCalendarOptions): string {
+  ensureRandomUUID();
   const now = opts.now ?? new Date();
   const sequence = Math.max(0, Math.floor((now.getTime() - SEQUENCE_EPOCH) / 60_000));
   const title = opts.workshopTitle.trim() || 'Canopy workshop';

@@ -1,6 +1,6 @@
-export { createApi, apiErrorMessage, apiErrorCode, type Api } from './api.js';
+export { createApi, apiErrorMessage, apiErrorCode, isNetworkError, NETWORK_ERROR_MESSAGE, type Api } from './api.js';
 export { RoomConnection, connectRoom, type ConnectOptions, type ConnectionStatus, type RoomSnapshot } from './room.js';
 export { randomId, newParticipantToken } from './ids.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from '@canopy/api';
-export { newSealKey, importSealKey, seal, unseal, type SealKey } from './seal.js';
+export { newSealKey, importSealKey, seal, unseal, sealEngine, type SealKey, type SealEngine } from './seal.js';
 export { commitmentsCalendar, commitmentSummary, commitmentUid, type CalendarCommitment, type CommitmentsCalendarOptions } from './ics.js';

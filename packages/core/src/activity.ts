@@ -78,6 +78,13 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
   defaultConfig(): Config;
   /** the phases the facilitator moves through; the first is where a step starts */
   phases: readonly string[];
+  /**
+   * How long the activity's own schedule takes with this config, in seconds: its timed parts
+   * (prompt timers × rounds, steelman turns, the phases it needs time for). 0 for an activity that
+   * runs on the step's timer alone. A step's `durationSec` must leave room for it (the built-in
+   * templates are checked against it, and the agenda editor warns).
+   */
+  scheduleSeconds(config: Config): number;
   /** what a participant sees of the step (facilitator-only config stripped) */
   participantConfig(config: Config): unknown;
   /** participant input, for activities that take any */

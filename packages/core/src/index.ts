@@ -15,3 +15,4 @@ export * from './retention.js';
 export * from './report.js';
 export * from './outcomes.js';
 export * from './my-outcomes.js';
+export * from './share.js';

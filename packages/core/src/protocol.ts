@@ -10,7 +10,11 @@ import type { MyOutcomes } from './my-outcomes.js';
 import { ClientIdSchema, type Participant } from './participant.js';
 import { RoomCommandSchema, type ConsoleRoomView, type StageView } from './room.js';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * 2: a commitment's `what` is sealed in the browser like `whom` (it was plain text); the
+ * partnership view's earlier rounds carry their notes.
+ */
+export const PROTOCOL_VERSION = 2;
 
 export type Role = 'facilitator' | 'cohost' | 'display' | 'participant';
 export const isPresenter = (role: Role) => role !== 'participant';

@@ -95,6 +95,18 @@ export const paragraph = (text: string): ReportBlock => ({ kind: 'paragraph', te
 export const list = (items: string[]): ReportBlock => ({ kind: 'list', items });
 export const table = (columns: string[], rows: Cell[][]): ReportBlock => ({ kind: 'table', columns, rows });
 
+/**
+ * Small groups stay hidden, on every screen and in every download. A count of people is shown
+ * only when at least `minGroupSize` people make it. A share ("25 % have an ally above", "3 of 5
+ * moved") is shown only when the people it counts are at least `minGroupSize` — in a room of four,
+ * 25 % is one person — or nobody at all ("0 %", nothing to point at), and the room it is a share
+ * of is at least that big too.
+ */
+export const shownCount = (n: number, minGroupSize: number): number | null => (n >= minGroupSize && n > 0 ? n : null);
+export function shareShown(n: number, of: number, minGroupSize: number): boolean {
+  return of > 0 && of >= minGroupSize && (n === 0 || n >= minGroupSize);
+}
+
 /** "3 of 12 people" */
 export const ofPeople = (n: number, total: number) => `${n} of ${total} ${total === 1 ? 'person' : 'people'}`;
 export const round1 = (x: number) => Math.round(x * 10) / 10;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILDING_ALLIES, checkTemplate, parseTemplate, toTemplate } from './templates.js';
+import { activities } from './activities/index.js';
+import { BUILDING_ALLIES, BUILT_IN_TEMPLATES, checkTemplate, overrunningSteps, parseTemplate, SHORT_EXAMPLE, toTemplate } from './templates.js';
 
 describe('agenda templates', () => {
   it('the built-in "Building allies" workshop is valid as shipped and runs about 90 minutes', () => {
@@ -18,6 +19,42 @@ describe('agenda templates', () => {
       'commitments',
       'slide',
     ]);
+  });
+
+  it('every built-in step leaves room for its activity’s own schedule (prompts × rounds, steelman turns, phases)', () => {
+    expect(BUILT_IN_TEMPLATES).toContain(SHORT_EXAMPLE);
+    for (const t of BUILT_IN_TEMPLATES) {
+      expect(checkTemplate(JSON.parse(JSON.stringify(t))).ok).toBe(true);
+      const over = overrunningSteps(t.agenda).map((o) => `${t.title}: ${o.step.title} needs ${o.needSec / 60} min, has ${o.step.durationSec / 60}`);
+      expect(over).toEqual([]);
+    }
+  });
+
+  it('every activity’s defaults fit the step the built-in workshop gives it', () => {
+    const used = new Map(BUILDING_ALLIES.agenda.map((s) => [s.type, s]));
+    for (const mod of Object.values(activities)) {
+      const own = mod.scheduleSeconds(mod.defaultConfig());
+      expect(own, mod.type).toBeGreaterThanOrEqual(0);
+      const step = used.get(mod.type);
+      if (step) expect(own, `${mod.type}: ${own / 60} min in a ${step.durationSec / 60}-minute step`).toBeLessThanOrEqual(step.durationSec);
+    }
+    // the partnership meetings: two rounds of five 3-minute questions, a minute to find your group each
+    expect(activities.partnership!.scheduleSeconds(activities.partnership!.defaultConfig())).toBe(2 * (5 * 3 + 1) * 60);
+    // the worthy adversaries: four statements, pairing, a trio's four 3-minute turns, re-rating
+    expect(activities.adversaries!.scheduleSeconds(activities.adversaries!.defaultConfig())).toBe((4 + 1 + 12 + 2) * 60);
+  });
+
+  it('a step that cannot hold its activity’s schedule is found (the issue’s 40 minutes in a 25-minute step)', () => {
+    const prompts = [4, 4, 4, 5, 3].map((minutes, i) => ({ id: `q${i}`, title: `Q${i}`, hint: '', minutes }));
+    const over = overrunningSteps([{ id: 'p', type: 'partnership', title: 'Partners', durationSec: 25 * 60, config: { rounds: 2, prompts } }]);
+    expect(over).toEqual([expect.objectContaining({ index: 0, needSec: 2 * 21 * 60 })]);
+    expect(overrunningSteps([{ id: 'p', type: 'partnership', title: 'Partners', durationSec: 0, config: { rounds: 2, prompts } }])).toEqual([]); // no timer
+  });
+
+  it('the discussion slide does not promise a picture the display will not show', () => {
+    // moving to a slide replaces the activity's picture on the display
+    for (const t of BUILT_IN_TEMPLATES)
+      for (const s of t.agenda.filter((x) => x.type === 'slide')) expect((s.config as { notes: string }).notes).not.toMatch(/keep the \w+ on the display/i);
   });
 
   it('a saved agenda loads back exactly, every activity setting filled in', () => {

@@ -3,6 +3,9 @@
  * that touches more than one key is one script, so it is atomic. Key layout and value encodings
  * are documented at the top of `redis.ts`; the KEYS/ARGV order of each script is listed above it.
  *
+ * Every script touches the keys of one Redis Cluster slot only: one room's keys (hash tag
+ * `{<roomId>}`) or one code key.
+ *
  * Scripts check everything before writing anything: Redis does not roll a script back when it
  * fails half-way, so a script must not be able to fail after its first write.
  */
@@ -31,18 +34,47 @@ end
 `;
 
 /**
- * KEYS: code, room, secrets
- * ARGV: roomId, stateJson, version, code, facilitator, cohost, display
- * → 1 created, 0 the code is taken
+ * The room's own keys; its code was claimed just before (`SET code roomId NX`, in the code's slot).
+ * KEYS: room, secrets
+ * ARGV: stateJson, version, code, facilitator, cohost, display
+ * → 1 created (an error if the room id exists: nothing is written)
  */
 export const CREATE_ROOM = lua(
   'createRoom',
   `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return redis.error_reply('ERR canopy: room id already exists') end
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], 'state', ARGV[2], 'version', ARGV[3], 'code', ARGV[4], 'active', 0)
-redis.call('HSET', KEYS[3], 'facilitator', ARGV[5], 'cohost', ARGV[6], 'display', ARGV[7])
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('ERR canopy: room id already exists') end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'version', ARGV[2], 'code', ARGV[3], 'active', 0)
+redis.call('HSET', KEYS[2], 'facilitator', ARGV[4], 'cohost', ARGV[5], 'display', ARGV[6])
+return 1
+`,
+);
+
+/**
+ * The code index, in the code key's own slot: forget the code if it still names this room.
+ * KEYS: code
+ * ARGV: roomId
+ * → 1 released, 0 it names another room or nothing
+ */
+export const RELEASE_CODE = lua(
+  'releaseCode',
+  `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`,
+);
+
+/**
+ * The code index takes its room's deadline, if it still names that room.
+ * KEYS: code
+ * ARGV: roomId, deadline (Unix ms)
+ * → 1 set, 0 it names another room or nothing
+ */
+export const EXPIRE_CODE = lua(
+  'expireCode',
+  `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 return 1
 `,
 );
@@ -182,22 +214,17 @@ return {'ok', rev}
 
 /**
  * KEYS: the room's fixed keys (room first, registry last)
- * ARGV: code key prefix, roomId
- * Deletes the fixed keys, every key in the registry, and the code key if it still points here.
+ * Deletes the fixed keys and every key in the registry (the code index, in another slot, is
+ * released before this, by RELEASE_CODE).
  */
 export const DELETE_ROOM = lua(
   'deleteRoom',
   `
-local code = redis.call('HGET', KEYS[1], 'code')
 local extra = redis.call('SMEMBERS', KEYS[#KEYS])
 for i = 1, #extra, 500 do
   redis.call('DEL', unpack(extra, i, math.min(i + 499, #extra)))
 end
 redis.call('DEL', unpack(KEYS))
-if code then
-  local codeKey = ARGV[1] .. code
-  if redis.call('GET', codeKey) == ARGV[2] then redis.call('DEL', codeKey) end
-end
 return 1
 `,
 );
@@ -257,20 +284,18 @@ return {'ok'}
 
 /**
  * KEYS: the room's fixed keys (room first, registry last)
- * ARGV: code key prefix, roomId, milliseconds, atVersion ('' = any)
- * → 1 every key of the room now expires in that many ms, 0 no such room (or another version)
+ * ARGV: milliseconds, atVersion ('' = any)
+ * → {deadline (Unix ms), code}: every key of the room now expires then; {0} no such room (or another version)
  */
 export const EXPIRE_ROOM = lua(
   'expireRoom',
   `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'version') ~= ARGV[4] then return 0 end
-local ms = ARGV[3]
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0} end
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'version') ~= ARGV[2] then return {0} end
+local ms = ARGV[1]
 for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ms) end
 for _, k in ipairs(redis.call('SMEMBERS', KEYS[#KEYS])) do redis.call('PEXPIRE', k, ms) end
-local code = redis.call('HGET', KEYS[1], 'code')
-if code and redis.call('GET', ARGV[1] .. code) == ARGV[2] then redis.call('PEXPIRE', ARGV[1] .. code, ms) end
-return 1
+return {redis.call('PEXPIRETIME', KEYS[1]), redis.call('HGET', KEYS[1], 'code')}
 `,
 );
 
@@ -289,6 +314,8 @@ return tonumber(string.match(cur, '^(%d+)|'))
 
 export const SCRIPTS = [
   CREATE_ROOM,
+  RELEASE_CODE,
+  EXPIRE_CODE,
   CAS_ROOM,
   ADD_PARTICIPANT,
   REMOVE_PARTICIPANT,

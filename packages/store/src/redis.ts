@@ -3,7 +3,7 @@
  * interface (see `exec-node-redis.ts`, `exec-glide.ts`). All logic lives here and in `lua.ts`.
  *
  * Key layout — every key of a room carries the hash tag `{<roomId>}`, so a room lives in one
- * Cluster slot and its scripts stay single-slot (the code index is the one exception, below):
+ * Cluster slot and its scripts stay single-slot; the code index lives in the code's own slot:
  *
  *   canopy:code:<CODE>                      string  → roomId
  *   canopy:{<roomId>}:room                  hash    state (RoomState JSON), version, code, active (count)
@@ -24,9 +24,23 @@
  * `deleteRoom` deletes the fixed keys, every key in the registry and the code key — no SCAN.
  * `expireRoom` sets the same deadline (PEXPIRE) on all of them; every script that may create a key
  * gives it the room hash's deadline (PEXPIRETIME, Redis/Valkey 7+), so a room's keys expire together.
- * The code index cannot share the room's slot; on a future Cluster, createRoom/deleteRoom would
- * become two steps (claim/release the code, then write/delete the room). Standalone Redis and
- * Valkey (the supported targets) run them as one script.
+ *
+ * The code index and the room are in different slots (a code key in the room's slot could not be
+ * found by code), so the operations that touch both are two single-slot steps, the same on one
+ * server and on a Cluster, ordered so that a code never names a room it should not:
+ *
+ * - `createRoom`: claim the code (`SET NX`), then write the room. If the room cannot be written,
+ *   the claim is released and the call rejects. Only if this process dies between the two steps
+ *   (or Redis fails during the release) does a code stay claimed by a room that does not exist:
+ *   lookups answer it like an unknown code, and the code is not handed out again.
+ * - `deleteRoom`: release the code (if it still names this room), then delete the room. A failure
+ *   in between leaves a room no code finds (it keeps its deadline); calling again finishes it.
+ * - `expireRoom`: set the room's deadline, then give the code key the same deadline (PEXPIREAT).
+ *
+ * With `waitReplicas` (REDIS_WAIT_REPLICAS), every write resolves only once that many replicas
+ * have acknowledged it (`WAIT`, shared by the writes of one connection, see `wait.ts`); fewer within
+ * `waitTimeoutMs` rejects with `ReplicationError` — the write is on the master, not yet safe from its
+ * loss; a retry with the same joinId/submissionId answers it once a replica has it.
  */
 import type { Counters, Participant, RoomState } from '@canopy/core';
 import type { LuaScript } from './lua.js';
@@ -37,7 +51,9 @@ import {
   DELETE_RECORD,
   DELETE_ROOM,
   ERASE_PARTICIPANT,
+  EXPIRE_CODE,
   EXPIRE_ROOM,
+  RELEASE_CODE,
   LIST_PARTICIPANTS,
   PARTICIPANT_BY_TOKEN,
   REMOVE_PARTICIPANT,
@@ -59,15 +75,46 @@ import type {
 
 /**
  * What the store needs from a client library. Replies are RESP2-shaped: strings, integers,
- * null and arrays. Both methods reject when the server cannot be reached or answers an error.
+ * null and arrays. Every method rejects when the server cannot be reached or answers an error.
+ * On a Cluster, everything is routed to the master of the slot of the key given (a script's
+ * first key).
  */
 export interface RedisExec {
   readonly driver: 'node-redis' | 'glide';
+  /** a Redis Cluster behind it (else one server) */
+  readonly cluster: boolean;
   /** Run a script atomically (EVALSHA, loading the script when the server does not know it). */
   script(script: LuaScript, keys: string[], args: string[]): Promise<unknown>;
-  /** Run one command, e.g. `['HGET', key, field]`. */
-  command(args: string[]): Promise<unknown>;
+  /** Run one command, e.g. `['HGET', key, field]`, on the node serving `key` (none: every master, e.g. PING). */
+  command(args: string[], key?: string): Promise<unknown>;
+  /**
+   * `WAIT replicas timeoutMs` on the connection to `key`'s master, sent after every write already
+   * answered on it: resolves with how many replicas acknowledged them.
+   */
+  wait(key: string, replicas: number, timeoutMs: number): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface RedisStoreOptions {
+  /** acknowledge a write only once this many replicas have it (0: as soon as the master has it); default 0 */
+  waitReplicas?: number;
+  /** how long a write waits for them before it rejects; default 500 ms */
+  waitTimeoutMs?: number;
+}
+
+/**
+ * A write reached the master but not enough replicas within the timeout: it is not acknowledged
+ * (it may still be there, or be lost if the master dies now). Retrying with the same ids is safe.
+ */
+export class ReplicationError extends Error {
+  constructor(
+    readonly replicas: number,
+    readonly wanted: number,
+    timeoutMs: number,
+  ) {
+    super(`canopy store: the write reached ${replicas} of ${wanted} replicas within ${timeoutMs} ms`);
+    this.name = 'ReplicationError';
+  }
 }
 
 const PREFIX = 'canopy:';
@@ -137,49 +184,90 @@ export class RedisRoomStore implements RoomStore {
   readonly kind = 'redis' as const;
   readonly driver: 'node-redis' | 'glide';
 
-  constructor(private readonly exec: RedisExec) {
+  private readonly waitReplicas: number;
+  private readonly waitTimeoutMs: number;
+
+  constructor(
+    private readonly exec: RedisExec,
+    opts: RedisStoreOptions = {},
+  ) {
     this.driver = exec.driver;
+    this.waitReplicas = opts.waitReplicas ?? 0;
+    this.waitTimeoutMs = opts.waitTimeoutMs ?? 500;
+    if (!Number.isInteger(this.waitReplicas) || this.waitReplicas < 0)
+      throw new TypeError(`canopy store: waitReplicas must be a whole number, got ${this.waitReplicas}`);
+  }
+
+  /** Run a write script and, with `waitReplicas`, resolve only once enough replicas have it. */
+  private async write(script: LuaScript, keys: string[], args: string[]): Promise<unknown> {
+    const res = await this.exec.script(script, keys, args);
+    await this.replicated(keys[0]!);
+    return res;
+  }
+
+  /** With `waitReplicas`: every write answered so far on the connection to `key`'s master is on that many replicas. */
+  private async replicated(key: string): Promise<void> {
+    if (this.waitReplicas === 0) return;
+    const got = await this.exec.wait(key, this.waitReplicas, this.waitTimeoutMs);
+    if (got < this.waitReplicas) throw new ReplicationError(got, this.waitReplicas, this.waitTimeoutMs);
+  }
+
+  private async cmd(key: string, args: string[]): Promise<unknown> {
+    return this.exec.command(args, key);
   }
 
   async createRoom(room: RoomState, secrets: RoomSecrets): Promise<boolean> {
     const k = roomKeys(room.id);
-    const res = await this.exec.script(
-      CREATE_ROOM,
-      [codeKey(room.code), k.room, k.secrets],
-      [room.id, JSON.stringify(room), String(room.version), room.code, secrets.facilitator, secrets.cohost, secrets.display],
-    );
-    return num(res) === 1;
+    const code = codeKey(room.code);
+    // 1. claim the code, 2. write the room (see the top of this file)
+    if ((await this.cmd(code, ['SET', code, room.id, 'NX'])) === null) return false;
+    try {
+      await this.replicated(code);
+      await this.write(
+        CREATE_ROOM,
+        [k.room, k.secrets],
+        [JSON.stringify(room), String(room.version), room.code, secrets.facilitator, secrets.cohost, secrets.display],
+      );
+    } catch (err) {
+      await this.exec.script(RELEASE_CODE, [code], [room.id]).catch(() => {});
+      throw err;
+    }
+    return true;
   }
 
   async roomIdByCode(code: string): Promise<string | null> {
-    return str(await this.exec.command(['GET', codeKey(code)]));
+    const key = codeKey(code);
+    return str(await this.cmd(key, ['GET', key]));
   }
 
   async getRoom(roomId: string): Promise<RoomState | null> {
-    const s = str(await this.exec.command(['HGET', roomKeys(roomId).room, 'state']));
+    const key = roomKeys(roomId).room;
+    const s = str(await this.cmd(key, ['HGET', key, 'state']));
     return s === null ? null : (JSON.parse(s) as RoomState);
   }
 
   async getRoomVersion(roomId: string): Promise<number | null> {
-    const v = str(await this.exec.command(['HGET', roomKeys(roomId).room, 'version']));
+    const key = roomKeys(roomId).room;
+    const v = str(await this.cmd(key, ['HGET', key, 'version']));
     return v === null ? null : Number(v);
   }
 
   async getSecrets(roomId: string): Promise<RoomSecrets | null> {
-    const [facilitator, cohost, display] = list(await this.exec.command(['HMGET', roomKeys(roomId).secrets, 'facilitator', 'cohost', 'display'])).map(str);
+    const key = roomKeys(roomId).secrets;
+    const [facilitator, cohost, display] = list(await this.cmd(key, ['HMGET', key, 'facilitator', 'cohost', 'display'])).map(str);
     return facilitator && cohost && display ? { facilitator, cohost, display } : null;
   }
 
   async casRoom(roomId: string, expectedVersion: number, next: RoomState): Promise<boolean> {
     checkNextRoom(roomId, next);
-    const res = await this.exec.script(CAS_ROOM, [roomKeys(roomId).room], [String(expectedVersion), JSON.stringify(next), String(next.version), next.code]);
+    const res = await this.write(CAS_ROOM, [roomKeys(roomId).room], [String(expectedVersion), JSON.stringify(next), String(next.version), next.code]);
     return num(res) === 1;
   }
 
   async addParticipant(roomId: string, participant: Participant, opts: AddParticipantOptions): Promise<AddParticipantResult> {
     const k = roomKeys(roomId);
     const [status, stored] = list(
-      await this.exec.script(
+      await this.write(
         ADD_PARTICIPANT,
         [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta, k.banned],
         [participant.id, JSON.stringify({ ...participant, removed: false }), opts.tokenHash, opts.joinId, opts.deviceHash, String(opts.cap)],
@@ -200,7 +288,8 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async getParticipant(roomId: string, participantId: string): Promise<Participant | null> {
-    return decodeParticipant(await this.exec.command(['HGET', roomKeys(roomId).participants, participantId]));
+    const key = roomKeys(roomId).participants;
+    return decodeParticipant(await this.cmd(key, ['HGET', key, participantId]));
   }
 
   async participantByToken(roomId: string, tokenHash: string): Promise<Participant | null> {
@@ -215,23 +304,25 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async countParticipants(roomId: string): Promise<number> {
-    return num(await this.exec.command(['HGET', roomKeys(roomId).room, 'active']));
+    const key = roomKeys(roomId).room;
+    return num(await this.cmd(key, ['HGET', key, 'active']));
   }
 
   async removeParticipant(roomId: string, participantId: string): Promise<boolean> {
     const k = roomKeys(roomId);
-    const res = await this.exec.script(REMOVE_PARTICIPANT, [k.room, k.participants, k.tokens, k.pmeta, k.banned], [participantId]);
+    const res = await this.write(REMOVE_PARTICIPANT, [k.room, k.participants, k.tokens, k.pmeta, k.banned], [participantId]);
     return num(res) === 1;
   }
 
   async eraseParticipant(roomId: string, participantId: string): Promise<boolean> {
     const k = roomKeys(roomId);
-    const res = await this.exec.script(ERASE_PARTICIPANT, [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta], [participantId]);
+    const res = await this.write(ERASE_PARTICIPANT, [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta], [participantId]);
     return num(res) === 1;
   }
 
   async getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null> {
-    return decodeRecord(await this.exec.command(['HGET', roomKeys(roomId).step(stepId).records, scope]));
+    const key = roomKeys(roomId).step(stepId).records;
+    return decodeRecord(await this.cmd(key, ['HGET', key, scope]));
   }
 
   async getRecordRev(roomId: string, stepId: string, scope: string): Promise<number> {
@@ -244,7 +335,7 @@ export class RedisRoomStore implements RoomStore {
     const s = k.step(stepId);
     const deltas = Object.entries(write.counters).flatMap(([name, d]) => (d === 0 ? [] : [name, String(d)]));
     const [status, arg] = list(
-      await this.exec.script(
+      await this.write(
         WRITE_RECORD,
         [k.room, s.records, s.counters, s.subs, k.registry, k.participants],
         [scope, subsField(scope, write.submissionId), String(write.expectedRev), write.value, write.writer ?? '', ...deltas],
@@ -266,17 +357,23 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null> {
-    const rev = str(await this.exec.command(['HGET', roomKeys(roomId).step(stepId).subs, subsField(scope, submissionId)]));
-    return rev === null ? null : Number(rev);
+    const key = roomKeys(roomId).step(stepId).subs;
+    const rev = str(await this.cmd(key, ['HGET', key, subsField(scope, submissionId)]));
+    if (rev === null) return null;
+    // a duplicate is answered like the first write: only once it is as safe as an acknowledged one
+    await this.replicated(key);
+    return Number(rev);
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {
-    const reply = await this.exec.command(['HGETALL', roomKeys(roomId).step(stepId).records]);
+    const key = roomKeys(roomId).step(stepId).records;
+    const reply = await this.cmd(key, ['HGETALL', key]);
     return pairs(reply).map(([scope, stored]) => ({ scope, ...decodeRecord(stored)! }));
   }
 
   async getCounters(roomId: string, stepId: string): Promise<Counters> {
-    const reply = await this.exec.command(['HGETALL', roomKeys(roomId).step(stepId).counters]);
+    const key = roomKeys(roomId).step(stepId).counters;
+    const reply = await this.cmd(key, ['HGETALL', key]);
     return Object.fromEntries(pairs(reply).map(([name, n]) => [name, num(n)]));
   }
 
@@ -286,7 +383,7 @@ export class RedisRoomStore implements RoomStore {
     const s = k.step(stepId);
     const deltas = Object.entries(del.counters).flatMap(([name, d]) => (d === 0 ? [] : [name, String(d)]));
     const [status, arg] = list(
-      await this.exec.script(DELETE_RECORD, [k.room, s.records, s.counters, s.subs], [scope, `${scope.length}:${scope}`, String(del.expectedRev), ...deltas]),
+      await this.write(DELETE_RECORD, [k.room, s.records, s.counters, s.subs], [scope, `${scope.length}:${scope}`, String(del.expectedRev), ...deltas]),
     );
     switch (status) {
       case 'ok':
@@ -302,17 +399,25 @@ export class RedisRoomStore implements RoomStore {
 
   async expireRoom(roomId: string, seconds: number, atVersion?: number): Promise<boolean> {
     checkExpiry(seconds);
-    const res = await this.exec.script(EXPIRE_ROOM, fixedKeys(roomId), [
-      CODE_PREFIX,
-      roomId,
-      String(Math.round(seconds * 1000)),
-      atVersion === undefined ? '' : String(atVersion),
-    ]);
-    return num(res) === 1;
+    const [deadline, code] = list(
+      await this.write(EXPIRE_ROOM, fixedKeys(roomId), [String(Math.round(seconds * 1000)), atVersion === undefined ? '' : String(atVersion)]),
+    );
+    if (num(deadline) <= 0) return false;
+    // then the code index, in its own slot, takes the same deadline
+    const c = str(code);
+    if (c !== null) {
+      const key = codeKey(c);
+      await this.write(EXPIRE_CODE, [key], [roomId, String(num(deadline))]);
+    }
+    return true;
   }
 
   async deleteRoom(roomId: string): Promise<void> {
-    await this.exec.script(DELETE_ROOM, fixedKeys(roomId), [CODE_PREFIX, roomId]);
+    const k = roomKeys(roomId);
+    // 1. release the code (if it still names this room), 2. delete the room (see the top of this file)
+    const code = str(await this.cmd(k.room, ['HGET', k.room, 'code']));
+    if (code !== null) await this.write(RELEASE_CODE, [codeKey(code)], [roomId]);
+    await this.write(DELETE_ROOM, fixedKeys(roomId), []);
   }
 
   async ping(): Promise<void> {

@@ -1,13 +1,14 @@
 /**
  * The RoomStore contract: every driver tells the same stories. The Redis drivers run against a
- * redis-server spawned for this file (never the machine's Redis); each story uses fresh room ids.
+ * redis-server spawned for this file and against a Redis Cluster (three masters, one replica each)
+ * spawned for it too — never the machine's Redis; each story uses fresh room ids.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { applyRoomCommand, codeFromBytes, createRoomState, NewRoomSchema, type Participant, type RoomState } from '@canopy/core';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, MemoryRoomStore, RoomNotFoundError, type RoomSecrets, type RoomStore } from '../src/index.js';
-import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
+import { createStore, MemoryRoomStore, ReplicationError, RoomNotFoundError, roomKeys, type RoomSecrets, type RoomStore } from '../src/index.js';
+import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '../src/testing/index.js';
 
 // --- fixtures -------------------------------------------------------------------------------------
 
@@ -51,42 +52,60 @@ async function until(what: string, check: () => Promise<unknown>, ms = 15_000): 
 }
 
 type Driver = 'memory' | 'node-redis' | 'glide';
+type Topology = 'one server' | 'cluster';
 
 let server: RedisServer;
+let cluster: RedisCluster;
+/** looks at what Redis really holds, without the store: a plain client, and one routed by slot */
 let admin: ReturnType<typeof createClient>;
+let clusterAdmin: ReturnType<typeof createCluster>;
 
 beforeAll(async () => {
-  server = await startRedisServer();
+  [server, cluster] = await Promise.all([startRedisServer(), startRedisCluster()]);
   admin = createClient({ url: server.url });
-  await admin.connect();
+  clusterAdmin = createCluster({ rootNodes: cluster.nodes.map((n) => ({ url: n.url })) });
+  await Promise.all([admin.connect(), clusterAdmin.connect()]);
 });
 
 afterAll(async () => {
   await admin?.close();
-  await server?.stop();
+  await clusterAdmin?.close();
+  await Promise.all([server?.stop(), cluster?.stop()]);
 });
 
 /** The memory store's clock: its tests move it on instead of waiting for a room to expire. */
 let clock = Date.now();
 
-async function open(driver: Driver, url: string): Promise<RoomStore> {
-  return driver === 'memory' ? new MemoryRoomStore({ now: () => clock }) : createStore({ redisUrl: url, driver });
+async function open(driver: Driver, topology: Topology = 'one server', url?: string): Promise<RoomStore> {
+  if (driver === 'memory') return new MemoryRoomStore({ now: () => clock });
+  return topology === 'cluster' ? createStore({ redisUrl: url ?? cluster.url, cluster: true, driver }) : createStore({ redisUrl: url ?? server.url, driver });
 }
 
 // --- the contract ---------------------------------------------------------------------------------
 
-describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract — %s', (driver) => {
+const CASES: Array<[Driver, Topology]> = [
+  ['memory', 'one server'],
+  ['node-redis', 'one server'],
+  ['glide', 'one server'],
+  ['node-redis', 'cluster'],
+  ['glide', 'cluster'],
+];
+
+describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
   let store: RoomStore;
 
   beforeAll(async () => {
-    store = await open(driver, server.url);
+    store = await open(driver, topology);
   });
   afterAll(async () => {
     await store?.close();
   });
 
-  /** Every key (or memory entry) the store holds right now. */
-  const allKeys = async (): Promise<string[]> => (store instanceof MemoryRoomStore ? store.debugKeys() : admin.keys('*'));
+  /** The client that sees this store's Redis (routed by slot on the cluster). */
+  const inspect = () => (topology === 'cluster' ? clusterAdmin : admin);
+  /** Every key (or memory entry) the store holds right now: on a cluster, a SCAN of every master. */
+  const allKeys = async (pattern = '*'): Promise<string[]> =>
+    store instanceof MemoryRoomStore ? store.debugKeys() : topology === 'cluster' ? cluster.keys(pattern) : admin.keys(pattern);
 
   async function roomWithPeople(n: number, cap = 2000) {
     const room = newRoom({ cap });
@@ -124,6 +143,17 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
 
     expect(await store.roomIdByCode(newCode())).toBeNull();
     expect(await store.getRoom(newId())).toBeNull();
+  });
+
+  it('a code whose room could not be written is given back at once', async () => {
+    const room = newRoom();
+    expect(await store.createRoom(room, secrets())).toBe(true);
+    // the same room id again, with a fresh code: the room cannot be written, so the code is not kept
+    const clash = { ...newRoom(), id: room.id };
+    await expect(store.createRoom(clash, secrets())).rejects.toThrow(/already exists/);
+    expect(await store.roomIdByCode(clash.code)).toBeNull();
+    expect(await store.roomIdByCode(room.code)).toBe(room.id);
+    expect(await store.createRoom(newRoom({ code: clash.code }), secrets())).toBe(true);
   });
 
   it('what a caller holds is a copy: changing it never changes the stored room', async () => {
@@ -409,11 +439,9 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
   async function ttls(room: RoomState): Promise<Record<string, number>> {
     if (store instanceof MemoryRoomStore) return {};
     const out: Record<string, number> = {};
-    for await (const batch of admin.scanIterator({ MATCH: `canopy:{${room.id}}:*`, COUNT: 1000 })) {
-      for (const key of batch) out[key] = await admin.ttl(key);
-    }
+    for (const key of await allKeys(`canopy:{${room.id}}:*`)) out[key] = await inspect().ttl(key);
     const code = `canopy:code:${room.code}`;
-    if ((await admin.exists(code)) === 1) out[code] = await admin.ttl(code);
+    if ((await inspect().exists(code)) === 1) out[code] = await inspect().ttl(code);
     return out;
   }
 
@@ -490,15 +518,12 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect((await store.listParticipants(room.id)).map((p) => p.id)).toEqual([bob!.participant.id, cy!.participant.id]);
     expect(await store.countParticipants(room.id)).toBe(1);
     if (!(store instanceof MemoryRoomStore)) {
+      const r = inspect();
       const dump = JSON.stringify(
         await Promise.all(
-          (await admin.keys(`canopy:{${room.id}}:*`)).map(async (k) => [
+          (await allKeys(`canopy:{${room.id}}:*`)).map(async (k) => [
             k,
-            (await admin.type(k)) === 'hash'
-              ? await admin.hGetAll(k)
-              : (await admin.type(k)) === 'list'
-                ? await admin.lRange(k, 0, -1)
-                : await admin.sMembers(k),
+            (await r.type(k)) === 'hash' ? await r.hGetAll(k) : (await r.type(k)) === 'list' ? await r.lRange(k, 0, -1) : await r.sMembers(k),
           ]),
         ),
       );
@@ -567,9 +592,9 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
   });
 
-  it.runIf(driver !== 'memory')('writes reject while Redis is down, and the store recovers by itself', async () => {
+  it.runIf(driver !== 'memory' && topology === 'one server')('writes reject while Redis is down, and the store recovers by itself', async () => {
     const own = await startRedisServer();
-    const s = await open(driver, own.url);
+    const s = await open(driver, topology, own.url);
     try {
       const room = newRoom();
       expect(await s.createRoom(room, secrets())).toBe(true);
@@ -592,6 +617,66 @@ describe.each<Driver>(['memory', 'node-redis', 'glide'])('RoomStore contract —
     } finally {
       await s.close();
       await own.stop();
+    }
+  });
+});
+
+describe.each<'node-redis' | 'glide'>(['node-redis', 'glide'])('on a Redis Cluster — %s', (driver) => {
+  it('acknowledges a write only once a replica has it, when asked to (REDIS_WAIT_REPLICAS)', async () => {
+    const store = await createStore({ redisUrl: cluster.url, cluster: true, driver, waitReplicas: 1, waitTimeoutMs: 300 });
+    try {
+      const room = newRoom();
+      expect(await store.createRoom(room, secrets())).toBe(true);
+      const write = { submissionId: 's1', expectedRev: 0, value: 'v', counters: { n: 1 } };
+      expect(await store.writeRecord(room.id, 'welcome', 'p:a', write)).toEqual({ status: 'ok', rev: 1 });
+
+      // the replica of this room's master stops answering: the next write is not acknowledged…
+      const lag = await cluster.lagReplica(await cluster.masterOf(roomKeys(room.id).room));
+      try {
+        const next = { ...write, submissionId: 's2', expectedRev: 1 };
+        await expect(store.writeRecord(room.id, 'welcome', 'p:a', next)).rejects.toBeInstanceOf(ReplicationError);
+      } finally {
+        lag.resume();
+      }
+      // …and its retry is, once the replica has caught up (the master had applied it: a duplicate)
+      await until('the retry to be acknowledged', async () =>
+        expect(await store.writeRecord(room.id, 'welcome', 'p:a', { ...write, submissionId: 's2', expectedRev: 1 })).toEqual({ status: 'duplicate', rev: 2 }),
+      );
+      expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 2 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a master is killed: its rooms' writes fail until its replica takes over, then go on with everything acknowledged before", async () => {
+    const store = await open(driver, 'cluster');
+    try {
+      const [room, other] = [newRoom(), newRoom()];
+      await store.createRoom(room, secrets());
+      await store.createRoom(other, secrets());
+      await store.writeRecord(room.id, 'welcome', 'p:a', { submissionId: 's1', expectedRev: 0, value: 'before', counters: { n: 1 } });
+      const master = await cluster.masterOf(roomKeys(room.id).room);
+      const replica = await cluster.replicaOf(master);
+      await cluster.healthy(); // the replica is in sync
+
+      await master.kill();
+      await until(
+        'the replica to be promoted and the write to go through',
+        async () =>
+          expect(await store.writeRecord(room.id, 'welcome', 'p:b', { submissionId: 's2', expectedRev: 0, value: 'after', counters: { n: 1 } })).toMatchObject({
+            status: expect.stringMatching(/ok|duplicate/),
+          }),
+        30_000,
+      );
+      expect((await cluster.masterOf(roomKeys(room.id).room)).port).toBe(replica.port);
+      expect((await store.listRecords(room.id, 'welcome')).map((r) => r.value).sort()).toEqual(['after', 'before']);
+      expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 2 });
+      expect(await store.roomIdByCode(other.code)).toBe(other.id);
+    } finally {
+      await store.close();
+      // the old master comes back as a replica of the new one, for the stories after this one
+      await Promise.all(cluster.nodes.filter((n) => n.pid() === null).map((n) => n.restart()));
+      await cluster.healthy();
     }
   });
 });

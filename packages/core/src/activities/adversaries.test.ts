@@ -10,6 +10,7 @@ import {
   adversariesParticipantView,
   adversariesPresenterView,
   adversariesReadScopes,
+  describeMovement,
   adversariesRoomView,
   adversariesScope,
   adversaryPairScope,
@@ -596,13 +597,22 @@ describe('what the room sees', () => {
     const v = adversariesPresenterView({ config, phase: 'results', audience: 'display', counters, participants: 5, shared });
     const s1 = v.statements[0]!;
     expect(s1.after.counts).toEqual([0, 1, 1, 0, 1, 0, 0]);
-    expect(s1.movement).toEqual({ compared: 3, moved: 2, meanShift: 1, meanNet: 1 / 3 });
+    // two of three moved: a share based on two people, below the minimum group of three — not shown
+    expect(s1.movement).toBeNull();
+    const open = adversariesPresenterView({ config: { ...config, minGroupSize: 2 }, phase: 'results', audience: 'display', counters, participants: 5, shared });
+    expect(open.statements[0]!.movement).toEqual({ compared: 3, moved: 2, meanShift: 1, movedShift: 1.5, meanNet: 1 / 3 });
+    // the average is over those who moved, and says so
+    expect(describeMovement(open.statements[0]!.movement!)).toBe('2 of 3 moved, by 1.5 points on average, towards agreeing.');
+    expect(describeMovement({ compared: 4, moved: 3, meanShift: 1.5, movedShift: 2, meanNet: 0 })).toBe('3 of 4 moved, by 2 points on average.');
     // during the conversations the projector keeps the re-ratings back
     const mid = adversariesPresenterView({ config, phase: 'steelman', audience: 'display', counters, participants: 5, shared });
     expect(mid.statements[0]!.after.counts).toBeNull();
     expect(mid.statements[0]!.movement).toBeNull();
     expect(adversariesRoomView({ config, phase: 'steelman', audience: 'display', counters, participants: 5, shared })).toBeNull();
-    expect(adversariesRoomView({ config, phase: 'results', audience: 'display', counters, participants: 5, shared })?.statements[0]!.movement?.moved).toBe(2);
+    expect(
+      adversariesRoomView({ config: { ...config, minGroupSize: 2 }, phase: 'results', audience: 'display', counters, participants: 5, shared })?.statements[0]!
+        .movement?.moved,
+    ).toBe(2);
   });
 });
 

@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { withoutKey, type ActContext, type ActivityModule, type Counters, type Outcome, type PresenterContext } from '../activity.js';
 import { pairAdversaries, STANCE_POINTS } from '../pairing.js';
-import { heading, list, ofPeople, paragraph, round1, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
+import { heading, list, ofPeople, paragraph, round1, shareShown, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
 
 // --- config ------------------------------------------------------------------------------------
@@ -535,8 +535,10 @@ export interface StanceMovement {
   /** people with a stance before and a re-rating after */
   compared: number;
   moved: number;
-  /** mean |after − before| over those compared */
+  /** mean |after − before| over those compared (people who did not move count as 0) */
   meanShift: number;
+  /** mean |after − before| over those who moved (0 when nobody moved) */
+  movedShift: number;
   /** mean (after − before): positive = the room moved towards agreeing */
   meanNet: number;
 }
@@ -546,7 +548,10 @@ export interface AdversaryStatementResult {
   text: string;
   before: StanceDistribution;
   after: StanceDistribution;
-  /** null while fewer than minGroupSize people can be compared */
+  /**
+   * null while fewer than minGroupSize people can be compared, or when 1 to minGroupSize − 1 of
+   * them moved (`shareShown`: the share would point at them)
+   */
   movement: StanceMovement | null;
 }
 
@@ -561,10 +566,11 @@ export function adversaryStatementResults(ctx: Pick<PresenterContext<Adversaries
   const { config, counters: c } = ctx;
   return config.statements.map((s) => {
     const compared = c[`compared:${s.id}`] ?? 0;
-    const movement =
-      compared > 0 && compared >= config.minGroupSize
-        ? { compared, moved: c[`moved:${s.id}`] ?? 0, meanShift: (c[`shift:${s.id}`] ?? 0) / compared, meanNet: (c[`net:${s.id}`] ?? 0) / compared }
-        : null;
+    const moved = c[`moved:${s.id}`] ?? 0;
+    const shift = c[`shift:${s.id}`] ?? 0;
+    const movement = shareShown(moved, compared, config.minGroupSize)
+      ? { compared, moved, meanShift: shift / compared, movedShift: moved > 0 ? shift / moved : 0, meanNet: (c[`net:${s.id}`] ?? 0) / compared }
+      : null;
     return {
       id: s.id,
       text: s.text,
@@ -573,6 +579,19 @@ export function adversaryStatementResults(ctx: Pick<PresenterContext<Adversaries
       movement,
     };
   });
+}
+
+const points = (x: number) => `${round1(x)} ${round1(x) === 1 ? 'point' : 'points'}`;
+
+/**
+ * How views moved, said the same on every screen and in the report: "3 of 4 moved, by 2 points on
+ * average, towards agreeing" — the average is over those who moved (people who kept their view
+ * do not pull it down), the direction is the whole room's.
+ */
+export function describeMovement(m: StanceMovement): string {
+  if (m.moved === 0) return `Nobody of the ${m.compared} who re-rated moved.`;
+  const net = m.meanNet;
+  return `${m.moved} of ${m.compared} moved, by ${points(m.movedShift)} on average${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}.`;
 }
 
 export type SteelmanStatus = SteelmanStage | 'done';
@@ -965,14 +984,7 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
   for (const s of results) {
     const series = (label: string, d: StanceDistribution) => ({ label, answered: d.answered, counts: d.counts, mean: d.mean === null ? null : round1(d.mean) });
     blocks.push({ kind: 'distribution', title: s.text, scale: [...ADVERSARY_SCALE], series: [series('Before', s.before), series('After', s.after)] });
-    if (s.movement) {
-      const net = s.movement.meanNet;
-      blocks.push(
-        paragraph(
-          `${s.movement.moved} of ${s.movement.compared} moved after their conversation (average shift ${round1(s.movement.meanShift)} ${round1(s.movement.meanShift) === 1 ? 'point' : 'points'}${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}).`,
-        ),
-      );
-    }
+    if (s.movement) blocks.push(paragraph(`After their conversation: ${describeMovement(s.movement)}`));
   }
   blocks.push(heading('What people learned from their worthy adversary'));
   if (learnings.length === 0) blocks.push(paragraph('No learnings were noted.'));
@@ -1007,12 +1019,30 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
 
 // --- the module --------------------------------------------------------------------------------
 
+/** placing yourself on one statement: read it, think, tap */
+export const ADVERSARY_STANCE_SEC_PER_STATEMENT = 60;
+/** the display shows the pairs; people find their worthy adversary */
+export const ADVERSARY_PAIRING_SEC = 60;
+/** after the steelman: note what you learned and re-rate */
+export const ADVERSARY_REFLECT_SEC = 120;
+
+/**
+ * One round of the exercise: stances on every statement, finding your partner, the steelman turns
+ * of the longest conversation — four turns, since an odd room has a trio (a pair needs two) — and
+ * a moment to note what you learned and re-rate.
+ */
+export function adversariesScheduleSeconds(config: Pick<AdversariesConfig, 'statements' | 'minutesPerTurn'>): number {
+  const longest = steelmanTurns(['a', 'b', 'c']).length;
+  return config.statements.length * ADVERSARY_STANCE_SEC_PER_STATEMENT + ADVERSARY_PAIRING_SEC + longest * config.minutesPerTurn * 60 + ADVERSARY_REFLECT_SEC;
+}
+
 export const adversaries: ActivityModule<AdversariesConfig, AdversariesInput, AdversariesRecord, AdversariesShared, AdversariesAction> = {
   type: 'adversaries',
   label: 'Worthy adversaries',
   configSchema: AdversariesConfig,
   defaultConfig: () => AdversariesConfig.parse({}),
   phases: ADVERSARY_PHASES,
+  scheduleSeconds: adversariesScheduleSeconds,
   participantConfig: (config) => ({
     statements: config.statements,
     scale: [...ADVERSARY_SCALE],

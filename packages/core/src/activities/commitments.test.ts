@@ -8,6 +8,7 @@ import {
   commitmentsContribution,
   commitmentsPresenterView,
   isCalendarDate,
+  normalizeCommitmentWhat,
   type Cadence,
   type CommitmentItem,
   type CommitmentsInput,
@@ -17,10 +18,11 @@ import {
 const config = CommitmentsConfig.parse({});
 const input = commitments.input!;
 const sealed = { iv: 'AAAAAAAAAAAAAAAA', ct: 'c2VjcmV0LWNpcGhlcnRleHQtYnl0ZXM' };
+const sealedWhat = { iv: 'BBBBBBBBBBBBBBBB', ct: 'd2hhdC1jaXBoZXJ0ZXh0LWJ5dGVzLWxvbmdlcg' };
 const item = (id: string, cadence: Cadence = 'monthly', extra: Partial<CommitmentItem> = {}): CommitmentItem => ({
   id,
   whom: sealed,
-  what: 'Ask how the launch went',
+  what: sealedWhat,
   start: '2026-03-02',
   cadence,
   ...extra,
@@ -48,35 +50,26 @@ describe('a participant writes their follow-ups', () => {
   it('adds commitments, edits one, and removes another', () => {
     let rec = apply(input.initial(), put(item('coffee1', 'monthly')), put(item('thanks1', 'once', { time: '09:30' })));
     expect(rec.items.map((e) => e.id)).toEqual(['coffee1', 'thanks1']);
-    rec = apply(rec, put(item('coffee1', 'biweekly', { what: 'Offer to review her draft' })));
-    expect(rec.items[0]).toMatchObject({ cadence: 'biweekly', what: 'Offer to review her draft' });
+    const reworded = { iv: 'CCCCCCCCCCCCCCCC', ct: 'b2ZmZXItdG8tcmV2aWV3LWhlci1kcmFmdA' };
+    rec = apply(rec, put(item('coffee1', 'biweekly', { what: reworded })));
+    expect(rec.items[0]).toMatchObject({ cadence: 'biweekly', what: reworded });
     rec = apply(rec, { op: 'remove', id: 'thanks1' });
     expect(rec.items.map((e) => e.id)).toEqual(['coffee1']);
     expect(input.ownView).toBeUndefined(); // they see their own items as they are
   });
 
   it('can replay any change without it counting twice (retries are safe)', () => {
-    const once = apply(input.initial(), put(item('coffee1', 'weekly', { what: '  Send   the article ' })), { op: 'remove', id: 'gone000' });
-    const twice = apply(once, put(item('coffee1', 'weekly', { what: '  Send   the article ' })), { op: 'remove', id: 'gone000' });
+    const once = apply(input.initial(), put(item('coffee1', 'weekly')), { op: 'remove', id: 'gone000' });
+    const twice = apply(once, put(item('coffee1', 'weekly')), { op: 'remove', id: 'gone000' });
     expect(twice).toEqual(once);
-    expect(once.items[0]?.what).toBe('Send the article');
   });
 
-  it('keeps what they will do as one short line of plain text', () => {
-    const rec = apply(input.initial(), put(item('coffee1', 'once', { what: 'Call\nabout\u202E the\u0000 offsite ' + 'x'.repeat(400) })));
-    const what = rec.items[0]!.what;
+  it('the text of what they will do is normalized to one short line in the browser, before it is sealed', () => {
+    const what = normalizeCommitmentWhat('Call\nabout\u202E the\u0000 offsite ' + 'x'.repeat(400));
     expect(what.startsWith('Call about the offsite x')).toBe(true);
     expect([...what].length).toBeLessThanOrEqual(200);
     for (const bad of ['\n', '\u202E', '\u0000']) expect(what).not.toContain(bad);
-  });
-
-  it('asks for something to do', () => {
-    const r = input.reduce(
-      input.initial(),
-      { op: 'put', item: item('coffee1', 'once', { what: ' \u200B ' }) },
-      { config, phase: 'write', now: 0, participantId: 'p1' },
-    );
-    expect(r).toEqual({ ok: false, error: expect.stringContaining('Write what you will do') });
+    expect(normalizeCommitmentWhat(' \u200B ')).toBe('');
   });
 
   it('stops at the most commitments a list holds, but still allows edits', () => {
@@ -90,11 +83,15 @@ describe('a participant writes their follow-ups', () => {
 });
 
 describe('bad input is refused', () => {
-  it('only accepts a sealed whom, never plain text', () => {
+  it('only accepts a sealed whom and a sealed what, never plain text', () => {
     expect(parses(item('coffee1'))).toBe(true);
     expect(parses({ ...item('coffee1'), whom: 'Maria Lopez' })).toBe(false);
     expect(parses({ ...item('coffee1'), whom: { iv: 'short', ct: 'Maria Lopez' } })).toBe(false);
     expect(parses({ ...item('coffee1'), whom: undefined })).toBe(false);
+    expect(parses({ ...item('coffee1'), what: 'Ask how the launch went' })).toBe(false);
+    expect(parses({ ...item('coffee1'), what: { iv: 'short', ct: 'Ask how the launch went' } })).toBe(false);
+    expect(parses({ ...item('coffee1'), what: { ...sealedWhat, ct: 'A'.repeat(4001) } })).toBe(false);
+    expect(parses({ ...item('coffee1'), what: { ...sealedWhat, ct: 'A'.repeat(4000) } })).toBe(true);
   });
 
   it('needs a real first date', () => {
@@ -155,7 +152,7 @@ describe('the room picture is kept incrementally', () => {
 
 describe('what the room sees', () => {
   const secretWhom = { iv: 'Zm9vYmFyYmF6cXV4', ct: 'TWFyaWEtTG9wZXotc2VhbGVkLWxhYmVs' };
-  const secretWhat = 'Ask Maria about the reorganisation rumours';
+  const secretWhat = { iv: 'QmFyQmF6UXV4Rm9v', ct: 'QXNrLU1hcmlhLWFib3V0LXRoZS1yZW9yZw' };
   const people: CommitmentsRecord[] = [
     apply(input.initial(), put(item('a000001', 'monthly', { whom: secretWhom, what: secretWhat })), put(item('a000002', 'weekly'))),
     apply(input.initial(), put(item('b000001', 'monthly')), put(item('b000002', 'quarterly', { time: '08:15' })), put(item('b000003', 'monthly'))),
@@ -176,6 +173,24 @@ describe('what the room sees', () => {
     });
   });
 
+  it('names no commonest rhythm when two rhythms tie for the most', () => {
+    const tied: Counters = {};
+    for (const rec of [apply(input.initial(), put(item('t000001', 'once'))), apply(input.initial(), put(item('t000002', 'monthly')))])
+      addCounters(tied, commitmentsContribution(rec));
+    expect(commitmentsPresenterView({ config, phase: 'review', audience: 'console', counters: tied, participants: 2 }).commonest).toBeNull();
+    const report = commitments.outcomes!({
+      step: { id: 'c', title: 'C' },
+      config,
+      phase: 'review',
+      counters: tied,
+      participants: 2,
+      roster: [],
+      records: [],
+      shared: undefined,
+    });
+    expect(JSON.stringify(report.section)).not.toContain('most often');
+  });
+
   it('an empty room has no commonest rhythm', () => {
     expect(commitmentsPresenterView({ config, phase: 'write', audience: 'console', counters: {}, participants: 3 })).toMatchObject({
       people: 0,
@@ -192,7 +207,7 @@ describe('what the room sees', () => {
       commitments.presenterView!({ config, phase: 'review', audience: 'display', counters, participants: 4 }),
       commitments.participantRoomView!({ config, phase: 'review', audience: 'display', counters, participants: 4 }),
     ]);
-    for (const secret of [secretWhom.iv, secretWhom.ct, sealed.ct, secretWhat, 'Maria', 'Ask how the launch went', '08:15', '2026-03-02']) {
+    for (const secret of [secretWhom.iv, secretWhom.ct, sealed.ct, secretWhat.iv, secretWhat.ct, sealedWhat.ct, '08:15', '2026-03-02']) {
       expect(seen).not.toContain(secret);
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Commitments (a tickler file). Each participant writes the follow-ups they will make after the
- * workshop: whom (sealed in their browser like the names on the ally map — the server only ever
- * sees ciphertext), what they will do, a first date, how often to repeat it and, if they like, a
+ * workshop: whom and what they will do (both sealed in their browser like the names on the ally
+ * map — the server only ever sees ciphertext), a first date, how often to repeat it and, if they like, a
  * time of day for the reminder. They take the list home as a calendar file (.ics, built in their
  * browser where the names can be opened). The room sees counts only: how many commitments, from
  * how many people, at which cadence.
@@ -35,12 +35,24 @@ export function isCalendarDate(s: string): boolean {
   return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
+/**
+ * What a participant will do, sealed in their browser like whom (the room only ever sees counts
+ * and cadences, so nobody else needs the text): COMMITMENT_WHAT_MAX characters (graphemes: an
+ * emoji with skin tone and gender is one, ~17 bytes) plus the 16-byte tag, in base64url — room for
+ * about 3 KB.
+ */
+export const SEALED_TEXT_CT_MAX = 4000;
+export const SealedTextSchema = z.object({
+  iv: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'must be a 12-byte IV in base64url'),
+  ct: z.string().regex(new RegExp(`^[A-Za-z0-9_-]{22,${SEALED_TEXT_CT_MAX}}$`), 'must be base64url ciphertext'),
+});
+
 export const CommitmentItemSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{6,40}$/),
   /** whom it is about, sealed in the browser (initials, a nickname, a name) */
   whom: SealedLabelSchema,
-  /** plain text, normalized and capped by the reducer */
-  what: z.string().max(2000),
+  /** what they will do, sealed in the browser (normalized with `normalizeCommitmentWhat` before sealing) */
+  what: SealedTextSchema,
   /** the first day to act */
   start: z.string().refine(isCalendarDate, 'must be a real date written YYYY-MM-DD'),
   cadence: z.enum(CADENCES),
@@ -75,6 +87,7 @@ export interface CommitmentsRecord {
   items: CommitmentItem[];
 }
 
+/** One short line of plain text, as the browser seals it (the server never sees the text to check it). */
 export function normalizeCommitmentWhat(what: string): string {
   return normalizeText(what, { maxLength: COMMITMENT_WHAT_MAX });
 }
@@ -84,10 +97,8 @@ export function reduceCommitments(rec: CommitmentsRecord, input: CommitmentsInpu
     if (!rec.items.some((e) => e.id === input.id)) return { ok: true, value: rec };
     return { ok: true, value: { items: rec.items.filter((e) => e.id !== input.id) } };
   }
-  const what = normalizeCommitmentWhat(input.item.what);
-  if (!what) return { ok: false, error: 'Write what you will do, for example “ask how their project is going”.' };
   const { time, ...rest } = input.item;
-  const item: CommitmentItem = { ...rest, what, ...(time !== undefined ? { time } : {}) };
+  const item: CommitmentItem = { ...rest, ...(time !== undefined ? { time } : {}) };
   const i = rec.items.findIndex((e) => e.id === item.id);
   if (i === -1 && rec.items.length >= config.maxItems) return { ok: false, error: `You can keep at most ${config.maxItems} commitments here.` };
   const items = i === -1 ? [...rec.items, item] : rec.items.map((e, j) => (j === i ? item : e));
@@ -112,21 +123,22 @@ export interface CommitmentsPresenterView {
   people: number;
   items: number;
   byCadence: Record<Cadence, number>;
-  /** the rhythm most commitments follow, when there are any */
+  /** the rhythm most commitments follow; null when there are none or two rhythms tie for the most */
   commonest: Cadence | null;
 }
 
 export function commitmentsPresenterView(ctx: PresenterContext<CommitmentsConfig>): CommitmentsPresenterView {
   const c = ctx.counters;
   const byCadence = Object.fromEntries(CADENCES.map((k) => [k, c[`cadence:${k}`] ?? 0])) as Record<Cadence, number>;
-  const top = [...CADENCES].sort((a, b) => byCadence[b] - byCadence[a])[0]!;
+  const most = Math.max(...CADENCES.map((k) => byCadence[k]));
+  const tops = CADENCES.filter((k) => byCadence[k] === most);
   return {
     phase: ctx.phase,
     participants: ctx.participants,
     people: c['people:any'] ?? 0,
     items: c.items ?? 0,
     byCadence,
-    commonest: byCadence[top] > 0 ? top : null,
+    commonest: most > 0 && tops.length === 1 ? tops[0]! : null,
   };
 }
 
@@ -160,6 +172,7 @@ export const commitments: ActivityModule<CommitmentsConfig, CommitmentsInput, Co
   defaultConfig: () => CommitmentsConfig.parse({}),
   /** write → review: the review is the moment to download the calendar file and share one aloud */
   phases: ['write', 'review'],
+  scheduleSeconds: () => 0,
   participantConfig: (config) => config,
   input: {
     schema: CommitmentsInput,

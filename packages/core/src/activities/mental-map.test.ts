@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addCounters, counterDelta, type Counters } from '../activity.js';
 import {
+  mapOutcomes,
   mapContribution,
   mapInsights,
   mapPresenterView,
@@ -152,8 +153,29 @@ describe('what the room sees', () => {
 
   it('after the reveal the display names the biggest blind spot', () => {
     const v = mapPresenterView({ config, phase: 'reveal', audience: 'display', counters, participants: 4 });
-    expect(v.allyShare).toEqual({ above: 1, across: 0, below: 2 / 3, outside: 1 / 3 });
+    // below (2 of 3) and outside (1 of 3) would point at one or two people: not shown
+    expect(v.allyShare).toEqual({ above: 1, across: 0, below: null, outside: null });
     expect(v.blindSpot).toEqual({ sector: 'across', share: 0, text: '100% of you have no ally among peers.' });
+    // with a minimum group of one, every share shows
+    const open = mapPresenterView({ config: { ...config, minGroupSize: 1 }, phase: 'reveal', audience: 'display', counters, participants: 4 });
+    expect(open.allyShare).toEqual({ above: 1, across: 0, below: 2 / 3, outside: 1 / 3 });
+  });
+
+  it('a small room’s shares never point at one person: with four mapping, 25 % (one of them) is not shown', () => {
+    const four = roomOf([
+      [person('a000001', 'above', 'ally'), person('a000002', 'below', 'ally')],
+      [person('b000001', 'across', 'contact'), person('b000002', 'below', 'ally')],
+      [person('c000001', 'across', 'contact'), person('c000002', 'below', 'ally')],
+      [person('d000001', 'outside', 'contact'), person('d000002', 'below', 'ally')],
+    ]);
+    const v = mapPresenterView({ config, phase: 'reveal', audience: 'display', counters: four, participants: 4 });
+    expect(v.allyShare).toEqual({ above: null, across: 0, below: 1, outside: 0 });
+    expect(v.blindSpot?.sector).not.toBe('above');
+    const report = JSON.stringify(
+      mapOutcomes({ step: { id: 'm', title: 'Map' }, config, phase: 'reveal', counters: four, participants: 4, roster: [], records: [], shared: undefined }),
+    );
+    expect(report).not.toContain('25');
+    expect(report).toContain('Shares based on fewer than 3 people are not shown');
   });
 
   it('says nothing about shares while fewer than the minimum group have mapped', () => {

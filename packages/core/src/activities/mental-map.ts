@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { ActivityModule, Counters, PresenterContext } from '../activity.js';
-import { ofPeople, paragraph, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { ofPeople, paragraph, shareShown, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 
 export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
 export const RINGS = ['contact', 'colleague', 'ally', 'core'] as const;
@@ -167,8 +167,12 @@ export interface MentalMapPresenterView {
   minGroupSize: number;
   /** sector → ring → number of people placed there; null when fewer than minGroupSize */
   cells: Record<Sector, Record<Ring, number | null>> | null;
-  /** sector → share (0–1) of mapping participants with at least one ally there; null when too few map */
-  allyShare: Record<Sector, number> | null;
+  /**
+   * sector → share (0–1) of mapping participants with at least one ally there; null when too few
+   * map, and a sector's share is null when it counts 1 to minGroupSize − 1 people (`shareShown`:
+   * in a room of four, 25 % is one person)
+   */
+  allyShare: Record<Sector, number | null> | null;
   /** the direction where the fewest have an ally */
   blindSpot: { sector: Sector; share: number; text: string } | null;
 }
@@ -201,10 +205,17 @@ export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): Mental
   ) as Record<Sector, Record<Ring, number | null>>;
   const enough = mapping >= k;
   if (!enough) return { ...base, cells, allyShare: null, blindSpot: null };
-  const allyShare = Object.fromEntries(SECTORS.map((s) => [s, (c[`people:ally:${s}`] ?? 0) / mapping])) as Record<Sector, number>;
-  const worst = [...SECTORS].sort((a, b) => allyShare[a] - allyShare[b])[0]!;
-  const without = Math.round((1 - allyShare[worst]) * 100);
-  const blindSpot = { sector: worst, share: allyShare[worst], text: `${without}% of you have no ally ${BLIND_SPOT_PLACE[worst]}.` };
+  const allyShare = Object.fromEntries(
+    SECTORS.map((s) => {
+      const n = c[`people:ally:${s}`] ?? 0;
+      return [s, shareShown(n, mapping, k) ? n / mapping : null];
+    }),
+  ) as Record<Sector, number | null>;
+  const shown = SECTORS.filter((s) => allyShare[s] !== null);
+  const worst = shown.sort((a, b) => allyShare[a]! - allyShare[b]!)[0];
+  if (worst === undefined) return { ...base, cells, allyShare, blindSpot: null };
+  const without = Math.round((1 - allyShare[worst]!) * 100);
+  const blindSpot = { sector: worst, share: allyShare[worst]!, text: `${without}% of you have no ally ${BLIND_SPOT_PLACE[worst]}.` };
   return { ...base, cells, allyShare, blindSpot };
 }
 
@@ -236,14 +247,19 @@ export function mapOutcomes(ctx: OutcomesContext<MentalMapConfig>): ActivityOutc
     cells: SECTORS.map((s) => RINGS.map((r) => view.cells?.[s][r] ?? null)),
     note: `Cells based on fewer than ${k} are not shown.`,
   });
-  if (view.allyShare) {
-    blocks.push({
-      kind: 'bars',
-      title: 'Share of people with at least one ally in each direction',
-      bars: SECTORS.map((s) => ({ label: SECTOR_LABELS[s].name, value: Math.round(view.allyShare![s] * 100) })),
-      max: 100,
-      unit: '%',
-    });
+  const shares = SECTORS.flatMap((s) => {
+    const v = view.allyShare?.[s];
+    return v === null || v === undefined ? [] : [{ label: SECTOR_LABELS[s].name, value: Math.round(v * 100) }];
+  });
+  if (shares.length > 0) {
+    blocks.push({ kind: 'bars', title: 'Share of people with at least one ally in each direction', bars: shares, max: 100, unit: '%' });
+  }
+  if (shares.length < SECTORS.length) {
+    blocks.push(
+      paragraph(
+        `Shares based on fewer than ${k} people are not shown${shares.length ? ` (${SECTORS.length - shares.length} of ${SECTORS.length} directions)` : ''}.`,
+      ),
+    );
   }
   if (view.blindSpot) blocks.push(paragraph(`Blind spot: ${view.blindSpot.text}`));
   const tagged = TAGS.map((t) => ({ t, n: c[`tag:${t}`] ?? 0 }));
@@ -257,7 +273,10 @@ export function mapOutcomes(ctx: OutcomesContext<MentalMapConfig>): ActivityOutc
       {
         name: 'ally_map_directions',
         columns: ['sector', 'share_with_ally'],
-        rows: SECTORS.map((s) => [s, view.allyShare ? Math.round(view.allyShare[s] * 1000) / 1000 : null]),
+        rows: SECTORS.map((s) => {
+          const v = view.allyShare?.[s];
+          return [s, v === null || v === undefined ? null : Math.round(v * 1000) / 1000];
+        }),
       },
     ],
   };
@@ -273,6 +292,8 @@ export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMa
   configSchema: MentalMapConfig,
   defaultConfig: () => MentalMapConfig.parse({}),
   phases: ['collect', 'reveal', 'discuss'],
+  // mapping, the reveal and the talk all run on the step's timer
+  scheduleSeconds: () => 0,
   participantConfig: (config) => config,
   input: {
     schema: MentalMapInput,

@@ -348,10 +348,11 @@ describe('what people see', () => {
     expect(openPromptParticipantView({ config, phase: 'answer', participantId: 'dev', own: recs.dev!, shared }).ballot).toEqual([]);
   });
 
-  it('the word cloud counts lower-cased words over visible answers, without stop words', () => {
+  it('the word cloud counts, per lower-cased word, the visible answers that use it (once per answer), without stop words', () => {
+    // "Share the CREDIT, share it!" repeats "share": it is still one answer bringing it up
     expect(wordCloud(['They share credit', 'Share the CREDIT, share it!', "Don't gossip"])).toEqual([
-      { word: 'share', count: 3 },
       { word: 'credit', count: 2 },
+      { word: 'share', count: 2 },
       { word: 'gossip', count: 1 },
     ]);
     expect(

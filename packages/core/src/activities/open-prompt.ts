@@ -494,15 +494,21 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-/** Word → how often it appears over the given texts: lower-cased, stop words left out, top `WORD_CLOUD_SIZE`. */
+/**
+ * Word → in how many answers it appears: lower-cased, stop words left out, top `WORD_CLOUD_SIZE`.
+ * An answer counts once for a word however often it repeats it ("share, share, share!" is one
+ * voice), so the cloud shows how many people brought a word up.
+ */
 export function wordCloud(texts: readonly string[], size = WORD_CLOUD_SIZE): WordCount[] {
   const counts = new Map<string, number>();
   for (const t of texts) {
+    const words = new Set<string>();
     for (const m of t.toLowerCase().matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu)) {
       const word = m[0].replace(/’/g, "'");
       if (word.length < 2 || STOP_WORDS.has(word) || /^\p{N}+$/u.test(word)) continue;
-      counts.set(word, (counts.get(word) ?? 0) + 1);
+      words.add(word);
     }
+    for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return [...counts]
     .map(([word, count]) => ({ word, count }))
@@ -567,6 +573,7 @@ export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenP
   configSchema: OpenPromptConfig,
   defaultConfig: () => OpenPromptConfig.parse({}),
   phases: ['answer', 'vote', 'results'],
+  scheduleSeconds: () => 0,
   participantConfig: (c) => ({
     question: c.question,
     maxAnswersPerPerson: c.maxAnswersPerPerson,

@@ -352,20 +352,20 @@ describe('the facilitator forms the rounds', () => {
 describe('the questions are timed like the room timer', () => {
   it('each question starts its own deadline; the facilitator can go back, add time, pause and nudge', () => {
     const s = run(initialPartnershipShared(), { type: 'start-round' });
-    expect(s.prompt).toEqual({ index: 0, timer: { status: 'running', durationMs: 4 * MIN, endsAt: T0 + 4 * MIN } });
+    expect(s.prompt).toEqual({ index: 0, timer: { status: 'running', durationMs: 3 * MIN, endsAt: T0 + 3 * MIN } });
     expect(refusal(s, { type: 'prev-prompt' })).toBe('This is already the first question.');
 
     const later = T0 + 5 * MIN;
     const s2 = run(s, { type: 'next-prompt' }, six, { now: later });
-    expect(s2.prompt).toEqual({ index: 1, timer: { status: 'running', durationMs: 4 * MIN, endsAt: later + 4 * MIN } });
+    expect(s2.prompt).toEqual({ index: 1, timer: { status: 'running', durationMs: 3 * MIN, endsAt: later + 3 * MIN } });
     const s3 = run(s2, { type: 'extend', minutes: 2 }, six, { now: later + MIN });
-    expect(s3.prompt.timer).toMatchObject({ status: 'running', endsAt: later + 6 * MIN });
+    expect(s3.prompt.timer).toMatchObject({ status: 'running', endsAt: later + 5 * MIN });
     const paused = run(s3, { type: 'pause' }, six, { now: later + 2 * MIN });
-    expect(paused.prompt.timer).toMatchObject({ status: 'paused', remainingMs: 4 * MIN });
-    expect(run(paused, { type: 'resume' }, six, { now: later + 10 * MIN }).prompt.timer).toMatchObject({ status: 'running', endsAt: later + 14 * MIN });
+    expect(paused.prompt.timer).toMatchObject({ status: 'paused', remainingMs: 3 * MIN });
+    expect(run(paused, { type: 'resume' }, six, { now: later + 10 * MIN }).prompt.timer).toMatchObject({ status: 'running', endsAt: later + 13 * MIN });
 
-    const nudged = run(s3, { type: 'nudge' }, six, { now: later + 4 * MIN });
-    expect(nudged.nudge).toEqual({ at: later + 4 * MIN, text: 'About 2 minutes left on this question.' });
+    const nudged = run(s3, { type: 'nudge' }, six, { now: later + 3 * MIN });
+    expect(nudged.nudge).toEqual({ at: later + 3 * MIN, text: 'About 2 minutes left on this question.' });
     expect(run(s3, { type: 'nudge', text: '  Switch\u202E who talks  ' }).nudge?.text).toBe('Switch who talks');
     expect(run(nudged, { type: 'next-prompt' }).nudge).toBeNull();
 
@@ -381,7 +381,7 @@ describe('the questions are timed like the room timer', () => {
     const s = run(run(run(initialPartnershipShared(), { type: 'start-round' }), { type: 'goto-prompt', index: 3 }), { type: 'start-round' }, six, {
       now: T0 + 30 * MIN,
     });
-    expect(s.prompt).toEqual({ index: 0, timer: { status: 'running', durationMs: 4 * MIN, endsAt: T0 + 34 * MIN } });
+    expect(s.prompt).toEqual({ index: 0, timer: { status: 'running', durationMs: 3 * MIN, endsAt: T0 + 33 * MIN } });
   });
 });
 
@@ -435,7 +435,7 @@ describe('what each screen sees', () => {
     expect(before).toMatchObject({ round: 0, group: null, waiting: false, prompt: null });
   });
 
-  it('in round 2 a member still sees the actions of their round-1 group', () => {
+  it('in round 2 a member still sees the notes and actions of their round-1 group', () => {
     const two: PartnershipShared = { ...s, round: 2, rounds: [...s.rounds, { groups: [{ id: '1', members: ['cai', 'dee'] }] }] };
     const v = partnership.participantView!({
       config,
@@ -447,7 +447,18 @@ describe('what each screen sees', () => {
     }) as PartnershipParticipantView;
     expect(v.group?.members.map((m) => m.id)).toEqual(['cai', 'dee']);
     expect(v.notes.purpose).toEqual([]);
-    expect(v.earlier).toEqual([{ round: 1, group: expect.objectContaining({ id: '1' }), actions: [expect.objectContaining({ text: 'Weekly sync' })] }]);
+    expect(v.earlier).toEqual([
+      {
+        round: 1,
+        group: expect.objectContaining({ id: '1' }),
+        notes: expect.objectContaining({
+          purpose: [expect.objectContaining({ text: 'Confidential detail from group one', author: 'ANA' })],
+          offer: [expect.objectContaining({ text: 'We can lend a tester' })],
+          'not-working': [],
+        }),
+        actions: [expect.objectContaining({ text: 'Weekly sync' })],
+      },
+    ]);
   });
 
   it('the console sees every group with its progress per question', () => {

@@ -50,25 +50,25 @@ export const DEFAULT_PARTNERSHIP_PROMPTS: PartnershipPrompt[] = [
     id: 'purpose',
     title: 'Why we are talking',
     hint: 'What is each of you trying to achieve this year? Find the place where your goals touch.',
-    minutes: 4,
+    minutes: 3,
   },
   {
     id: 'working',
     title: 'What already works',
     hint: 'Where do your teams already help each other? Name one recent moment that went well.',
-    minutes: 4,
+    minutes: 3,
   },
   {
     id: 'not-working',
     title: 'What gets in the way',
     hint: 'Hand-offs, delays, surprises, crossed wires. Describe situations, not people.',
-    minutes: 4,
+    minutes: 3,
   },
   {
     id: 'offer',
     title: 'What each side can offer',
     hint: 'What could you do that would make the other’s work easier? Look for a trade where both of you win.',
-    minutes: 5,
+    minutes: 3,
   },
   {
     id: 'next-steps',
@@ -556,8 +556,13 @@ export interface PartnershipParticipantView {
   notes: Record<string, PartnershipNoteView[]>;
   actions: AgreedActionView[];
   nudge: { at: number; text: string } | null;
-  /** the actions agreed in the participant's groups of earlier rounds */
-  earlier: Array<{ round: number; group: { id: string; members: PartnershipMemberView[] }; actions: AgreedActionView[] }>;
+  /** the participant's groups of earlier rounds: the notes they wrote together (by prompt id) and the actions they agreed */
+  earlier: Array<{
+    round: number;
+    group: { id: string; members: PartnershipMemberView[] };
+    notes: Record<string, PartnershipNoteView[]>;
+    actions: AgreedActionView[];
+  }>;
 }
 
 const nameOf = (shared: PartnershipShared, id: string) => shared.names[id]?.nickname ?? 'Someone who left';
@@ -575,6 +580,22 @@ function partnershipPromptView(shared: PartnershipShared | undefined, config: Pa
 }
 
 const actionView = (shared: PartnershipShared, a: AgreedAction): AgreedActionView => ({ ...a, ownerName: nameOf(shared, a.owner) });
+
+/** A group record's notes, by prompt id (every prompt of the meeting has a list). */
+function notesView(config: PartnershipConfig, shared: PartnershipShared | undefined, rec: PartnershipRecord | null): Record<string, PartnershipNoteView[]> {
+  const notes = Object.fromEntries(config.prompts.map((p) => [p.id, [] as PartnershipNoteView[]]));
+  for (const n of rec?.notes ?? [])
+    (notes[n.promptId] ??= []).push({
+      id: n.id,
+      promptId: n.promptId,
+      text: n.text,
+      by: n.by,
+      author: shared ? nameOf(shared, n.by) : 'Someone who left',
+      at: n.at,
+      edited: n.editedAt !== undefined,
+    });
+  return notes;
+}
 
 /** Group records a participant reads: their group now and their groups of earlier rounds. */
 export function partnershipReadScopes(participantId: string, shared: PartnershipShared | undefined): string[] {
@@ -596,23 +617,13 @@ export function partnershipParticipantView(ctx: {
 }): PartnershipParticipantView {
   const { config, shared, participantId: pid } = ctx;
   const base = { phase: ctx.phase, round: shared?.round ?? 0, totalRounds: config.rounds, intro: config.intro, prompt: partnershipPromptView(shared, config) };
-  const emptyNotes = () => Object.fromEntries(config.prompts.map((p) => [p.id, [] as PartnershipNoteView[]]));
-  if (!shared || shared.round < 1) return { ...base, group: null, waiting: false, notes: emptyNotes(), actions: [], nudge: null, earlier: [] };
+  if (!shared || shared.round < 1)
+    return { ...base, group: null, waiting: false, notes: notesView(config, undefined, null), actions: [], nudge: null, earlier: [] };
   const mine = partnershipGroupOf(shared, pid);
   const rec = mine
     ? (ctx.scoped[partnershipGroupScope(shared.round, mine.id)] ?? initialPartnershipRecord(partnershipGroupScope(shared.round, mine.id)))
     : null;
-  const notes = emptyNotes();
-  for (const n of rec?.notes ?? [])
-    (notes[n.promptId] ??= []).push({
-      id: n.id,
-      promptId: n.promptId,
-      text: n.text,
-      by: n.by,
-      author: nameOf(shared, n.by),
-      at: n.at,
-      edited: n.editedAt !== undefined,
-    });
+  const notes = notesView(config, shared, rec);
   const earlier: PartnershipParticipantView['earlier'] = [];
   shared.rounds.slice(0, shared.round - 1).forEach((r, i) => {
     const g = r.groups.find((x) => x.members.includes(pid));
@@ -621,6 +632,7 @@ export function partnershipParticipantView(ctx: {
     earlier.push({
       round: i + 1,
       group: { id: g.id, members: g.members.map((id) => member(shared, id)) },
+      notes: notesView(config, shared, old ?? null),
       actions: (old?.actions ?? []).map((a) => actionView(shared, a)),
     });
   });
@@ -805,6 +817,17 @@ export function partnershipOutcomes(ctx: OutcomesContext<PartnershipConfig, Part
   };
 }
 
+// --- the schedule ------------------------------------------------------------------------------
+
+/** forming a round's groups: the display shows them, people find each other and sit down */
+export const PARTNERSHIP_ROUND_CHANGE_SEC = 60;
+
+/** Every round runs every prompt on its timer, after a minute to find the group: rounds × (Σ prompt minutes + 1). */
+export function partnershipScheduleSeconds(config: Pick<PartnershipConfig, 'rounds' | 'prompts'>): number {
+  const perRound = config.prompts.reduce((s, p) => s + p.minutes * 60, 0) + PARTNERSHIP_ROUND_CHANGE_SEC;
+  return config.rounds * perRound;
+}
+
 // --- the module --------------------------------------------------------------------------------
 
 export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, PartnershipRecord, PartnershipShared, PartnershipAction> = {
@@ -814,6 +837,7 @@ export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, Pa
   defaultConfig: () => PartnershipConfig.parse({}),
   /** meet (the rounds) → wrap-up (the display shows what the room produced; groups may still finish their actions) */
   phases: ['meet', 'wrap-up'],
+  scheduleSeconds: partnershipScheduleSeconds,
   participantConfig: (config) => config,
   shared: {
     initial: () => initialPartnershipShared(),

@@ -243,6 +243,7 @@ export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessment
   configSchema: SelfAssessmentConfig,
   defaultConfig: () => SelfAssessmentConfig.parse({}),
   phases: ['answer', 'results'],
+  scheduleSeconds: () => 0,
   participantConfig: (config) => ({ prompt: config.prompt, statements: config.statements, scale: config.scale, minGroupSize: config.minGroupSize }),
   input: {
     schema: SelfAssessmentInput,

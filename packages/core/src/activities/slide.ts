@@ -16,6 +16,7 @@ export const slide: ActivityModule<SlideConfig> = {
   configSchema: SlideConfig,
   defaultConfig: () => ({ body: '', notes: '' }),
   phases: ['show'],
+  scheduleSeconds: () => 0,
   participantConfig: (config) => ({ body: config.body }),
   // what the room saw; the facilitator's notes stay on the console
   outcomes: ({ step, config }) => ({ section: { title: step.title, blocks: config.body.trim() ? [paragraph(config.body.trim())] : [] }, tables: [] }),

@@ -20,6 +20,11 @@ export interface RedisServerOptions {
   maxmemory?: string;
   /** data directory; default a fresh temp directory, removed when the process exits */
   dir?: string;
+  /**
+   * Cluster mode (`cluster-enabled yes`, its own `nodes.conf` in `dir`, the cluster bus on a second
+   * free port) with this `cluster-node-timeout`; see `startRedisCluster` in `redis-cluster.ts`.
+   */
+  cluster?: { nodeTimeoutMs: number };
 }
 
 export interface RedisServer {
@@ -27,6 +32,8 @@ export interface RedisServer {
   host: string;
   port: number;
   dir: string;
+  /** the process id of the running redis-server (null while it is down) */
+  pid(): number | null;
   /** SIGTERM (a clean shutdown: AOF flushed), resolves when the process is gone */
   stop(): Promise<void>;
   /** SIGKILL, like a crash; resolves when the process is gone */
@@ -122,9 +129,13 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
 
-  const launch = async (port: number): Promise<void> => {
+  const launch = async (port: number, busPort: number): Promise<void> => {
     const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', opts.appendonly ? 'yes' : 'no'];
     args.push('--dir', dir, '--logfile', logfile, '--daemonize', 'no');
+    if (opts.cluster) {
+      args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort));
+      args.push('--cluster-node-timeout', String(opts.cluster.nodeTimeoutMs));
+    }
     if (opts.maxmemory) args.push('--maxmemory', opts.maxmemory, '--maxmemory-policy', 'noeviction');
     const logStart = readLog(logfile, 0).length;
     const proc = spawn('/bin/sh', ['-c', WATCHDOG, 'redis-server', ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
@@ -173,10 +184,12 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   };
 
   let port = 0;
+  let busPort = 0;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
+    busPort = opts.cluster ? await freePort() : 0;
     try {
-      await launch(port);
+      await launch(port, busPort);
       break;
     } catch (err) {
       if (!(err instanceof PortInUse) || attempt >= 5) throw err;
@@ -188,11 +201,15 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     host: HOST,
     port,
     dir,
+    pid: () => {
+      const c = child as ChildProcess | null;
+      return c && c.exitCode === null && c.signalCode === null ? (c.pid ?? null) : null;
+    },
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     async restart() {
       await signal('SIGTERM');
-      await launch(port);
+      await launch(port, busPort);
     },
   };
 }

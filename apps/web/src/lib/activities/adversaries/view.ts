@@ -1,5 +1,5 @@
 /** Reading the adversaries views off the live room, and the words the screens share. */
-import type { AdversariesParticipantView, AdversariesPresenterView, AdversariesRoomView, SteelmanStep } from '@canopy/core';
+import type { AdversariesParticipantView, AdversariesPresenterView, AdversariesRoomView, StanceMovement, SteelmanStep } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 
 export function presenterView(snap: RoomSnapshot, stepId: string): AdversariesPresenterView | null {
@@ -33,3 +33,11 @@ export const STEP_LABELS: Record<SteelmanStep, string> = {
 export const SCALE_SHORT = ['1', '2', '3', '4', '5', '6', '7'];
 
 export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "by 2 points on average, towards agreeing" — the average over those who moved (see describeMovement in @canopy/core). */
+export function movedBy(m: StanceMovement): string {
+  if (m.moved === 0) return 'nobody changed their view';
+  const pts = Math.round(m.movedShift * 10) / 10;
+  const toward = m.meanNet === 0 ? '' : `, towards ${m.meanNet > 0 ? 'agreeing' : 'disagreeing'}`;
+  return `those who moved: by ${pts} ${pts === 1 ? 'point' : 'points'} on average${toward}`;
+}

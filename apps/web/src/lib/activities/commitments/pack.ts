@@ -1,6 +1,6 @@
 /**
- * Commitments in the participant's pack: each follow-up with whom it is about (opened on their
- * device), and all of them as a calendar file (.ics) to import, with reminders.
+ * Commitments in the participant's pack: each follow-up with whom it is about and what they will
+ * do (both opened on their device), and all of them as a calendar file (.ics) to import, with reminders.
  */
 import { CADENCE_LABELS, type CommitmentsPresenterView, type CommitmentsRecord } from '@canopy/core';
 import { commitmentSummary } from '@canopy/client';
@@ -14,7 +14,11 @@ export const commitmentsPack: PackHook = async ({ step, unseal, fileBase, outcom
   const kind = 'Commitments';
   const items = rec?.items ?? [];
   if (!items.length) return { title: step.title, kind, blocks: [{ kind: 'text', text: 'You did not write any commitments.', tone: 'muted' }] };
-  const opened = await Promise.all(items.map(async (c) => toCalendar(c, (await unseal(c.whom)) ?? 'someone (written on another device)')));
+  const opened = await Promise.all(
+    items.map(async (c) =>
+      toCalendar(c, (await unseal(c.whom)) ?? 'someone (written on another device)', (await unseal(c.what)) ?? '(written on another device)'),
+    ),
+  );
   const ics = calendarText(opened, outcomes.title);
   const blocks: PackBlock[] = [
     {

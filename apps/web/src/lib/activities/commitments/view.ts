@@ -25,11 +25,11 @@ export function dayText(day: string): string {
   return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-/** A commitment as the calendar file takes it, with whom it is about opened in this browser. */
-export const toCalendar = (c: CommitmentItem, whom: string): CalendarCommitment => ({
+/** A commitment as the calendar file takes it, with whom and what opened in this browser. */
+export const toCalendar = (c: CommitmentItem, whom: string, what: string): CalendarCommitment => ({
   id: c.id,
   whom,
-  what: c.what,
+  what,
   start: c.start,
   cadence: c.cadence,
   ...(c.time ? { time: c.time } : {}),
@@ -47,11 +47,11 @@ export function calendarText(entries: CalendarCommitment[], workshopTitle: strin
 }
 
 /** The participant's calendar file, with the names opened in this browser. */
-export function calendarFile(items: Array<CommitmentItem & { whomText: string }>, workshopTitle: string): Blob {
+export function calendarFile(items: Array<CommitmentItem & { whomText: string; whatText: string }>, workshopTitle: string): Blob {
   return new Blob(
     [
       calendarText(
-        items.map((c) => toCalendar(c, c.whomText)),
+        items.map((c) => toCalendar(c, c.whomText, c.whatText)),
         workshopTitle,
       ),
     ],

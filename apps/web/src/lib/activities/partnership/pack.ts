@@ -15,23 +15,26 @@ export const partnershipPack: PackHook = async ({ step, outcomes }) => {
       .map((m) => (m.department ? `${m.nickname} (${m.department})` : m.nickname))
       .join(', ') || 'nobody else';
   const action = (a: PartnershipParticipantView['actions'][number]) => `${a.text} — ${a.owner === me ? 'you' : a.ownerName}, by ${dayText(a.due)}`;
-  const blocks: PackBlock[] = [];
-  for (const e of view.earlier) {
-    blocks.push({ kind: 'heading', text: `Round ${e.round}: with ${others(e.group.members)}` });
-    blocks.push(e.actions.length ? { kind: 'list', items: e.actions.map(action) } : { kind: 'text', text: 'No actions agreed in this round.', tone: 'muted' });
-  }
-  if (view.group) {
-    blocks.push({ kind: 'heading', text: `Round ${view.round}: with ${others(view.group.members)}` });
+  // every round they met in, each with the notes written together and the actions agreed
+  const round = (
+    n: number,
+    members: Parameters<typeof others>[0],
+    notes: PartnershipParticipantView['notes'],
+    actions: PartnershipParticipantView['actions'],
+  ) => {
+    blocks.push({ kind: 'heading', text: `Round ${n}: with ${others(members)}` });
     for (const p of config?.prompts ?? []) {
-      const notes = view.notes[p.id] ?? [];
-      if (!notes.length) continue;
+      const list = notes[p.id] ?? [];
+      if (!list.length) continue;
       blocks.push({ kind: 'text', text: p.title, tone: 'label' });
-      blocks.push({ kind: 'list', items: notes.map((n) => `${n.text} — ${n.by === me ? 'you' : n.author}`) });
+      blocks.push({ kind: 'list', items: list.map((x) => `${x.text} — ${x.by === me ? 'you' : x.author}`) });
     }
     blocks.push({ kind: 'text', text: 'Agreed actions', tone: 'label' });
-    blocks.push(view.actions.length ? { kind: 'list', items: view.actions.map(action) } : { kind: 'text', text: 'No actions agreed yet.', tone: 'muted' });
-  } else if (!view.earlier.length) {
-    blocks.push({ kind: 'text', text: 'You were not placed in a group.', tone: 'muted' });
-  }
+    blocks.push(actions.length ? { kind: 'list', items: actions.map(action) } : { kind: 'text', text: 'No actions agreed in this round.', tone: 'muted' });
+  };
+  const blocks: PackBlock[] = [];
+  for (const e of view.earlier) round(e.round, e.group.members, e.notes ?? {}, e.actions);
+  if (view.group) round(view.round, view.group.members, view.notes, view.actions);
+  else if (!view.earlier.length) blocks.push({ kind: 'text', text: 'You were not placed in a group.', tone: 'muted' });
   return { title: step.title, kind, blocks };
 };
