@@ -175,7 +175,11 @@ async function presenterViews(ctx: ServiceContext, room: RoomState, audiences: A
 
 /** The presenters' pictures of the room's current step as stored now (undefined: no such room, or nothing to show). */
 export async function currentPresenterViews(ctx: ServiceContext, roomId: string, audiences: Array<'console' | 'display'>): Promise<ActivityView[] | undefined> {
-  const room = await ctx.store.getRoom(roomId);
+  // its version read, the room itself only when it moved
+  const room = await ctx.currentRoom(roomId).catch((e: unknown) => {
+    if (e instanceof ServiceError && e.code === 'NOT_FOUND') return null;
+    throw e;
+  });
   return room ? presenterViews(ctx, room, audiences) : undefined;
 }
 
