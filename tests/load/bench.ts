@@ -114,6 +114,8 @@ interface FanoutResult {
   missing: number;
   bytesPerParticipant: number[];
   stages: Array<Record<string, unknown>>;
+  /** the `stage` messages as they went on the wire (what the baseline sends) */
+  wires: Array<Record<string, unknown>>;
   serverCpuMs: number;
 }
 
@@ -121,14 +123,14 @@ interface FanoutResult {
 async function fanout(
   n: number,
   rounds: number,
-  step: () => Promise<{ v: number; t0: number; ready: boolean; stage?: Record<string, unknown> }>,
+  step: () => Promise<{ v: number; t0: number; ready: boolean; stage?: Record<string, unknown>; wire?: Record<string, unknown> }>,
   pids: number[],
 ): Promise<FanoutResult> {
-  const out: FanoutResult = { lat: [], last: [], ready: [], missing: 0, bytesPerParticipant: [], stages: [], serverCpuMs: 0 };
+  const out: FanoutResult = { lat: [], last: [], ready: [], missing: 0, bytesPerParticipant: [], stages: [], wires: [], serverCpuMs: 0 };
   const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
   for (let r = 0; r < rounds; r++) {
     const b0 = await bytesNow();
-    const { v, t0, ready, stage } = await step();
+    const { v, t0, ready, stage, wire } = await step();
     const res = await all<{ arrived: number[]; ready: number[]; missing: number }>({ op: 'wait', v, ready, timeoutMs: 20_000 });
     const lat = res.flatMap((x) => x.arrived.map((t) => t - t0));
     out.lat.push(...lat);
@@ -138,6 +140,7 @@ async function fanout(
     await sleep(QUICK ? 150 : 300);
     out.bytesPerParticipant.push(((await bytesNow()) - b0) / n);
     if (stage) out.stages.push(stage);
+    if (wire) out.wires.push(wire);
   }
   out.serverCpuMs = pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0;
   return out;
@@ -270,6 +273,8 @@ async function canopyRun(
     await sleep(2000);
     const rss1 = pids.reduce((s, p) => s + rssBytes(p), 0);
     const f = fac;
+    const wires = new Map<number, Record<string, unknown>>();
+    f.socket.on('stage', (w) => void wires.set(w.v, w as unknown as Record<string, unknown>));
     const res = await phase(`${label}: fan-out`, () =>
       fanout(
         opts.n,
@@ -281,7 +286,13 @@ async function canopyRun(
           if (!ack.ok) throw new Error(`next refused: ${ack.error.message}`);
           if (ack.version !== v) throw new Error(`expected version ${v}, got ${ack.version}`);
           await f.until((s) => s.stage?.v === v, 30_000);
-          return { v, t0, ready: f.state.stage!.step?.type === ACTIVITY.type, stage: f.state.stage as unknown as Record<string, unknown> };
+          return {
+            v,
+            t0,
+            ready: f.state.stage!.step?.type === ACTIVITY.type,
+            stage: f.state.stage as unknown as Record<string, unknown>,
+            wire: wires.get(v)!,
+          };
         },
         pids,
       ),
@@ -369,6 +380,8 @@ interface RoomsLevel {
   ack_p99_ms: number;
   answers: number;
   failed: number;
+  /** refusals by code */
+  failures: Record<string, number>;
   missing: number;
   server_cpu_pct: number;
 }
@@ -431,9 +444,16 @@ async function roomsRuns(redis: RedisEnv) {
         );
         await sleep(ROOM_BURST_MS + 1000); // the last answers
         const cpuPct = ((pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0) / (now() - t0)) * 100;
-        const res = await all<{ arrivals: Array<{ roomId: string; arrived: Array<[number, number]> }>; acks: number[]; failed: number }>({
+        const res = await all<{
+          arrivals: Array<{ roomId: string; arrived: Array<[number, number]> }>;
+          acks: number[];
+          failed: number;
+          failures: Record<string, number>;
+        }>({
           op: 'roomsResults',
         });
+        const failures: Record<string, number> = {};
+        for (const r of res) for (const [code, k] of Object.entries(r.failures)) failures[code] = (failures[code] ?? 0) + k;
         const sentAt = new Map(sent.map((x) => [`${x.roomId}/${x.v}`, x.t0]));
         const fan: number[] = [];
         let missing = 0;
@@ -460,6 +480,7 @@ async function roomsRuns(redis: RedisEnv) {
           ack_p99_ms: round(percentile(acks, 99)),
           answers: acks.length,
           failed: res.reduce((s, x) => s + x.failed, 0),
+          failures,
           missing,
           server_cpu_pct: round(cpuPct, 0),
         };
@@ -634,7 +655,7 @@ async function main() {
         const b = await baselineRun({
           n,
           rounds: ROUNDS,
-          stages: c.fanout.stages,
+          stages: c.fanout.wires,
           submitAck: c.echo?.sample ?? { ok: true },
           submissions: n === biggest,
           statements: statements.length ? statements : ['x'],

@@ -37,6 +37,7 @@ interface Member {
 let burstMs = 0;
 const burstAcks: number[] = [];
 let burstFailed = 0;
+const burstFailures = new Map<string, number>();
 
 const members: Member[] = [];
 const bytes = { in: 0, out: 0 };
@@ -152,8 +153,9 @@ function answerLater(conn: RoomConnection, stepId: string, config: unknown) {
     const t0 = now();
     conn.submit(stepId, answer(statements)).then(
       (r) => {
-        if (r.ok) burstAcks.push(now() - t0);
-        else burstFailed++;
+        if (r.ok) return void burstAcks.push(now() - t0);
+        burstFailed++;
+        burstFailures.set(r.error.code, (burstFailures.get(r.error.code) ?? 0) + 1);
       },
       () => burstFailed++,
     );
@@ -166,7 +168,9 @@ function roomsResults() {
   const acks = burstAcks.splice(0);
   const failed = burstFailed;
   burstFailed = 0;
-  return { arrivals, acks, failed };
+  const failures = Object.fromEntries(burstFailures);
+  burstFailures.clear();
+  return { arrivals, acks, failed, failures };
 }
 
 /** Open loop: submissions are due at fixed times whatever the answers do; latency counts from when each was due. */

@@ -18,7 +18,8 @@ import {
   PROTOCOL_MISMATCH_MESSAGE,
   PROTOCOL_VERSION,
   RemovePayloadSchema,
-  stageView,
+  stageChange,
+  stepContents,
   SubmitPayloadSchema,
   type Ack,
   type ClientToServerEvents,
@@ -310,8 +311,10 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   if (clustered) io.on('views', (roomId: string) => pushViewsHere(roomId));
 
   return {
-    roomChanged(room: RoomState) {
-      io.to(rooms.all(room.id)).emit('stage', stageView(room));
+    roomChanged(room: RoomState, stepsChanged: boolean) {
+      // the steps' content only when it changed: a step change names its step by id
+      if (stepsChanged) io.to(rooms.all(room.id)).emit('steps', stepContents(room));
+      io.to(rooms.all(room.id)).emit('stage', stageChange(room));
       io.to(rooms.consoles(room.id)).emit('room', room);
       pushActivity(room.id);
     },

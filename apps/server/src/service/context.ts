@@ -22,7 +22,8 @@ import { applyOnce, KeyedQueue, type Change } from './apply-once.js';
 
 /** What the service needs from the realtime layer to tell connected screens about a change. */
 export interface Broadcaster {
-  roomChanged(room: RoomState): void;
+  /** the room changed (`stepsChanged`: the agenda too, so every screen needs the steps' content again) */
+  roomChanged(room: RoomState, stepsChanged: boolean): void;
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
   activityChanged(roomId: string, stepId: string): void;
