@@ -90,4 +90,35 @@ describe('step change bytes', () => {
       expect({ type, bytes: m.step }).toEqual({ type, bytes: expect.toSatisfy((b: number) => b <= STEP_CHANGE_BUDGET) });
     }
   });
+
+  it('the facilitator rewrites an upcoming step while people wait: moving on shows the new content on their phones', async () => {
+    const w = await workshop(await server(), {
+      agenda: [
+        { id: 'hello', type: 'slide', title: 'Welcome', durationSec: 0, config: { body: 'Hello' } },
+        { id: 'later', type: 'slide', title: 'Draft', durationSec: 0, config: { body: 'Draft text' } },
+      ],
+    });
+    const ana = await w.join('Ana');
+    expect((await w.console.conn.command({ type: 'next' })).ok).toBe(true);
+    await ana.conn.until((s) => s.stage?.step?.id === 'hello', WAIT_MS);
+
+    const edited = await w.console.conn.command({
+      type: 'agenda.set',
+      agenda: [
+        { id: 'hello', type: 'slide', title: 'Welcome', durationSec: 0, config: { body: 'Hello' } },
+        { id: 'later', type: 'slide', title: 'Why allies matter', durationSec: 0, config: { body: 'Three reasons' } },
+        { id: 'added', type: 'self-assessment', title: 'Rate yourself', durationSec: 0, config: {} },
+      ],
+    });
+    if (!edited.ok) throw new Error(edited.error.message);
+    await ana.conn.until((s) => s.stage?.v === edited.version, WAIT_MS);
+    expect(ana.conn.state.stage?.total).toBe(3);
+
+    expect((await w.console.conn.command({ type: 'next' })).ok).toBe(true);
+    const s = await ana.conn.until((x) => x.stage?.step?.id === 'later', WAIT_MS);
+    expect(s.stage?.step).toEqual({ id: 'later', type: 'slide', title: 'Why allies matter', config: { body: 'Three reasons' } });
+    expect((await w.console.conn.command({ type: 'next' })).ok).toBe(true);
+    const last = await ana.conn.until((x) => x.stage?.step?.id === 'added' && x.activity?.stepId === 'added', WAIT_MS);
+    expect(last.stage?.step?.title).toBe('Rate yourself');
+  });
 });
