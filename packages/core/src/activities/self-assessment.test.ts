@@ -56,7 +56,11 @@ describe('the default self-assessment', () => {
     ).toBe(false);
     expect(SelfAssessmentConfig.safeParse({ statements: Array.from({ length: 25 }, (_, i) => ({ id: `s${i}`, text: 't' })) }).success).toBe(false);
     // a statement of the facilitator's own needs no theme
-    expect(SelfAssessmentConfig.parse({ statements: [{ id: 'listen', text: 'I listen.' }] }).statements[0]).toEqual({ id: 'listen', text: 'I listen.', theme: '' });
+    expect(SelfAssessmentConfig.parse({ statements: [{ id: 'listen', text: 'I listen.' }] }).statements[0]).toEqual({
+      id: 'listen',
+      text: 'I listen.',
+      theme: '',
+    });
     expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'has:colon', text: 'x' }] }).success).toBe(false);
   });
 
@@ -242,7 +246,16 @@ describe('what the room sees', () => {
     ]);
     expect(v.weakest).toBe(DEFAULT_THEMES.connect);
     expect(selfAssessmentRoomView({ config, phase: 'results', audience: 'display', counters: c, participants: 3 })?.weakest).toBe(DEFAULT_THEMES.connect);
-    const report = selfAssessment.outcomes!({ step: { id: 's', title: 'Self' }, config, phase: 'results', counters: c, participants: 3, roster: [], records: [], shared: undefined });
+    const report = selfAssessment.outcomes!({
+      step: { id: 's', title: 'Self' },
+      config,
+      phase: 'results',
+      counters: c,
+      participants: 3,
+      roster: [],
+      records: [],
+      shared: undefined,
+    });
     expect(report.section.blocks).toContainEqual({ kind: 'paragraph', text: `The practice the room rates itself lowest on: ${DEFAULT_THEMES.connect}.` });
   });
 

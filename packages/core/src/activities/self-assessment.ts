@@ -58,7 +58,11 @@ export const DEFAULT_STATEMENTS: Statement[] = [
   { id: 'ask-impact', theme: t.open, text: 'I ask colleagues how my way of working lands with them, including the parts I may not see.' },
   { id: 'involve-early', theme: t.open, text: 'I bring others into my thinking while an idea is still rough, and I listen to what they say.' },
   { id: 'disagreement', theme: t.open, text: 'When someone disagrees with me, I treat it as a chance to test and improve my view.' },
-  { id: 'raise-concerns', theme: t.open, text: 'When something a colleague does bothers me, I tell them directly instead of keeping it to myself or going around them.' },
+  {
+    id: 'raise-concerns',
+    theme: t.open,
+    text: 'When something a colleague does bothers me, I tell them directly instead of keeping it to myself or going around them.',
+  },
   { id: 'willing-wrong', theme: t.open, text: 'I can say I was wrong, and I own my part when something goes badly.' },
 ];
 
