@@ -189,6 +189,8 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
       // the facilitator's own notes travelled with the file
       await items.filter({ hasText: 'Map your allies' }).click();
       await expect(console_.getByTestId('step-notes')).toHaveText(/Read the blind spot aloud, then ask who surprised them\./);
+      await console_.getByTestId('step-notes').scrollIntoViewIfNeeded();
+      await console_.screenshot({ path: `${SCREENSHOTS}console-notes.png` });
       await items.first().click();
       await expect(console_.getByTestId('step-title')).toHaveText('Lobby');
     });

@@ -60,6 +60,7 @@ function recordSent(page: Page): string[] {
 }
 
 test('a facilitator runs the self-assessment, an open prompt with votes and commitments with three people', async ({ browser }) => {
+  test.slow(); // the longest story: three phones, three steps and the planner's edits of a 21-statement self-assessment
   const devices = new Devices(browser);
   const errors: string[] = [];
   try {
