@@ -19,8 +19,11 @@ export const PDF_MARK = '\u202c';
 export interface ReadPdf {
   /** pdftotext's lines, trimmed */
   lines: string[];
-  /** the fonts, without subset tags, and whether each is embedded as a subset */
-  fonts: Array<{ name: string; subset: boolean }>;
+  /**
+   * the fonts, without subset tags (pdfkit's `ABCDEF+`, pdf-lib's `-1234`), whether each is
+   * embedded, and whether it is tagged as a subset (pdfkit tags them; pdf-lib subsets without a tag)
+   */
+  fonts: Array<{ name: string; embedded: boolean; subset: boolean }>;
   /** how many dark pixels the box of the first word equal to `word` has on its page (null: no such word) */
   ink(word: string): Promise<number | null>;
   close(): Promise<void>;
@@ -43,7 +46,7 @@ export async function readPdf(pdf: Uint8Array): Promise<ReadPdf> {
       const cols = l.trim().split(/\s+/);
       // name, type (one or more words), encoding, emb, sub, uni, object id, generation
       const [emb, sub] = cols.slice(-5, -3);
-      return { name: cols[0]!.replace(/^[A-Z]{6}\+/, ''), subset: emb === 'yes' && sub === 'yes' };
+      return { name: cols[0]!.replace(/^[A-Z]{6}\+/, '').replace(/-\d+$/, ''), embedded: emb === 'yes', subset: emb === 'yes' && sub === 'yes' };
     });
   // <page width="595" height="842"> … <word xMin="…" yMin="…" xMax="…" yMax="…">text</word>
   const words: Array<{ page: number; text: string; box: number[] }> = [];

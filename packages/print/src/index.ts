@@ -4,11 +4,13 @@
  * participant's pack drawn in the browser (pdf-lib); they only differ in how they load a font's
  * bytes and put a piece of text on the page.
  *
- * Fonts: DejaVu Sans for Latin, Greek, Cyrillic and most symbols; Noto Sans Arabic and Noto Sans
- * Hebrew; Noto Sans SC, JP and KR for Chinese, Japanese and Korean; Noto Emoji (one colour) for
- * emoji. The Noto fonts come from the Fontsource packages, which cut each font into slices by
- * Unicode range (about a hundred of 20–40 KB for each CJK font), so a PDF with three Chinese names
- * loads a few slices, not a 4 MB font. Each font is embedded as a subset of the glyphs used.
+ * Fonts: DejaVu Sans for Latin, Greek, Cyrillic, Arabic, Hebrew and most symbols; Noto Sans SC, JP
+ * and KR for Chinese, Japanese and Korean; Noto Emoji (one colour) for emoji. (Noto Sans Arabic
+ * draws its dots and vowel marks by OpenType mark positioning, which pdf-lib does not apply, so the
+ * pack would lose them; DejaVu Sans' Arabic letters carry their dots.) The Noto fonts come from the
+ * Fontsource packages, which cut each font into slices by Unicode range (about a hundred of
+ * 20–40 KB for each CJK font), so a PDF with three Chinese names loads a few slices, not a 4 MB
+ * font. Each font is embedded as a subset of the glyphs used.
  *
  * Shaping (Arabic letters joining, ligatures) is done by fontkit inside both PDF libraries; the
  * order of a line is the Unicode Bidirectional Algorithm (bidi-js): runs of right-to-left text
@@ -17,10 +19,10 @@
 import bidiFactory from 'bidi-js';
 
 export type Weight = 400 | 700;
-export type Family = 'base' | 'arabic' | 'hebrew' | 'sc' | 'jp' | 'kr' | 'emoji';
+export type Family = 'base' | SlicedFamily;
 export type Direction = 'ltr' | 'rtl';
 
-/** One font file: a family, the slice of it (`arabic`, `57`; `all` for DejaVu) and a weight. */
+/** One font file: a family, the slice of it (`57`; `all` for DejaVu) and a weight. */
 export interface Face {
   readonly id: string;
   readonly family: Family;
@@ -34,8 +36,6 @@ export const SLICED: readonly SlicedFamily[] = ['sc', 'jp', 'kr', 'emoji'];
 export type SliceTables = Record<SlicedFamily, Record<string, string>>;
 
 const PACKAGE: Record<Exclude<Family, 'base'>, string> = {
-  arabic: 'noto-sans-arabic',
-  hebrew: 'noto-sans-hebrew',
   sc: 'noto-sans-sc',
   jp: 'noto-sans-jp',
   kr: 'noto-sans-kr',
@@ -101,7 +101,6 @@ class SliceIndex {
 }
 
 const ARABIC = /\p{Script=Arabic}/u;
-const HEBREW = /\p{Script=Hebrew}/u;
 const HANGUL = /\p{Script=Hangul}/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const HAN_OR_CJK = /[\p{Script=Han}\p{Script=Bopomofo}\u3000-\u303f\uff00-\uffef\u3200-\u33ff]/u;
@@ -151,14 +150,33 @@ export interface PlacedLine {
 const bidi = bidiFactory();
 
 export class Typesetter {
-  private readonly slices: Record<SlicedFamily, SliceIndex>;
+  private readonly slices: Partial<Record<SlicedFamily, SliceIndex>> = {};
 
   constructor(
     /** whether DejaVu Sans (the regular face) has a glyph for a code point */
     private readonly baseCovers: (cp: number) => boolean,
-    tables: SliceTables,
+    /** the sliced fonts' tables; those not given yet can be added (see `slicedFamilies`) */
+    tables: Partial<SliceTables> = {},
   ) {
-    this.slices = { sc: new SliceIndex(tables.sc), jp: new SliceIndex(tables.jp), kr: new SliceIndex(tables.kr), emoji: new SliceIndex(tables.emoji) };
+    this.addTables(tables);
+  }
+
+  addTables(tables: Partial<SliceTables>) {
+    for (const f of SLICED) if (tables[f] && !this.slices[f]) this.slices[f] = new SliceIndex(tables[f]);
+  }
+
+  /** The sliced fonts whose tables the texts need (the browser loads only those). */
+  slicedFamilies(texts: Iterable<string>): SlicedFamily[] {
+    const out = new Set<SlicedFamily>();
+    for (const text of texts)
+      for (const ch of text) {
+        const cp = ch.codePointAt(0)!;
+        if (HANGUL.test(ch)) out.add('kr');
+        else if (KANA.test(ch)) out.add('jp');
+        else if (HAN_OR_CJK.test(ch) && !this.baseCovers(cp)) out.add(this.cjk(text));
+        else if (EMOJI.test(ch) && (EMOJI_PRESENTATION.test(ch) || !this.baseCovers(cp))) out.add('emoji');
+      }
+    return [...out];
   }
 
   /** The direction of a paragraph: that of its first letter with a direction (left to right when none). */
@@ -172,10 +190,8 @@ export class Typesetter {
   }
 
   private faceOf(ch: string, cp: number, cjk: 'sc' | 'jp' | 'kr', weight: Weight): Face | null {
-    if (ARABIC.test(ch)) return face('arabic', 'arabic', weight);
-    if (HEBREW.test(ch)) return face('hebrew', 'hebrew', weight);
     const sliced = (family: SlicedFamily) => {
-      const s = this.slices[family].slice(cp);
+      const s = this.slices[family]?.slice(cp) ?? null;
       return s === null ? null : face(family, s, weight);
     };
     if (HANGUL.test(ch)) return sliced('kr');
@@ -198,7 +214,7 @@ export class Typesetter {
       const prev = out[out.length - 1];
       // joiners matter inside Arabic words (they choose letter forms); elsewhere they would draw as boxes
       if (JOINERS.test(ch)) {
-        if (prev?.face.family === 'arabic') out.push({ ch, at: here, face: prev.face });
+        if (prev && ARABIC.test(prev.ch)) out.push({ ch, at: here, face: prev.face });
         continue;
       }
       const f = this.faceOf(ch, ch.codePointAt(0)!, cjk, weight);
