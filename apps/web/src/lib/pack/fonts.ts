@@ -10,10 +10,7 @@ import { SLICED, baseFace, faceFile, type Face, type SlicedFamily, type Typesett
 
 // DejaVu Sans (not sliced): its addresses are in this module
 const URLS: Record<string, string> = import.meta.glob(
-  [
-    '/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
-    '/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
-  ],
+  ['/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', '/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'],
   { query: '?url', import: 'default', eager: true },
 );
 
