@@ -20,9 +20,6 @@ export function faceBytes(face: Face): Buffer {
   return b;
 }
 
-/** How many font files this process has read (the report's font cache, for the benchmark). */
-export const loadedFontFiles = () => [...files.keys()];
-
 const base = fontkit.create(faceBytes(baseFace(400))) as fontkit.Font;
 const coverage = new Map<number, boolean>();
 export const typesetter = new Typesetter(
