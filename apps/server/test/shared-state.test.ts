@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { activities, type ActivityModule } from '@canopy/core';
+import { registerTestActivity, type ActivityModule } from '@canopy/core';
 import { randomId } from '@canopy/client';
 import { useWorkshops, WAIT_MS, type ParticipantScreen } from './support.js';
 
@@ -63,7 +63,7 @@ const huddles: ActivityModule<{ size: number }, { id: string; text: string }, No
   },
   presenterView: ({ shared, counters }) => ({ groups: shared?.groups.length ?? 0, notes: counters.notes ?? 0 }),
 };
-activities[huddles.type] = huddles;
+registerTestActivity(huddles);
 
 const { server, workshop } = useWorkshops();
 const view = (p: ParticipantScreen) => p.conn.state.activity?.data as View | undefined;

@@ -8,7 +8,7 @@
  * are what changed). The steps' content arrives with the full state (joining, reconnecting) only;
  * what the phone builds from it must be what the server would have sent.
  */
-import { activities, type ActivityView } from '@canopy/core';
+import { ACTIVITY_TYPES, getActivity, type ActivityView } from '@canopy/core';
 import { describe, expect, it } from 'vitest';
 import { useWorkshops, WAIT_MS, type ParticipantScreen } from './support.js';
 
@@ -40,7 +40,7 @@ function meter(p: ParticipantScreen) {
 
 describe('step change bytes', () => {
   it('every activity type: a step change reaches a phone in at most 300 bytes, and so does a phase change without results', async () => {
-    const types = Object.keys(activities);
+    const types: string[] = [...ACTIVITY_TYPES];
     const w = await workshop(await server(), {
       agenda: types.map((type, i) => ({ id: `s${i}`, type, title: `A ${type} step`, durationSec: 300, config: {} })),
     });
@@ -58,7 +58,7 @@ describe('step change bytes', () => {
 
     const measured: Record<string, { step: number; phases: Record<string, number> }> = {};
     for (const [i, type] of types.entries()) {
-      const mod = activities[type]!;
+      const mod = getActivity(type)!;
       const hasView = !!(mod.input || mod.participantView);
       const ack = await w.console.conn.command({ type: 'next' });
       if (!ack.ok) throw new Error(ack.error.message);

@@ -70,7 +70,11 @@ export interface ParticipantViewContext<Config, Rec, Shared> {
   shared: Shared | undefined;
 }
 
-export interface ActivityModule<Config, Input = never, Rec = never, Shared = never, Action = never> {
+/**
+ * `PConfig` is what a participant's screen gets of the config (`participantConfig`): the config
+ * itself unless the module strips facilitator-only fields.
+ */
+export interface ActivityModule<Config, Input = never, Rec = never, Shared = never, Action = never, PConfig = Config> {
   type: string;
   /** human name shown in the agenda editor */
   label: string;
@@ -86,7 +90,7 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
    */
   scheduleSeconds(config: Config): number;
   /** what a participant sees of the step (facilitator-only config stripped) */
-  participantConfig(config: Config): unknown;
+  participantConfig(config: Config): PConfig;
   /** participant input, for activities that take any */
   input?: {
     schema: z.ZodType<Input>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activities } from './activities/index.js';
+import { activities, type AnyActivity } from './activities/index.js';
 import { BUILDING_ALLIES, BUILT_IN_TEMPLATES, checkTemplate, overrunningSteps, parseTemplate, SHORT_EXAMPLE, toTemplate } from './templates.js';
 
 describe('agenda templates', () => {
@@ -32,7 +32,7 @@ describe('agenda templates', () => {
 
   it('every activity’s defaults fit the step the built-in workshop gives it', () => {
     const used = new Map(BUILDING_ALLIES.agenda.map((s) => [s.type, s]));
-    for (const mod of Object.values(activities)) {
+    for (const mod of Object.values<AnyActivity>(activities)) {
       const own = mod.scheduleSeconds(mod.defaultConfig());
       expect(own, mod.type).toBeGreaterThanOrEqual(0);
       const step = used.get(mod.type);

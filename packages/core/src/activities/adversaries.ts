@@ -1044,7 +1044,17 @@ export function adversariesScheduleSeconds(config: Pick<AdversariesConfig, 'stat
   return config.statements.length * ADVERSARY_STANCE_SEC_PER_STATEMENT + ADVERSARY_PAIRING_SEC + longest * config.minutesPerTurn * 60 + ADVERSARY_REFLECT_SEC;
 }
 
-export const adversaries: ActivityModule<AdversariesConfig, AdversariesInput, AdversariesRecord, AdversariesShared, AdversariesAction> = {
+/** what the phones and the display get of the config, with the scale's labels */
+export type AdversariesParticipantConfig = Pick<AdversariesConfig, 'statements' | 'minutesPerTurn' | 'minGroupSize'> & { scale: string[] };
+
+export const adversaries: ActivityModule<
+  AdversariesConfig,
+  AdversariesInput,
+  AdversariesRecord,
+  AdversariesShared,
+  AdversariesAction,
+  AdversariesParticipantConfig
+> = {
   type: 'adversaries',
   label: 'Worthy adversaries',
   configSchema: AdversariesConfig,

@@ -567,43 +567,47 @@ export function openPromptOutcomes(ctx: OutcomesContext<OpenPromptConfig, OpenPr
   };
 }
 
-export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenPromptRecord, OpenPromptShared, OpenPromptAction> = {
-  type: 'open-prompt',
-  label: 'Open prompt',
-  configSchema: OpenPromptConfig,
-  defaultConfig: () => OpenPromptConfig.parse({}),
-  phases: ['answer', 'vote', 'results'],
-  scheduleSeconds: () => 0,
-  participantConfig: (c) => ({
-    question: c.question,
-    maxAnswersPerPerson: c.maxAnswersPerPerson,
-    maxLength: c.maxLength,
-    votes: c.votes,
-    allowMultipleVotesPerAnswer: c.allowMultipleVotesPerAnswer,
-  }),
-  input: {
-    schema: OpenPromptInput,
-    acceptIn: ['answer', 'vote'],
-    initial: initialOpenPromptRecord,
-    reduce: (rec, input, ctx) => {
-      const phaseFor = input.op === 'vote' ? 'vote' : 'answer';
-      if (ctx.phase !== phaseFor) return { ok: false, error: input.op === 'vote' ? 'Voting is not open.' : 'Answers are closed.' };
-      return reduceOpenPrompt(rec, input, ctx);
+/** what the phones and the display get of the config */
+export type OpenPromptParticipantConfig = Pick<OpenPromptConfig, 'question' | 'maxAnswersPerPerson' | 'maxLength' | 'votes' | 'allowMultipleVotesPerAnswer'>;
+
+export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenPromptRecord, OpenPromptShared, OpenPromptAction, OpenPromptParticipantConfig> =
+  {
+    type: 'open-prompt',
+    label: 'Open prompt',
+    configSchema: OpenPromptConfig,
+    defaultConfig: () => OpenPromptConfig.parse({}),
+    phases: ['answer', 'vote', 'results'],
+    scheduleSeconds: () => 0,
+    participantConfig: (c) => ({
+      question: c.question,
+      maxAnswersPerPerson: c.maxAnswersPerPerson,
+      maxLength: c.maxLength,
+      votes: c.votes,
+      allowMultipleVotesPerAnswer: c.allowMultipleVotesPerAnswer,
+    }),
+    input: {
+      schema: OpenPromptInput,
+      acceptIn: ['answer', 'vote'],
+      initial: initialOpenPromptRecord,
+      reduce: (rec, input, ctx) => {
+        const phaseFor = input.op === 'vote' ? 'vote' : 'answer';
+        if (ctx.phase !== phaseFor) return { ok: false, error: input.op === 'vote' ? 'Voting is not open.' : 'Answers are closed.' };
+        return reduceOpenPrompt(rec, input, ctx);
+      },
+      contribution: (rec) => openPromptContribution(rec),
     },
-    contribution: (rec) => openPromptContribution(rec),
-  },
-  shared: {
-    initial: initialOpenPromptShared,
-    actionSchema: OpenPromptAction,
-    act: actOpenPrompt,
-    // the ballot copies the answers, and moderation checks the entry exists; hiding and revealing
-    // the answers on the projector needs none of them
-    needsRecords: true,
-    needsRecordsFor: (action) => action.type !== 'hide' && action.type !== 'reveal',
-    forget: forgetOpenPromptAuthor,
-  },
-  participantView: ({ config, phase, participantId, own, shared }) => openPromptParticipantView({ config, phase, participantId, own, shared }),
-  presenterView: openPromptPresenterView,
-  presenterNeedsRecords: true,
-  outcomes: openPromptOutcomes,
-};
+    shared: {
+      initial: initialOpenPromptShared,
+      actionSchema: OpenPromptAction,
+      act: actOpenPrompt,
+      // the ballot copies the answers, and moderation checks the entry exists; hiding and revealing
+      // the answers on the projector needs none of them
+      needsRecords: true,
+      needsRecordsFor: (action) => action.type !== 'hide' && action.type !== 'reveal',
+      forget: forgetOpenPromptAuthor,
+    },
+    participantView: ({ config, phase, participantId, own, shared }) => openPromptParticipantView({ config, phase, participantId, own, shared }),
+    presenterView: openPromptPresenterView,
+    presenterNeedsRecords: true,
+    outcomes: openPromptOutcomes,
+  };

@@ -335,7 +335,10 @@ export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig
   };
 }
 
-export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessmentInput, SelfAssessmentRecord> = {
+/** what the phones and the display get of the config (not whether the bars wait for the results) */
+export type SelfAssessmentParticipantConfig = Pick<SelfAssessmentConfig, 'prompt' | 'statements' | 'scale' | 'minGroupSize'>;
+
+export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessmentInput, SelfAssessmentRecord, never, never, SelfAssessmentParticipantConfig> = {
   type: 'self-assessment',
   label: 'Self-assessment',
   configSchema: SelfAssessmentConfig,

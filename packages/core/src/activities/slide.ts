@@ -7,8 +7,10 @@ export const SlideConfig = z.object({
   body: z.string().max(2000).default(''),
 });
 export type SlideConfig = z.infer<typeof SlideConfig>;
+/** what the phones and the display get: the text, not the notes */
+export type SlideParticipantConfig = Pick<SlideConfig, 'body'>;
 
-export const slide: ActivityModule<SlideConfig> = {
+export const slide: ActivityModule<SlideConfig, never, never, never, never, SlideParticipantConfig> = {
   type: 'slide',
   label: 'Slide',
   configSchema: SlideConfig,

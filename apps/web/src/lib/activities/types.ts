@@ -3,36 +3,45 @@
  * its config fields. Pages render the frame (header, step count, timer placement, links) and hand
  * the step to these components; a step type without an entry renders its title only.
  */
-import type { ActivityModule, RoomCommand, StageView, Step } from '@canopy/core';
+import type { ActivityModule, ActivityType, ConfigOf, ParticipantConfigOf, RoomCommand, StageView, Step } from '@canopy/core';
 import type { Component } from 'svelte';
 import type { Outbox } from '$lib/outbox.svelte';
 import type { PackHook } from '$lib/pack/types';
 import type { LiveRoom } from '$lib/room.svelte';
 
-/** The step as every screen sees it (participant config: facilitator-only fields stripped). */
-export type StageStep = NonNullable<StageView['step']>;
+/**
+ * The step as every screen sees it (participant config: facilitator-only fields stripped), typed
+ * for one activity. The server checked the config against the activity's schema and filled in its
+ * defaults, so screens read it as it is.
+ */
+export type StageStep<T extends ActivityType = ActivityType> = Omit<NonNullable<StageView['step']>, 'type' | 'config'> & {
+  type: T;
+  config: ParticipantConfigOf<T>;
+};
+/** The full step (facilitator notes included) of one activity, as the console sees it. */
+export type ConsoleStep<T extends ActivityType = ActivityType> = Omit<Step, 'type' | 'config'> & { type: T; config: ConfigOf<T> };
 
-export interface ParticipantViewProps {
+export interface ParticipantViewProps<T extends ActivityType = ActivityType> {
   live: LiveRoom;
   stage: StageView;
-  step: StageStep;
+  step: StageStep<T>;
   /** submissions that must survive reloads go through here */
   outbox: Outbox;
   /** the participant's sealing key for private labels (null until made) */
   sealKey: string | null;
 }
 
-export interface DisplayViewProps {
+export interface DisplayViewProps<T extends ActivityType = ActivityType> {
   live: LiveRoom;
   stage: StageView;
-  step: StageStep;
+  step: StageStep<T>;
 }
 
-export interface ConsoleViewProps {
+export interface ConsoleViewProps<T extends ActivityType = ActivityType> {
   live: LiveRoom;
   stage: StageView | null;
   /** the full step, facilitator notes included */
-  step: Step;
+  step: ConsoleStep<T>;
   /** participants who have joined (not removed) */
   joined: number;
   busy: boolean;
@@ -59,17 +68,17 @@ export interface StepEditor<D> {
   toConfig(draft: D): unknown;
 }
 
-export interface ActivityUi {
+export interface ActivityUi<T extends ActivityType = ActivityType> {
   /** shown in the agenda editor's type picker */
   label: string;
   /** the participant screen needs more room than a phone column on wide screens */
   wide?: boolean;
-  Participant?: Component<ParticipantViewProps>;
-  Display?: Component<DisplayViewProps>;
+  Participant?: Component<ParticipantViewProps<T>>;
+  Display?: Component<DisplayViewProps<T>>;
   /** inside the console's stage card, under the step title */
-  Console?: Component<ConsoleViewProps>;
+  Console?: Component<ConsoleViewProps<T>>;
   /** cards under the console's stage card (live results) */
-  ConsolePanel?: Component<ConsoleViewProps>;
+  ConsolePanel?: Component<ConsoleViewProps<T>>;
   editor?: StepEditor<object>;
   /** the participant's pack ("my outcomes"): this activity's section and files for one of its steps */
   pack?: PackHook;

@@ -18,7 +18,7 @@ const draftOf = (c: AdversariesConfig): AdversariesDraft => ({
   minutesPerTurn: c.minutesPerTurn,
 });
 
-export const adversariesUi: ActivityUi = {
+export const adversariesUi: ActivityUi<'adversaries'> = {
   pack: adversariesPack,
   label: 'Worthy adversaries',
   Participant,

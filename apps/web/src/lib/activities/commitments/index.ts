@@ -8,7 +8,7 @@ import { commitmentsPack } from './pack';
 
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
-export const commitmentsUi: ActivityUi = {
+export const commitmentsUi: ActivityUi<'commitments'> = {
   label: 'Commitments',
   pack: commitmentsPack,
   Participant,

@@ -7,7 +7,7 @@ import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
 import { mentalMapPack } from './pack';
 
-export const mentalMapUi: ActivityUi = {
+export const mentalMapUi: ActivityUi<'mental-map'> = {
   label: 'Ally map',
   wide: true,
   Participant,

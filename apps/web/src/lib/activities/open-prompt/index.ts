@@ -9,7 +9,7 @@ import { openPromptPack } from './pack';
 
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
-export const openPromptUi: ActivityUi = {
+export const openPromptUi: ActivityUi<'open-prompt'> = {
   label: 'Open prompt with votes',
   pack: openPromptPack,
   Participant,

@@ -10,7 +10,7 @@ import { partnershipPack } from './pack';
 
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
-export const partnershipUi: ActivityUi = {
+export const partnershipUi: ActivityUi<'partnership'> = {
   pack: partnershipPack,
   label: 'Partnership meetings',
   Participant,

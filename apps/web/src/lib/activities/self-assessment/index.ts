@@ -22,7 +22,7 @@ function statementIds(keys: string[]): string[] {
   });
 }
 
-export const selfAssessmentUi: ActivityUi = {
+export const selfAssessmentUi: ActivityUi<'self-assessment'> = {
   label: 'Self-assessment',
   pack: selfAssessmentPack,
   Participant,

@@ -5,7 +5,7 @@ import Display from './Display.svelte';
 import Editor, { type SlideDraft } from './Editor.svelte';
 import Participant from './Participant.svelte';
 
-export const slideUi: ActivityUi = {
+export const slideUi: ActivityUi<'slide'> = {
   label: 'Slide',
   Participant,
   Display,
