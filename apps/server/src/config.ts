@@ -49,7 +49,11 @@ const EnvSchema = z.object({
     .url()
     .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
     .optional(),
-  /** extra browser origins allowed to open a socket (the server's own host is always allowed) */
+  /**
+   * browser origins allowed to open a socket or call the API, besides PUBLIC_URL's (a page at this
+   * server's own IP address or localhost is always allowed; a page reached by a host name must be
+   * listed here or be PUBLIC_URL, so a DNS-rebinding page is refused)
+   */
   ALLOWED_ORIGINS: list.default([]),
   /** behind a proxy: take the client address from X-Forwarded-For */
   TRUST_PROXY: bool.default(false),
@@ -70,7 +74,14 @@ const EnvSchema = z.object({
    * (every key of the room carries a Redis TTL; see docs/data-retention.md)
    */
   ROOM_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
-  /** silent | error | warn | info | debug */
+  /** largest HTTP request body accepted (tRPC and /api); bigger ones are answered 413 before being read */
+  HTTP_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(256 * 1024),
+  /** silent | error | warn | info | debug (debug also puts tRPC's stack traces in its error answers) */
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 

@@ -36,7 +36,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { SocketBucket } from './ratelimit.js';
 import { groupSame } from './same-views.js';
-import { originAllowed } from './security.js';
+import { configuredOrigins, originAllowed } from './security.js';
 import { ServiceError } from '@canopy/api';
 import type { Broadcaster, Identity, RoomService } from './service.js';
 
@@ -85,10 +85,11 @@ export const SOCKET_OPTIONS = {
 } as const;
 
 export function attachRealtime(httpServer: HttpServer, service: RoomService, config: Config, log: Logger, adapter?: Parameters<IO['adapter']>[0]): IO {
+  const origins = configuredOrigins(config);
   const io: IO = new Server(httpServer, {
     ...SOCKET_OPTIONS,
     allowRequest: (req, cb) => {
-      const ok = originAllowed(req, config.ALLOWED_ORIGINS);
+      const ok = originAllowed(req, origins);
       if (!ok) log.warn('refused handshake from a foreign origin', { origin: req.headers.origin });
       cb(null, ok);
     },
