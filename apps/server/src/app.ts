@@ -56,12 +56,16 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       ? { redisUrl: config.REDIS_URL, cluster: config.REDIS_CLUSTER, waitReplicas: config.REDIS_WAIT_REPLICAS, waitTimeoutMs: config.REDIS_WAIT_TIMEOUT_MS }
       : {}),
     driver: config.STORE_DRIVER,
+    dedupeWindow: config.ROOM_DEDUPE_WINDOW,
   });
   // One node-redis client (one server or a cluster) for cross-node broadcast and shared rate
   // limits, whatever driver the store uses.
   const redis = config.REDIS_URL ? await connectShared({ ...config, REDIS_URL: config.REDIS_URL }, log) : null;
   const limiters = createLimiters(config, redis?.client);
-  const service = new RoomService(store, limiters, { retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS) });
+  const service = new RoomService(store, limiters, {
+    retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS),
+    maxRoomBytes: config.ROOM_MAX_BYTES,
+  });
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
   const origins = configuredOrigins(config);

@@ -74,6 +74,21 @@ const EnvSchema = z.object({
    * (every key of the room carries a Redis TTL; see docs/data-retention.md)
    */
   ROOM_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
+  /**
+   * the most one room's records may hold, in bytes: participants' answers plus the submission ids
+   * each answer remembers (ROOM_DEDUPE_WINDOW per answer); an answer that would go over it is
+   * refused with ROOM_FULL naming this cap, and nothing else is affected
+   */
+  ROOM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(8 * 1024 * 1024),
+  /**
+   * submission ids remembered per answer (its dedupe window): a retry is recognised as long as
+   * fewer than this many later changes were made to the same answer
+   */
+  ROOM_DEDUPE_WINDOW: z.coerce.number().int().min(1).max(1024).default(32),
   /** largest HTTP request body accepted (tRPC and /api); bigger ones are answered 413 before being read */
   HTTP_BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -190,3 +190,49 @@ describe('Origin', () => {
     }
   });
 });
+
+describe('bounded storage per room', () => {
+  const prompt = { id: 'ideas', type: 'open-prompt', title: 'What makes an ally?', durationSec: 0, config: { maxLength: 280, maxAnswersPerPerson: 10 } };
+
+  it('a participant resending the same answer with fresh ids 300 times: every send is answered, the room does not grow', async () => {
+    const srv = await server();
+    const w = await workshop(srv, { agenda: [prompt] });
+    const ana = await w.join('Ana');
+    await w.console.conn.command({ type: 'next' });
+    await ana.conn.until((s) => s.activity?.stepId === 'ideas', WAIT_MS);
+    const answer = { op: 'answer', id: 'a1', text: 'Shares credit openly' };
+    expect(await ana.conn.submit('ideas', answer)).toMatchObject({ ok: true });
+    const afterFirst = await srv.store.roomBytes(w.roomId);
+    for (let i = 0; i < 300; i++) expect((await ana.conn.submit('ideas', answer)).ok).toBe(true);
+    // what the room holds is the answer and at most ROOM_DEDUPE_WINDOW remembered ids, whatever was sent
+    const after = await srv.store.roomBytes(w.roomId);
+    expect(after).toBeLessThanOrEqual(afterFirst + srv.store.dedupeWindow * 128);
+    for (let i = 0; i < 100; i++) await ana.conn.submit('ideas', answer);
+    expect(await srv.store.roomBytes(w.roomId)).toBe(after);
+  });
+
+  it('a room at ROOM_MAX_BYTES refuses more answers with ROOM_FULL naming the cap; another room goes on', async () => {
+    const srv = await server({ ROOM_MAX_BYTES: 8192 });
+    const flooded = await workshop(srv, { agenda: [prompt] });
+    const calm = await workshop(srv, { agenda: [prompt] });
+    const people = [await flooded.join('Ana'), await flooded.join('Ben'), await flooded.join('Cleo'), await flooded.join('Dev')];
+    const dana = await calm.join('Dana');
+    await flooded.console.conn.command({ type: 'next' });
+    await calm.console.conn.command({ type: 'next' });
+    await Promise.all([...people, dana].map((p) => p.conn.until((s) => s.activity?.stepId === 'ideas', WAIT_MS)));
+
+    let refusal: unknown = null;
+    for (let i = 0; i < 10 && !refusal; i++) {
+      for (const p of people) {
+        const ack = await p.conn.submit('ideas', { op: 'answer', id: `n${i}`, text: `${p.nickname} idea ${i} `.padEnd(280, '·') });
+        if (!ack.ok) refusal = ack.error;
+      }
+    }
+    expect(refusal).toEqual({
+      code: 'ROOM_FULL',
+      message: 'Not saved: this room has reached its storage cap (ROOM_MAX_BYTES, 8 KB of answers). Answers already given are kept; ask the facilitator.',
+    });
+    expect(await srv.store.roomBytes(flooded.roomId)).toBeLessThanOrEqual(8192);
+    expect(await dana.conn.submit('ideas', { op: 'answer', id: 'd1', text: 'Listens first' })).toMatchObject({ ok: true });
+  });
+});

@@ -22,6 +22,10 @@ export interface Submitted {
  * shown that record gets their fresh view (the sender's other screens too, but not the socket it
  * came on, which gets it in the answer).
  */
+/** The refusal of an answer in a room at its storage cap: names the cap, and that nothing else is affected. */
+export const roomCapMessage = (maxBytes: number) =>
+  `Not saved: this room has reached its storage cap (ROOM_MAX_BYTES, ${Math.round(maxBytes / 1024)} KB of answers). Answers already given are kept; ask the facilitator.`;
+
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
   const room = await ctx.currentRoom(who.roomId);
@@ -62,10 +66,13 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
         value: JSON.stringify(next.value),
         counters: delta,
         writer: pid,
+        ...(ctx.maxRoomBytes === undefined ? {} : { maxRoomBytes: ctx.maxRoomBytes }),
       });
       switch (res.status) {
         case 'gone':
           throw new ServiceError('REMOVED', 'You are no longer in this room.');
+        case 'capped':
+          throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
         case 'duplicate':
           return DUPLICATE;
         case 'conflict':
