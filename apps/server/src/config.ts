@@ -69,6 +69,18 @@ const EnvSchema = z.object({
   DOWNLOAD_RATE_PER_MIN: z.coerce.number().int().positive().default(30),
   /** socket messages per second per connection (burst of twice that) */
   SOCKET_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
+  /** socket messages per second shared by all the connections of one token (burst of twice that) */
+  TOKEN_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
+  /** reads of everything one has done or of the whole room (`outcomes:mine`, `sync`) per token per minute */
+  COSTLY_READS_PER_MIN: z.coerce.number().int().positive().default(30),
+  /** open connections per token (one person's tabs and devices) on one node */
+  SOCKETS_PER_TOKEN: z.coerce.number().int().positive().default(8),
+  /** open connections per client address on one node (a venue's Wi-Fi shares one address: keep it high) */
+  SOCKETS_PER_ADDRESS: z.coerce.number().int().positive().default(2500),
+  /** handlers of one room running at once on one node; more wait behind that room's own work */
+  ROOM_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /** messages of one room waiting for their turn on one node; beyond it they are answered BUSY (retried) */
+  ROOM_QUEUE_MAX: z.coerce.number().int().positive().default(2000),
   /**
    * days a room is kept after it is closed; an open room is kept this long after its last change
    * (every key of the room carries a Redis TTL; see docs/data-retention.md)

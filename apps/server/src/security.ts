@@ -20,13 +20,18 @@ export function sameHash(a: string, b: string): boolean {
 }
 
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  return addressOf(req.headers, req.socket.remoteAddress, trustProxy);
+}
+
+/** The client's address from a request's headers and its peer's address (a Socket.IO handshake keeps both). */
+export function addressOf(headers: IncomingMessage['headers'], remote: string | undefined, trustProxy: boolean): string {
   if (trustProxy) {
     // The last hop is the one our own proxy added; earlier entries are whatever the client sent.
-    const fwd = req.headers['x-forwarded-for'];
+    const fwd = headers['x-forwarded-for'];
     const last = (Array.isArray(fwd) ? fwd.join(',') : fwd)?.split(',').at(-1)?.trim();
     if (last) return last;
   }
-  return req.socket.remoteAddress ?? 'unknown';
+  return remote || 'unknown';
 }
 
 /** A host name that is an address (IPv4, [IPv6]) or localhost: no DNS answer can make another site's page come from it. */

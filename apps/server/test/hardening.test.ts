@@ -12,7 +12,8 @@ import { io as ioClient } from 'socket.io-client';
 import { tableCsv } from '../src/downloads.js';
 import { startServer } from '../src/index.js';
 import { createLogger } from '../src/log.js';
-import { testConfig, useWorkshops, WAIT_MS } from './support.js';
+import { Fairness, RoomBusyError } from '../src/fairness.js';
+import { emitRaw, testConfig, useWorkshops, WAIT_MS, welcomed } from './support.js';
 
 const { server, workshop } = useWorkshops();
 
@@ -234,5 +235,78 @@ describe('bounded storage per room', () => {
     });
     expect(await srv.store.roomBytes(flooded.roomId)).toBeLessThanOrEqual(8192);
     expect(await dana.conn.submit('ideas', { op: 'answer', id: 'd1', text: 'Listens first' })).toMatchObject({ ok: true });
+  });
+});
+
+describe('fair shares', () => {
+  it('one link cannot open more than SOCKETS_PER_TOKEN connections; closing one makes room again', async () => {
+    const srv = await server({ SOCKETS_PER_TOKEN: 3 });
+    const w = await workshop(srv);
+    const ana = await w.join('Ana');
+    const tabs = [w.connect(ana.token), w.connect(ana.token)];
+    await Promise.all(tabs.map((t) => welcomed(t.conn)));
+    const fourth = w.connect(ana.token);
+    const snap = await fourth.conn.until((s) => s.error !== null, WAIT_MS);
+    expect(snap.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: 'Too many open connections for this link (SOCKETS_PER_TOKEN, 3). Close another tab and try again.',
+    });
+    // one tab closed: the refused one gets in when it tries again by itself
+    tabs[0]!.conn.close();
+    expect((await welcomed(fourth.conn)).status).toBe('connected');
+  });
+
+  it('all the connections of one link share one message budget (TOKEN_MSGS_PER_SEC), and costly reads a smaller one', async () => {
+    const srv = await server({ TOKEN_MSGS_PER_SEC: 5, COSTLY_READS_PER_MIN: 6 });
+    const w = await workshop(srv);
+    const ana = await w.join('Ana');
+    const tabs = [ana, w.connect(ana.token), w.connect(ana.token)];
+    await Promise.all(tabs.map((t) => welcomed(t.conn)));
+    await new Promise((r) => setTimeout(r, 2_100)); // the budget full again after the joins' own messages
+    const answers = (await Promise.all(tabs.flatMap((t) => Array.from({ length: 20 }, () => emitRaw(t.conn, 'clock', Date.now()))))) as Array<{
+      ok: boolean;
+      error?: { code: string; retryAfterMs?: number };
+    }>;
+    const accepted = answers.filter((a) => a.ok).length;
+    expect(accepted).toBeGreaterThanOrEqual(10); // a burst of twice the rate…
+    expect(accepted).toBeLessThanOrEqual(12); // …for the three connections together, not each
+    for (const a of answers.filter((x) => !x.ok)) expect(a.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+
+    // Ben, another person, is not slowed by Ana
+    const ben = await w.join('Ben');
+    expect(await emitRaw(ben.conn, 'clock', Date.now())).toMatchObject({ ok: true });
+    // reading all of one's outcomes: one in a burst (6 a minute), then a wait
+    const reads = await Promise.all(Array.from({ length: 4 }, () => emitRaw(ben.conn, 'outcomes:mine', {})));
+    expect(reads.filter((r) => r.ok)).toHaveLength(1);
+    expect(reads.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
+
+  it("a room's work queues behind its own: while one room's handlers are all busy, another room's run at once", async () => {
+    const fair = new Fairness(testConfig({ ROOM_CONCURRENCY: 2, ROOM_QUEUE_MAX: 5 }));
+    try {
+      const release: Array<() => void> = [];
+      const started: string[] = [];
+      const busyWork = (n: number) =>
+        fair.inRoom('hostile', () => {
+          started.push(`hostile ${n}`);
+          return new Promise<void>((r) => release.push(r));
+        });
+      const hostile = Array.from({ length: 7 }, (_, n) => busyWork(n));
+      // two running, five waiting: the eighth is refused at once (BUSY, retried by the client)
+      await expect(busyWork(7)).rejects.toBeInstanceOf(RoomBusyError);
+      expect(started).toEqual(['hostile 0', 'hostile 1']);
+      // the other room's work is not behind any of it
+      expect(await fair.inRoom('calm', async () => 'served')).toBe('served');
+      // the hostile room's queue moves on in order as its own work finishes
+      while (release.length) {
+        release.shift()!();
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(hostile);
+      expect(started).toEqual(Array.from({ length: 7 }, (_, n) => `hostile ${n}`));
+      expect(fair.stats().busyRooms).toBe(0);
+    } finally {
+      fair.close();
+    }
   });
 });
