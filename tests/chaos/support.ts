@@ -57,6 +57,8 @@ export const ROOMY: Record<string, string> = {
   JOIN_FAILURES_PER_10MIN: '100000',
   CREATE_RATE_PER_HOUR: '100000',
   SOCKET_MSGS_PER_SEC: '100000',
+  TOKEN_MSGS_PER_SEC: '100000',
+  COSTLY_READS_PER_MIN: '1000000',
 };
 
 /** One Canopy server process. `start` again after a kill brings it back on the same port. */

@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_LAUNCH } from './support';
+import { CHROMIUM_LAUNCH, INSECURE_HOST } from './support';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -62,6 +62,9 @@ export default defineConfig({
       HOST: '127.0.0.1',
       WEB_BUILD_DIR: `apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}`,
       LOG_LEVEL: 'silent',
+      // the insecure-context story's host name (see support.ts): a page reached by a name, not an
+      // address, must be a configured origin (the Origin check does not trust the Host header alone)
+      ALLOWED_ORIGINS: `http://${INSECURE_HOST}:${PORT}`,
       // every person in the story joins from this one machine's address
       JOIN_RATE_PER_MIN: '10000',
       JOIN_FAILURES_PER_10MIN: '10000',

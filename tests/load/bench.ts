@@ -240,6 +240,8 @@ async function canopyNodes(redis: RedisEnv, driver: string, count: number): Prom
     STORE_DRIVER: driver,
     LOG_LEVEL: 'info', // only its last 20 KB are kept, shown when a run fails
     SOCKET_MSGS_PER_SEC: '100000',
+    TOKEN_MSGS_PER_SEC: '100000',
+    COSTLY_READS_PER_MIN: '1000000',
     JOIN_RATE_PER_MIN: '1000000',
     JOIN_FAILURES_PER_10MIN: '1000000',
     CREATE_RATE_PER_HOUR: '100000',

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { trpcServer } from '@hono/trpc-server';
-import { createAppRouter } from '@canopy/api';
+import { createAppRouter, retryAfterOf } from '@canopy/api';
 import { DAY_SECONDS, PROTOCOL_VERSION } from '@canopy/core';
 import { createStore, type RoomStore } from '@canopy/store';
 import { Hono } from 'hono';
@@ -19,7 +19,8 @@ import { mountDownloads } from './downloads.js';
 import { shareOrigins } from './lan.js';
 import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
-import { clientAddress } from './security.js';
+import { clientAddress, configuredOrigins, originAllowed } from './security.js';
+import { limitBody, securityHeaders, socketHeaders } from './hardening.js';
 import { connectShared, SIO_STREAM } from './redis-shared.js';
 import { RoomService } from './service.js';
 
@@ -55,15 +56,24 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       ? { redisUrl: config.REDIS_URL, cluster: config.REDIS_CLUSTER, waitReplicas: config.REDIS_WAIT_REPLICAS, waitTimeoutMs: config.REDIS_WAIT_TIMEOUT_MS }
       : {}),
     driver: config.STORE_DRIVER,
+    dedupeWindow: config.ROOM_DEDUPE_WINDOW,
   });
   // One node-redis client (one server or a cluster) for cross-node broadcast and shared rate
   // limits, whatever driver the store uses.
   const redis = config.REDIS_URL ? await connectShared({ ...config, REDIS_URL: config.REDIS_URL }, log) : null;
   const limiters = createLimiters(config, redis?.client);
-  const service = new RoomService(store, limiters, { retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS) });
+  const service = new RoomService(store, limiters, {
+    retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS),
+    maxRoomBytes: config.ROOM_MAX_BYTES,
+  });
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
+  const origins = configuredOrigins(config);
   const app = new Hono<{ Bindings: HttpBindings }>();
+  app.use('*', securityHeaders());
+  // every route that takes a body: refused before it is read when it is over the limit
+  app.use('/trpc/*', limitBody(config.HTTP_BODY_LIMIT_BYTES));
+  app.use('/api/*', limitBody(config.HTTP_BODY_LIMIT_BYTES));
   app.use('*', async (c, next) => {
     // logged when the raw response is done (the web app answers on it directly); the logger
     // redacts the room code of a join link from the path
@@ -86,12 +96,23 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     }
     return c.json({ status, store: store.kind, driver: store.driver, version: VERSION, protocol: PROTOCOL_VERSION }, status === 'ok' ? 200 : 503);
   });
+  // a page on another site (or a DNS-rebinding one) cannot call the API from a browser
+  app.use('/trpc/*', async (c, next) => {
+    if (!originAllowed(c.env.incoming, origins))
+      return c.json({ error: { message: 'This origin may not call the API.', code: -32003, data: { code: 'FORBIDDEN', httpStatus: 403 } } }, 403);
+    await next();
+  });
   app.use(
     '/trpc/*',
     trpcServer({
       endpoint: '/trpc',
-      router: createAppRouter(service),
+      router: createAppRouter(service, { debug: config.LOG_LEVEL === 'debug' }),
       createContext: (_opts, c) => ({ address: clientAddress((c.env as HttpBindings).incoming, config.TRUST_PROXY) }),
+      // every rate-limited (or busy) answer says when to try again
+      responseMeta: ({ errors }) => {
+        const wait = Math.max(0, ...errors.map((e) => retryAfterOf(e) ?? 0));
+        return wait ? { headers: { 'Retry-After': String(wait) } } : {};
+      },
     }),
   );
   // the addresses the console hands out in its join link and QR code (see lan.ts); set once listening
@@ -110,6 +131,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
   const io = attachRealtime(http, service, config, log, redis?.adapter);
+  io.engine.on('initial_headers', socketHeaders);
+  io.engine.on('headers', socketHeaders);
 
   await new Promise<void>((ok, fail) => {
     http.once('error', fail);

@@ -49,7 +49,11 @@ const EnvSchema = z.object({
     .url()
     .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
     .optional(),
-  /** extra browser origins allowed to open a socket (the server's own host is always allowed) */
+  /**
+   * browser origins allowed to open a socket or call the API, besides PUBLIC_URL's (a page at this
+   * server's own IP address or localhost is always allowed; a page reached by a host name must be
+   * listed here or be PUBLIC_URL, so a DNS-rebinding page is refused)
+   */
   ALLOWED_ORIGINS: list.default([]),
   /** behind a proxy: take the client address from X-Forwarded-For */
   TRUST_PROXY: bool.default(false),
@@ -65,12 +69,46 @@ const EnvSchema = z.object({
   DOWNLOAD_RATE_PER_MIN: z.coerce.number().int().positive().default(30),
   /** socket messages per second per connection (burst of twice that) */
   SOCKET_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
+  /** socket messages per second shared by all the connections of one token (burst of twice that) */
+  TOKEN_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
+  /** reads of everything one has done or of the whole room (`outcomes:mine`, `sync`) per token per minute */
+  COSTLY_READS_PER_MIN: z.coerce.number().int().positive().default(30),
+  /** open connections per token (one person's tabs and devices) on one node */
+  SOCKETS_PER_TOKEN: z.coerce.number().int().positive().default(8),
+  /** open connections per client address on one node (a venue's Wi-Fi shares one address: keep it high) */
+  SOCKETS_PER_ADDRESS: z.coerce.number().int().positive().default(2500),
+  /** handlers of one room running at once on one node; more wait behind that room's own work */
+  ROOM_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /** messages of one room waiting for their turn on one node; beyond it they are answered BUSY (retried) */
+  ROOM_QUEUE_MAX: z.coerce.number().int().positive().default(2000),
   /**
    * days a room is kept after it is closed; an open room is kept this long after its last change
    * (every key of the room carries a Redis TTL; see docs/data-retention.md)
    */
   ROOM_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
-  /** silent | error | warn | info | debug */
+  /**
+   * the most one room's records may hold, in bytes: participants' answers plus the submission ids
+   * each answer remembers (ROOM_DEDUPE_WINDOW per answer); an answer that would go over it is
+   * refused with ROOM_FULL naming this cap, and nothing else is affected
+   */
+  ROOM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(8 * 1024 * 1024),
+  /**
+   * submission ids remembered per answer (its dedupe window): a retry is recognised as long as
+   * fewer than this many later changes were made to the same answer
+   */
+  ROOM_DEDUPE_WINDOW: z.coerce.number().int().min(1).max(1024).default(32),
+  /** largest HTTP request body accepted (tRPC and /api); bigger ones are answered 413 before being read */
+  HTTP_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(256 * 1024),
+  /** silent | error | warn | info | debug (debug also puts tRPC's stack traces in its error answers) */
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 

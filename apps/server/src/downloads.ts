@@ -40,9 +40,18 @@ export function downloadName(data: SessionData, what: string): { ascii: string; 
 
 const disposition = (name: { ascii: string; utf8: string }) => `attachment; filename="${name.ascii}"; filename*=UTF-8''${encodeURIComponent(name.utf8)}`;
 
-/** One table as CSV (UTF-8 with a BOM, so spreadsheets read the accents right; a header row). */
+/**
+ * A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`, or one
+ * hidden behind a leading tab or carriage return) is written with a leading apostrophe, as OWASP
+ * advises: it is shown as the text typed. Numbers are written as numbers.
+ */
+export function neutraliseCell(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** One table as CSV (UTF-8 with a BOM, so spreadsheets read the accents right; a header row; formulas neutralised). */
 export function tableCsv(t: OutcomeTable): Readable {
-  const csv = stringify({ bom: true, header: true, columns: t.columns, cast: { number: (n) => String(n) } });
+  const csv = stringify({ bom: true, header: true, columns: t.columns.map(neutraliseCell), cast: { number: (n) => String(n), string: neutraliseCell } });
   for (const r of t.rows) csv.write(r.map((c) => c ?? ''));
   csv.end();
   return csv;

@@ -54,23 +54,3 @@ export async function take(l: RateLimiterAbstract, key: string): Promise<number>
 export async function giveBack(l: RateLimiterAbstract, key: string): Promise<void> {
   await l.reward(key, 1);
 }
-
-/**
- * A token bucket per socket, in process: a connection sending more than `perSec` messages a
- * second (beyond a burst of twice that) has the extra ones refused.
- */
-export class SocketBucket {
-  private tokens: number;
-  private last = Date.now();
-  constructor(private readonly perSec: number) {
-    this.tokens = perSec * 2;
-  }
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.perSec * 2, this.tokens + ((now - this.last) / 1000) * this.perSec);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}

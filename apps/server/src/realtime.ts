@@ -35,9 +35,9 @@ import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { SocketBucket } from './ratelimit.js';
+import { Fairness, RoomBusyError } from './fairness.js';
 import { groupSame } from './same-views.js';
-import { originAllowed } from './security.js';
+import { addressOf, configuredOrigins, originAllowed } from './security.js';
 import { ServiceError } from '@canopy/api';
 import type { Broadcaster, Identity, RoomService } from './service.js';
 
@@ -86,10 +86,12 @@ export const SOCKET_OPTIONS = {
 } as const;
 
 export function attachRealtime(httpServer: HttpServer, service: RoomService, config: Config, log: Logger, adapter?: Parameters<IO['adapter']>[0]): IO {
+  const origins = configuredOrigins(config);
+  const fair = new Fairness(config);
   const io: IO = new Server(httpServer, {
     ...SOCKET_OPTIONS,
     allowRequest: (req, cb) => {
-      const ok = originAllowed(req, config.ALLOWED_ORIGINS);
+      const ok = originAllowed(req, origins);
       if (!ok) log.warn('refused handshake from a foreign origin', { origin: req.headers.origin });
       cb(null, ok);
     },
@@ -118,6 +120,12 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         return next(new HandshakeError({ code: 'UNAUTHORIZED', message: 'This link is no longer valid for this room.' }));
       }
       socket.data = { role: who.role, roomId: who.roomId, ...(who.participant ? { participantId: who.participant.id } : {}) };
+      // fair shares: sockets per token and per client address (counted until the socket goes)
+      const tokenKey = `${who.roomId}:${who.participant?.id ?? who.role}`;
+      const address = addressOf(socket.handshake.headers, socket.handshake.address, config.TRUST_PROXY);
+      const tooMany = fair.admit(tokenKey, address);
+      if (tooMany) return next(new HandshakeError({ code: 'RATE_LIMITED', message: tooMany, retryAfterMs: 5000 }));
+      socket.once('disconnect', () => fair.release(tokenKey, address));
       next();
     } catch (e) {
       log.error('handshake failed', e);
@@ -136,7 +144,10 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []),
       ...(participantId ? [rooms.participant(participantId)] : []),
     ]);
-    const bucket = new SocketBucket(config.SOCKET_MSGS_PER_SEC);
+    const bucket = fair.socketBucket();
+    const tokenKey = `${roomId}:${participantId ?? role}`;
+    /** the socket's own budget, then its token's (shared by all its sockets): 0 or the ms to wait */
+    const budget = (event: string) => bucket.take() || fair.take(tokenKey, event);
     log.debug('socket connected', { room: roomId, role, recovered: socket.recovered });
     socket.on('disconnect', (reason) => log.debug('socket disconnected', { room: roomId, role, reason }));
     const who = (): Identity => ({ role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
@@ -164,7 +175,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       if (typeof event === 'string' && known.has(event)) return;
       const ack = args[args.length - 1];
       if (typeof ack !== 'function') return;
-      if (!bucket.take()) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.'));
+      const wait = budget('unknown');
+      if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
       log.info('refused an unknown event', { room: roomId, role });
       ack(errorAck('BAD_REQUEST', 'Unknown event.'));
     });
@@ -174,7 +186,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       known.add(event);
       socket.on(event, async (...args: unknown[]) => {
         const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack<R>) => void) : () => {};
-        if (!bucket.take()) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.'));
+        const wait = budget(event);
+        if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
         let payload: unknown = args[0];
         if (schema) {
           const parsed = schema.safeParse(payload);
@@ -185,7 +198,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
           payload = parsed.data;
         }
         try {
-          ack({ ok: true, ...(await run(payload as z.output<S>)) });
+          // in the room's own lane: a busy room waits behind its own work, not everyone's
+          ack({ ok: true, ...(await fair.inRoom(roomId, () => run(payload as z.output<S>))) });
           log.debug('handled a message', { event, room: roomId, role });
         } catch (e) {
           if (e instanceof ServiceError) {
@@ -195,6 +209,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
             return ack({ ok: false, error: e.body });
           }
           if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));
+          if (e instanceof RoomBusyError) return ack(errorAck('BUSY', e.message, 1000));
           log.error(`handler ${event} failed`, e);
           ack(errorAck('STORE_UNAVAILABLE', 'Not saved: the server could not reach its storage. Retrying…'));
         }

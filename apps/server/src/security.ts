@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { codeFromBytes } from '@canopy/core';
 
 /** Bearer tokens: 192 random bits, URL-safe. */
@@ -19,26 +20,49 @@ export function sameHash(a: string, b: string): boolean {
 }
 
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  return addressOf(req.headers, req.socket.remoteAddress, trustProxy);
+}
+
+/** The client's address from a request's headers and its peer's address (a Socket.IO handshake keeps both). */
+export function addressOf(headers: IncomingMessage['headers'], remote: string | undefined, trustProxy: boolean): string {
   if (trustProxy) {
     // The last hop is the one our own proxy added; earlier entries are whatever the client sent.
-    const fwd = req.headers['x-forwarded-for'];
+    const fwd = headers['x-forwarded-for'];
     const last = (Array.isArray(fwd) ? fwd.join(',') : fwd)?.split(',').at(-1)?.trim();
     if (last) return last;
   }
-  return req.socket.remoteAddress ?? 'unknown';
+  return remote || 'unknown';
+}
+
+/** A host name that is an address (IPv4, [IPv6]) or localhost: no DNS answer can make another site's page come from it. */
+function isAddressHost(hostname: string): boolean {
+  return hostname === 'localhost' || isIP(hostname) !== 0 || (hostname.startsWith('[') && isIP(hostname.slice(1, -1)) === 6);
 }
 
 /**
- * Browsers always send Origin on a WebSocket or XHR; it must be this server's own origin or one
- * on the allow-list. Non-browser clients (the SDK in Node, load tests) send none and rely on tokens.
+ * Browsers always send Origin on a WebSocket or XHR; it must be one of the configured origins
+ * (ALLOWED_ORIGINS and the origin of PUBLIC_URL) or this server's own address. The Host header
+ * alone is not trusted for a named host: a DNS-rebinding page (evil.example resolving to this
+ * server) sends matching Origin and Host. So a page reached by name must be configured; a page
+ * reached at an IP address or localhost is allowed when Origin and Host agree, since no other site
+ * can serve a page from that origin. Non-browser clients (the SDK in Node, load tests) send no
+ * Origin and rely on tokens.
  */
-export function originAllowed(req: IncomingMessage, allowed: string[]): boolean {
+export function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   if (allowed.includes(origin)) return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    const url = new URL(origin);
+    return url.host === req.headers.host && isAddressHost(url.hostname);
   } catch {
     return false;
   }
+}
+
+/** The origins a browser page may come from: ALLOWED_ORIGINS and PUBLIC_URL's. */
+export function configuredOrigins(config: { ALLOWED_ORIGINS: readonly string[]; PUBLIC_URL?: string | undefined }): string[] {
+  const list = config.ALLOWED_ORIGINS.map((o) => (URL.canParse(o) ? new URL(o).origin : o));
+  if (config.PUBLIC_URL) list.push(new URL(config.PUBLIC_URL).origin);
+  return list;
 }

@@ -17,17 +17,17 @@ import { act, type Acted } from './service/actions.js';
 import { authenticate, createRoom, join, lookup } from './service/admission.js';
 import { submit, type Submitted } from './service/answers.js';
 import { command, removeParticipant } from './service/commands.js';
-import { ServiceContext, type Broadcaster, type Identity } from './service/context.js';
+import { ServiceContext, type Broadcaster, type Identity, type ServiceOptions } from './service/context.js';
 import { deleteRoom, forgetParticipant } from './service/erasure.js';
 import { currentPresenterViews, myOutcomes, participantViews, sessionData, welcome } from './service/views.js';
 
 export { NO_SUCH_ROOM } from './service/admission.js';
-export type { Broadcaster, Identity } from './service/context.js';
+export type { Broadcaster, Identity, ServiceOptions } from './service/context.js';
 
 export class RoomService implements RoomApi {
   private readonly ctx: ServiceContext;
 
-  constructor(store: RoomStore, limiters: Limiters, opts: { retentionSeconds: number; now?: () => number }) {
+  constructor(store: RoomStore, limiters: Limiters, opts: ServiceOptions) {
     this.ctx = new ServiceContext(store, limiters, opts);
   }
 

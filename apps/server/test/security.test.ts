@@ -244,7 +244,9 @@ describe('malformed and oversized messages', () => {
     const limited = answers.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED');
     expect(limited.length).toBeGreaterThan(0);
     expect(answers.filter((a) => a.ok).length).toBeGreaterThan(0);
-    expect(limited[0]).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down: too many messages.' } });
+    // …saying when to try again: a fifth of a second at 5 a second
+    expect(limited[0]).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down: too many messages.', retryAfterMs: expect.any(Number) } });
+    expect((limited[0] as { error: { retryAfterMs: number } }).error.retryAfterMs).toBeLessThanOrEqual(200);
     // Others are not slowed down by Ana's burst.
     expect(await w.console.conn.command({ type: 'next' })).toMatchObject({ ok: true });
   });

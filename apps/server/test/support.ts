@@ -30,6 +30,8 @@ const ROOMY_LIMITS: Partial<Config> = {
   JOIN_FAILURES_PER_10MIN: 1_000,
   CREATE_RATE_PER_HOUR: 1_000,
   SOCKET_MSGS_PER_SEC: 1_000,
+  TOKEN_MSGS_PER_SEC: 1_000,
+  COSTLY_READS_PER_MIN: 100_000,
 };
 
 export function testConfig(overrides: Partial<Config> = {}): Config {

@@ -32,32 +32,53 @@ const httpCode: Record<ErrorCode, TRPCError['code']> = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
-const t = initTRPC.context<TrpcContext>().create({
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    if (cause instanceof ZodError) {
-      return { ...shape, message: issueMessage(cause), data: { ...shape.data, canopyCode: 'BAD_REQUEST' as ErrorCode } };
-    }
-    const canopyCode = cause instanceof ServiceError ? cause.code : error.code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : undefined;
-    // Never leak internals (stack, store errors) to the client.
-    const message = canopyCode === 'INTERNAL' ? 'Something went wrong on our side. Please try again.' : shape.message;
-    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode } };
-  },
-});
+export interface RouterOptions {
+  /**
+   * include tRPC's stack traces (server file paths) in error answers: only for local debugging
+   * (the server passes LOG_LEVEL=debug); every other answer carries the message and codes alone
+   */
+  debug?: boolean;
+}
 
-/** Turn service errors into tRPC errors with the matching HTTP status. */
-const errors = t.middleware(async ({ next }) => {
-  const res = await next();
-  if (!res.ok && res.error.cause instanceof ServiceError) {
-    const cause = res.error.cause;
-    throw new TRPCError({ code: httpCode[cause.code], message: cause.message, cause });
-  }
-  return res;
-});
-const procedure = t.procedure.use(errors);
+/** The seconds a refusal asks the client to wait (RATE_LIMITED, BUSY), if any. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  return cause instanceof ServiceError ? cause.retryAfterSec : undefined;
+}
 
 /** The API's router, answering with this room service. */
-export function createAppRouter(service: RoomApi) {
+export function createAppRouter(service: RoomApi, opts: RouterOptions = {}) {
+  const t = initTRPC.context<TrpcContext>().create({
+    // tRPC adds `data.stack` in dev mode, which it takes to be any NODE_ENV but production (`npm start` included)
+    isDev: opts.debug === true,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const stack = opts.debug && shape.data.stack ? { stack: shape.data.stack } : {};
+      if (cause instanceof ZodError) {
+        return {
+          ...shape,
+          message: issueMessage(cause),
+          data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode: 'BAD_REQUEST' as ErrorCode, ...stack },
+        };
+      }
+      const canopyCode = cause instanceof ServiceError ? cause.code : error.code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : undefined;
+      // Never leak internals (stack, store errors) to the client.
+      const message = canopyCode === 'INTERNAL' ? 'Something went wrong on our side. Please try again.' : shape.message;
+      return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode, ...stack } };
+    },
+  });
+
+  /** Turn service errors into tRPC errors with the matching HTTP status. */
+  const errors = t.middleware(async ({ next }) => {
+    const res = await next();
+    if (!res.ok && res.error.cause instanceof ServiceError) {
+      const cause = res.error.cause;
+      throw new TRPCError({ code: httpCode[cause.code], message: cause.message, cause });
+    }
+    return res;
+  });
+  const procedure = t.procedure.use(errors);
+
   return t.router({
     health: procedure.query(() => ({ status: 'ok' as const, store: service.storeKind, protocol: PROTOCOL_VERSION })),
     rooms: t.router({

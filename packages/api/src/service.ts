@@ -10,11 +10,13 @@ export class ServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** for RATE_LIMITED and BUSY: when trying again may succeed (HTTP `Retry-After`, `retryAfterMs` in an ack) */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }
   get body(): ErrorBody {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.retryAfterSec ? { retryAfterMs: this.retryAfterSec * 1000 } : {}) };
   }
 }
 

@@ -53,6 +53,8 @@ export type ErrorCode =
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** a rate-limited (or busy) answer: how long to wait before the same message may be accepted */
+  retryAfterMs?: number;
 }
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
@@ -66,7 +68,10 @@ export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody
  */
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
 
-export const errorAck = (code: ErrorCode, message: string): { ok: false; error: ErrorBody } => ({ ok: false, error: { code, message } });
+export const errorAck = (code: ErrorCode, message: string, retryAfterMs?: number): { ok: false; error: ErrorBody } => ({
+  ok: false,
+  error: { code, message, ...(retryAfterMs ? { retryAfterMs: Math.ceil(retryAfterMs) } : {}) },
+});
 
 /** The one message a client gets when its build is older or newer than the server's. */
 export const PROTOCOL_MISMATCH_MESSAGE = 'Canopy has been updated. Please reload the page.';

@@ -7,7 +7,7 @@ export type { RedisExec } from './redis.js';
 export { MemoryRoomStore } from './memory.js';
 export { RedisRoomStore, ReplicationError, roomKeys, codeKey, type RedisStoreOptions } from './redis.js';
 export { keySlot } from './slot.js';
-export { RoomNotFoundError } from './shared.js';
+export { DEDUPE_WINDOW, RoomNotFoundError, SUBMISSION_OVERHEAD, submissionCost } from './shared.js';
 
 export interface CreateStoreOptions {
   /** `redis[s]://…` (with `cluster`, one or more comma-separated seed nodes); without it the store is in-process memory */
@@ -22,6 +22,8 @@ export interface CreateStoreOptions {
   driver?: 'node-redis' | 'glide';
   /** per Redis request, both drivers; default 2000 ms */
   timeoutMs?: number;
+  /** submission ids each record remembers (its dedupe window); default DEDUPE_WINDOW */
+  dedupeWindow?: number;
 }
 
 /**
@@ -30,11 +32,15 @@ export interface CreateStoreOptions {
  * loaded only when used, so the embedded mode never loads GLIDE's native module.
  */
 export async function createStore(opts: CreateStoreOptions = {}): Promise<RoomStore> {
-  if (!opts.redisUrl) return new MemoryRoomStore();
+  if (!opts.redisUrl) return new MemoryRoomStore(opts.dedupeWindow === undefined ? {} : { dedupeWindow: opts.dedupeWindow });
   const url = opts.redisUrl;
   const driver = opts.driver ?? 'node-redis';
   const cluster = opts.cluster ?? false;
-  const wait = { waitReplicas: opts.waitReplicas ?? 0, waitTimeoutMs: opts.waitTimeoutMs ?? 500 };
+  const wait = {
+    waitReplicas: opts.waitReplicas ?? 0,
+    waitTimeoutMs: opts.waitTimeoutMs ?? 500,
+    ...(opts.dedupeWindow === undefined ? {} : { dedupeWindow: opts.dedupeWindow }),
+  };
   // a request must be allowed to outlast the WAIT it may carry
   const timeoutMs = Math.max(opts.timeoutMs ?? 2000, wait.waitReplicas ? wait.waitTimeoutMs + 1000 : 0);
   if (driver === 'node-redis') {

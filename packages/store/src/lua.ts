@@ -10,6 +10,7 @@
  * fails half-way, so a script must not be able to fail after its first write.
  */
 import { createHash } from 'node:crypto';
+import { SUBMISSION_OVERHEAD } from './shared.js';
 
 export interface LuaScript {
   readonly name: string;
@@ -183,8 +184,13 @@ return out
 
 /**
  * KEYS: room, records, counters, subs, registry, participants
- * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), roomVersion ('' = any), counterName1, delta1, counterName2, delta2, …
- * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'stale'} | {'missing'}
+ * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), roomVersion ('' = any), dedupe window,
+ *       maxRoomBytes ('' = none), ring field prefix ("#<scope length>:<scope>:"), counterName1, delta1, counterName2, delta2, …
+ * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'stale'} | {'capped', usedBytes} | {'missing'}
+ *
+ * The dedupe window: the id that produced rev r is also kept in ring slot r mod window; writing
+ * rev r + window finds the older id in that slot and forgets it. The room hash's `bytes` counts
+ * record values plus ${SUBMISSION_OVERHEAD} + the field's length per remembered id (shared.ts).
  */
 export const WRITE_RECORD = lua(
   'writeRecord',
@@ -199,12 +205,27 @@ local done = redis.call('HGET', KEYS[4], ARGV[2])
 if done then return {'duplicate', tonumber(done)} end
 local cur = redis.call('HGET', KEYS[2], ARGV[1])
 local rev = 0
-if cur then rev = tonumber(string.match(cur, '^(%d+)|')) end
+local oldLen = 0
+if cur then
+  local bar = string.find(cur, '|', 1, true)
+  rev = tonumber(string.sub(cur, 1, bar - 1))
+  oldLen = #cur - bar
+end
 if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
 rev = rev + 1
+local ring = ARGV[9] .. (rev % tonumber(ARGV[7]))
+local evicted = redis.call('HGET', KEYS[4], ring)
+local delta = #ARGV[4] - oldLen + #ARGV[2] + ${SUBMISSION_OVERHEAD}
+if evicted then delta = delta - #evicted - ${SUBMISSION_OVERHEAD} end
+if ARGV[8] ~= '' and delta > 0 then
+  local used = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
+  if used + delta > tonumber(ARGV[8]) then return {'capped', used} end
+end
 redis.call('HSET', KEYS[2], ARGV[1], rev .. '|' .. ARGV[4])
-redis.call('HSET', KEYS[4], ARGV[2], rev)
-for i = 7, #ARGV, 2 do
+if evicted then redis.call('HDEL', KEYS[4], evicted) end
+redis.call('HSET', KEYS[4], ARGV[2], rev, ring, ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'bytes', delta)
+for i = 10, #ARGV, 2 do
   if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
 end
 redis.call('SADD', KEYS[5], KEYS[2], KEYS[3], KEYS[4])
@@ -267,14 +288,26 @@ local cur = redis.call('HGET', KEYS[2], ARGV[1])
 local rev = 0
 if cur then rev = tonumber(string.match(cur, '^(%d+)|')) end
 if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
-if cur then redis.call('HDEL', KEYS[2], ARGV[1]) end
+local freed = 0
+if cur then
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  freed = #cur - string.find(cur, '|', 1, true)
+end
 for i = 4, #ARGV, 2 do
   if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
 end
+-- the record's remembered ids (prefix) and their ring slots ('#' .. prefix .. ':')
 local prefix, n, gone = ARGV[2], #ARGV[2], {}
+local ring, rn = '#' .. ARGV[2] .. ':', #ARGV[2] + 2
 for _, f in ipairs(redis.call('HKEYS', KEYS[4])) do
-  if string.sub(f, 1, n) == prefix then gone[#gone + 1] = f end
+  if string.sub(f, 1, n) == prefix then
+    gone[#gone + 1] = f
+    freed = freed + #f + ${SUBMISSION_OVERHEAD}
+  elseif string.sub(f, 1, rn) == ring then
+    gone[#gone + 1] = f
+  end
 end
+if freed > 0 then redis.call('HINCRBY', KEYS[1], 'bytes', -freed) end
 for i = 1, #gone, 500 do
   redis.call('HDEL', KEYS[4], unpack(gone, i, math.min(i + 499, #gone)))
 end

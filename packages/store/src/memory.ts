@@ -8,7 +8,7 @@
  * anything looks at it (or at `debugKeys`); until then it is unreachable but still in memory.
  */
 import type { Counters, Participant, RoomState } from '@canopy/core';
-import { checkExpiry, checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
+import { checkExpiry, checkNextRoom, checkRecordWrite, checkWindow, DEDUPE_WINDOW, RoomNotFoundError, submissionCost } from './shared.js';
 import type {
   AddParticipantOptions,
   AddParticipantResult,
@@ -47,6 +47,8 @@ interface RoomData {
   banned: Set<string>;
   active: number;
   steps: Map<string, StepData>;
+  /** record values plus remembered submission ids, as `roomBytes` counts them */
+  bytes: number;
   /** ms since the epoch (the store's clock) after which the room is gone; null: kept */
   expiresAt: number | null;
 }
@@ -62,6 +64,9 @@ function addCounters(into: Map<string, number>, deltas: Counters): void {
   }
 }
 
+/** Bytes as Redis counts them (a Lua string's length). */
+const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
+
 const participantOf = (p: StoredParticipant): Participant => ({ ...(JSON.parse(p.json) as Participant), removed: p.removed });
 
 export class MemoryRoomStore implements RoomStore {
@@ -70,10 +75,12 @@ export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, RoomData>();
   private readonly codes = new Map<string, string>();
   private readonly now: () => number;
+  readonly dedupeWindow: number;
 
-  /** `now`: the clock retention is measured with (tests move it on instead of waiting) */
-  constructor(opts: { now?: () => number } = {}) {
+  /** `now`: the clock retention is measured with (tests move it on instead of waiting); `dedupeWindow`: see DEDUPE_WINDOW */
+  constructor(opts: { now?: () => number; dedupeWindow?: number } = {}) {
     this.now = opts.now ?? Date.now;
+    this.dedupeWindow = checkWindow(opts.dedupeWindow ?? DEDUPE_WINDOW);
   }
 
   /** The room, unless it does not exist or has expired (then it is dropped now). */
@@ -103,6 +110,7 @@ export class MemoryRoomStore implements RoomStore {
       banned: new Set(),
       active: 0,
       steps: new Map(),
+      bytes: 0,
       expiresAt: null,
     });
     return true;
@@ -221,12 +229,21 @@ export class MemoryRoomStore implements RoomStore {
     const cur = step?.records.get(scope);
     if ((cur?.rev ?? 0) !== write.expectedRev) return { status: 'conflict', current: cur ? { ...cur } : null };
 
+    // the oldest remembered id goes when the window is full: a record's memory never grows past it
+    const applied = step?.applied.get(scope);
+    const evicted = applied && applied.size >= this.dedupeWindow ? applied.keys().next().value : undefined;
+    const delta =
+      utf8(write.value) - utf8(cur?.value ?? '') + submissionCost(scope, write.submissionId) - (evicted === undefined ? 0 : submissionCost(scope, evicted));
+    if (write.maxRoomBytes !== undefined && delta > 0 && r.bytes + delta > write.maxRoomBytes) return { status: 'capped', used: r.bytes };
+
     if (!step) r.steps.set(stepId, (step = newStep()));
     const rev = write.expectedRev + 1;
     step.records.set(scope, { rev, value: write.value });
-    let applied = step.applied.get(scope);
-    if (!applied) step.applied.set(scope, (applied = new Map()));
-    applied.set(write.submissionId, rev);
+    let remembered = step.applied.get(scope);
+    if (!remembered) step.applied.set(scope, (remembered = new Map()));
+    if (evicted !== undefined) remembered.delete(evicted);
+    remembered.set(write.submissionId, rev);
+    r.bytes += delta;
     addCounters(step.counters, write.counters);
     return { status: 'ok', rev };
   }
@@ -238,6 +255,10 @@ export class MemoryRoomStore implements RoomStore {
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {
     const records = this.live(roomId)?.steps.get(stepId)?.records ?? new Map<string, StoredRecord>();
     return [...records].map(([scope, rec]) => ({ scope, ...rec }));
+  }
+
+  async roomBytes(roomId: string): Promise<number> {
+    return this.live(roomId)?.bytes ?? 0;
   }
 
   async getCounters(roomId: string, stepId: string): Promise<Counters> {
@@ -252,6 +273,7 @@ export class MemoryRoomStore implements RoomStore {
     const cur = step?.records.get(scope);
     if ((cur?.rev ?? 0) !== del.expectedRev) return { status: 'conflict', current: cur ? { ...cur } : null };
     if (!step) r.steps.set(stepId, (step = newStep()));
+    r.bytes -= utf8(cur?.value ?? '') + [...(step.applied.get(scope)?.keys() ?? [])].reduce((n, id) => n + submissionCost(scope, id), 0);
     step.records.delete(scope);
     step.applied.delete(scope);
     addCounters(step.counters, del.counters);

@@ -6,7 +6,8 @@
  * Cluster slot and its scripts stay single-slot; the code index lives in the code's own slot:
  *
  *   canopy:code:<CODE>                      string  → roomId
- *   canopy:{<roomId>}:room                  hash    state (RoomState JSON), version, code, active (count)
+ *   canopy:{<roomId>}:room                  hash    state (RoomState JSON), version, code, active (count),
+ *                                                   bytes (record values + remembered submission ids, see roomBytes)
  *   canopy:{<roomId>}:secrets               hash    facilitator, cohost, display (token hashes)
  *   canopy:{<roomId>}:participants          hash    participantId → flag + Participant JSON
  *                                                   (flag '0' active, '1' removed; overrides `removed`)
@@ -19,7 +20,9 @@
  *   canopy:{<roomId>}:keys                  set     registry of the room's per-step keys below
  *   canopy:{<roomId>}:step:<stepId>:records hash    scope → "<rev>|<value>"
  *   canopy:{<roomId>}:step:<stepId>:counters hash   counter → integer (zeros are deleted)
- *   canopy:{<roomId>}:step:<stepId>:subs    hash    "<scope length>:<scope><submissionId>" → rev it produced
+ *   canopy:{<roomId>}:step:<stepId>:subs    hash    "<scope length>:<scope><submissionId>" → rev it produced, and the
+ *                                                   dedupe window's ring: "#<scope length>:<scope>:<rev mod window>" →
+ *                                                   the field above that produced that rev (at most `dedupeWindow` per record)
  *
  * `deleteRoom` deletes the fixed keys, every key in the registry and the code key — no SCAN.
  * `expireRoom` sets the same deadline (PEXPIRE) on all of them; every script that may create a key
@@ -60,7 +63,7 @@ import {
   WRITE_RECORD,
   RECORD_REV,
 } from './lua.js';
-import { checkExpiry, checkNextRoom, checkRecordWrite, RoomNotFoundError } from './shared.js';
+import { checkExpiry, checkNextRoom, checkRecordWrite, checkWindow, DEDUPE_WINDOW, RoomNotFoundError, subsField } from './shared.js';
 import type {
   AddParticipantOptions,
   AddParticipantResult,
@@ -100,6 +103,8 @@ export interface RedisStoreOptions {
   waitReplicas?: number;
   /** how long a write waits for them before it rejects; default 500 ms */
   waitTimeoutMs?: number;
+  /** submission ids each record remembers; default DEDUPE_WINDOW */
+  dedupeWindow?: number;
 }
 
 /**
@@ -144,9 +149,6 @@ function fixedKeys(roomId: string): string[] {
   return [k.room, k.secrets, k.participants, k.order, k.tokens, k.joins, k.pmeta, k.banned, k.registry];
 }
 
-/** The field of the step's `subs` hash that remembers one submission to one record. */
-const subsField = (scope: string, submissionId: string): string => `${scope.length}:${scope}${submissionId}`;
-
 export const codeKey = (code: string): string => `${CODE_PREFIX}${code}`;
 
 // --- reply decoding -------------------------------------------------------------------------------
@@ -186,6 +188,7 @@ export class RedisRoomStore implements RoomStore {
 
   private readonly waitReplicas: number;
   private readonly waitTimeoutMs: number;
+  readonly dedupeWindow: number;
 
   constructor(
     private readonly exec: RedisExec,
@@ -194,6 +197,7 @@ export class RedisRoomStore implements RoomStore {
     this.driver = exec.driver;
     this.waitReplicas = opts.waitReplicas ?? 0;
     this.waitTimeoutMs = opts.waitTimeoutMs ?? 500;
+    this.dedupeWindow = checkWindow(opts.dedupeWindow ?? DEDUPE_WINDOW);
     if (!Number.isInteger(this.waitReplicas) || this.waitReplicas < 0)
       throw new TypeError(`canopy store: waitReplicas must be a whole number, got ${this.waitReplicas}`);
   }
@@ -345,6 +349,9 @@ export class RedisRoomStore implements RoomStore {
           write.value,
           write.writer ?? '',
           write.roomVersion === undefined ? '' : String(write.roomVersion),
+          String(this.dedupeWindow),
+          write.maxRoomBytes === undefined ? '' : String(write.maxRoomBytes),
+          `#${scope.length}:${scope}:`,
           ...deltas,
         ],
       ),
@@ -358,6 +365,8 @@ export class RedisRoomStore implements RoomStore {
       case 'gone':
       case 'stale':
         return { status };
+      case 'capped':
+        return { status, used: num(arg) };
       case 'missing':
         throw new RoomNotFoundError(roomId);
       default:
@@ -378,6 +387,11 @@ export class RedisRoomStore implements RoomStore {
     const key = roomKeys(roomId).step(stepId).records;
     const reply = await this.cmd(key, ['HGETALL', key]);
     return pairs(reply).map(([scope, stored]) => ({ scope, ...decodeRecord(stored)! }));
+  }
+
+  async roomBytes(roomId: string): Promise<number> {
+    const key = roomKeys(roomId).room;
+    return num(await this.cmd(key, ['HGET', key, 'bytes']));
   }
 
   async getCounters(roomId: string, stepId: string): Promise<Counters> {

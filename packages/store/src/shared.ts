@@ -32,3 +32,25 @@ export function checkExpiry(seconds: number): void {
   if (!Number.isFinite(seconds) || Math.round(seconds * 1000) < 1)
     throw new TypeError(`canopy store: expiry must be a positive number of seconds, got ${seconds}`);
 }
+
+/**
+ * How many submission ids each record remembers by default (its dedupe window): a retry is
+ * recognised as a duplicate as long as fewer than this many later writes were applied to the same
+ * record. The oldest id is forgotten when a newer one comes, so resending with fresh ids cannot
+ * make a record's memory grow.
+ */
+export const DEDUPE_WINDOW = 32;
+
+/** Bytes a remembered submission id is counted for besides its own field (its rev and its ring slot). */
+export const SUBMISSION_OVERHEAD = 32;
+
+/** The name a remembered submission id is kept under (per step): unique per (scope, id). */
+export const subsField = (scope: string, submissionId: string): string => `${scope.length}:${scope}${submissionId}`;
+
+/** What remembering one submission id counts towards the room's bytes. */
+export const submissionCost = (scope: string, submissionId: string): number => subsField(scope, submissionId).length + SUBMISSION_OVERHEAD;
+
+export function checkWindow(window: number): number {
+  if (!Number.isInteger(window) || window < 1) throw new TypeError(`canopy store: dedupeWindow must be a positive whole number, got ${window}`);
+  return window;
+}

@@ -51,6 +51,12 @@ export interface RecordWrite {
    * writer may decide on a room it keeps in memory instead of reading its version before each write
    */
   roomVersion?: number;
+  /**
+   * the room's storage cap: refused (`capped`) if this write would take the room's stored bytes
+   * (record values plus remembered submission ids, see `roomBytes`) over it. A write that does not
+   * grow the room is never refused.
+   */
+  maxRoomBytes?: number;
 }
 
 export interface RecordDelete {
@@ -74,6 +80,8 @@ export type RecordWriteResult =
   | { status: 'conflict'; current: StoredRecord | null }
   /** the `writer` was removed or deleted their data; nothing changed */
   | { status: 'gone' }
+  /** the room is at `maxRoomBytes` (it holds `used` bytes); nothing changed */
+  | { status: 'capped'; used: number }
   /** the room's version is not `roomVersion`; nothing changed; read the room again, decide again */
   | { status: 'stale' };
 
@@ -88,6 +96,8 @@ export type RecordWriteResult =
 export interface RoomStore {
   readonly kind: 'memory' | 'redis';
   readonly driver: 'memory' | 'node-redis' | 'glide';
+  /** submission ids each record remembers (see `DEDUPE_WINDOW`) */
+  readonly dedupeWindow: number;
 
   /** Save a new room and claim its code, atomically. Resolves false (nothing written) if the code is taken. */
   createRoom(room: RoomState, secrets: RoomSecrets): Promise<boolean>;
@@ -123,8 +133,16 @@ export interface RoomStore {
   getRecordRev(roomId: string, stepId: string, scope: string): Promise<number>;
   writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult>;
   listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>>;
-  /** The rev this submission produced if `writeRecord` already applied it to this record, else null. */
+  /**
+   * The rev this submission produced if `writeRecord` already applied it to this record and it is
+   * still in the record's dedupe window (the last `dedupeWindow` submissions), else null.
+   */
   wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null>;
+  /**
+   * What the room's records hold, in bytes: every record value plus, for each remembered
+   * submission id, its field and a fixed overhead (`submissionCost`). 0 for no such room.
+   */
+  roomBytes(roomId: string): Promise<number>;
   /** The step's aggregate counters: the sum of every accepted write's `counters`. */
   getCounters(roomId: string, stepId: string): Promise<Counters>;
   /**

@@ -7,7 +7,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { applyRoomCommand, codeFromBytes, createRoomState, NewRoomSchema, type Participant, type RoomState } from '@canopy/core';
 import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, MemoryRoomStore, ReplicationError, RoomNotFoundError, roomKeys, type RoomSecrets, type RoomStore } from '../src/index.js';
+import {
+  createStore,
+  DEDUPE_WINDOW,
+  MemoryRoomStore,
+  ReplicationError,
+  RoomNotFoundError,
+  roomKeys,
+  submissionCost,
+  type RoomSecrets,
+  type RoomStore,
+} from '../src/index.js';
 import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '../src/testing/index.js';
 
 // --- fixtures -------------------------------------------------------------------------------------
@@ -313,6 +323,73 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'sub-0003', expectedRev: 0, value: 'c', counters: {} });
     expect(await store.wasApplied(room.id, 'welcome', 'p:ada', 'sub-0003')).toBeNull();
     expect(await store.wasApplied(newId(), 'welcome', 'p:ada', 'sub-0001')).toBeNull();
+  });
+
+  it('resending the same answer with fresh ids does not grow the room: each record remembers its last DEDUPE_WINDOW ids', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const w = store.dedupeWindow;
+    expect(w).toBe(DEDUPE_WINDOW);
+    const id = (i: number) => `fresh-${String(i).padStart(6, '0')}`;
+    const resend = (i: number) => store.writeRecord(room.id, 'ideas', 'p:ada', { submissionId: id(i), expectedRev: i, value: '{"text":"same"}', counters: {} });
+    for (let i = 0; i < w; i++) expect(await resend(i)).toEqual({ status: 'ok', rev: i + 1 });
+    const full = await store.roomBytes(room.id);
+    expect(full).toBe('{"text":"same"}'.length + w * submissionCost('p:ada', id(0)));
+    // many more fresh ids: the room's bytes stay where they were, the oldest ids are forgotten
+    for (let i = w; i < 5 * w; i++) expect(await resend(i)).toEqual({ status: 'ok', rev: i + 1 });
+    expect(await store.roomBytes(room.id)).toBe(full);
+    expect(await store.wasApplied(room.id, 'ideas', 'p:ada', id(4 * w - 1))).toBeNull();
+    expect(await store.wasApplied(room.id, 'ideas', 'p:ada', id(4 * w))).toBe(4 * w + 1);
+    // a retry inside the window is still a duplicate
+    expect(await store.writeRecord(room.id, 'ideas', 'p:ada', { submissionId: id(5 * w - 1), expectedRev: 0, value: 'x', counters: {} })).toEqual({
+      status: 'duplicate',
+      rev: 5 * w,
+    });
+    if (store.kind === 'redis') {
+      // what Redis holds for the record: the ids of the window and their ring slots, nothing more
+      const subs = roomKeys(room.id).step('ideas').subs;
+      expect(await inspect().hLen(subs)).toBe(2 * w);
+    }
+    // deleting the record frees everything it held
+    expect(await store.deleteRecord(room.id, 'ideas', 'p:ada', { expectedRev: 5 * w, counters: {} })).toEqual({ status: 'ok' });
+    expect(await store.roomBytes(room.id)).toBe(0);
+    if (store.kind === 'redis') expect(await inspect().hLen(roomKeys(room.id).step('ideas').subs)).toBe(0);
+  });
+
+  it('a room at its storage cap refuses growing writes, naming what it holds; shrinking writes and other rooms go on', async () => {
+    const full = newRoom();
+    const other = newRoom();
+    await store.createRoom(full, secrets());
+    await store.createRoom(other, secrets());
+    const cap = 600;
+    const write = (roomId: string, scope: string, i: number, expectedRev: number, value: string) =>
+      store.writeRecord(roomId, 'ideas', scope, {
+        submissionId: `cap-${String(i).padStart(6, '0')}`,
+        expectedRev,
+        value,
+        counters: { answered: 1 },
+        maxRoomBytes: cap,
+      });
+    let i = 0;
+    let last: Awaited<ReturnType<typeof write>> = { status: 'ok', rev: 0 };
+    const scopes: string[] = [];
+    while (last.status === 'ok') {
+      const scope = `p:person${i}`;
+      last = await write(full.id, scope, i++, 0, 'y'.repeat(100));
+      if (last.status === 'ok') scopes.push(scope);
+    }
+    const used = await store.roomBytes(full.id);
+    expect(last).toEqual({ status: 'capped', used });
+    expect(used).toBeLessThanOrEqual(cap);
+    expect(scopes.length).toBeGreaterThan(2);
+    // nothing of the refused write is there
+    expect(await store.getRecord(full.id, 'ideas', `p:person${i - 1}`)).toBeNull();
+    expect(await store.getCounters(full.id, 'ideas')).toEqual({ answered: scopes.length });
+    // a shorter answer still fits, and frees room
+    expect(await write(full.id, scopes[0]!, i++, 1, 'short')).toEqual({ status: 'ok', rev: 2 });
+    expect(await store.roomBytes(full.id)).toBeLessThan(used);
+    // another room is not affected
+    expect(await write(other.id, 'p:someone', i++, 0, 'y'.repeat(100))).toEqual({ status: 'ok', rev: 1 });
   });
 
   it('a stale writer gets a conflict and nothing changes', async () => {

@@ -23,7 +23,7 @@ export const NO_SUCH_ROOM = 'No open room matches that code. Check it with your 
 
 export async function createRoom(ctx: ServiceContext, input: NewRoom, address: string): Promise<CreatedRoom> {
   const wait = await take(ctx.limiters.creates, address);
-  if (wait) throw new ServiceError('RATE_LIMITED', `Too many new workshops from this network. Try again in ${wait} s.`);
+  if (wait) throw new ServiceError('RATE_LIMITED', `Too many new workshops from this network. Try again in ${wait} s.`, wait);
   const parsed = NewRoomSchema.parse(input);
   const agenda = validateAgenda(parsed.agenda);
   if (!agenda.ok) throw new ServiceError('BAD_REQUEST', agenda.error);
@@ -42,7 +42,7 @@ export async function createRoom(ctx: ServiceContext, input: NewRoom, address: s
 
 /** Find an open, unlocked room by the code a participant typed. */
 export async function lookup(ctx: ServiceContext, codeInput: string, address: string, token?: string): Promise<RoomState> {
-  const busy = (wait: number) => new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`);
+  const busy = (wait: number) => new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`, wait);
   const tooMany = await take(ctx.limiters.joinAttempts, address);
   if (tooMany) throw busy(tooMany);
   // Every attempt reserves a point of the wrong-code brake before it looks, and gets it back

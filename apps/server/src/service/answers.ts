@@ -29,6 +29,10 @@ const STALE: unique symbol = Symbol('stale');
  * version first — the write itself is refused (`stale`) if the room has moved on. Then, and for any
  * refusal (which might come from an old room), it is decided again on the room as stored now.
  */
+/** The refusal of an answer in a room at its storage cap: names the cap, and that nothing else is affected. */
+export const roomCapMessage = (maxBytes: number) =>
+  `Not saved: this room has reached its storage cap (ROOM_MAX_BYTES, ${Math.round(maxBytes / 1024)} KB of answers). Answers already given are kept; ask the facilitator.`;
+
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
   const known = ctx.lastReadRoom(who.roomId);
@@ -89,11 +93,14 @@ async function submitOn(
         value: JSON.stringify(next.value),
         counters: delta,
         writer: pid,
+        ...(ctx.maxRoomBytes === undefined ? {} : { maxRoomBytes: ctx.maxRoomBytes }),
         ...(unverified ? { roomVersion: room.version } : {}),
       });
       switch (res.status) {
         case 'gone':
           throw new ServiceError('REMOVED', 'You are no longer in this room.');
+        case 'capped':
+          throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
         case 'stale':
           throw STALE;
         case 'duplicate':

@@ -62,11 +62,20 @@ export interface RecordRead {
 /** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
 const ROOM_CACHE_SIZE = 200;
 
+export interface ServiceOptions {
+  retentionSeconds: number;
+  /** ROOM_MAX_BYTES: participants' answers beyond it are refused (ROOM_FULL, naming the cap) */
+  maxRoomBytes?: number;
+  now?: () => number;
+}
+
 export class ServiceContext {
   broadcaster: Broadcaster | null = null;
   readonly now: () => number;
   /** how long a room is kept after closing, or after its last change while open (ROOM_RETENTION_DAYS) */
   readonly retentionSeconds: number;
+  /** the most a room's records (answers and remembered submission ids) may hold, in bytes (ROOM_MAX_BYTES) */
+  readonly maxRoomBytes: number | undefined;
   private readonly queues = new KeyedQueue();
   /** rooms read lately, checked against the stored version before use (see currentRoom) */
   private readonly rooms = new Map<string, RoomState>();
@@ -76,9 +85,10 @@ export class ServiceContext {
   constructor(
     readonly store: RoomStore,
     readonly limiters: Limiters,
-    opts: { retentionSeconds: number; now?: () => number },
+    opts: ServiceOptions,
   ) {
     this.retentionSeconds = opts.retentionSeconds;
+    this.maxRoomBytes = opts.maxRoomBytes;
     this.now = opts.now ?? Date.now;
   }
 

@@ -1,0 +1,158 @@
+/**
+ * Fair shares on one node: what one token, one client address and one room may take of the
+ * server, so that a busy or hostile room waits behind its own work and not everyone's.
+ *
+ * - Sockets: at most SOCKETS_PER_TOKEN open connections per token (one person's tabs and devices)
+ *   and SOCKETS_PER_ADDRESS per client address (a venue's NAT shares one address: keep it high).
+ * - Messages: every socket has its own bucket (SOCKET_MSGS_PER_SEC) and, on top, all the sockets
+ *   of one token share one (TOKEN_MSGS_PER_SEC): opening more sockets buys no more messages.
+ * - Costly reads (`outcomes:mine`, `sync`: they read every step or the whole room) come out of a
+ *   smaller bucket per token (COSTLY_READS_PER_MIN).
+ * - Work per room: at most ROOM_CONCURRENCY handlers of one room run at once; the rest queue, in
+ *   order, behind that room's own work (ROOM_QUEUE_MAX waiting, then BUSY), so another room's
+ *   messages never wait behind them.
+ *
+ * These counts are per node (in process): behind a load balancer each node enforces its share.
+ */
+import type { Config } from './config.js';
+
+/** A token bucket: `perSec` a second, holding at most `burst`. */
+export class Bucket {
+  private tokens: number;
+  private last = Date.now();
+  constructor(
+    private readonly perSec: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  /** Take one: 0 if granted, else the milliseconds until one is there. */
+  take(): number {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSec);
+    this.last = now;
+    if (this.tokens < 1) return Math.ceil(((1 - this.tokens) / this.perSec) * 1000);
+    this.tokens -= 1;
+    return 0;
+  }
+  /** Full again (nothing taken for a while): the entry can be dropped. */
+  idle(): boolean {
+    return this.tokens + ((Date.now() - this.last) / 1000) * this.perSec >= this.burst;
+  }
+}
+
+export type FairConfig = Pick<
+  Config,
+  'SOCKET_MSGS_PER_SEC' | 'TOKEN_MSGS_PER_SEC' | 'COSTLY_READS_PER_MIN' | 'SOCKETS_PER_TOKEN' | 'SOCKETS_PER_ADDRESS' | 'ROOM_CONCURRENCY' | 'ROOM_QUEUE_MAX'
+>;
+
+/** Events that read every step or the whole room. */
+export const COSTLY_EVENTS: ReadonlySet<string> = new Set(['outcomes:mine', 'sync']);
+
+export class RoomBusyError extends Error {
+  constructor() {
+    super('This room has too much work queued right now; retrying…');
+  }
+}
+
+/** One room's work: at most `limit` at once, the rest waiting in order. */
+class RoomLane {
+  running = 0;
+  readonly waiting: Array<() => void> = [];
+}
+
+export class Fairness {
+  private readonly sockets = { byToken: new Map<string, number>(), byAddress: new Map<string, number>() };
+  private readonly tokenBuckets = new Map<string, Bucket>();
+  private readonly costlyBuckets = new Map<string, Bucket>();
+  private readonly lanes = new Map<string, RoomLane>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly config: FairConfig) {
+    // forget the buckets of tokens that went quiet (they are full again)
+    this.sweeper = setInterval(() => {
+      for (const map of [this.tokenBuckets, this.costlyBuckets]) for (const [k, b] of map) if (b.idle()) map.delete(k);
+    }, 30_000);
+    this.sweeper.unref();
+  }
+
+  /**
+   * A socket of `token` from `address` wants to open: null if it may (it then counts until
+   * `release`), else why not.
+   */
+  admit(token: string, address: string): string | null {
+    const t = this.sockets.byToken.get(token) ?? 0;
+    if (t >= this.config.SOCKETS_PER_TOKEN)
+      return `Too many open connections for this link (SOCKETS_PER_TOKEN, ${this.config.SOCKETS_PER_TOKEN}). Close another tab and try again.`;
+    const a = this.sockets.byAddress.get(address) ?? 0;
+    if (a >= this.config.SOCKETS_PER_ADDRESS) return `Too many open connections from this network (SOCKETS_PER_ADDRESS, ${this.config.SOCKETS_PER_ADDRESS}).`;
+    this.sockets.byToken.set(token, t + 1);
+    this.sockets.byAddress.set(address, a + 1);
+    return null;
+  }
+
+  release(token: string, address: string): void {
+    for (const [map, key] of [
+      [this.sockets.byToken, token],
+      [this.sockets.byAddress, address],
+    ] as const) {
+      const n = (map.get(key) ?? 1) - 1;
+      if (n > 0) map.set(key, n);
+      else map.delete(key);
+    }
+  }
+
+  /** A socket's own bucket. */
+  socketBucket(): Bucket {
+    return new Bucket(this.config.SOCKET_MSGS_PER_SEC, this.config.SOCKET_MSGS_PER_SEC * 2);
+  }
+
+  /** One message of `event` from `token`: 0 if it may go on, else the milliseconds to wait. */
+  take(token: string, event: string): number {
+    const shared = bucketOf(this.tokenBuckets, token, () => new Bucket(this.config.TOKEN_MSGS_PER_SEC, this.config.TOKEN_MSGS_PER_SEC * 2));
+    const wait = shared.take();
+    if (wait || !COSTLY_EVENTS.has(event)) return wait;
+    const perMin = this.config.COSTLY_READS_PER_MIN;
+    return bucketOf(this.costlyBuckets, token, () => new Bucket(perMin / 60, Math.max(1, Math.ceil(perMin / 6)))).take();
+  }
+
+  /** Run `work` in `roomId`'s lane: after the room's earlier work, never more than ROOM_CONCURRENCY at once. */
+  async inRoom<T>(roomId: string, work: () => Promise<T>): Promise<T> {
+    let lane = this.lanes.get(roomId);
+    if (!lane) this.lanes.set(roomId, (lane = new RoomLane()));
+    if (lane.running >= this.config.ROOM_CONCURRENCY) {
+      if (lane.waiting.length >= this.config.ROOM_QUEUE_MAX) throw new RoomBusyError();
+      await new Promise<void>((resolve) => lane.waiting.push(resolve));
+    } else lane.running += 1;
+    try {
+      return await work();
+    } finally {
+      const next = lane.waiting.shift();
+      if (next)
+        next(); // the slot passes on as it is
+      else {
+        lane.running -= 1;
+        if (lane.running === 0) this.lanes.delete(roomId);
+      }
+    }
+  }
+
+  /** For tests and the bench: open sockets counted for a token and an address, rooms with work in flight. */
+  stats(token?: string, address?: string) {
+    return {
+      token: token === undefined ? 0 : (this.sockets.byToken.get(token) ?? 0),
+      address: address === undefined ? 0 : (this.sockets.byAddress.get(address) ?? 0),
+      busyRooms: this.lanes.size,
+    };
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+function bucketOf(map: Map<string, Bucket>, key: string, make: () => Bucket): Bucket {
+  let b = map.get(key);
+  if (!b) map.set(key, (b = make()));
+  return b;
+}
