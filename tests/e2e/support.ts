@@ -78,6 +78,13 @@ export async function tabTo(page: Page, target: Locator, maxPresses = 40) {
   throw new Error(`could not reach ${target} with the Tab key`);
 }
 
+/**
+ * A person on an ally map, by what a screen reader says of them ("Maria Lopez — Across, Ally"):
+ * their token's name ends with the initials it shows (" · ML"), so speech input can say those too.
+ */
+export const mapPerson = (page: Page, name: string) =>
+  page.getByRole('button', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( · \\S+)?$`) });
+
 /** A participant joins from the room's join link with a nickname (and a department when asked). */
 export async function joinRoom(page: Page, joinLink: string, nickname: string, department?: string) {
   await page.goto(joinLink);
