@@ -10,14 +10,9 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { connectRoom, createApi, newParticipantToken, randomId, type RoomConnection } from '@canopy/client';
-import { Devices, LAPTOP, PHONE, joinRoom, tabTo } from './support';
+import { Devices, LAPTOP, PHONE, joinRoom, ok, tabTo } from './support';
 
 const WAIT = 15_000;
-const ok = async <T extends { ok: boolean }>(p: Promise<T>) => {
-  const r = await p;
-  expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
-  return r;
-};
 
 /**
  * Starts noting what the page's live regions say: every time a region's text changes (a region

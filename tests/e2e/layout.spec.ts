@@ -20,7 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { connectRoom, createApi, importSealKey, newParticipantToken, randomId, seal, type RoomConnection } from '@canopy/client';
 import type { OpenPromptParticipantView } from '@canopy/core';
-import { CHROMIUM_LAUNCH, Devices, LAPTOP, PHONE, PROJECTOR, joinRoom } from './support';
+import { CHROMIUM_LAUNCH, Devices, LAPTOP, PHONE, PROJECTOR, joinRoom, ok } from './support';
 import { axeProblems, motionProblems, textZoomed } from './a11y';
 import { layoutProblems } from './layout';
 
@@ -58,11 +58,6 @@ const TEXT_200_TODO = new Set([
 ]);
 
 const WAIT = 15_000;
-const ok = async <T extends { ok: boolean }>(p: Promise<T>) => {
-  const r = await p;
-  expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
-  return r;
-};
 
 /**
  * No movement: the screen asks for reduced motion, as a person who turned motion off in their

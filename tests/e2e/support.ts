@@ -62,6 +62,13 @@ export class Devices {
   }
 }
 
+/** Waits for an acknowledgement from the server and expects it to say ok (showing it if not). */
+export async function ok<T extends { ok: boolean }>(p: Promise<T>): Promise<T> {
+  const r = await p;
+  expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
+  return r;
+}
+
 /** Seconds shown by a countdown ("4:58" → 298). */
 export async function shownSeconds(page: Page): Promise<number> {
   const text = (await page.getByTestId('countdown').textContent()) ?? '';
