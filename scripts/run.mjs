@@ -5,7 +5,7 @@
 // their sources are newer, then run. Plain Node, no dependencies, so it works before anything is
 // installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer, ensureServerBuild, newest, SERVER_ENTRY } from '../apps/server/build.mjs';
@@ -28,8 +28,26 @@ function ensureInstalled() {
   run(PNPM[0], [...PNPM.slice(1), 'install', '--frozen-lockfile']);
 }
 
+/**
+ * The report reads only the WOFF files of weights 400 and 700 of the Noto fonts (see
+ * packages/print): the rest of each Fontsource package (WOFF2, seven other weights, CSS) would be
+ * 200 MB of the production folder for nothing.
+ */
+function pruneFonts(out) {
+  const store = join(out, 'node_modules/.pnpm');
+  if (!existsSync(store)) return;
+  for (const entry of readdirSync(store).filter((d) => d.startsWith('@fontsource+'))) {
+    const scope = join(store, entry, 'node_modules/@fontsource');
+    for (const pkg of readdirSync(scope)) {
+      const files = join(scope, pkg, 'files');
+      if (!existsSync(files)) continue;
+      for (const f of readdirSync(files)) if (!/-(400|700)-normal\.woff$/.test(f)) rmSync(join(files, f));
+    }
+  }
+}
+
 function ensureWebBuild(force) {
-  const src = Math.max(newest(join(root, 'apps/web/src')), newest(join(root, 'packages/core/src')), newest(join(root, 'packages/client/src')));
+  const src = Math.max(...['apps/web/src', 'packages/core/src', 'packages/client/src', 'packages/print/src'].map((d) => newest(join(root, d))));
   if (!force && mtime(join(WEB_BUILD, 'handler.js')) > src) return;
   console.log('› building the web app…');
   run(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/web', 'build']);
@@ -76,6 +94,7 @@ switch (task) {
     await serverBuild(false);
     console.log(`› production dependencies into ${out} (pnpm deploy --prod)…`);
     run(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/server', 'deploy', '--prod', '--legacy', out]);
+    pruneFonts(out);
     cpSync(WEB_BUILD, join(out, 'web'), { recursive: true });
     cpSync(join(root, 'infra/healthcheck.mjs'), join(out, 'healthcheck.mjs'));
     console.log(`› ${out}: start it with  cd ${out} && WEB_BUILD_DIR=web node dist/main.js`);

@@ -44,7 +44,7 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
   try {
     const planner = await devices.open({ ...LAPTOP, acceptDownloads: true });
     planner.on('pageerror', (e) => errors.push(`planner: ${e.message}`));
-    let saved: { agenda: { id: string; title: string }[]; title: string; kind: string; schemaVersion: number } | null = null;
+    let saved: { agenda: { id: string; title: string; notes?: string }[]; title: string; kind: string; schemaVersion: number } | null = null;
     let savedText = '';
 
     await test.step('the facilitator starts from "Building allies" and renames the workshop', async () => {
@@ -53,6 +53,7 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
       await expect(planner.getByRole('button', { name: 'Building allies (about 90 minutes)' })).toHaveAttribute('aria-pressed', 'true');
       await expectOrder(planner, [
         'Welcome',
+        'An ally you would call at 3 a.m.',
         'Where you stand today',
         'Map your allies',
         'What the room’s map tells us',
@@ -62,6 +63,16 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
         'Wrap-up',
       ]);
       await planner.getByLabel('Workshop title').fill('Allies at Northwind');
+    });
+
+    await test.step('every step comes with her script; she keeps a shorter plan without the 3 a.m. question', async () => {
+      const notes = planner.getByLabel('Facilitator notes for step 4');
+      await expect(notes).toBeHidden();
+      await planner.getByTestId('agenda-step').nth(3).locator('summary', { hasText: 'Facilitator notes' }).click();
+      await expect(notes).toHaveValue(/new here or a seasoned leader/);
+      await notes.fill('Read the blind spot aloud, then ask who surprised them.');
+      await planner.getByRole('button', { name: 'Remove step 2' }).click();
+      await expect(planner.getByTestId('agenda-step')).toHaveCount(8);
     });
 
     await test.step('she moves "Map your allies" up with the keyboard: Space, ↑, Space', async () => {
@@ -126,6 +137,7 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
       expect(saved?.schemaVersion).toBe(1);
       expect(saved?.title).toBe('Allies at Northwind');
       expect(saved?.agenda.map((s) => s.title)).toEqual(ORDER);
+      expect(saved?.agenda.find((s) => s.title === 'Map your allies')?.notes).toBe('Read the blind spot aloud, then ask who surprised them.');
       await expect(planner.getByTestId('my-templates')).toContainText('Allies at Northwind');
     });
 
@@ -136,26 +148,26 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
       await console_.goto('/new');
       // a new browser starts on the full workshop
       await expect(console_.getByRole('button', { name: 'Building allies (about 90 minutes)' })).toHaveAttribute('aria-pressed', 'true');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(9);
       const before = await console_.getByLabel('Workshop title').inputValue();
 
       const upload = console_.getByLabel('Load a template file');
       const v2 = { ...JSON.parse(savedText), schemaVersion: 2 };
       await upload.setInputFiles(file('future.canopy-agenda.json', v2));
       await expect(console_.getByTestId('template-error')).toContainText('format version 2');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(9);
       await expect(console_.getByLabel('Workshop title')).toHaveValue(before);
 
       const blankTitle = JSON.parse(savedText);
       blankTitle.agenda[2].title = '';
       await upload.setInputFiles(file('blank.canopy-agenda.json', blankTitle));
       await expect(console_.getByRole('alert').filter({ hasText: 'blank.canopy-agenda.json' })).toContainText('Step 3, title');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(9);
       await expect(console_.getByLabel('Step 1 title')).toHaveValue('Welcome');
 
       await upload.setInputFiles({ name: 'notes.canopy-agenda.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
       await expect(console_.getByTestId('template-error')).toContainText('not valid JSON');
-      await expect(console_.getByTestId('agenda-step')).toHaveCount(8);
+      await expect(console_.getByTestId('agenda-step')).toHaveCount(9);
     });
 
     await test.step('the saved file loads: same title, same order', async () => {
@@ -174,6 +186,13 @@ test('a facilitator builds, saves, reloads and live-edits an agenda', async ({ b
       const items = console_.getByTestId('agenda-item');
       await expect(items).toHaveCount(ORDER.length + 1);
       for (const [i, t] of ORDER.entries()) await expect(items.nth(i + 1)).toContainText(t);
+      // the facilitator's own notes travelled with the file
+      await items.filter({ hasText: 'Map your allies' }).click();
+      await expect(console_.getByTestId('step-notes')).toHaveText(/Read the blind spot aloud, then ask who surprised them\./);
+      await console_.getByTestId('step-notes').scrollIntoViewIfNeeded();
+      await console_.screenshot({ path: `${SCREENSHOTS}console-notes.png` });
+      await items.first().click();
+      await expect(console_.getByTestId('step-title')).toHaveText('Lobby');
     });
 
     const joinLink = await console_.getByTestId('join-link').inputValue();

@@ -3,9 +3,11 @@
  * three scripts, sealed in her browser), rates herself, talks with a worthy adversary, meets a
  * partner and notes what they agreed, and writes commitments. During the session she can already
  * open "My outcomes"; when the session ends, the ended screen offers it first. She downloads her
- * pack in her browser, and the files are opened with tools that owe nothing to Canopy: the PDF's
- * text through `pdftotext` (poppler-utils), the SVG as text, the PNG by its header, the calendar
- * file with ical.js, the zip with fflate's unzip.
+ * pack in her browser, and the files are opened with tools that owe nothing to Canopy: the PDF
+ * through poppler-utils (its text with `pdftotext`: the names she typed in eight scripts, Arabic and
+ * Hebrew in reading order; its fonts; each name really drawn), the SVG as text, the PNG by its
+ * header, the calendar file with ical.js, the zip with fflate's unzip. Her browser fetched only
+ * the fonts her names need: a slice of each Chinese, Japanese and Korean font, not the whole font.
  *
  * Ana's map and partnership notes go through her browser's screens. Her self-assessment, her
  * adversaries conversation, her open-prompt answer and her commitments are sent with the real SDK
@@ -21,16 +23,22 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { connectRoom, createApi, importSealKey, newParticipantToken, randomId, seal, type RoomConnection } from '@canopy/client';
 import type { RoomSnapshot } from '@canopy/client';
+import { PDF_MARK, RLE, readPdf } from '../../apps/server/test/pdf-read';
 import { Devices, PHONE, SCREENSHOTS, joinRoom, unzip } from './support';
 
+/** Names in eight scripts, and an emoji (printed in one colour). */
 const MAP = [
   { name: 'Zoë Łukasiewicz', sector: 'Above', ring: 'Ally', trusted: true },
   { name: 'Ярослава Петренко', sector: 'Across', ring: 'Core circle', trusted: false },
-  { name: 'Chen Wei', sector: 'Outside', ring: 'Contact', trusted: false },
-  // beyond the PDF's font (DejaVu Sans has no Chinese): the PDF says so, the SVG keeps it
+  { name: 'Αλέξης Παπαδόπουλος', sector: 'Above', ring: 'Contact', trusted: false },
+  { name: 'Chen Wei 🌳', sector: 'Outside', ring: 'Contact', trusted: false },
   { name: '王芳', sector: 'Below', ring: 'Colleague', trusted: false },
+  { name: '山田はなこ', sector: 'Across', ring: 'Ally', trusted: false },
+  { name: '김민수', sector: 'Outside', ring: 'Colleague', trusted: false },
+  { name: 'أحمد يوسف', sector: 'Below', ring: 'Ally', trusted: true },
+  { name: 'דנה כהן', sector: 'Above', ring: 'Colleague', trusted: false },
 ];
-const IN_PDF_FONT = MAP.filter((p) => p.name !== '王芳');
+const RTL = /[\u0590-\u06ff]/;
 const WAIT = 15_000;
 const until = (c: RoomConnection, pred: (s: RoomSnapshot) => boolean) => c.until(pred, WAIT);
 const ok = async <T extends { ok: boolean }>(p: Promise<T>) => {
@@ -38,6 +46,55 @@ const ok = async <T extends { ok: boolean }>(p: Promise<T>) => {
   expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
   return r;
 };
+
+/** What a page fetches: address and bytes received (as sent, compressed or not). */
+type Fetched = Array<{ url: string; bytes: number; script?: string }>;
+function track(page: Page): Fetched {
+  const out: Fetched = [];
+  page.on('requestfinished', async (r) => {
+    const sizes = await r.sizes().catch(() => null);
+    const script = r.url().endsWith('.js')
+      ? await r
+          .response()
+          .then((res) => res?.text())
+          .catch(() => undefined)
+      : undefined;
+    out.push({ url: r.url(), bytes: sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0, script });
+  });
+  return out;
+}
+/** the sliced fonts whose tables (scripts of their own, loaded on demand) the page fetched */
+const sliceTables = (f: Fetched) =>
+  ['sc', 'jp', 'kr', 'emoji'].filter((family) => f.some((r) => r.script?.includes(`/noto-${family === 'emoji' ? '' : 'sans-'}${family}/files/`)));
+/** the font files among them, by file name without the build's hash */
+const fontFiles = (f: Fetched) =>
+  f
+    .filter((r) => /\.(woff2?|ttf)$/.test(new URL(r.url).pathname))
+    .map((r) =>
+      new URL(r.url).pathname
+        .split('/')
+        .pop()!
+        .replace(/\.[\w-]{8}(\.\w+)$/, '$1'),
+    );
+/** font and script bytes fetched, for the story's annotations (docs/downloads.md quotes them) */
+function packBytes(f: Fetched): string {
+  const sum = (re: RegExp) => f.filter((r) => re.test(new URL(r.url).pathname)).reduce((n, r) => n + r.bytes, 0);
+  const kb = (n: number) => `${Math.round(n / 1024)} KB`;
+  return `fonts ${kb(sum(/\.(woff2?|ttf)$/))} in ${fontFiles(f).length} files; scripts ${kb(sum(/\.js$/))}`;
+}
+
+/** Place people on the map through the phone's form. */
+async function mapPeople(page: Page, people: typeof MAP) {
+  const form = page.getByTestId('add-form');
+  for (const p of people) {
+    await form.getByLabel('Name, initials or role').fill(p.name);
+    await form.getByText(p.sector, { exact: true }).tap();
+    await form.getByText(p.ring, { exact: true }).tap();
+    if (p.trusted !== (await form.getByRole('checkbox', { name: 'Trusted' }).isChecked())) await form.getByText('Trusted', { exact: true }).tap();
+    await form.getByRole('button', { name: 'Add to map' }).tap();
+    await expect(page.getByTestId('person-label').filter({ hasText: p.name })).toBeVisible();
+  }
+}
 
 /** Save a download to the story's folder and return its path. */
 async function saved(download: Download, dir: string): Promise<string> {
@@ -100,6 +157,7 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
 
     const ana = await devices.open({ ...PHONE, timezoneId: 'Europe/Berlin' });
     ana.on('pageerror', (e) => errors.push(e.message));
+    const requests = track(ana);
     let anaId = '';
     let anaSdk: RoomConnection;
     let anaKey: Awaited<ReturnType<typeof importSealKey>>;
@@ -122,18 +180,10 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
       }
     });
 
-    await test.step('Ana maps four people on her phone, names in Latin, Cyrillic and Chinese script', async () => {
+    await test.step('Ana maps nine people on her phone, names in eight scripts', async () => {
       await ok(facilitator.command({ type: 'next' }));
       await expect(ana.getByTestId('ally-map')).toBeVisible();
-      const form = ana.getByTestId('add-form');
-      for (const p of MAP) {
-        await form.getByLabel('Name, initials or role').fill(p.name);
-        await form.getByText(p.sector, { exact: true }).tap();
-        await form.getByText(p.ring, { exact: true }).tap();
-        if (p.trusted !== (await form.getByRole('checkbox', { name: 'Trusted' }).isChecked())) await form.getByText('Trusted', { exact: true }).tap();
-        await form.getByRole('button', { name: 'Add to map' }).tap();
-        await expect(ana.getByTestId('person-label').filter({ hasText: p.name })).toBeVisible();
-      }
+      await mapPeople(ana, MAP);
       await expect(ana.getByTestId('save-status')).toContainText(/saved/i);
     });
 
@@ -255,8 +305,38 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
         'Your next steps',
       ])
         expect(text).toContain(heading);
-      for (const p of IN_PDF_FONT) expect(text).toContain(p.name);
-      expect(text).toContain('Some characters in here are outside this PDF’s font and show as boxes');
+      // every name as she typed it: right-to-left ones in reading order, each on the line that
+      // describes it (pdftotext marks a right-to-left stretch with RLE … PDF and keeps the dash with it)
+      const read = await readPdf(readFileSync(pdf));
+      try {
+        for (const p of MAP) {
+          const rest = `${p.sector}, ${p.ring}${p.trusted ? ', trusted' : ''}`;
+          expect(read.lines).toContain(RTL.test(p.name) ? `• ${RLE} — ${p.name}${PDF_MARK}${rest}` : `• ${p.name} — ${rest}`);
+        }
+        // really drawn, in the map too (pdftotext -bbox gives a right-to-left word in the order of its letters on the page)
+        const reversed = (w: string) => Array.from(w).reverse().join('');
+        for (const word of ['Łukasiewicz', 'Петренко', 'Παπαδόπουλος', '🌳', '王芳', '山田はなこ', '김민수', reversed('يوسف'), reversed('כהן')])
+          expect(await read.ink(word), word).toBeGreaterThan(20);
+        const families = new Set(read.fonts.map((f) => f.name.replace(/Thin-/, '-').replace(/-(Regular|Bold)$/, '')));
+        expect(families).toEqual(new Set(['DejaVuSans', 'NotoEmoji', 'NotoSansSC', 'NotoSansJP', 'NotoSansKR']));
+        expect(read.fonts.every((f) => f.embedded)).toBe(true);
+        // embedded as subsets (pdf-lib does not tag them): the whole PDF is smaller than DejaVu Sans alone (740 KB)
+        expect(readFileSync(pdf).length).toBeLessThan(400_000);
+      } finally {
+        await read.close();
+      }
+      // her browser fetched a few slices of the big fonts, those with the characters of her names
+      // (and of their initials on the map: 山田 alone reads as Chinese), each once, of the ~700 in the build
+      const fetched = fontFiles(requests);
+      expect(new Set(fetched).size).toBe(fetched.length);
+      for (const family of ['sc', 'jp', 'kr']) expect(fetched.filter((f) => f.startsWith(`noto-sans-${family}-`)).length, family).toBeGreaterThan(0);
+      expect(fetched.filter((f) => f.startsWith('noto-')).length).toBeLessThanOrEqual(16);
+      expect(sliceTables(requests)).toEqual(['sc', 'jp', 'kr', 'emoji']);
+      test.info().annotations.push({
+        type: 'pack download, eight scripts',
+        description: `${packBytes(requests)}; PDF ${Math.round(readFileSync(pdf).length / 1024)} KB`,
+      });
+      expect(text).not.toContain('outside this PDF’s fonts');
       expect(text).toContain('Zoë Łukasiewicz — Above, Ally, trusted');
       expect(text).toContain('I thank people for their support.');
       expect(text).toContain('You: Almost always');
@@ -308,6 +388,45 @@ test('a participant downloads their own pack in their browser: one PDF plus thei
     expect(errors).toEqual([]);
   } finally {
     for (const c of conns) c.close();
+    await devices.closeAll();
+  }
+});
+
+test('a pack whose names are all in Latin, Greek or Cyrillic letters fetches DejaVu Sans and no other font', async ({ browser, baseURL }) => {
+  const url = baseURL!;
+  const devices = new Devices(browser);
+  const room = await createApi(url).rooms.create.mutate({
+    title: 'Allies at Würzburg',
+    agenda: [{ id: 'map', type: 'mental-map', title: 'Map your allies', durationSec: 0, config: { target: 2, minGroupSize: 2 } }],
+  });
+  const facilitator = connectRoom({ url, roomId: room.roomId, token: room.facilitatorToken });
+  try {
+    await until(facilitator, (s) => s.status === 'connected' && s.stage !== null);
+    const ana = await devices.open(PHONE);
+    const requests = track(ana);
+    await joinRoom(ana, `${url}/j/${room.code}`, 'Ana');
+    await ok(facilitator.command({ type: 'next' }));
+    await expect(ana.getByTestId('ally-map')).toBeVisible();
+    const people = MAP.slice(0, 3);
+    await mapPeople(ana, people);
+    await expect(ana.getByTestId('save-status')).toContainText(/saved/i);
+    await ok(facilitator.command({ type: 'close' }));
+    await ana.getByTestId('ended-outcomes').click();
+    await expect(ana.getByTestId('my-outcomes').getByTestId('pack-downloads')).toBeVisible({ timeout: 30_000 });
+    const pdf = readFileSync(await downloadFrom(ana, 'download-pdf', mkdtempSync(join(tmpdir(), 'canopy-pack-latin-'))));
+    const read = await readPdf(pdf);
+    try {
+      for (const p of people) expect(read.lines).toContain(`• ${p.name} — ${p.sector}, ${p.ring}${p.trusted ? ', trusted' : ''}`);
+      expect(new Set(read.fonts.map((f) => f.name))).toEqual(new Set(['DejaVuSans', 'DejaVuSans-Bold']));
+    } finally {
+      await read.close();
+    }
+    expect(fontFiles(requests).sort()).toEqual(['DejaVuSans-Bold.ttf', 'DejaVuSans.ttf']);
+    // nor the tables of the sliced fonts (scripts of their own)
+    expect(sliceTables(requests)).toEqual([]);
+    test.info().annotations.push({ type: 'pack download, Latin only', description: `${packBytes(requests)}; PDF ${Math.round(pdf.length / 1024)} KB` });
+  } finally {
+    facilitator.close();
     await devices.closeAll();
   }
 });

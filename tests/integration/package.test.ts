@@ -113,7 +113,8 @@ describe('the production folder (what the Docker image runs)', () => {
 
     const api = createApi(url());
     const room = await api.rooms.create.mutate({
-      title: 'Packaged',
+      // names in Chinese, Japanese, Korean and an emoji: the report reads those fonts from the folder's own (pruned) node_modules
+      title: 'Packaged — 同盟 山田はなこ 김민수 🌱',
       agenda: [{ id: 'rate', type: 'self-assessment', title: 'How do you build allies?', durationSec: 0, config: {} }],
     });
     await api.rooms.join.mutate({ code: room.code, nickname: 'Ana', token: newParticipantToken(), deviceId: randomId() });

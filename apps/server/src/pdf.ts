@@ -1,45 +1,14 @@
 /**
  * The session report as PDF, drawn with pdfkit from the same structure the Markdown report and
  * the JSON download come from. Charts (bars, score distributions, the ally map's heatmap) are
- * vector graphics drawn with pdfkit's vector API. Text is set in DejaVu Sans (embedded, subset),
- * which covers Latin with every accent, Greek, Cyrillic and many symbols; a character the font
- * has no glyph for (Chinese, Japanese and Korean characters, colour emoji) is drawn as “□” so the
- * PDF never carries a broken glyph — the Markdown and JSON downloads keep the text exactly.
+ * vector graphics drawn with pdfkit's vector API. Text goes through `Pen` (pdf-text.ts): names and
+ * answers in any of Latin, Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese and Korean print in
+ * a font that has them (Arabic joined, right-to-left lines in reading order), emoji in one colour;
+ * the fonts are embedded as subsets, and only those a report needs.
  */
-import { createRequire } from 'node:module';
-import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { reportOverview, round1, type ReportBlock, type ReportSection, type SessionData } from '@canopy/core';
-
-const require = createRequire(import.meta.url);
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
-
-const font = fontkit.openSync(FONT) as fontkit.Font;
-const MISSING = '□';
-const JOINERS = new Set([0x200d, 0xfe0e, 0xfe0f]);
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-const coverage = new Map<number, boolean>();
-const covered = (cp: number) => {
-  let hit = coverage.get(cp);
-  if (hit === undefined) coverage.set(cp, (hit = font.hasGlyphForCodePoint(cp)));
-  return hit;
-};
-
-/** Text as the embedded font can draw it: each character it has no glyph for becomes “□”. */
-export function drawable(text: string): string {
-  let out = '';
-  for (const { segment } of segmenter.segment(text)) {
-    let ok = true;
-    for (const ch of segment) {
-      const cp = ch.codePointAt(0)!;
-      if (cp === 0x0a || JOINERS.has(cp) || (cp >= 0x1f3fb && cp <= 0x1f3ff)) continue;
-      if (!covered(cp)) ok = false;
-    }
-    out += ok ? [...segment].filter((ch) => !JOINERS.has(ch.codePointAt(0)!)).join('') : MISSING;
-  }
-  return out;
-}
+import { Pen, type PenOptions } from './pdf-text.js';
 
 const INK = '#1f2a24';
 const MUTED = '#5b6b62';
@@ -59,6 +28,7 @@ type Doc = PDFKit.PDFDocument;
 
 class ReportWriter {
   readonly doc: Doc;
+  private readonly pen: Pen;
   private readonly left: number;
   private readonly width: number;
 
@@ -66,11 +36,10 @@ class ReportWriter {
     this.doc = new PDFDocument({
       size: 'A4',
       margins: { top: 56, bottom: 56, left: 56, right: 56 },
-      info: { Title: drawable(title), Creator: 'Canopy' },
+      info: { Title: title, Creator: 'Canopy' },
       bufferPages: false,
     });
-    this.doc.registerFont('body', FONT);
-    this.doc.registerFont('bold', FONT_BOLD);
+    this.pen = new Pen(this.doc);
     this.left = this.doc.page.margins.left;
     this.width = this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
   }
@@ -86,14 +55,13 @@ class ReportWriter {
 
   text(s: string, opts: { font?: 'body' | 'bold'; size?: number; color?: string; gap?: number; indent?: number } = {}) {
     const { doc } = this;
-    const t = drawable(s);
-    doc
-      .font(opts.font ?? 'body')
-      .fontSize(opts.size ?? 10)
-      .fillColor(opts.color ?? INK);
-    const w = this.width - (opts.indent ?? 0);
-    this.room(Math.min(doc.heightOfString(t, { width: w }), 60));
-    doc.text(t, this.left + (opts.indent ?? 0), doc.y, { width: w });
+    const o: PenOptions = { size: opts.size ?? 10, weight: opts.font === 'bold' ? 700 : 400, width: this.width - (opts.indent ?? 0), color: opts.color ?? INK };
+    // a long paragraph breaks across pages line by line
+    for (const line of this.pen.lines(s, o)) {
+      this.room(this.pen.lead(o.size));
+      this.pen.line(line, this.left + (opts.indent ?? 0), doc.y, o);
+      doc.y += this.pen.lead(o.size);
+    }
     doc.y += opts.gap ?? 4;
   }
 
@@ -164,15 +132,15 @@ class ReportWriter {
     const narrow = 44;
     const wide = (this.width - narrow * numeric.filter(Boolean).length) / Math.max(1, numeric.filter((n) => !n).length);
     const widths = numeric.map((n) => (n ? narrow : wide));
-    const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' ? String(round1(v)) : drawable(v));
+    const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' ? String(round1(v)) : v);
     const drawRow = (vals: string[], bold: boolean) => {
-      doc.font(bold ? 'bold' : 'body').fontSize(9);
-      const h = Math.max(...vals.map((v, i) => doc.heightOfString(v, { width: widths[i]! - 6 }))) + 6;
+      const o = (i: number): PenOptions => ({ size: 9, weight: bold ? 700 : 400, width: widths[i]! - 6, color: INK });
+      const h = Math.max(...vals.map((v, i) => this.pen.height(v, o(i)))) + 6;
       this.room(h);
       const y = doc.y;
       let x = this.left;
       vals.forEach((v, i) => {
-        doc.fillColor(INK).text(v, x + 3, y + 3, { width: widths[i]! - 6 });
+        this.pen.draw(v, x + 3, y + 3, o(i));
         x += widths[i]!;
       });
       doc
@@ -183,7 +151,7 @@ class ReportWriter {
         .stroke();
       doc.y = y + h;
     };
-    drawRow(columns.map(drawable), true);
+    drawRow(columns, true);
     for (const r of rows)
       drawRow(
         columns.map((_, i) => cell(r[i] ?? null)),
@@ -200,16 +168,15 @@ class ReportWriter {
     const valueW = 44;
     const barW = this.width - labelW - valueW;
     for (const b of bars) {
-      doc.font('body').fontSize(9);
-      const label = drawable(b.label);
-      const h = Math.max(14, doc.heightOfString(label, { width: labelW - 8 }) + 4);
+      const label: PenOptions = { size: 9, width: labelW - 8, color: INK };
+      const h = Math.max(14, this.pen.height(b.label, label) + 4);
       this.room(h);
       const y = doc.y;
-      doc.fillColor(INK).text(label, this.left, y + 2, { width: labelW - 8 });
+      this.pen.draw(b.label, this.left, y + 2, label);
       doc.rect(this.left + labelW, y + 3, barW, 9).fill(HIDDEN);
       const w = top > 0 ? (Math.max(0, b.value) / top) * barW : 0;
       if (w > 0) doc.rect(this.left + labelW, y + 3, w, 9).fill(ACCENT);
-      doc.fillColor(INK).text(`${round1(b.value)}${unit}`, this.left + labelW + barW + 6, y + 2, { width: valueW - 6 });
+      this.pen.draw(`${round1(b.value)}${unit}`, this.left + labelW + barW + 6, y + 2, { size: 9, width: valueW - 6, color: INK });
       doc.y = y + h;
     }
     doc.y += 8;
@@ -221,30 +188,28 @@ class ReportWriter {
     this.text(b.title, { font: 'bold', size: 10, gap: 4 });
     const colours = scaleColours(b.scale.length);
     // legend
-    doc.font('body').fontSize(7.5);
     let x = this.left;
     let ly = doc.y;
     b.scale.forEach((s, i) => {
-      const label = drawable(s);
-      const w = doc.widthOfString(label) + 16;
+      const legend: PenOptions = { size: 7.5, width: 0, color: MUTED, nowrap: true };
+      const w = this.pen.width(s, legend) + 16;
       if (x + w > this.left + this.width) {
         x = this.left;
         ly += 12;
       }
       doc.rect(x, ly + 1, 8, 8).fill(colours[i]!);
-      doc.fillColor(MUTED).text(label, x + 11, ly, { lineBreak: false });
+      this.pen.draw(s, x + 11, ly, legend);
       x += w + 6;
     });
     doc.y = ly + 14;
     const labelW = Math.min(200, this.width * 0.4);
     const barW = this.width - labelW - 70;
     for (const s of b.series) {
-      doc.font('body').fontSize(9);
-      const label = drawable(s.label);
-      const h = Math.max(16, doc.heightOfString(label, { width: labelW - 8 }) + 4);
+      const label: PenOptions = { size: 9, width: labelW - 8, color: INK };
+      const h = Math.max(16, this.pen.height(s.label, label) + 4);
       this.room(h);
       const y = doc.y;
-      doc.fillColor(INK).text(label, this.left, y + 2, { width: labelW - 8 });
+      this.pen.draw(s.label, this.left, y + 2, label);
       const bx = this.left + labelW;
       if (s.counts && s.answered > 0) {
         let cx = bx;
@@ -253,17 +218,11 @@ class ReportWriter {
           if (w > 0) doc.rect(cx, y + 3, w, 10).fill(colours[i]!);
           cx += w;
         });
-        doc
-          .fillColor(MUTED)
-          .fontSize(8)
-          .text(`n=${s.answered}${s.mean !== null ? ` · ${round1(s.mean)}` : ''}`, bx + barW + 6, y + 3, { width: 64 });
+        this.pen.draw(`n=${s.answered}${s.mean !== null ? ` · ${round1(s.mean)}` : ''}`, bx + barW + 6, y + 3, { size: 8, width: 64, color: MUTED });
       } else {
         doc.rect(bx, y + 3, barW, 10).fill(HIDDEN);
-        doc
-          .fillColor(MUTED)
-          .fontSize(7.5)
-          .text(s.answered === 0 ? 'no answers' : 'too few answers to show', bx + 4, y + 4, { width: barW - 8, lineBreak: false });
-        doc.fontSize(8).text(`n=${s.answered}`, bx + barW + 6, y + 3, { width: 64 });
+        this.pen.draw(s.answered === 0 ? 'no answers' : 'too few answers to show', bx + 4, y + 4, { size: 7.5, width: barW - 8, color: MUTED, nowrap: true });
+        this.pen.draw(`n=${s.answered}`, bx + barW + 6, y + 3, { size: 8, width: 64, color: MUTED });
       }
       doc.y = y + h;
     }
@@ -279,26 +238,19 @@ class ReportWriter {
     this.text(b.title, { font: 'bold', size: 10, gap: 6 });
     const top = Math.max(1, ...b.cells.flat().map((v) => v ?? 0));
     const y0 = doc.y;
-    doc.font('bold').fontSize(8.5);
-    b.columns.forEach((c, j) => doc.fillColor(MUTED).text(drawable(c), this.left + rowLabelW + j * cellW, y0, { width: cellW, align: 'center' }));
+    b.columns.forEach((c, j) =>
+      this.pen.draw(c, this.left + rowLabelW + j * cellW, y0, { size: 8.5, weight: 700, width: cellW, align: 'center', color: MUTED }),
+    );
     const gy = y0 + 16;
     b.rows.forEach((r, i) => {
       const y = gy + i * cellH;
-      doc
-        .font('bold')
-        .fontSize(8.5)
-        .fillColor(INK)
-        .text(drawable(r), this.left, y + cellH / 2 - 5, { width: rowLabelW - 6 });
+      this.pen.draw(r, this.left, y + cellH / 2 - 5, { size: 8.5, weight: 700, width: rowLabelW - 6, color: INK });
       b.columns.forEach((_, j) => {
         const v = b.cells[i]?.[j] ?? null;
         const x = this.left + rowLabelW + j * cellW;
         if (v === null) {
           doc.rect(x + 1, y + 1, cellW - 2, cellH - 2).fill(HIDDEN);
-          doc
-            .font('body')
-            .fontSize(9)
-            .fillColor(MUTED)
-            .text('–', x, y + cellH / 2 - 5, { width: cellW, align: 'center' });
+          this.pen.draw('–', x, y + cellH / 2 - 5, { size: 9, width: cellW, align: 'center', color: MUTED });
         } else {
           const strength = 0.15 + 0.85 * (v / top);
           doc
@@ -306,11 +258,7 @@ class ReportWriter {
             .fillOpacity(strength)
             .fill(ACCENT)
             .fillOpacity(1);
-          doc
-            .font('bold')
-            .fontSize(10)
-            .fillColor(strength > 0.55 ? '#ffffff' : INK)
-            .text(String(v), x, y + cellH / 2 - 6, { width: cellW, align: 'center' });
+          this.pen.draw(String(v), x, y + cellH / 2 - 6, { size: 10, weight: 700, width: cellW, align: 'center', color: strength > 0.55 ? '#ffffff' : INK });
         }
       });
     });

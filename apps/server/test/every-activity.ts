@@ -19,7 +19,8 @@ export const EVERY_ACTIVITY_AGENDA: NewRoom['agenda'] = [
     type: 'slide',
     title: 'Welcome',
     durationSec: 0,
-    config: { body: 'Why allies matter, and how today works.', notes: 'Facilitator only: start on time' },
+    config: { body: 'Why allies matter, and how today works.' },
+    notes: 'Facilitator only: start on time',
   },
   { id: 'map', type: 'mental-map', title: 'Your ally map', durationSec: 0, config: { minGroupSize: 3, target: 2 } },
   {

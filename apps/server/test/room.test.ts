@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatCode } from '@canopy/core';
+import { EVERY_ACTIVITY_AGENDA } from './every-activity.js';
 import { allUntil, apiFailure, slides, useWorkshops, WAIT_MS, welcomed } from './support.js';
 
 const { server, workshop } = useWorkshops();
@@ -91,7 +92,7 @@ describe('a workshop room', () => {
     expect(onPhone).toMatchObject({ id: 's1', type: 'slide', title: 'Slide 1', config: { body: 'Body of slide 1' } });
     expect(JSON.stringify(people[0]!.events)).not.toContain('Facilitator notes');
     expect(JSON.stringify(display.events)).not.toContain('Facilitator notes');
-    expect(w.console.conn.state.room?.agenda[0]?.config).toMatchObject({ notes: 'Facilitator notes 1' });
+    expect(w.console.conn.state.room?.agenda[0]?.notes).toBe('Facilitator notes 1');
     expect(w.console.conn.state.room?.version).toBe(version);
 
     // Console-only events never reach participants or the projector.
@@ -101,6 +102,23 @@ describe('a workshop room', () => {
     }
     expect(w.console.received()).toContain('room');
     expect(w.console.received()).toContain('roster');
+  });
+
+  it('every step’s notes reach the console and the co-host only: on every kind of activity, never a phone or the display', async () => {
+    const agenda = EVERY_ACTIVITY_AGENDA.map((s, i) => ({ ...s, notes: `Script ${i + 1}: only for the facilitator` }));
+    const w = await workshop(await server(), { title: 'Notes', agenda });
+    const cohost = w.connect(w.cohostToken);
+    await welcomed(cohost.conn);
+    const display = w.connect(w.displayToken);
+    await welcomed(display.conn);
+    const ana = await w.join('Ana');
+    for (let i = 0; i < agenda.length; i++) {
+      expect(await w.console.conn.command({ type: 'goto', index: i })).toMatchObject({ ok: true });
+      await allUntil([display, ana, cohost], (s) => s.stage?.index === i && s.stage.step?.id === agenda[i]!.id);
+    }
+    // both consoles hold every step's notes, and show them from the room record
+    for (const c of [w.console, cohost]) expect(c.conn.state.room?.agenda.map((s) => s.notes)).toEqual(agenda.map((s) => s.notes));
+    for (const screen of [display, ana]) expect(JSON.stringify(screen.events)).not.toContain('only for the facilitator');
   });
 
   it('refuses to go before the lobby or past the last step, with a message the facilitator can read', async () => {

@@ -43,7 +43,8 @@ export function slides(durations: number[]): NewRoom['agenda'] {
     type: 'slide',
     title: `Slide ${i + 1}`,
     durationSec,
-    config: { body: `Body of slide ${i + 1}`, notes: `Facilitator notes ${i + 1}` },
+    config: { body: `Body of slide ${i + 1}` },
+    notes: `Facilitator notes ${i + 1}`,
   }));
 }
 

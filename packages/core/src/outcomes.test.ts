@@ -114,9 +114,9 @@ describe('every activity reports its outcomes', () => {
     expect(dist.series[0]).toMatchObject({ label: 'I offer help first.', answered: 3, counts: [0, 0, 0, 2, 1] });
     expect(dist.series[1]).toMatchObject({ answered: 1, counts: null, mean: null });
     const t = out.tables[0]!;
-    expect(t.columns).toEqual(['statement_id', 'statement', 'answered', 'count_1', 'count_2', 'count_3', 'count_4', 'count_5', 'mean']);
-    expect(t.rows[0]).toEqual(['help', 'I offer help first.', 3, 0, 0, 0, 2, 1, 4.33]);
-    expect(t.rows[1]).toEqual(['thanks', 'I say thank you.', 1, null, null, null, null, null, null]);
+    expect(t.columns).toEqual(['statement_id', 'statement', 'answered', 'count_1', 'count_2', 'count_3', 'count_4', 'count_5', 'mean', 'theme']);
+    expect(t.rows[0]).toEqual(['help', 'I offer help first.', 3, 0, 0, 0, 2, 1, 4.33, '']);
+    expect(t.rows[1]).toEqual(['thanks', 'I say thank you.', 1, null, null, null, null, null, null, '']);
   });
 
   it('commitments give counts by rhythm only: no whom, no what', () => {

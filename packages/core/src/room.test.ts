@@ -5,7 +5,7 @@ function workshop(): RoomState {
   const room = NewRoomSchema.parse({
     title: 'Building allies',
     agenda: [
-      { id: 'welcome', type: 'slide', title: 'Welcome', durationSec: 120, config: { body: 'Hello', notes: 'say hi' } },
+      { id: 'welcome', type: 'slide', title: 'Welcome', durationSec: 120, config: { body: 'Hello' }, notes: 'say hi' },
       { id: 'why', type: 'slide', title: 'Why allies matter', config: { body: 'Roots intertwine' } },
       { id: 'wrap', type: 'slide', title: 'Wrap-up', durationSec: 300, config: {} },
     ],
@@ -69,11 +69,26 @@ describe('a facilitator runs the agenda', () => {
     expect(room).toMatchObject({ status: 'open', locked: false, closedAt: null });
   });
 
-  it('shows participants the step without the facilitator notes', () => {
-    const room = run(workshop(), [{ type: 'next' }]);
+  it('shows participants and the display the step without the facilitator notes, on every kind of step', () => {
+    let room = run(workshop(), [{ type: 'next' }]);
+    expect(room.agenda[0]?.notes).toBe('say hi');
     const view = stageView(room);
     expect(view.step?.config).toEqual({ body: 'Hello' });
     expect(JSON.stringify(view)).not.toContain('say hi');
+    const map = { id: 'map2', type: 'mental-map', title: 'Map', durationSec: 0, config: {}, notes: 'watch for people stuck on names' };
+    room = run(room, [{ type: 'agenda.set', agenda: [...room.agenda, map] }], [{ type: 'goto', index: 3 }]);
+    expect(stageView(room).step?.type).toBe('mental-map');
+    expect(JSON.stringify(stageView(room))).not.toContain('stuck on names');
+  });
+
+  it('a slide saved before every step had notes keeps them, as the step’s notes', () => {
+    const old = validateAgenda([{ id: 'w', type: 'slide', title: 'Welcome', durationSec: 0, config: { body: 'Hi', notes: 'Smile.' } }]);
+    expect(old).toEqual({ ok: true, agenda: [{ id: 'w', type: 'slide', title: 'Welcome', durationSec: 0, config: { body: 'Hi' }, notes: 'Smile.' }] });
+    // the step's own notes win, and blank notes are not kept
+    const both = validateAgenda([{ id: 'w', type: 'slide', title: 'W', durationSec: 0, config: { notes: 'old' }, notes: ' new ' }]);
+    expect(both.ok && both.agenda[0]?.notes).toBe('new');
+    const blank = validateAgenda([{ id: 'w', type: 'slide', title: 'W', durationSec: 0, config: {}, notes: '  ' }]);
+    expect(blank.ok && 'notes' in blank.agenda[0]!).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, TimerSchema, t
 
 export const MAX_STEPS = 60;
 export const MAX_TIMER_SEC = 4 * 60 * 60;
+export const STEP_NOTES_MAX = 4000;
 
 export const StepSchema = z.object({
   id: z.string().min(1).max(40),
@@ -19,6 +20,8 @@ export const StepSchema = z.object({
   /** suggested duration; arms the step's countdown when the step starts (0 = no timer) */
   durationSec: z.number().int().min(0).max(MAX_TIMER_SEC).default(0),
   config: z.unknown(),
+  /** the facilitator's script for the step (what to say, what to watch for): on the console only, never on phones or the display */
+  notes: z.string().max(STEP_NOTES_MAX).optional(),
 });
 export type Step = z.infer<typeof StepSchema>;
 
@@ -70,9 +73,17 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
     if (!parsed.success) {
       return { ok: false, error: issueMessage(parsed.error, { about: `Step ${i + 1} (${step.title})`, whole: 'config' }) };
     }
-    out.push({ ...step, config: parsed.data });
+    const notes = (step.notes ?? legacySlideNotes(step)).trim();
+    const { notes: _old, ...rest } = step;
+    out.push({ ...rest, config: parsed.data, ...(notes ? { notes } : {}) });
   }
   return { ok: true, agenda: out };
+}
+
+/** Slides saved before every step had notes kept them in their config: they become the step's notes. */
+function legacySlideNotes(step: Step): string {
+  const config = step.config as { notes?: unknown } | null | undefined;
+  return step.type === 'slide' && typeof config?.notes === 'string' ? config.notes.slice(0, STEP_NOTES_MAX) : '';
 }
 
 export function createRoomState(input: { id: string; code: string; now: number; room: z.output<typeof NewRoomSchema> }): RoomState {
@@ -176,8 +187,11 @@ function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
     case 'agenda.set': {
       const checked = validateAgenda(cmd.agenda);
       if (!checked.ok) return checked;
+      // read the old plan the same way (a room made before steps had notes compares equal to itself)
+      const before = validateAgenda(state.agenda);
+      const old = before.ok ? before.agenda : state.agenda;
       for (let i = 0; i <= state.current; i++) {
-        const was = state.agenda[i]!;
+        const was = old[i]!;
         const kept = checked.agenda[i];
         if (!kept || JSON.stringify(kept) !== JSON.stringify(was)) {
           return { ok: false, error: `Step ${i + 1} (${was.title}) has already started; it cannot be changed, moved or removed.` };
@@ -218,6 +232,47 @@ export function stageView(state: RoomState): StageView {
     phase: state.phase,
     timer: state.timer,
   };
+}
+
+/** What every screen shows of one step of the agenda: static for the step's whole run (participants' config only). */
+export type StepContent = NonNullable<StageView['step']>;
+
+/** Every step's content, in agenda order: sent once, with the full state (welcome) and when the agenda changes. */
+export function stepContents(state: RoomState): StepContent[] {
+  return state.agenda.map((step) => {
+    const mod = getActivity(step.type);
+    return { id: step.id, type: step.type, title: step.title, config: mod ? mod.participantConfig(step.config) : null };
+  });
+}
+
+/**
+ * The step-change broadcast: the stage without what a screen already has (the room's title, the
+ * steps' content — it came with the welcome or the last `steps`): the step is named by its id.
+ */
+export type StageChange = Omit<StageView, 'title' | 'total' | 'step'> & { stepId: string | null };
+
+export function stageChange(state: RoomState): StageChange {
+  const step = state.agenda[state.current];
+  return {
+    v: state.version,
+    status: state.status,
+    locked: state.locked,
+    index: state.current,
+    stepId: step && getActivity(step.type) ? step.id : null,
+    phase: state.phase,
+    timer: state.timer,
+  };
+}
+
+/**
+ * The whole stage again from a change and what the screen has: null when the change names a step
+ * the screen does not have (its agenda is out of date: ask for the full state).
+ */
+export function applyStageChange(change: StageChange, steps: StepContent[], title: string): StageView | null {
+  const { stepId, ...rest } = change;
+  const step = stepId === null ? null : (steps[change.index] ?? null);
+  if (step?.id !== (stepId ?? undefined)) return null;
+  return { ...rest, title, total: steps.length, step };
 }
 
 /** What the console sees: everything in the room state. */

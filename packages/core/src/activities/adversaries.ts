@@ -42,18 +42,26 @@ export const AdversaryStatementSchema = z.object({
 });
 export type AdversaryStatement = z.infer<typeof AdversaryStatementSchema>;
 
+/**
+ * Assumptions many leaders hold about what makes them successful. Each sounds reasonable and each
+ * keeps a person focused on their own goals, so people land on both sides: good ground for a
+ * conversation with someone who sees it differently. Four leave room for one of the facilitator's own.
+ */
 export const ADVERSARY_STATEMENTS: AdversaryStatement[] = [
   { id: 'credit', text: 'To get ahead, you have to make sure people know which results were yours.' },
+  { id: 'done-right', text: 'My job is to see that the work is done right, even when that means it is done my way.' },
   { id: 'asking-for-help', text: 'Asking colleagues for help too often makes you look less capable.' },
-  { id: 'challengers', text: 'A colleague who openly challenges my ideas does more for me than one who backs them.' },
   { id: 'work-around', text: 'When someone opposes your plan, it is usually quicker to work around them than to win them over.' },
 ];
+
+/** statements one step may hold */
+export const ADVERSARY_MAX_STATEMENTS = 5;
 
 export const AdversariesConfig = z.object({
   statements: z
     .array(AdversaryStatementSchema)
     .min(1)
-    .max(5)
+    .max(ADVERSARY_MAX_STATEMENTS)
     .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'statement ids must be unique')
     .default(() => ADVERSARY_STATEMENTS.map((s) => ({ ...s }))),
   /** pair people from different departments whenever the room allows it */

@@ -96,9 +96,10 @@ describe('the room picture is kept incrementally', () => {
       tags: fc.subarray([...TAGS]),
     }),
     fc.record({ who: fc.integer({ min: 0, max: 5 }), op: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 7 }) }),
+    fc.record({ who: fc.integer({ min: 0, max: 5 }), op: fc.constant('level' as const), level: fc.constantFrom('newer' as const, 'seasoned' as const, null) }),
   );
 
-  it('random sequences of add, move and remove keep the counters equal to a recount', () => {
+  it('random sequences of add, move, remove and changes of level keep the counters equal to a recount', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
         const records = new Map<number, MentalMapRecord>();
@@ -106,7 +107,11 @@ describe('the room picture is kept incrementally', () => {
         for (const o of ops) {
           const prev = records.get(o.who) ?? input.initial();
           const cmd: MentalMapInput =
-            o.op === 'put' ? { op: 'put', entry: person(`person${o.id}`, o.sector, o.ring, o.tags) } : { op: 'remove', id: `person${o.id}` };
+            o.op === 'put'
+              ? { op: 'put', entry: person(`person${o.id}`, o.sector, o.ring, o.tags) }
+              : o.op === 'level'
+                ? { op: 'level', level: o.level }
+                : { op: 'remove', id: `person${o.id}` };
           const next = apply(prev, cmd);
           addCounters(running, counterDelta(mapContribution(prev, config), mapContribution(next, config)));
           records.set(o.who, next);
@@ -209,5 +214,60 @@ describe('personal insights', () => {
     expect(kinds.find((i) => i.kind === 'uncontacted')?.text).toMatch(/^1 person is not yet contacted/);
     expect(kinds.find((i) => i.kind === 'potential')).toBeDefined();
     expect(kinds.find((i) => i.kind === 'lopsided')?.text).toContain('above');
+  });
+});
+
+describe('the map by level', () => {
+  const newer = (...entries: MapEntry[]): MentalMapRecord => ({ entries, level: 'newer' });
+  const seasoned = (...entries: MapEntry[]): MentalMapRecord => ({ entries, level: 'seasoned' });
+
+  it('a person says where they stand, changes their mind or stops saying, and their map stays as it was', () => {
+    let rec = apply(input.initial(), { op: 'put', entry: person('a000001', 'above', 'ally') }, { op: 'level', level: 'seasoned' });
+    expect(rec).toEqual({ entries: [person('a000001', 'above', 'ally')], level: 'seasoned' });
+    rec = apply(rec, { op: 'level', level: 'newer' }, { op: 'level', level: 'newer' }, { op: 'remove', id: 'a000001' });
+    expect(rec).toEqual({ entries: [], level: 'newer' });
+    expect(apply(rec, { op: 'level', level: null }).level).toBeNull();
+    expect(input.schema.safeParse({ op: 'level', level: 'ceo' }).success).toBe(false);
+  });
+
+  it('someone new is sent upward and across; a seasoned leader below, to overlooked talent and people unlike them', () => {
+    const n = mapInsights(newer(person('a000001', 'below', 'ally'))).filter((i) => i.kind === 'level');
+    expect(n.map((i) => i.text)).toEqual([expect.stringMatching(/^Map upward/), expect.stringMatching(/^Map across/)]);
+    const s = mapInsights(seasoned(person('a000001', 'above', 'ally'))).filter((i) => i.kind === 'level');
+    expect(s.map((i) => i.text)).toEqual([expect.stringContaining('Potential ally'), expect.stringContaining('unlike you')]);
+    // once they have placed overlooked talent below, the first nudge is gone
+    const done = mapInsights(seasoned(person('a000002', 'below', 'colleague', ['potential']))).filter((i) => i.kind === 'level');
+    expect(done.map((i) => i.text)).toEqual([expect.stringContaining('unlike you')]);
+    expect(mapInsights({ entries: [person('a000001', 'above', 'ally')] }).some((i) => i.kind === 'level')).toBe(false);
+  });
+
+  it('the room’s heatmap splits by level, each level shown only from the minimum group size', () => {
+    const c: Counters = {};
+    // three newcomers map above; two seasoned leaders map below (too few to show as a group)
+    for (let i = 0; i < 3; i++) addCounters(c, mapContribution(newer(person(`n00000${i}`, 'above', 'colleague')), config));
+    for (let i = 0; i < 2; i++) addCounters(c, mapContribution(seasoned(person(`s00000${i}`, 'below', 'ally')), config));
+    const v = mapPresenterView({ config, phase: 'reveal', audience: 'display', counters: c, participants: 5 });
+    const [nw, sn] = v.byLevel!;
+    expect(nw).toMatchObject({ level: 'newer', people: 3 });
+    expect(nw!.cells!.above.colleague).toBe(3);
+    expect(nw!.cells!.below.ally).toBeNull();
+    expect(sn).toEqual({ level: 'seasoned', people: 2, cells: null });
+    // the room's whole heatmap still counts everyone
+    expect(v.cells!.above.colleague).toBe(3);
+    expect(mapPresenterView({ config, phase: 'collect', audience: 'display', counters: c, participants: 5 }).byLevel).toBeNull();
+    const off = MentalMapConfig.parse({ askLevel: false });
+    expect(mapPresenterView({ config: off, phase: 'reveal', audience: 'display', counters: c, participants: 5 }).byLevel).toBeNull();
+    const report = mapOutcomes({
+      step: { id: 'm', title: 'Map' },
+      config,
+      phase: 'reveal',
+      counters: c,
+      participants: 5,
+      roster: [],
+      records: [],
+      shared: undefined,
+    });
+    const heatmaps = report.section.blocks.filter((b) => b.kind === 'heatmap').map((b) => (b as { title: string }).title);
+    expect(heatmaps).toEqual([expect.any(String), 'New here or early in my career: 3 people']);
   });
 });

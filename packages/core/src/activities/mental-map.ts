@@ -12,6 +12,18 @@ import { ofPeople, paragraph, shareShown, type ActivityOutcomes, type OutcomesCo
 export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
 export const RINGS = ['contact', 'colleague', 'ally', 'core'] as const;
 export const TAGS = ['trusted', 'influential', 'potential', 'uncontacted'] as const;
+/**
+ * Where a person stands in their organisation, chosen on their own map: someone new (or early in
+ * their career) maps upward and across first; a seasoned leader looks below for talent others
+ * overlook, and for people unlike themselves. It changes the prompts and insights they see, and
+ * the room's heatmap can be split by it.
+ */
+export const LEVELS = ['newer', 'seasoned'] as const;
+export type MapLevel = (typeof LEVELS)[number];
+export const LEVEL_LABELS: Record<MapLevel, { name: string; hint: string }> = {
+  newer: { name: 'New here or early in my career', hint: 'Map upward and across first.' },
+  seasoned: { name: 'A seasoned leader', hint: 'Look below you for talent others overlook.' },
+};
 export type Sector = (typeof SECTORS)[number];
 export type Ring = (typeof RINGS)[number];
 export type Tag = (typeof TAGS)[number];
@@ -58,6 +70,20 @@ export const MentalMapConfig = z.object({
   /** a heatmap cell or share based on fewer than this many is not shown */
   minGroupSize: z.number().int().min(1).max(20).default(3),
   maxEntries: z.number().int().min(1).max(60).default(40),
+  /** ask each person where they stand (new or seasoned): their prompts and insights follow it, and the heatmap splits by it */
+  askLevel: z.boolean().default(true),
+  /** what each level is asked to look for (shown on the phone once a person has chosen) */
+  levelPrompts: z
+    .object({
+      newer: z.string().max(600),
+      seasoned: z.string().max(600),
+    })
+    .default({
+      newer:
+        'Start upward and across: which senior people and peers show, by what they say and do, that they raise talent and make room for different voices? They are your likeliest allies.',
+      seasoned:
+        'Look below you for potential nobody has noticed yet: people unlike you and the rest of the leadership, thoughtful but quiet when the pressure is on. Who should be considered for a bigger role?',
+    }),
 });
 export type MentalMapConfig = z.infer<typeof MentalMapConfig>;
 
@@ -65,11 +91,15 @@ export const MentalMapInput = z.discriminatedUnion('op', [
   /** add a person, or replace them (move, relabel, retag): an upsert, so a replay changes nothing */
   z.object({ op: z.literal('put'), entry: MapEntrySchema }),
   z.object({ op: z.literal('remove'), id: z.string().max(40) }),
+  /** where the person stands (null: not saying) */
+  z.object({ op: z.literal('level'), level: z.enum(LEVELS).nullable() }),
 ]);
 export type MentalMapInput = z.infer<typeof MentalMapInput>;
 
 export interface MentalMapRecord {
   entries: MapEntry[];
+  /** where the person says they stand; absent until they choose */
+  level?: MapLevel | null;
 }
 
 const isAllyRing = (r: Ring) => r === 'ally' || r === 'core';
@@ -86,6 +116,10 @@ export function mapContribution(rec: MentalMapRecord, config: Pick<MentalMapConf
   if (rec.entries.length >= config.target) c['people:target'] = 1;
   for (const s of SECTORS) if (rec.entries.some((e) => e.sector === s && isAllyRing(e.ring))) c[`people:ally:${s}`] = 1;
   c.entries = rec.entries.length;
+  if (rec.level) {
+    c[`level:${rec.level}:people`] = 1;
+    for (const e of rec.entries) inc(`level:${rec.level}:cell:${e.sector}:${e.ring}`);
+  }
   for (const k of Object.keys(c)) if (c[k] === 0) delete c[k];
   return c;
 }
@@ -93,7 +127,7 @@ export function mapContribution(rec: MentalMapRecord, config: Pick<MentalMapConf
 // --- personal insights -------------------------------------------------------------------------
 
 export interface Insight {
-  kind: 'no-ally' | 'core' | 'uncontacted' | 'potential' | 'lopsided' | 'start';
+  kind: 'no-ally' | 'core' | 'uncontacted' | 'potential' | 'lopsided' | 'start' | 'level';
   text: string;
 }
 
@@ -107,8 +141,8 @@ const NO_ALLY_PROMPT: Record<Sector, string> = {
 /** Prompts for action computed from the participant's own map (structure only; labels stay encrypted). */
 export function mapInsights(rec: MentalMapRecord): Insight[] {
   const n = rec.entries.length;
-  if (n === 0) return [{ kind: 'start', text: 'Start with the first person who comes to mind, then work outward by direction.' }];
-  const out: Insight[] = [];
+  if (n === 0) return [{ kind: 'start', text: 'Start with the first person who comes to mind, then work outward by direction.' }, ...levelInsights(rec)];
+  const out: Insight[] = levelInsights(rec);
   for (const s of SECTORS) {
     if (!rec.entries.some((e) => e.sector === s && isAllyRing(e.ring))) out.push({ kind: 'no-ally', text: NO_ALLY_PROMPT[s] });
   }
@@ -147,6 +181,34 @@ export function mapInsights(rec: MentalMapRecord): Insight[] {
   return out;
 }
 
+/** What someone new and a seasoned leader should look for, from the shape of their map. */
+function levelInsights(rec: MentalMapRecord): Insight[] {
+  const inSector = (s: Sector) => rec.entries.filter((e) => e.sector === s);
+  if (rec.level === 'newer') {
+    const out: Insight[] = [];
+    if (inSector('above').length < 2)
+      out.push({ kind: 'level', text: 'Map upward: who senior to you backs people early in their careers? Place them even if you have never spoken.' });
+    if (inSector('across').length < 2)
+      out.push({ kind: 'level', text: 'Map across: peers in other teams are where most new allies come from. Who shares your standards and your goals?' });
+    return out;
+  }
+  if (rec.level === 'seasoned') {
+    const below = inSector('below');
+    const out: Insight[] = [];
+    if (!below.some((e) => e.tags.includes('potential')))
+      out.push({
+        kind: 'level',
+        text: 'Who below you has more to give than anyone has asked for? Place them and tag them “Potential ally”: your support can open the door.',
+      });
+    out.push({
+      kind: 'level',
+      text: 'Look at your map for people unlike you — in background, culture, age, path. Where there are few, talent is probably being overlooked.',
+    });
+    return out;
+  }
+  return [];
+}
+
 // --- the room's picture ------------------------------------------------------------------------
 
 const BLIND_SPOT_PLACE: Record<Sector, string> = {
@@ -175,6 +237,12 @@ export interface MentalMapPresenterView {
   allyShare: Record<Sector, number | null> | null;
   /** the direction where the fewest have an ally */
   blindSpot: { sector: Sector; share: number; text: string } | null;
+  /**
+   * the heatmap split by where people stand: a level's cells are shown only when at least
+   * minGroupSize people of that level map, and each cell only from minGroupSize (null otherwise);
+   * null while the heatmap is not revealed or the step does not ask for levels
+   */
+  byLevel: Array<{ level: MapLevel; people: number; cells: Record<Sector, Record<Ring, number | null>> | null }> | null;
 }
 
 export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): MentalMapPresenterView {
@@ -190,21 +258,17 @@ export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): Mental
     target: config.target,
     minGroupSize: config.minGroupSize,
   };
-  if (!revealed) return { ...base, cells: null, allyShare: null, blindSpot: null };
+  if (!revealed) return { ...base, cells: null, allyShare: null, blindSpot: null, byLevel: null };
   const k = config.minGroupSize;
-  const cells = Object.fromEntries(
-    SECTORS.map((s) => [
-      s,
-      Object.fromEntries(
-        RINGS.map((r) => {
-          const n = c[`cell:${s}:${r}`] ?? 0;
-          return [r, n >= k ? n : null];
-        }),
-      ),
-    ]),
-  ) as Record<Sector, Record<Ring, number | null>>;
+  const cells = heatCells(c, '', k);
+  const byLevel = config.askLevel
+    ? LEVELS.map((level) => {
+        const people = c[`level:${level}:people`] ?? 0;
+        return { level, people, cells: people >= k ? heatCells(c, `level:${level}:`, k) : null };
+      })
+    : null;
   const enough = mapping >= k;
-  if (!enough) return { ...base, cells, allyShare: null, blindSpot: null };
+  if (!enough) return { ...base, cells, allyShare: null, blindSpot: null, byLevel };
   const allyShare = Object.fromEntries(
     SECTORS.map((s) => {
       const n = c[`people:ally:${s}`] ?? 0;
@@ -213,10 +277,25 @@ export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): Mental
   ) as Record<Sector, number | null>;
   const shown = SECTORS.filter((s) => allyShare[s] !== null);
   const worst = shown.sort((a, b) => allyShare[a]! - allyShare[b]!)[0];
-  if (worst === undefined) return { ...base, cells, allyShare, blindSpot: null };
+  if (worst === undefined) return { ...base, cells, allyShare, blindSpot: null, byLevel };
   const without = Math.round((1 - allyShare[worst]!) * 100);
   const blindSpot = { sector: worst, share: allyShare[worst]!, text: `${without}% of you have no ally ${BLIND_SPOT_PLACE[worst]}.` };
-  return { ...base, cells, allyShare, blindSpot };
+  return { ...base, cells, allyShare, blindSpot, byLevel };
+}
+
+/** sector → ring → people placed there (counters under `prefix`), null below the minimum group size */
+function heatCells(c: Counters, prefix: string, k: number): Record<Sector, Record<Ring, number | null>> {
+  return Object.fromEntries(
+    SECTORS.map((s) => [
+      s,
+      Object.fromEntries(
+        RINGS.map((r) => {
+          const n = c[`${prefix}cell:${s}:${r}`] ?? 0;
+          return [r, n >= k ? n : null];
+        }),
+      ),
+    ]),
+  ) as Record<Sector, Record<Ring, number | null>>;
 }
 
 /**
@@ -262,6 +341,18 @@ export function mapOutcomes(ctx: OutcomesContext<MentalMapConfig>): ActivityOutc
     );
   }
   if (view.blindSpot) blocks.push(paragraph(`Blind spot: ${view.blindSpot.text}`));
+  for (const l of view.byLevel ?? []) {
+    if (!l.cells) continue;
+    const cells = l.cells;
+    blocks.push({
+      kind: 'heatmap',
+      title: `${LEVEL_LABELS[l.level].name}: ${l.people} people`,
+      rows: SECTORS.map((s) => SECTOR_LABELS[s].name),
+      columns: RINGS.map((r) => RING_LABELS[r].name),
+      cells: SECTORS.map((s) => RINGS.map((r) => cells[s][r])),
+      note: `Shown for a level only when at least ${k} people of it map; cells based on fewer than ${k} are not shown.`,
+    });
+  }
   const tagged = TAGS.map((t) => ({ t, n: c[`tag:${t}`] ?? 0 }));
   if (tagged.some((x) => x.n >= k))
     blocks.push({ kind: 'bars', title: 'Tags on the maps', bars: tagged.filter((x) => x.n >= k).map((x) => ({ label: TAG_LABELS[x.t], value: x.n })) });
@@ -300,11 +391,12 @@ export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMa
     acceptIn: ['collect', 'reveal', 'discuss'],
     initial: () => ({ entries: [] }),
     reduce(rec, input, { config }) {
-      if (input.op === 'remove') return { ok: true, value: { entries: rec.entries.filter((e) => e.id !== input.id) } };
+      if (input.op === 'level') return { ok: true, value: { ...rec, level: input.level } };
+      if (input.op === 'remove') return { ok: true, value: { ...rec, entries: rec.entries.filter((e) => e.id !== input.id) } };
       const i = rec.entries.findIndex((e) => e.id === input.entry.id);
       if (i === -1 && rec.entries.length >= config.maxEntries) return { ok: false, error: `A map holds at most ${config.maxEntries} people.` };
       const entries = i === -1 ? [...rec.entries, input.entry] : rec.entries.map((e, j) => (j === i ? input.entry : e));
-      return { ok: true, value: { entries } };
+      return { ok: true, value: { ...rec, entries } };
     },
     contribution: mapContribution,
     ownView: (rec): MentalMapOwnView => ({ ...rec, insights: mapInsights(rec) }),

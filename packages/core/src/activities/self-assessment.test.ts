@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addCounters, counterDelta, type Counters } from '../activity.js';
 import {
   DEFAULT_STATEMENTS,
+  DEFAULT_THEMES,
   selfAssessment,
   SelfAssessmentConfig,
   selfAssessmentContribution,
@@ -28,8 +29,14 @@ function apply(rec: SelfAssessmentRecord, ...inputs: SelfAssessmentInput[]): Sel
 const rate = (statementId: string, value: number): SelfAssessmentInput => ({ op: 'rate', statementId, value });
 
 describe('the default self-assessment', () => {
-  it('has eight practices on a five-point scale, answered then revealed', () => {
-    expect(config.statements).toHaveLength(8);
+  it('has the ally habits a person can rate about themselves, five practices of four or five each, on a five-point scale', () => {
+    expect(config.statements).toHaveLength(21);
+    const themes = [...new Set(config.statements.map((s) => s.theme))];
+    expect(themes).toEqual(Object.values(DEFAULT_THEMES));
+    for (const theme of themes) expect(config.statements.filter((s) => s.theme === theme).length).toBeGreaterThanOrEqual(4);
+    // among them the habits the first version left out
+    for (const id of ['genuine', 'no-score', 'honest-limits', 'in-touch', 'considerate-asks', 'their-growth', 'raise-concerns', 'willing-wrong'])
+      expect(ids).toContain(id);
     expect(config.scale).toEqual(['Rarely', 'Sometimes', 'Often', 'Usually', 'Almost always']);
     expect(config.minGroupSize).toBe(3);
     expect(selfAssessment.phases).toEqual(['answer', 'results']);
@@ -47,7 +54,13 @@ describe('the default self-assessment', () => {
         ],
       }).success,
     ).toBe(false);
-    expect(SelfAssessmentConfig.safeParse({ statements: Array.from({ length: 13 }, (_, i) => ({ id: `s${i}`, text: 't' })) }).success).toBe(false);
+    expect(SelfAssessmentConfig.safeParse({ statements: Array.from({ length: 25 }, (_, i) => ({ id: `s${i}`, text: 't' })) }).success).toBe(false);
+    // a statement of the facilitator's own needs no theme
+    expect(SelfAssessmentConfig.parse({ statements: [{ id: 'listen', text: 'I listen.' }] }).statements[0]).toEqual({
+      id: 'listen',
+      text: 'I listen.',
+      theme: '',
+    });
     expect(SelfAssessmentConfig.safeParse({ statements: [{ id: 'has:colon', text: 'x' }] }).success).toBe(false);
   });
 
@@ -166,7 +179,7 @@ describe('what the room sees', () => {
   it('the projector shows a live bar chart per statement while people answer', () => {
     const v = selfAssessmentPresenterView(ctx('answer'));
     expect(v).toMatchObject({ phase: 'answer', revealed: true, participants: 5, answeredAny: 4, answeredAll: 1, minGroupSize: 3 });
-    expect(v.statements).toHaveLength(8);
+    expect(v.statements).toHaveLength(21);
     expect(v.statements.find((s) => s.id === 'thanks')).toEqual({
       id: 'thanks',
       text: expect.stringContaining('thank'),
@@ -215,5 +228,47 @@ describe('what the room sees', () => {
       participants: 0,
     });
     expect(v.statements[0]).toMatchObject({ answered: 0, counts: null, mean: null });
+  });
+
+  it('groups the results by practice and names the one the room rates itself lowest on', () => {
+    // three people: generous givers (5s), rarely in touch (1s), the rest in the middle (3s)
+    const give = config.statements.filter((s) => s.theme === DEFAULT_THEMES.give).map((s) => s.id);
+    const connect = config.statements.filter((s) => s.theme === DEFAULT_THEMES.connect).map((s) => s.id);
+    const person = () => Object.fromEntries(ids.map((id) => [id, give.includes(id) ? 5 : connect.includes(id) ? 1 : 3]));
+    const c = roomOf([person(), person(), person()]);
+    const v = selfAssessmentPresenterView({ config, phase: 'results', audience: 'display', counters: c, participants: 3 });
+    expect(v.themes.map((x) => [x.theme, x.mean])).toEqual([
+      [DEFAULT_THEMES.understand, 3],
+      [DEFAULT_THEMES.give, 5],
+      [DEFAULT_THEMES.trust, 3],
+      [DEFAULT_THEMES.connect, 1],
+      [DEFAULT_THEMES.open, 3],
+    ]);
+    expect(v.weakest).toBe(DEFAULT_THEMES.connect);
+    expect(selfAssessmentRoomView({ config, phase: 'results', audience: 'display', counters: c, participants: 3 })?.weakest).toBe(DEFAULT_THEMES.connect);
+    const report = selfAssessment.outcomes!({
+      step: { id: 's', title: 'Self' },
+      config,
+      phase: 'results',
+      counters: c,
+      participants: 3,
+      roster: [],
+      records: [],
+      shared: undefined,
+    });
+    expect(report.section.blocks).toContainEqual({ kind: 'paragraph', text: `The practice the room rates itself lowest on: ${DEFAULT_THEMES.connect}.` });
+  });
+
+  it('a practice is averaged over the statements shown only, and no practice is named weakest from a room too small to show any', () => {
+    // the four-person room above: only "thanks" (connect) and "offer-help" (give) have enough answers
+    const v = selfAssessmentPresenterView(ctx('results'));
+    const byTheme = Object.fromEntries(v.themes.map((x) => [x.theme, x]));
+    expect(byTheme[DEFAULT_THEMES.connect]).toMatchObject({ shown: 1, mean: 14 / 4 });
+    expect(byTheme[DEFAULT_THEMES.give]).toMatchObject({ shown: 1, mean: 2 });
+    expect(byTheme[DEFAULT_THEMES.trust]).toMatchObject({ shown: 0, mean: null });
+    expect(v.weakest).toBe(DEFAULT_THEMES.give);
+    const hidden = selfAssessmentPresenterView(ctx('answer', 'display', SelfAssessmentConfig.parse({ hideUntilResults: true })));
+    expect(hidden.themes.every((x) => x.mean === null)).toBe(true);
+    expect(hidden.weakest).toBeNull();
   });
 });

@@ -7,28 +7,63 @@
  */
 import { z } from 'zod';
 import type { ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
-import { ofPeople, paragraph, round1, type ActivityOutcomes, type OutcomesContext } from '../report.js';
+import { ofPeople, paragraph, round1, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 
 export const LIKERT_POINTS = 5;
+export const SELF_ASSESSMENT_MAX_STATEMENTS = 24;
 
 /** Statement ids appear in counter keys (`s:<id>:<value>`), so they are kept to a safe alphabet. */
 export const StatementIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _');
 
+export const THEME_MAX = 60;
+
 export const StatementSchema = z.object({
   id: StatementIdSchema,
   text: z.string().min(1).max(300),
+  /** the practice this statement belongs to; the results group statements by it and name the room's weakest */
+  theme: z.string().trim().max(THEME_MAX).default(''),
 });
 export type Statement = z.infer<typeof StatementSchema>;
 
+/**
+ * The habits of a good ally and the ingredients of other people's commitment to your success that
+ * a person can rate about themselves, grouped into five practices.
+ */
+export const DEFAULT_THEMES = {
+  understand: 'Understand what matters to them',
+  give: 'Give first',
+  trust: 'Be someone people can rely on',
+  connect: 'Stay connected',
+  open: 'Welcome challenge',
+} as const;
+
+const t = DEFAULT_THEMES;
 export const DEFAULT_STATEMENTS: Statement[] = [
-  { id: 'their-goals', text: 'I find out what the people I work with are trying to achieve, and what success would look like for them.' },
-  { id: 'offer-help', text: 'I offer to help before anyone has to ask me.' },
-  { id: 'ask-impact', text: 'I ask colleagues how my way of working lands with them, including the parts I may not see.' },
-  { id: 'confidences', text: 'What someone tells me in confidence stays with me.' },
-  { id: 'follow-through', text: 'When I say I will do something, I do it, and on time.' },
-  { id: 'thanks', text: 'I thank people for their support, the small favours as well as the big ones.' },
-  { id: 'involve-early', text: 'I bring others into my thinking while an idea is still rough, and I listen to what they say.' },
-  { id: 'disagreement', text: 'When someone disagrees with me, I treat it as a chance to test and improve my view.' },
+  { id: 'their-goals', theme: t.understand, text: 'I find out what the people I work with are trying to achieve, and what success would look like for them.' },
+  { id: 'their-world', theme: t.understand, text: 'I know what drives my colleagues beyond their job title: what they care about and what they need.' },
+  { id: 'genuine', theme: t.understand, text: 'My interest in colleagues is real: I show who I am instead of playing a part.' },
+  { id: 'listen-closely', theme: t.understand, text: 'In conversations I listen closely to the words people use, so I understand what matters to them.' },
+  { id: 'offer-help', theme: t.give, text: 'I offer to help before anyone has to ask me.' },
+  { id: 'ask-how', theme: t.give, text: 'Once I know what a colleague is aiming for, I ask how I can help them get there.' },
+  { id: 'no-score', theme: t.give, text: 'I help without keeping score or expecting anything back.' },
+  { id: 'their-growth', theme: t.give, text: 'I support colleagues’ growth with feedback or coaching, after checking that they want it.' },
+  { id: 'follow-through', theme: t.trust, text: 'When I say I will do something, I do it, and on time.' },
+  { id: 'confidences', theme: t.trust, text: 'What someone tells me in confidence stays with me.' },
+  { id: 'honest-limits', theme: t.trust, text: 'When I cannot do what someone asks, I say so plainly rather than agreeing and letting it slide.' },
+  { id: 'considerate-asks', theme: t.trust, text: 'Before I ask for a favour, I check that it will not put the other person in an awkward position.' },
+  { id: 'in-touch', theme: t.connect, text: 'I stay in touch with my allies when I need nothing from them.' },
+  { id: 'thanks', theme: t.connect, text: 'I thank people for their support, the small favours as well as the big ones.' },
+  { id: 'acknowledge', theme: t.connect, text: 'I notice what colleagues achieve and say so, to them and to others.' },
+  { id: 'widen', theme: t.connect, text: 'I keep widening my circle instead of leaning on the same one or two supporters.' },
+  { id: 'ask-impact', theme: t.open, text: 'I ask colleagues how my way of working lands with them, including the parts I may not see.' },
+  { id: 'involve-early', theme: t.open, text: 'I bring others into my thinking while an idea is still rough, and I listen to what they say.' },
+  { id: 'disagreement', theme: t.open, text: 'When someone disagrees with me, I treat it as a chance to test and improve my view.' },
+  {
+    id: 'raise-concerns',
+    theme: t.open,
+    text: 'When something a colleague does bothers me, I tell them directly instead of keeping it to myself or going around them.',
+  },
+  { id: 'willing-wrong', theme: t.open, text: 'I can say I was wrong, and I own my part when something goes badly.' },
 ];
 
 export const DEFAULT_SCALE = ['Rarely', 'Sometimes', 'Often', 'Usually', 'Almost always'] as const;
@@ -41,7 +76,7 @@ export const SelfAssessmentConfig = z.object({
   statements: z
     .array(StatementSchema)
     .min(1)
-    .max(12)
+    .max(SELF_ASSESSMENT_MAX_STATEMENTS)
     .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'statement ids must be unique')
     .default(() => DEFAULT_STATEMENTS.map((s) => ({ ...s }))),
   /** labels for the points 1…5, lowest first */
@@ -120,6 +155,10 @@ export interface SelfAssessmentPresenterView {
   minGroupSize: number;
   scale: string[];
   statements: StatementResult[];
+  /** the statements grouped by practice, with the room's average for each (empty when no statement has a theme) */
+  themes: ThemeResult[];
+  /** the practice the room rates itself lowest on (null until two themes have results) */
+  weakest: string | null;
 }
 
 export function statementResults(ctx: Pick<PresenterContext<SelfAssessmentConfig>, 'config' | 'counters'>): StatementResult[] {
@@ -133,10 +172,51 @@ export function statementResults(ctx: Pick<PresenterContext<SelfAssessmentConfig
   });
 }
 
+export interface ThemeResult {
+  theme: string;
+  /** the theme's statements, in config order */
+  statementIds: string[];
+  /** statements of the theme whose distribution is shown (enough answers) */
+  shown: number;
+  /** average of the shown statements' answers on the 1–5 scale, weighted by answers; null when none is shown */
+  mean: number | null;
+}
+
+/**
+ * The results grouped by practice (statements without a theme are left out): each theme's average
+ * over the statements shown, so a withheld statement adds nothing that could be read off a small
+ * room. `weakest` is the theme with the lowest average, where the room has the most to practise.
+ */
+export function themeResults(results: readonly StatementResult[], statements: readonly Statement[]): { themes: ThemeResult[]; weakest: string | null } {
+  const order: string[] = [];
+  const byTheme = new Map<string, StatementResult[]>();
+  for (const s of statements) {
+    if (!s.theme) continue;
+    const r = results.find((x) => x.id === s.id);
+    if (!r) continue;
+    if (!byTheme.has(s.theme)) {
+      byTheme.set(s.theme, []);
+      order.push(s.theme);
+    }
+    byTheme.get(s.theme)!.push(r);
+  }
+  const themes = order.map((theme) => {
+    const rs = byTheme.get(theme)!;
+    const shown = rs.filter((r) => r.mean !== null);
+    const answers = shown.reduce((n, r) => n + r.answered, 0);
+    const mean = answers > 0 ? shown.reduce((sum, r) => sum + r.mean! * r.answered, 0) / answers : null;
+    return { theme, statementIds: rs.map((r) => r.id), shown: shown.length, mean };
+  });
+  const withMean = themes.filter((x) => x.mean !== null);
+  const weakest = withMean.length >= 2 ? withMean.reduce((a, b) => (b.mean! < a.mean! ? b : a)).theme : null;
+  return { themes, weakest };
+}
+
 export function selfAssessmentPresenterView(ctx: PresenterContext<SelfAssessmentConfig>): SelfAssessmentPresenterView {
   const { config, counters: c } = ctx;
   const revealed = ctx.audience === 'console' || ctx.phase !== 'answer' || !config.hideUntilResults;
   const results = statementResults(ctx);
+  const shown = revealed ? results : results.map((r) => ({ ...r, counts: null, mean: null }));
   return {
     phase: ctx.phase,
     revealed,
@@ -145,7 +225,8 @@ export function selfAssessmentPresenterView(ctx: PresenterContext<SelfAssessment
     answeredAll: c['people:all'] ?? 0,
     minGroupSize: config.minGroupSize,
     scale: [...config.scale],
-    statements: revealed ? results : results.map((r) => ({ ...r, counts: null, mean: null })),
+    statements: shown,
+    ...themeResults(shown, config.statements),
   };
 }
 
@@ -153,12 +234,15 @@ export interface SelfAssessmentRoomView {
   scale: string[];
   minGroupSize: number;
   statements: StatementResult[];
+  themes: ThemeResult[];
+  weakest: string | null;
 }
 
 /** The room's answers for a phone: only once the facilitator has moved to results, so nobody is nudged. */
 export function selfAssessmentRoomView(ctx: PresenterContext<SelfAssessmentConfig>): SelfAssessmentRoomView | null {
   if (ctx.phase !== 'results') return null;
-  return { scale: [...ctx.config.scale], minGroupSize: ctx.config.minGroupSize, statements: statementResults(ctx) };
+  const statements = statementResults(ctx);
+  return { scale: [...ctx.config.scale], minGroupSize: ctx.config.minGroupSize, statements, ...themeResults(statements, ctx.config.statements) };
 }
 
 export interface SelfAssessmentOwnView extends SelfAssessmentRecord {
@@ -206,6 +290,18 @@ export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig
   const { config, counters: c } = ctx;
   const results = statementResults({ config, counters: c });
   const answered = c['people:any'] ?? 0;
+  const { themes, weakest } = themeResults(results, config.statements);
+  const themeBlocks: ReportBlock[] = themes.some((x) => x.mean !== null)
+    ? [
+        {
+          kind: 'bars',
+          title: 'The room’s average by practice (1 = rarely, 5 = almost always)',
+          bars: themes.filter((x) => x.mean !== null).map((x) => ({ label: x.theme, value: round1(x.mean!) })),
+          max: LIKERT_POINTS,
+        },
+        ...(weakest ? [paragraph(`The practice the room rates itself lowest on: ${weakest}.`)] : []),
+      ]
+    : [];
   return {
     section: {
       title: ctx.step.title,
@@ -219,18 +315,20 @@ export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig
           scale: [...config.scale],
           series: results.map((r) => ({ label: r.text, answered: r.answered, counts: r.counts, mean: r.mean === null ? null : round1(r.mean) })),
         },
+        ...themeBlocks,
       ],
     },
     tables: [
       {
         name: 'self_assessment',
-        columns: ['statement_id', 'statement', 'answered', ...Array.from({ length: LIKERT_POINTS }, (_, i) => `count_${i + 1}`), 'mean'],
+        columns: ['statement_id', 'statement', 'answered', ...Array.from({ length: LIKERT_POINTS }, (_, i) => `count_${i + 1}`), 'mean', 'theme'],
         rows: results.map((r) => [
           r.id,
           r.text,
           r.answered,
           ...(r.counts ?? Array.from({ length: LIKERT_POINTS }, () => null)),
           r.mean === null ? null : Math.round(r.mean * 100) / 100,
+          config.statements.find((x) => x.id === r.id)?.theme ?? '',
         ]),
       },
     ],

@@ -25,6 +25,10 @@ export interface DraftStep {
   locked: boolean;
   /** the step as it came (for locked steps) */
   original: Step | null;
+  /** the facilitator's notes for the step (console only) */
+  notes: string;
+  /** the notes field shown */
+  notesOpen: boolean;
 }
 
 /** Types offered in the type picker: every registered activity with an editor. */
@@ -60,13 +64,27 @@ export function fromStep(step: Step, opts: { locked?: boolean; open?: boolean } 
     open: false,
     locked: opts.locked ?? false,
     original: opts.locked ? step : null,
+    notes: step.notes ?? '',
+    notesOpen: false,
   };
   if (opts.open && !d.locked) openSettings(d);
   return d;
 }
 
 export function newStep(type: string): DraftStep {
-  const d: DraftStep = { id: randomId(6), type, title: '', minutes: '', drafts: {}, source: null, open: false, locked: false, original: null };
+  const d: DraftStep = {
+    id: randomId(6),
+    type,
+    title: '',
+    minutes: '',
+    drafts: {},
+    source: null,
+    open: false,
+    locked: false,
+    original: null,
+    notes: '',
+    notesOpen: false,
+  };
   openSettings(d);
   return d;
 }
@@ -90,7 +108,8 @@ export function toStep(d: DraftStep): Step {
   const editor = activityUi(d.type)?.editor;
   const draft = d.drafts[d.type];
   const config = editor && draft ? editor.toConfig(draft) : d.source?.type === d.type ? d.source.config : (getActivity(d.type)?.defaultConfig() ?? {});
-  return { id: d.id, type: d.type, title: d.title.trim(), durationSec: toSeconds(d.minutes), config };
+  const notes = d.notes.trim();
+  return { id: d.id, type: d.type, title: d.title.trim(), durationSec: toSeconds(d.minutes), config, ...(notes ? { notes } : {}) };
 }
 
 /** The first problem to fix before the agenda can be used, with the id of the field to focus. */

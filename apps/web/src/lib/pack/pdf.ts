@@ -1,13 +1,15 @@
 /**
- * The pack as one PDF, drawn in the browser with pdf-lib: text set in DejaVu Sans (embedded and
- * subset, so names in any Latin, Greek or Cyrillic script print and can be searched and copied —
- * the PDF standard fonts only know Western European characters), figures drawn as vectors.
+ * The pack as one PDF, drawn in the browser with pdf-lib: figures drawn as vectors, text through
+ * @canopy/print, so names and answers in Latin, Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese
+ * and Korean print in a font that has them (Arabic joined, right-to-left words in reading order)
+ * and emoji in one colour, each font embedded as a subset so the text can be searched and copied.
+ * Only the fonts this pack's text needs are fetched (see fonts.ts).
  */
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, degrees, rgb, type Color, type PDFFont, type PDFPage } from 'pdf-lib';
-import boldUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf?url';
-import regularUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
+import { Typesetter, baseFace, type Face, type Weight } from '@canopy/print';
 import { circlePath, rectPath, type Figure, type Shape } from './figure';
+import { prepareFonts, regularBytes } from './fonts';
 import type { PackBlock, PackSection } from './types';
 
 const PAGE: [number, number] = [595.28, 841.89]; // A4
@@ -33,76 +35,69 @@ export interface PdfCover {
   lines: string[];
 }
 
-async function fontBytes(url: string): Promise<ArrayBuffer> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error('Could not load the font for the PDF. Check your connection and try again.');
-  return res.arrayBuffer();
-}
-
-/** Lines of at most `width` points, broken at spaces (and inside words longer than a line). */
-export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(/\s+/u).filter(Boolean)) {
-      const next = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(next, size) <= width) {
-        line = next;
-        continue;
-      }
-      if (line) out.push(line);
-      line = '';
-      let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width) {
-        const chars = Array.from(rest);
-        let k = chars.length;
-        while (k > 1 && font.widthOfTextAtSize(chars.slice(0, k).join(''), size) > width) k--;
-        out.push(chars.slice(0, k).join(''));
-        rest = chars.slice(k).join('');
-      }
-      line = rest;
-    }
-    out.push(line);
-  }
-  return out;
-}
-
-function blockTexts(b: PackBlock): string[] {
+/** The texts of a block, each with the weight it is set in. */
+function blockTexts(b: PackBlock): Array<[string, Weight]> {
   switch (b.kind) {
     case 'heading':
+      return [[b.text, 700]];
     case 'text':
-      return [b.text];
+      return [[b.text, b.tone === 'label' ? 700 : 400]];
     case 'list':
-      return b.items;
+      return b.items.map((t) => [t, 400]);
     case 'figure':
-      return [...(b.caption ? [b.caption] : []), ...b.figure.shapes.flatMap((sh) => (sh.t === 'text' ? [sh.text] : []))];
+      return [
+        ...(b.caption ? [[b.caption, 400] as [string, Weight]] : []),
+        ...b.figure.shapes.flatMap((sh): Array<[string, Weight]> => (sh.t === 'text' ? [[sh.text, sh.bold ? 700 : 400]] : [])),
+      ];
   }
 }
 
 export async function buildPdf(cover: PdfCover, sections: PackSection[], progress: (done: number) => void = () => {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const [regBytes, boldBytes] = await Promise.all([fontBytes(regularUrl), fontBytes(boldUrl)]);
-  const regular = await doc.embedFont(regBytes, { subset: true });
-  const bold = await doc.embedFont(boldBytes, { subset: true });
   doc.setTitle(`${cover.title} — ${cover.subtitle}`);
   doc.setCreator('Canopy');
   doc.setProducer('Canopy (pdf-lib)');
   doc.setCreationDate(new Date());
 
-  // DejaVu Sans covers Latin, Greek, Cyrillic and more, not Chinese, Japanese or Korean: say so
-  // rather than leave unexplained boxes (the map's SVG keeps every name as written).
+  // Every text with its weight, to fetch the fonts they need before drawing
+  const texts: Array<[string, Weight]> = [
+    [cover.title, 700],
+    [cover.subtitle, 700],
+    [cover.subtitle, 400], // in the page numbers
+    ...cover.lines.map((l): [string, Weight] => [l, 400]),
+    ...sections.flatMap((sec): Array<[string, Weight]> => [[sec.title, 700], [sec.kind, 400], ...sec.blocks.flatMap(blockTexts)]),
+  ];
+  const regular = await doc.embedFont(await regularBytes(), { subset: true });
   const known = new Set(regular.getCharacterSet());
-  const texts = [cover.title, cover.subtitle, ...cover.lines, ...sections.flatMap((sec) => [sec.title, sec.kind, ...sec.blocks.flatMap(blockTexts)])];
-  const undrawable = texts.some((t) => Array.from(t).some((ch) => !/\s/u.test(ch) && !known.has(ch.codePointAt(0)!)));
-  if (undrawable)
+  const typesetter = new Typesetter((cp) => known.has(cp));
+  const faceBytes = await prepareFonts(
+    typesetter,
+    texts.map(([t]) => t),
+  );
+  // A character none of the fonts has (a script beyond the eight): say so rather than leave
+  // unexplained boxes (the map's SVG keeps every name as written).
+  if (typesetter.missing(texts.map(([t]) => t)))
     cover = {
       ...cover,
       lines: [
         ...cover.lines,
-        'Some characters in here are outside this PDF’s font and show as boxes; the map’s SVG file in your pack keeps every name as written.',
+        'Some characters in here are outside this PDF’s fonts and show as boxes; the map’s SVG file in your pack keeps every name as written.',
       ],
     };
+  const needed = new Map<string, Face>();
+  for (const weight of [400, 700] as const)
+    for (const f of typesetter.faces(
+      texts.filter(([, w]) => w === weight).map(([t]) => t),
+      weight,
+    ))
+      needed.set(f.id, f);
+  const bytes = await Promise.all([...needed.values()].map(async (f) => [f, f.id === baseFace(400).id ? null : await faceBytes(f)] as const));
+  const fonts = new Map<string, PDFFont>([[baseFace(400).id, regular]]);
+  for (const [f, b] of bytes) if (b) fonts.set(f.id, await doc.embedFont(b, { subset: true }));
+  const bold = fonts.get(baseFace(700).id) ?? (await doc.embedFont(await faceBytes(baseFace(700)), { subset: true }));
+  const fontOf = (f: Face) => fonts.get(f.id) ?? (f.weight === 700 ? bold : regular);
+  const measure = (size: number) => (text: string, f: Face) => fontOf(f).widthOfTextAtSize(text, size);
 
   let page: PDFPage = doc.addPage(PAGE);
   let y = PAGE[1] - MARGIN;
@@ -113,25 +108,26 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
   const room = (h: number) => {
     if (y - h < MARGIN) newPage();
   };
-  const lines = (text: string, opts: { font?: PDFFont; size?: number; color?: Color; indent?: number; gap?: number; bullet?: boolean }) => {
-    const font = opts.font ?? regular;
+  const lines = (text: string, opts: { weight?: Weight; size?: number; color?: Color; indent?: number; gap?: number; bullet?: boolean }) => {
+    const weight = opts.weight ?? 400;
     const size = opts.size ?? 10.5;
     const indent = opts.indent ?? 0;
     const lead = size * 1.38;
-    const wrapped = wrap(text, font, size, WIDTH - indent - (opts.bullet ? 12 : 0));
-    wrapped.forEach((line, i) => {
+    const left = MARGIN + indent + (opts.bullet ? 12 : 0);
+    const placed = typesetter.set(text, { weight, width: WIDTH - indent - (opts.bullet ? 12 : 0) }, measure(size));
+    placed.forEach((line, i) => {
       room(lead);
       y -= lead;
-      if (opts.bullet && i === 0) page.drawText('•', { x: MARGIN + indent, y, size, font, color: BRAND });
-      page.drawText(line, { x: MARGIN + indent + (opts.bullet ? 12 : 0), y, size, font, color: opts.color ?? INK });
+      if (opts.bullet && i === 0) page.drawText('•', { x: MARGIN + indent, y, size, font: regular, color: BRAND });
+      for (const p of line.pieces) if (!p.space) page.drawText(p.text, { x: left + p.x, y, size, font: fontOf(p.face), color: opts.color ?? INK });
     });
     y -= opts.gap ?? 0;
   };
 
   // Cover
   y -= 40;
-  lines(cover.title, { font: bold, size: 26, color: BRAND, gap: 6 });
-  lines(cover.subtitle, { font: bold, size: 15, gap: 10 });
+  lines(cover.title, { weight: 700, size: 26, color: BRAND, gap: 6 });
+  lines(cover.subtitle, { weight: 700, size: 15, gap: 10 });
   for (const l of cover.lines) lines(l, { color: MUTED, gap: 2 });
   y -= 18;
 
@@ -148,7 +144,7 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
     y -= 14;
     page.drawLine({ start: { x: MARGIN, y }, end: { x: MARGIN + WIDTH, y }, thickness: 1.2, color: BRAND });
     y -= 4;
-    lines(section.title, { font: bold, size: 17, gap: 1 });
+    lines(section.title, { weight: 700, size: 17, gap: 1 });
     if (section.kind !== section.title) lines(section.kind, { size: 9.5, color: MUTED, gap: 8 });
     else y -= 8;
     section.blocks.forEach((b, k) => {
@@ -156,7 +152,7 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
         case 'heading':
           room(34 + needs(section.blocks[k + 1]));
           y -= 6;
-          lines(b.text, { font: bold, size: 12, color: BRAND, gap: 3 });
+          lines(b.text, { weight: 700, size: 12, color: BRAND, gap: 3 });
           break;
         case 'text':
           if (b.tone === 'label') room(30 + needs(section.blocks[k + 1]));
@@ -167,7 +163,7 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
               : b.tone === 'quote'
                 ? { indent: 14, gap: 5 }
                 : b.tone === 'label'
-                  ? { font: bold, size: 10, gap: 2 }
+                  ? { weight: 700, size: 10, gap: 2 }
                   : { gap: 5 },
           );
           break;
@@ -200,17 +196,31 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
 
   function drawShape(shape: Shape, at: (x: number, y: number) => { x: number; y: number }, s: number, origin: { left: number; top: number }) {
     if (shape.t === 'text') {
-      const font = shape.bold ? bold : regular;
       const size = shape.size * s;
-      const w = font.widthOfTextAtSize(shape.text, size);
+      const weight = shape.bold ? 700 : 400;
+      const line = typesetter.set(shape.text, { weight, width: 0, wrap: false }, measure(size))[0];
+      if (!line) return;
+      const w = line.width;
       const shift = shape.anchor === 'middle' ? -w / 2 : shape.anchor === 'end' ? -w : 0;
       const p = at(shape.x, shape.y);
       const a = (-(shape.rotate ?? 0) * Math.PI) / 180;
-      const x = p.x + shift * Math.cos(a);
-      const y0 = p.y + shift * Math.sin(a);
+      // the start of the text, then each piece along its (possibly turned) baseline
+      const along = (d: number) => ({ x: p.x + (shift + d) * Math.cos(a), y: p.y + (shift + d) * Math.sin(a) });
+      const start = along(0);
       if (shape.halo && !shape.rotate)
-        page.drawRectangle({ x: x - size * 0.15, y: y0 - size * 0.28, width: w + size * 0.3, height: size * 1.18, color: hex(shape.halo) });
-      page.drawText(shape.text, { x, y: y0, size, font, color: hex(shape.fill ?? '#000000'), rotate: degrees(-(shape.rotate ?? 0)) });
+        page.drawRectangle({ x: start.x - size * 0.15, y: start.y - size * 0.28, width: w + size * 0.3, height: size * 1.18, color: hex(shape.halo) });
+      for (const piece of line.pieces) {
+        if (piece.space) continue;
+        const o = along(piece.x);
+        page.drawText(piece.text, {
+          x: o.x,
+          y: o.y,
+          size,
+          font: fontOf(piece.face),
+          color: hex(shape.fill ?? '#000000'),
+          rotate: degrees(-(shape.rotate ?? 0)),
+        });
+      }
       return;
     }
     const d = shape.t === 'path' ? shape.d : shape.t === 'circle' ? circlePath(shape.cx, shape.cy, shape.r) : rectPath(shape.x, shape.y, shape.w, shape.h);
@@ -229,8 +239,9 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
   // page numbers
   const pages = doc.getPages();
   pages.forEach((p, i) => {
-    const label = `${cover.subtitle} · ${i + 1} / ${pages.length}`;
-    p.drawText(label, { x: PAGE[0] - MARGIN - regular.widthOfTextAtSize(label, 8), y: MARGIN / 2, size: 8, font: regular, color: MUTED });
+    const line = typesetter.set(`${cover.subtitle} · ${i + 1} / ${pages.length}`, { weight: 400, width: 0, wrap: false }, measure(8))[0]!;
+    for (const piece of line.pieces)
+      if (!piece.space) p.drawText(piece.text, { x: PAGE[0] - MARGIN - line.width + piece.x, y: MARGIN / 2, size: 8, font: fontOf(piece.face), color: MUTED });
   });
   return doc.save();
 }

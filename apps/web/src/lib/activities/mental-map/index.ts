@@ -16,7 +16,7 @@ export const mentalMapUi: ActivityUi = {
   ConsolePanel: Panel,
   pack: mentalMapPack,
   editor: stepEditor(mentalMap, {
-    fromConfig: (c): MapDraft => ({ prompt: c.prompt, target: c.target, minGroupSize: c.minGroupSize }),
+    fromConfig: (c): MapDraft => ({ prompt: c.prompt, target: c.target, minGroupSize: c.minGroupSize, askLevel: c.askLevel, levelPrompts: c.levelPrompts }),
     Editor,
     check(d: MapDraft, i) {
       const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
@@ -31,6 +31,8 @@ export const mentalMapUi: ActivityUi = {
       ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
       target: Number(d.target),
       minGroupSize: Number(d.minGroupSize),
+      askLevel: d.askLevel,
+      levelPrompts: d.levelPrompts,
     }),
   }),
 };

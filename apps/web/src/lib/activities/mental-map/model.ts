@@ -7,7 +7,7 @@ export function applyInputs(entries: readonly MapEntry[], inputs: readonly Menta
   let out = [...entries];
   for (const input of inputs) {
     if (input.op === 'remove') out = out.filter((e) => e.id !== input.id);
-    else {
+    else if (input.op === 'put') {
       const i = out.findIndex((e) => e.id === input.entry.id);
       if (i === -1) out.push(input.entry);
       else out[i] = input.entry;

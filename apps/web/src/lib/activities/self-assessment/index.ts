@@ -32,7 +32,7 @@ export const selfAssessmentUi: ActivityUi = {
   editor: stepEditor(selfAssessment, {
     fromConfig: (c: SelfAssessmentConfig): SelfAssessmentDraft => ({
       prompt: c.prompt,
-      statements: c.statements.map((s) => ({ key: s.id, text: s.text })),
+      statements: c.statements.map((s) => ({ key: s.id, text: s.text, theme: s.theme })),
       scale: [...c.scale],
       minGroupSize: c.minGroupSize,
       hideUntilResults: c.hideUntilResults,
@@ -52,7 +52,7 @@ export const selfAssessmentUi: ActivityUi = {
       const ids = statementIds(d.statements.map((s) => s.key));
       return {
         ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
-        statements: d.statements.map((s, j) => ({ id: ids[j]!, text: s.text.trim() })),
+        statements: d.statements.map((s, j) => ({ id: ids[j]!, text: s.text.trim(), ...(s.theme ? { theme: s.theme } : {}) })),
         scale: d.scale.map((l) => l.trim()),
         minGroupSize: int(d.minGroupSize),
         hideUntilResults: d.hideUntilResults,

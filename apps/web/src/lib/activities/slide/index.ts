@@ -11,8 +11,8 @@ export const slideUi: ActivityUi = {
   Display,
   Console,
   editor: stepEditor(slide, {
-    fromConfig: (c): SlideDraft => ({ body: c.body, notes: c.notes, notesOpen: false }),
+    fromConfig: (c): SlideDraft => ({ body: c.body }),
     Editor,
-    toConfig: (d) => ({ body: d.body.trim(), notes: d.notes.trim() }),
+    toConfig: (d) => ({ body: d.body.trim() }),
   }),
 };

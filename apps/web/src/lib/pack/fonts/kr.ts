@@ -1,0 +1,9 @@
+// Noto Sans KR's slices: their Unicode ranges and the address of each file in this build (loaded only for a pack with such characters).
+import table from '@fontsource/noto-sans-kr/unicode.json';
+
+export { table };
+export const urls = import.meta.glob('/node_modules/@fontsource/noto-sans-kr/files/noto-sans-kr-[0-9]*-{400,700}-normal.woff', {
+  query: '?url',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>;
