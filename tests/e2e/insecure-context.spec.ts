@@ -13,13 +13,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { connectRoom, createApi, type RoomConnection } from '@canopy/client';
 import { lanAddresses } from '@canopy/server';
-import { Devices, INSECURE_HOST, LAPTOP, PHONE, insecureOrigin } from './support';
+import { Devices, INSECURE_HOST, LAPTOP, PHONE, insecureOrigin, mapPerson } from './support';
 import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
-const person = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const person = mapPerson;
 
 test('phones on plain HTTP join, map their allies and write commitments: nothing needs a secure context', async ({ browser, baseURL }) => {
   const devices = new Devices(browser);

@@ -5,7 +5,8 @@
  * - an element whose box runs out of its card (or, outside cards, out of the viewport sideways);
  * - a card that overlaps another card;
  * - text cut off: an element that hides its overflow (or ends in an ellipsis) holds more than it
- *   shows, or a word broken in the middle across two lines;
+ *   shows, or a word broken in the middle across two lines (unless the word is longer than the
+ *   whole line, as a long name in large text on a phone can be);
  * - a picture squeezed out of shape (an icon or logo drawn a few pixels wide);
  * - on the projector, anything below the screen's bottom edge (nobody scrolls a projector).
  *
@@ -132,8 +133,16 @@ export async function layoutProblems(page: Page, opts: LayoutOptions = {}): Prom
         const range = document.createRange();
         range.setStart(n, m.index);
         range.setEnd(n, m.index + m[0].length);
-        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-        if (tops.size > 1) problems.push(`the word “${m[0]}” is broken across lines in ${describe(parent).slice(0, 60)}`);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        const tops = new Set(rects.map((r) => Math.round(r.top)));
+        // a word longer than its whole line (large text on a phone) has to break: not a problem
+        let line: Element = parent;
+        while (line.parentElement && style(line).display.startsWith('inline')) line = line.parentElement;
+        const ls = style(line);
+        const lineWidth = line.clientWidth - parseFloat(ls.paddingLeft) - parseFloat(ls.paddingRight);
+        const wordWidth = rects.reduce((w, r) => w + r.width, 0);
+        if (tops.size > 1 && !(lineWidth > 0 && wordWidth > lineWidth - TOL))
+          problems.push(`the word “${m[0]}” is broken across lines in ${describe(parent).slice(0, 60)}`);
       }
     }
 

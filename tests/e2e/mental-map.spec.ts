@@ -6,7 +6,7 @@
  * the resume link opens every name again.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { Devices, LAPTOP, PHONE, PROJECTOR, SCREENSHOTS, joinRoom, tabTo } from './support';
+import { Devices, LAPTOP, PHONE, PROJECTOR, SCREENSHOTS, joinRoom, tabTo, mapPerson } from './support';
 
 /** names distinctive enough to search the traffic for (two letters could occur in any ciphertext) */
 const NAMES = ['Maria Lopez', 'Ops director', 'Former boss', 'Mentor', 'Chen Wei', 'Client CTO'];
@@ -38,7 +38,7 @@ async function drag(page: Page, from: Locator, to: Locator) {
   await page.mouse.up();
 }
 
-const person = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const person = mapPerson;
 
 test('an ally map: everyone maps privately, the room sees where its allies are', async ({ browser }) => {
   const devices = new Devices(browser);

@@ -62,6 +62,13 @@ export class Devices {
   }
 }
 
+/** Waits for an acknowledgement from the server and expects it to say ok (showing it if not). */
+export async function ok<T extends { ok: boolean }>(p: Promise<T>): Promise<T> {
+  const r = await p;
+  expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
+  return r;
+}
+
 /** Seconds shown by a countdown ("4:58" → 298). */
 export async function shownSeconds(page: Page): Promise<number> {
   const text = (await page.getByTestId('countdown').textContent()) ?? '';
@@ -77,6 +84,13 @@ export async function tabTo(page: Page, target: Locator, maxPresses = 40) {
   }
   throw new Error(`could not reach ${target} with the Tab key`);
 }
+
+/**
+ * A person on an ally map, by what a screen reader says of them ("Maria Lopez — Across, Ally"):
+ * their token's name ends with the initials it shows (" · ML"), so speech input can say those too.
+ */
+export const mapPerson = (page: Page, name: string) =>
+  page.getByRole('button', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( · \\S+)?$`) });
 
 /** A participant joins from the room's join link with a nickname (and a department when asked). */
 export async function joinRoom(page: Page, joinLink: string, nickname: string, department?: string) {

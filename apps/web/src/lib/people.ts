@@ -1,10 +1,11 @@
 /** Small helpers for showing people: a stable avatar colour and initials. */
-const COLOURS = ['#2f9466', '#1b5e3f', '#c2581c', '#4f7cac', '#8a5a9e', '#9a7b12', '#237a52', '#b0473f'];
+/** white initials on each of these meet WCAG AA's 4.5:1 (the darkest is 7.7:1, the lightest 4.9:1) */
+const COLOURS = ['#2a7d57', '#1b5e3f', '#a8501a', '#426b96', '#8a5a9e', '#8a6d10', '#237a52', '#b0473f'];
 
 export function avatarColour(id: string): string {
   let h = 0;
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return COLOURS[h % COLOURS.length] ?? '#2f9466';
+  return COLOURS[h % COLOURS.length] ?? '#2a7d57';
 }
 
 export function initials(nickname: string): string {
