@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { getActivity } from './activities/index.js';
 import { issueMessage } from './issues.js';
 import { ATTRIBUTE_MAX } from './text.js';
+import { FOLLOW_UP_STEP, FollowUpSettingsSchema, type FollowUpSettings } from './follow-up.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, TimerSchema, type Timer } from './timer.js';
 
 export const MAX_STEPS = 60;
@@ -36,6 +37,8 @@ export const NewRoomSchema = z.object({
   title: z.string().trim().min(1).max(120),
   agenda: z.array(StepSchema).min(1).max(MAX_STEPS),
   join: JoinSettingsSchema.default({ askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: 2000 }),
+  /** check-ins after the session (weeks after its end); none by default */
+  followUp: FollowUpSettingsSchema.default({ weeks: [] }),
 });
 export type NewRoom = z.input<typeof NewRoomSchema>;
 
@@ -48,6 +51,8 @@ export interface RoomState {
   closedAt: number | null;
   locked: boolean;
   join: JoinSettings;
+  /** check-ins after the session; absent in rooms stored before follow-ups existed (none) */
+  followUp?: FollowUpSettings;
   agenda: Step[];
   /** index into agenda; -1 is the lobby before the first step */
   current: number;
@@ -63,6 +68,7 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
   const out: Step[] = [];
   for (const [i, step] of agenda.entries()) {
     if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
+    if (step.id === FOLLOW_UP_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
     ids.add(step.id);
     const mod = getActivity(step.type);
     if (!mod) return { ok: false, error: `Step ${i + 1}: unknown activity type "${step.type}"` };
@@ -75,7 +81,12 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
   return { ok: true, agenda: out };
 }
 
-export function createRoomState(input: { id: string; code: string; now: number; room: z.output<typeof NewRoomSchema> }): RoomState {
+export function createRoomState(input: {
+  id: string;
+  code: string;
+  now: number;
+  room: Omit<z.output<typeof NewRoomSchema>, 'followUp'> & { followUp?: FollowUpSettings };
+}): RoomState {
   return {
     id: input.id,
     code: input.code,
@@ -85,6 +96,7 @@ export function createRoomState(input: { id: string; code: string; now: number; 
     closedAt: null,
     locked: false,
     join: input.room.join,
+    followUp: input.room.followUp ?? { weeks: [] },
     agenda: input.room.agenda,
     current: -1,
     phase: null,
