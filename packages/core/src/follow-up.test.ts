@@ -167,7 +167,6 @@ const personArb: fc.Arbitrary<PersonFollowUp> = fc.record({
   map: mapArb,
   ratings: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }).map((r): Record<string, number> => (r === undefined ? {} : { 'offer-help': r })),
   commitments: fc.nat(3),
-  partnerships: fc.constant([]),
   checkIns: fc.uniqueArray(
     fc.record({
       index: fc.integer({ min: 0, max: 2 }),
@@ -263,7 +262,7 @@ describe('the room’s effect', () => {
   });
 
   it('a story: four people check in; one commitment kept by two is hidden, allies above grow, groups met again', () => {
-    const person = (over: Partial<PersonFollowUp>): PersonFollowUp => ({ map: [], ratings: {}, commitments: 1, partnerships: [], checkIns: [], ...over });
+    const person = (over: Partial<PersonFollowUp>): PersonFollowUp => ({ map: [], ratings: {}, commitments: 1, checkIns: [], ...over });
     const people = [1, 2, 3, 4].map((i) =>
       person({
         map: [entry(`a${i}aaaa`, 'above', 'contact', ['uncontacted'])],
@@ -305,7 +304,6 @@ describe('the room’s effect', () => {
         map: [entry('a1aaaa', 'above', 'ally')],
         ratings: { 'offer-help': 1 },
         commitments: 1,
-        partnerships: [],
         checkIns: [{ index: 0, commitments: [{ id: 'c1aaaa', state: 'kept' }], map: { put: [], remove: [] }, ratings: { 'offer-help': 5 }, partnerships: [] }],
       },
     ];

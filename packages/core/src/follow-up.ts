@@ -330,7 +330,6 @@ export interface PersonFollowUp {
   map: ReadonlyArray<Pick<MapEntry, 'id' | 'sector' | 'ring' | 'tags'>>;
   ratings: Readonly<Record<string, number>>;
   commitments: number;
-  partnerships: readonly string[];
   checkIns: ReadonlyArray<Pick<StoredCheckIn, 'index' | 'commitments' | 'map' | 'ratings' | 'partnerships'>>;
 }
 

@@ -22,6 +22,8 @@ export interface CreateStoreOptions {
   driver?: 'node-redis' | 'glide';
   /** per Redis request, both drivers; default 2000 ms */
   timeoutMs?: number;
+  /** the memory store's clock for retention (tests move it on); Redis keeps its own time */
+  now?: () => number;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface CreateStoreOptions {
  * loaded only when used, so the embedded mode never loads GLIDE's native module.
  */
 export async function createStore(opts: CreateStoreOptions = {}): Promise<RoomStore> {
-  if (!opts.redisUrl) return new MemoryRoomStore();
+  if (!opts.redisUrl) return new MemoryRoomStore(opts.now ? { now: opts.now } : {});
   const url = opts.redisUrl;
   const driver = opts.driver ?? 'node-redis';
   const cluster = opts.cluster ?? false;
