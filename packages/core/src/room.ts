@@ -214,6 +214,8 @@ export interface StageView {
   step: { id: string; type: string; title: string; config: unknown } | null;
   phase: string | null;
   timer: Timer;
+  /** check-in weeks after the session (e.g. [2, 6, 12]); absent without a follow-up */
+  followUp?: number[];
 }
 
 export function stageView(state: RoomState): StageView {
@@ -229,6 +231,7 @@ export function stageView(state: RoomState): StageView {
     step: step && mod ? { id: step.id, type: step.type, title: step.title, config: mod.participantConfig(step.config) } : null,
     phase: state.phase,
     timer: state.timer,
+    ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
   };
 }
 
