@@ -1,0 +1,39 @@
+/**
+ * The console's command channel: every card sends facilitator commands through one `run`, so the
+ * page shows one error line and one screen-reader notice, and every button knows when a command is
+ * in flight (`busy`).
+ */
+import type { RoomCommand } from '@canopy/core';
+import type { LiveRoom } from '$lib/room.svelte';
+
+export class ConsoleCommands {
+  /** the last command's refusal, shown in the console's alert ('' when the last one went through) */
+  error = $state('');
+  /** a command is on its way */
+  busy = $state(false);
+  /** what just happened, for screen readers */
+  notice = $state('');
+
+  constructor(readonly live: LiveRoom | null) {}
+
+  /** Send a command; `done` is announced when it is accepted. Resolves to whether it was. */
+  run = async (cmd: RoomCommand, done?: string): Promise<boolean> => {
+    if (!this.live) return false;
+    this.busy = true;
+    try {
+      const ack = await this.live.conn.command(cmd);
+      if (!ack.ok) {
+        this.error = ack.error.message;
+        return false;
+      }
+      this.error = '';
+      if (done) this.notice = done;
+      return true;
+    } finally {
+      this.busy = false;
+    }
+  };
+}
+
+/** A planned length: "5 min", or "2:30" when it is not whole minutes. */
+export const mins = (sec: number) => (sec % 60 === 0 ? `${sec / 60} min` : `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`);
