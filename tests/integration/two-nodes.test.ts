@@ -176,6 +176,30 @@ describe.each(BACKENDS)('two server nodes on %s', (_name, backend) => {
     expect(asked).not.toContain('sync');
   });
 
+  it('node A, answering from the room as it last read it, refuses an answer to the step the console on node B has just left, and takes the next one once', async () => {
+    const room = await createApi(b.url).rooms.create.mutate({
+      title: 'Offsite',
+      agenda: ['first', 'second'].map((id) => ({ id, type: 'self-assessment', title: `Rate ${id}`, durationSec: 300, config: {} })),
+    });
+    const console_ = screen(b, room.roomId, room.facilitatorToken);
+    await welcomed(console_);
+    const ana = await participantOnA(room.code, room.roomId, 'Ana');
+    expect((await console_.command({ type: 'next' })).ok).toBe(true);
+    const s = await ana.conn.until((x) => x.activity?.stepId === 'first', WAIT_MS);
+    const statement = (s.stage!.step!.config as { statements: Array<{ id: string }> }).statements[0]!.id;
+    const rate = (stepId: string) => ana.conn.submit(stepId, { op: 'rate', statementId: statement, value: 4 });
+    expect((await rate('first')).ok).toBe(true); // node A has read the room, on its first step
+
+    // the console moves on; Ana's late answer to the first step reaches node A at once, maybe before node A hears of the move
+    expect((await console_.command({ type: 'next' })).ok).toBe(true);
+    const late = await rate('first');
+    expect(late.ok ? null : late.error.code).toBe('CONFLICT');
+    const onSecond = await rate('second');
+    expect(onSecond.ok).toBe(true);
+    const consoleSees = await console_.until((x) => x.activity?.stepId === 'second' && (x.activity.data as { answeredAny: number }).answeredAny === 1, WAIT_MS);
+    expect((consoleSees.activity?.data as { answeredAny: number }).answeredAny).toBe(1);
+  });
+
   it('a participant joining through node A shows up on the console on node B, online, with the count', async () => {
     const { room, console: console_ } = await roomOnB();
     const ana = await participantOnA(room.code, room.roomId, 'Ana');

@@ -114,6 +114,8 @@ interface FanoutResult {
   missing: number;
   bytesPerParticipant: number[];
   stages: Array<Record<string, unknown>>;
+  /** the `stage` messages as they went on the wire (what the baseline sends) */
+  wires: Array<Record<string, unknown>>;
   serverCpuMs: number;
 }
 
@@ -121,14 +123,14 @@ interface FanoutResult {
 async function fanout(
   n: number,
   rounds: number,
-  step: () => Promise<{ v: number; t0: number; ready: boolean; stage?: Record<string, unknown> }>,
+  step: () => Promise<{ v: number; t0: number; ready: boolean; stage?: Record<string, unknown>; wire?: Record<string, unknown> }>,
   pids: number[],
 ): Promise<FanoutResult> {
-  const out: FanoutResult = { lat: [], last: [], ready: [], missing: 0, bytesPerParticipant: [], stages: [], serverCpuMs: 0 };
+  const out: FanoutResult = { lat: [], last: [], ready: [], missing: 0, bytesPerParticipant: [], stages: [], wires: [], serverCpuMs: 0 };
   const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
   for (let r = 0; r < rounds; r++) {
     const b0 = await bytesNow();
-    const { v, t0, ready, stage } = await step();
+    const { v, t0, ready, stage, wire } = await step();
     const res = await all<{ arrived: number[]; ready: number[]; missing: number }>({ op: 'wait', v, ready, timeoutMs: 20_000 });
     const lat = res.flatMap((x) => x.arrived.map((t) => t - t0));
     out.lat.push(...lat);
@@ -138,6 +140,7 @@ async function fanout(
     await sleep(QUICK ? 150 : 300);
     out.bytesPerParticipant.push(((await bytesNow()) - b0) / n);
     if (stage) out.stages.push(stage);
+    if (wire) out.wires.push(wire);
   }
   out.serverCpuMs = pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0;
   return out;
@@ -149,6 +152,10 @@ interface RampStage {
   p50_ack_ms: number;
   p99_ack_ms: number;
   failed: number;
+  /** the server processes' CPU over the stage, as a share of one core */
+  server_cpu_pct: number;
+  /** that CPU, less what the server spends idle, per acknowledged answer, in microseconds */
+  cpu_per_answer_us: number;
 }
 
 /** Open-loop submissions, the offered rate raised ×1.5 per stage until ack p99 passes the limit. */
@@ -156,11 +163,15 @@ async function ramp(
   stepId: string,
   statements: string[],
   pids: number[],
-): Promise<{ stages: RampStage[]; acked_per_s: number; p99_ack_ms: number; serverCpuPct: number }> {
+): Promise<{ stages: RampStage[]; acked_per_s: number; p99_ack_ms: number; cpu_per_answer_us: number }> {
   const stages: RampStage[] = [];
   let rate = 200;
-  let serverCpuPct = 0;
   let retried = false;
+  // what the server spends with nothing to do (the adapter's polling, timers): taken out of the CPU per answer
+  const idle0 = pids.reduce((s, p) => s + cpuMs(p), 0);
+  const idleT0 = now();
+  await sleep(2000);
+  const idlePerMs = (pids.reduce((s, p) => s + cpuMs(p), 0) - idle0) / (now() - idleT0);
   for (let i = 0; i < (QUICK ? 12 : 18); i++) {
     const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
     const t0 = now();
@@ -171,7 +182,9 @@ async function ramp(
       stepId,
       statements,
     });
-    const cpu = ((pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0) / (now() - t0)) * 100;
+    const cpuSpent = pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0;
+    const cpu = (cpuSpent / (now() - t0)) * 100;
+    const answersCpu = Math.max(0, cpuSpent - idlePerMs * (now() - t0));
     const lat = sortNum(res.flatMap((r) => r.lat));
     const acked = res.reduce((s, r) => s + r.acked, 0);
     const sendMs = Math.max(...res.map((r) => r.sendMs));
@@ -183,6 +196,8 @@ async function ramp(
       p50_ack_ms: round(percentile(lat, 50)),
       p99_ack_ms: round(percentile(lat, 99)),
       failed: res.reduce((s, r) => s + r.failed, 0),
+      server_cpu_pct: round(cpu, 0),
+      cpu_per_answer_us: round((answersCpu * 1000) / Math.max(1, acked), 0),
     };
     stages.push(st);
     log(
@@ -196,13 +211,15 @@ async function ramp(
       continue;
     }
     retried = false;
-    serverCpuPct = cpu;
     rate = Math.round(rate * 1.5);
     await sleep(300);
   }
   const good = stages.filter((s) => s.p99_ack_ms <= ACK_P99_LIMIT_MS && s.failed === 0);
-  const best = good.sort((a, b) => b.acked_per_s - a.acked_per_s)[0];
-  return { stages, acked_per_s: best?.acked_per_s ?? 0, p99_ack_ms: best?.p99_ack_ms ?? NaN, serverCpuPct };
+  const best = [...good].sort((a, b) => b.acked_per_s - a.acked_per_s)[0];
+  // CPU per answer: the median over the stages that kept up (at low rates, fixed costs such as
+  // timers weigh more; at the top, batching helps): one figure that does not hang on one stage
+  const perAnswer = sortNum(good.map((s) => s.cpu_per_answer_us));
+  return { stages, acked_per_s: best?.acked_per_s ?? 0, p99_ack_ms: best?.p99_ack_ms ?? NaN, cpu_per_answer_us: percentile(perAnswer, 50) };
 }
 
 // --- Canopy ---------------------------------------------------------------------------------------
@@ -262,6 +279,8 @@ async function canopyRun(
     await sleep(2000);
     const rss1 = pids.reduce((s, p) => s + rssBytes(p), 0);
     const f = fac;
+    const wires = new Map<number, Record<string, unknown>>();
+    f.socket.on('stage', (w) => void wires.set(w.v, w as unknown as Record<string, unknown>));
     const res = await phase(`${label}: fan-out`, () =>
       fanout(
         opts.n,
@@ -273,7 +292,13 @@ async function canopyRun(
           if (!ack.ok) throw new Error(`next refused: ${ack.error.message}`);
           if (ack.version !== v) throw new Error(`expected version ${v}, got ${ack.version}`);
           await f.until((s) => s.stage?.v === v, 30_000);
-          return { v, t0, ready: f.state.stage!.step?.type === ACTIVITY.type, stage: f.state.stage as unknown as Record<string, unknown> };
+          return {
+            v,
+            t0,
+            ready: f.state.stage!.step?.type === ACTIVITY.type,
+            stage: f.state.stage as unknown as Record<string, unknown>,
+            wire: wires.get(v)!,
+          };
         },
         pids,
       ),
@@ -316,8 +341,12 @@ async function baselineRun(opts: {
   try {
     await new Promise<void>((ok) => fac.once('connect', () => ok()));
     await fac.timeout(10_000).emitWithAck('setup', { stages: opts.stages, submitAck: opts.submitAck });
-    await phase(`${label}: join`, () => joinAll(opts.n, { mode: 'baseline', urls: [srv.url] }));
     const pids = [srv.proc.pid!];
+    await sleep(1000);
+    const rss0 = rssBytes(pids[0]!);
+    await phase(`${label}: join`, () => joinAll(opts.n, { mode: 'baseline', urls: [srv.url] }));
+    await sleep(2000);
+    const memoryPerParticipant = (rssBytes(pids[0]!) - rss0) / opts.n;
     const res = await phase(`${label}: fan-out`, () =>
       fanout(
         opts.n,
@@ -331,12 +360,152 @@ async function baselineRun(opts: {
       ),
     );
     const submissions = opts.submissions ? await phase(`${label}: submissions`, () => ramp('s2', opts.statements, pids)) : undefined;
-    return { fanout: res, submissions };
+    return { fanout: res, submissions, memoryPerParticipant };
   } finally {
     fac.disconnect();
     await all({ op: 'close' });
     await srv.stop();
   }
+}
+
+// --- many rooms ------------------------------------------------------------------------------------
+
+const ROOM_SIZE = 20;
+/** how often each room moves on (the rooms' step changes are spread evenly over this period) */
+const ROOM_STEP_MS = 4000;
+/** participants answer an activity step at a random moment within this long of it arriving */
+const ROOM_BURST_MS = 2000;
+const ROOM_LEVELS = QUICK ? [10, 25, 50] : [25, 50, 100, 150];
+
+interface RoomsLevel {
+  rooms: number;
+  participants: number;
+  fanout_p50_ms: number;
+  fanout_p99_ms: number;
+  ack_p50_ms: number;
+  ack_p99_ms: number;
+  answers: number;
+  failed: number;
+  /** refusals by code */
+  failures: Record<string, number>;
+  missing: number;
+  server_cpu_pct: number;
+}
+
+/**
+ * Many rooms of `ROOM_SIZE` people at once, on one node and on two: the rooms are added level by
+ * level (`ROOM_LEVELS`); at each level every room moves on every `ROOM_STEP_MS` (the rooms spread
+ * over that period, alternating a slide and a self-assessment), and after each activity step its
+ * people answer within `ROOM_BURST_MS`. Fan-out: from a room's `next` to each of its people having
+ * the stage; ack: from an answer sent to its acknowledgement. `max_rooms_within_100ms`: the largest
+ * level whose fan-out and ack p99 both stayed within 100 ms (levels stop after the first that did not).
+ */
+async function roomsRuns(redis: RedisEnv) {
+  const out: Record<string, unknown> = { people_per_room: ROOM_SIZE, step_every_ms: ROOM_STEP_MS, burst_ms: ROOM_BURST_MS };
+  for (const nodesCount of [1, 2]) {
+    const nodes = await canopyNodes(redis, DEFAULT_DRIVER, nodesCount);
+    const pids = nodes.map((p) => p.proc.pid!);
+    const facs: Array<{ conn: RoomConnection; roomId: string }> = [];
+    const levels: RoomsLevel[] = [];
+    const label = `rooms ×${nodesCount}`;
+    try {
+      await all({ op: 'answerBursts', burstMs: ROOM_BURST_MS });
+      const rounds = QUICK ? 4 : 6;
+      for (const target of ROOM_LEVELS) {
+        // add rooms up to the level: create, the facilitator's console, then its people (each room on one generator thread)
+        const added: Array<{ roomId: string; code: string; gen: number }> = [];
+        for (let i = facs.length; i < target; i++) {
+          const api = createApi(nodes[i % nodes.length]!.url);
+          const room = await api.rooms.create.mutate({ title: `Room ${i + 1}`, agenda: agenda(60), join: { maxParticipants: 100 } });
+          const conn = connectRoom({ url: nodes[0]!.url, roomId: room.roomId, token: room.facilitatorToken, transports: ['websocket'], ackTimeoutMs: 30_000 });
+          await conn.until((s) => s.status === 'connected' && s.stage !== null, 30_000);
+          facs.push({ conn, roomId: room.roomId });
+          added.push({ roomId: room.roomId, code: room.code, gen: i % WORKERS });
+        }
+        await phase(`${label}: join up to ${target} rooms`, () =>
+          Promise.all(
+            gens.map(async (g, w) => {
+              for (const r of added.filter((x) => x.gen === w))
+                await g.ask({ op: 'join', mode: 'canopy', urls: nodes.map((x) => x.url), roomId: r.roomId, code: r.code, from: 0, count: ROOM_SIZE });
+            }),
+          ),
+        );
+        await all({ op: 'roomsResults' }); // forget what arrived while joining
+        const sent: Array<{ roomId: string; v: number; t0: number }> = [];
+        const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
+        const t0 = now();
+        await phase(`${label}: ${target} rooms moving on`, () =>
+          Promise.all(
+            facs.map(async (f, i) => {
+              await sleep((ROOM_STEP_MS * i) / facs.length);
+              for (let r = 0; r < rounds; r++) {
+                const start = now();
+                const ack = await f.conn.command({ type: 'next' });
+                if (!ack.ok) throw new Error(`next refused: ${ack.error.message}`);
+                sent.push({ roomId: f.roomId, v: ack.version, t0: start });
+                await sleep(Math.max(0, ROOM_STEP_MS - (now() - start)));
+              }
+            }),
+          ),
+        );
+        await sleep(ROOM_BURST_MS + 1000); // the last answers
+        const cpuPct = ((pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0) / (now() - t0)) * 100;
+        const res = await all<{
+          arrivals: Array<{ roomId: string; arrived: Array<[number, number]> }>;
+          acks: number[];
+          failed: number;
+          failures: Record<string, number>;
+        }>({
+          op: 'roomsResults',
+        });
+        const failures: Record<string, number> = {};
+        for (const r of res) for (const [code, k] of Object.entries(r.failures)) failures[code] = (failures[code] ?? 0) + k;
+        const sentAt = new Map(sent.map((x) => [`${x.roomId}/${x.v}`, x.t0]));
+        const fan: number[] = [];
+        let missing = 0;
+        const perRoom = new Map<string, number>();
+        for (const s of sent) perRoom.set(s.roomId, (perRoom.get(s.roomId) ?? 0) + 1);
+        for (const m of res.flatMap((x) => x.arrivals)) {
+          let got = 0;
+          for (const [v, t] of m.arrived) {
+            const at = sentAt.get(`${m.roomId}/${v}`);
+            if (at === undefined) continue;
+            fan.push(t - at);
+            got++;
+          }
+          missing += (perRoom.get(m.roomId) ?? 0) - got;
+        }
+        const fanS = sortNum(fan);
+        const acks = sortNum(res.flatMap((x) => x.acks));
+        const level: RoomsLevel = {
+          rooms: target,
+          participants: target * ROOM_SIZE,
+          fanout_p50_ms: round(percentile(fanS, 50)),
+          fanout_p99_ms: round(percentile(fanS, 99)),
+          ack_p50_ms: round(percentile(acks, 50)),
+          ack_p99_ms: round(percentile(acks, 99)),
+          answers: acks.length,
+          failed: res.reduce((s, x) => s + x.failed, 0),
+          failures,
+          missing,
+          server_cpu_pct: round(cpuPct, 0),
+        };
+        levels.push(level);
+        log(`${label}: ${JSON.stringify(level)}`);
+        if (!(level.fanout_p99_ms <= ACK_P99_LIMIT_MS && level.ack_p99_ms <= ACK_P99_LIMIT_MS && level.failed === 0)) break;
+      }
+    } catch (e) {
+      for (const n of nodes) console.error(`--- ${n.name} output ---\n${n.output()}`);
+      throw e;
+    } finally {
+      for (const f of facs) f.conn.close();
+      await all({ op: 'close' });
+      await Promise.all(nodes.map((x) => x.stop()));
+    }
+    const held = levels.filter((l) => l.fanout_p99_ms <= ACK_P99_LIMIT_MS && l.ack_p99_ms <= ACK_P99_LIMIT_MS && l.failed === 0);
+    out[nodesCount === 1 ? 'one_node' : 'two_nodes'] = { levels, max_rooms_within_100ms: Math.max(0, ...held.map((l) => l.rooms)) };
+  }
+  return out;
 }
 
 // --- on a Redis Cluster ---------------------------------------------------------------------------
@@ -466,113 +635,129 @@ function writeResults(started: number, measures: Record<string, unknown>): void 
   log(`wrote ${args.out} in ${results.duration_s} s`);
 }
 
-/** `--only cluster`: the cluster's measures alone, for comparing its settings without the rest. */
-async function clusterOnly() {
-  const started = now();
-  try {
-    writeResults(started, { cluster: await clusterRuns(Math.max(...SIZES), NaN) });
-  } finally {
-    await Promise.all(gens.map((g) => g.worker.terminate()));
-  }
-}
+/** The parts of a run; `--only a,b` runs just those (the JSON then has only their keys). */
+const PARTS = ['core', 'multinode', 'drivers', 'cluster', 'rooms'] as const;
+type Part = (typeof PARTS)[number];
+const ONLY = new Set<Part>((args.only ? args.only.split(',') : PARTS) as Part[]);
+for (const p of ONLY) if (!PARTS.includes(p)) throw new Error(`--only takes some of ${PARTS.join(',')}, not ${p}`);
 
 async function main() {
-  if (args.only === 'cluster') return clusterOnly();
-  if (args.only) throw new Error(`--only takes "cluster", not ${args.only}`);
   const started = now();
   const redis = await startRedisServer({ appendonly: true });
   const one: RedisEnv = { REDIS_URL: redis.url };
-  log(`redis on ${redis.url} (AOF everysec); ${WORKERS} generator threads; sizes ${SIZES.join(', ')}${QUICK ? ' (quick)' : ''}`);
+  log(`redis on ${redis.url} (AOF everysec); ${WORKERS} generator threads; sizes ${SIZES.join(', ')}${QUICK ? ' (quick)' : ''}; parts ${[...ONLY].join(', ')}`);
   const biggest = Math.max(...SIZES);
-  const fanoutRows = [];
-  let single: CanopyRun | null = null;
+  const out: Record<string, unknown> = {};
   let singleP99 = NaN;
-  let baseSubs: Awaited<ReturnType<typeof ramp>> | undefined;
-  let statements: string[] = [];
   try {
-    for (const n of SIZES) {
-      const c = await canopyRun(one, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: n === biggest });
-      if (c.statements) statements = c.statements;
-      const b = await baselineRun({
-        n,
-        rounds: ROUNDS,
-        stages: c.fanout.stages,
-        submitAck: c.echo?.sample ?? { ok: true },
-        submissions: n === biggest,
-        statements: statements.length ? statements : ['x'],
-      });
-      const cs = summary(c.fanout);
-      const bs = summary(b.fanout);
-      fanoutRows.push({
-        participants: n,
-        p50_ms: round(cs.p50),
-        p99_ms: round(cs.p99),
-        last_p99_ms: round(cs.last_p99),
-        baseline_p99_ms: round(bs.p99),
-        ratio_p99: round(cs.p99 / bs.p99, 2),
-        // extras (not in the issue's shape): the baseline's other numbers, when each participant had
-        // the new step's own view too, lost arrivals, bytes, server CPU
-        baseline_p50_ms: round(bs.p50),
-        baseline_last_p99_ms: round(bs.last_p99),
-        ready_p99_ms: round(cs.ready_p99),
-        missing: c.fanout.missing + b.fanout.missing,
-        rss_bytes_per_participant: Math.round(c.memoryPerParticipant),
-        server_cpu_ms_per_round: round(c.fanout.serverCpuMs / ROUNDS),
-        baseline_cpu_ms_per_round: round(b.fanout.serverCpuMs / ROUNDS),
-      });
-      if (n === biggest) {
-        single = c;
-        singleP99 = cs.p99;
-        baseSubs = b.submissions;
+    if (ONLY.has('core')) {
+      const fanoutRows = [];
+      let single: CanopyRun | null = null;
+      let baseSubs: Awaited<ReturnType<typeof ramp>> | undefined;
+      let statements: string[] = [];
+      for (const n of SIZES) {
+        const c = await canopyRun(one, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: n === biggest });
+        if (c.statements) statements = c.statements;
+        const b = await baselineRun({
+          n,
+          rounds: ROUNDS,
+          stages: c.fanout.wires,
+          submitAck: c.echo?.sample ?? { ok: true },
+          submissions: n === biggest,
+          statements: statements.length ? statements : ['x'],
+        });
+        const cs = summary(c.fanout);
+        const bs = summary(b.fanout);
+        fanoutRows.push({
+          participants: n,
+          p50_ms: round(cs.p50),
+          p99_ms: round(cs.p99),
+          last_p99_ms: round(cs.last_p99),
+          baseline_p99_ms: round(bs.p99),
+          ratio_p99: round(cs.p99 / bs.p99, 2),
+          // extras (not in the issue's shape): the baseline's other numbers, when each participant had
+          // the new step's own view too, lost arrivals, bytes, server CPU
+          baseline_p50_ms: round(bs.p50),
+          baseline_last_p99_ms: round(bs.last_p99),
+          ready_p99_ms: round(cs.ready_p99),
+          missing: c.fanout.missing + b.fanout.missing,
+          rss_bytes_per_participant: Math.round(c.memoryPerParticipant),
+          baseline_rss_bytes_per_participant: Math.round(b.memoryPerParticipant),
+          server_cpu_ms_per_round: round(c.fanout.serverCpuMs / ROUNDS),
+          baseline_cpu_ms_per_round: round(b.fanout.serverCpuMs / ROUNDS),
+        });
+        if (n === biggest) {
+          single = c;
+          singleP99 = cs.p99;
+          baseSubs = b.submissions;
+        }
       }
+      const s = single!;
+      const perType = (run: CanopyRun, type: string) => {
+        const xs = run.fanout.bytesPerParticipant.filter((_, i) => (run.fanout.stages[i] as { step?: { type?: string } }).step?.type === type);
+        return xs.reduce((a, b) => a + b, 0) / xs.length;
+      };
+      const stepBytes = s.fanout.bytesPerParticipant;
+      const big = fanoutRows[fanoutRows.length - 1]!;
+      Object.assign(out, {
+        fanout: fanoutRows,
+        submissions: {
+          acked_per_s: s.submissions!.acked_per_s,
+          baseline_acked_per_s: baseSubs?.acked_per_s ?? NaN,
+          p99_ack_ms: s.submissions!.p99_ack_ms,
+          participants: biggest,
+          ramp: s.submissions!.stages,
+          baseline_ramp: baseSubs?.stages,
+        },
+        cpu_per_answer_us: {
+          canopy: s.submissions!.cpu_per_answer_us,
+          echo: baseSubs?.cpu_per_answer_us ?? NaN,
+          ratio: round(s.submissions!.cpu_per_answer_us / (baseSubs?.cpu_per_answer_us ?? NaN), 2),
+        },
+        memory: {
+          rss_bytes_per_participant: Math.round(s.memoryPerParticipant),
+          baseline_rss_bytes_per_participant: big.baseline_rss_bytes_per_participant,
+          participants: biggest,
+        },
+        bytes: {
+          step_change: Math.round(stepBytes.reduce((a, b) => a + b, 0) / stepBytes.length),
+          submission_echo: Math.round(s.echo!.in + s.echo!.out),
+          full_state_join: Math.round(s.joinBytes),
+          step_change_by_type: { slide: Math.round(perType(s, SLIDE.type)), [ACTIVITY.type]: Math.round(perType(s, ACTIVITY.type)) },
+        },
+        drivers: {
+          [DEFAULT_DRIVER]: { acked_per_s: s.submissions!.acked_per_s, p99_ack_ms: s.submissions!.p99_ack_ms, fanout_p99_ms: round(singleP99) },
+        },
+      });
     }
-    const multi = await canopyRun(one, { driver: DEFAULT_DRIVER, n: biggest, nodes: 2, rounds: ROUNDS, submissions: false });
-    const other = await canopyRun(one, { driver: OTHER_DRIVER, n: biggest, nodes: 1, rounds: ROUNDS, submissions: true });
-    await redis.stop();
-    const cluster = await clusterRuns(biggest, singleP99);
-    const s = single!;
-    const perType = (run: CanopyRun, type: string) => {
-      const xs = run.fanout.bytesPerParticipant.filter((_, i) => (run.fanout.stages[i] as { step?: { type?: string } }).step?.type === type);
-      return xs.reduce((a, b) => a + b, 0) / xs.length;
-    };
-    const stepBytes = s.fanout.bytesPerParticipant;
-    const multiP99 = summary(multi.fanout).p99;
-    writeResults(started, {
-      fanout: fanoutRows,
-      submissions: {
-        acked_per_s: s.submissions!.acked_per_s,
-        baseline_acked_per_s: baseSubs?.acked_per_s ?? NaN,
-        p99_ack_ms: s.submissions!.p99_ack_ms,
-        participants: biggest,
-        ramp: s.submissions!.stages,
-        baseline_ramp: baseSubs?.stages,
-      },
-      memory: { rss_bytes_per_participant: Math.round(s.memoryPerParticipant) },
-      bytes: {
-        step_change: Math.round(stepBytes.reduce((a, b) => a + b, 0) / stepBytes.length),
-        submission_echo: Math.round(s.echo!.in + s.echo!.out),
-        full_state_join: Math.round(s.joinBytes),
-        step_change_by_type: { slide: Math.round(perType(s, SLIDE.type)), [ACTIVITY.type]: Math.round(perType(s, ACTIVITY.type)) },
-      },
-      multinode: {
+    if (ONLY.has('multinode')) {
+      const multi = await canopyRun(one, { driver: DEFAULT_DRIVER, n: biggest, nodes: 2, rounds: ROUNDS, submissions: false });
+      const multiP99 = summary(multi.fanout).p99;
+      out.multinode = {
         nodes: 2,
         participants: biggest,
         p99_ms: round(multiP99),
         ratio_to_single: round(multiP99 / singleP99, 2),
         last_p99_ms: round(summary(multi.fanout).last_p99),
         missing: multi.fanout.missing,
-      },
-      cluster,
-      driver: DEFAULT_DRIVER,
-      drivers: {
-        [DEFAULT_DRIVER]: { acked_per_s: s.submissions!.acked_per_s, p99_ack_ms: s.submissions!.p99_ack_ms, fanout_p99_ms: round(singleP99) },
+      };
+    }
+    if (ONLY.has('drivers')) {
+      const other = await canopyRun(one, { driver: OTHER_DRIVER, n: biggest, nodes: 1, rounds: ROUNDS, submissions: true });
+      out.driver = DEFAULT_DRIVER;
+      out.drivers = {
+        ...(out.drivers as object),
         [OTHER_DRIVER]: {
           acked_per_s: other.submissions!.acked_per_s,
           p99_ack_ms: other.submissions!.p99_ack_ms,
           fanout_p99_ms: round(summary(other.fanout).p99),
         },
-      },
-    });
+      };
+    }
+    if (ONLY.has('rooms')) out.rooms = await roomsRuns(one);
+    await redis.stop();
+    if (ONLY.has('cluster')) out.cluster = await clusterRuns(biggest, singleP99);
+    writeResults(started, out);
   } finally {
     await Promise.all(gens.map((g) => g.worker.terminate()));
     await redis.stop(); // a second stop is a no-op

@@ -12,6 +12,8 @@ import { now, sleep, wsFrame } from './lib.js';
 
 export type Request =
   | { op: 'join'; mode: 'canopy' | 'baseline'; urls: string[]; roomId?: string; code?: string; from: number; count: number }
+  | { op: 'answerBursts'; burstMs: number }
+  | { op: 'roomsResults' }
   | { op: 'wait'; v: number; ready: boolean; timeoutMs: number }
   | { op: 'bytes' }
   | { op: 'submit'; rate: number; durationMs: number; stepId: string; statements: string[] }
@@ -25,7 +27,17 @@ interface Member {
   socket: Socket;
   arrived: Map<number, number>;
   ready: Map<number, number>;
+  roomId?: string;
 }
+
+/**
+ * Many-rooms mode (`answerBursts`): every participant answers each activity step once, at a random
+ * moment within `burstMs` of its view arriving, like a room of people after the facilitator moves on.
+ */
+let burstMs = 0;
+const burstAcks: number[] = [];
+let burstFailed = 0;
+const burstFailures = new Map<string, number>();
 
 const members: Member[] = [];
 const bytes = { in: 0, out: 0 };
@@ -61,7 +73,7 @@ async function join(req: Extract<Request, { op: 'join' }>) {
   await pool(req.count, 50, async (k) => {
     const i = req.from + k;
     const url = req.urls[i % req.urls.length]!;
-    const m: Member = { arrived: new Map(), ready: new Map() } as Member;
+    const m: Member = { arrived: new Map(), ready: new Map(), ...(req.roomId ? { roomId: req.roomId } : {}) } as Member;
     if (req.mode === 'canopy') {
       const token = newParticipantToken();
       const deviceId = randomId();
@@ -83,7 +95,10 @@ async function join(req: Extract<Request, { op: 'join' }>) {
         const v = s.stage?.v;
         if (v === undefined) return;
         if (!m.arrived.has(v)) m.arrived.set(v, now());
-        if (!m.ready.has(v) && s.stage?.step && s.activity?.stepId === s.stage.step.id) m.ready.set(v, now());
+        if (!m.ready.has(v) && s.stage?.step && s.activity?.stepId === s.stage.step.id) {
+          m.ready.set(v, now());
+          if (burstMs > 0) answerLater(conn, s.stage.step.id, s.stage.step.config);
+        }
       });
       await conn.until((s) => s.status === 'connected' && s.role !== null && s.stage !== null, 30_000);
     } else {
@@ -129,6 +144,33 @@ function submitOne(m: Member, stepId: string, statements: string[]): Promise<boo
       (r: { ok?: boolean }) => r.ok === true,
       () => false,
     );
+}
+
+function answerLater(conn: RoomConnection, stepId: string, config: unknown) {
+  const statements = ((config as { statements?: Array<{ id: string }> }).statements ?? []).map((x) => x.id);
+  if (!statements.length) return;
+  setTimeout(() => {
+    const t0 = now();
+    conn.submit(stepId, answer(statements)).then(
+      (r) => {
+        if (r.ok) return void burstAcks.push(now() - t0);
+        burstFailed++;
+        burstFailures.set(r.error.code, (burstFailures.get(r.error.code) ?? 0) + 1);
+      },
+      () => burstFailed++,
+    );
+  }, Math.random() * burstMs);
+}
+
+/** Many-rooms mode: each participant's room and when each stage version arrived; the answers' ack times (then forgotten). */
+function roomsResults() {
+  const arrivals = members.map((m) => ({ roomId: m.roomId ?? '', arrived: [...m.arrived] }));
+  const acks = burstAcks.splice(0);
+  const failed = burstFailed;
+  burstFailed = 0;
+  const failures = Object.fromEntries(burstFailures);
+  burstFailures.clear();
+  return { arrivals, acks, failed, failures };
 }
 
 /** Open loop: submissions are due at fixed times whatever the answers do; latency counts from when each was due. */
@@ -189,6 +231,13 @@ async function handle(msg: { rid: number; req: Request }): Promise<void> {
       case 'wait':
         res = await wait(req);
         break;
+      case 'answerBursts':
+        burstMs = req.burstMs;
+        res = {};
+        break;
+      case 'roomsResults':
+        res = roomsResults();
+        break;
       case 'bytes':
         res = { ...bytes };
         break;
@@ -203,6 +252,7 @@ async function handle(msg: { rid: number; req: Request }): Promise<void> {
         eld.reset();
         break;
       case 'close':
+        burstMs = 0;
         for (const m of members.splice(0)) {
           if (m.conn) m.conn.close();
           else m.socket.disconnect();

@@ -21,7 +21,8 @@ import {
   PROTOCOL_MISMATCH_MESSAGE,
   PROTOCOL_VERSION,
   RemovePayloadSchema,
-  stageView,
+  stageChange,
+  stepContents,
   SubmitPayloadSchema,
   type Ack,
   type ClientToServerEvents,
@@ -277,9 +278,16 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       io.to(rooms.all(roomId)).emit('count', { joined: await service.countParticipants(roomId) });
     });
 
-  /** The current step's pictures for consoles and displays, at most every ACTIVITY_PUSH_MS per room. */
+  /** Are there sockets in this Socket.IO room? Only this node's are known (without asking the others). */
+  const hereIn = (room: string) => io.sockets.adapter.rooms.get(room)?.size ?? 0;
+
+  /**
+   * The current step's pictures for consoles and displays, at most every ACTIVITY_PUSH_MS per room;
+   * none when no console or display is open (known for sure with one node only).
+   */
   const pushActivity = (roomId: string) =>
     later(activityTimers, roomId, ACTIVITY_PUSH_MS, async () => {
+      if (!clustered && !hereIn(rooms.consoles(roomId)) && !hereIn(rooms.displays(roomId))) return;
       const views = await service.currentPresenterViews(roomId, ['console', 'display']);
       if (!views) return;
       const [forConsoles, forDisplays] = views;
@@ -310,8 +318,10 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   if (clustered) io.on('views', (roomId: string) => pushViewsHere(roomId));
 
   return {
-    roomChanged(room: RoomState) {
-      io.to(rooms.all(room.id)).emit('stage', stageView(room));
+    roomChanged(room: RoomState, stepsChanged: boolean) {
+      // the steps' content only when it changed: a step change names its step by id
+      if (stepsChanged) io.to(rooms.all(room.id)).emit('steps', stepContents(room));
+      io.to(rooms.all(room.id)).emit('stage', stageChange(room));
       io.to(rooms.consoles(room.id)).emit('room', room);
       pushActivity(room.id);
     },
@@ -329,6 +339,11 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
     },
     activityChanged: (roomId) => pushActivity(roomId),
     ownViewChanged(participantId, view, exceptSocket) {
+      // one node, and no screen of theirs on it but the one that has the view in its answer: nobody to tell
+      if (!clustered) {
+        const screens = io.sockets.adapter.rooms.get(rooms.participant(participantId));
+        if (!screens || (screens.size === 1 && exceptSocket !== undefined && screens.has(exceptSocket))) return;
+      }
       io.to(rooms.participant(participantId))
         .except(exceptSocket ?? [])
         .emit('activity', view);

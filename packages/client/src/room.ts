@@ -5,7 +5,10 @@
  * components, tests and the load generator all use the same object.
  */
 import {
+  applyStageChange,
   getActivity,
+  initialParticipantView,
+  initialRoomView,
   PROTOCOL_VERSION,
   RETRYABLE_CODES,
   type Ack,
@@ -20,7 +23,9 @@ import {
   type RoomCommand,
   type RosterEntry,
   type ServerToClientEvents,
+  type StageChange,
   type StageView,
+  type StepContent,
   type Welcome,
 } from '@canopy/core';
 import { io, type Socket } from 'socket.io-client';
@@ -107,6 +112,8 @@ export class RoomConnection {
   private awaitingWelcome = false;
   /** a step or phase change arrived while the welcome was awaited: resync after it */
   private syncAfterWelcome = false;
+  /** every step's content, in agenda order (from the welcome, then `steps`): step changes name steps by id */
+  private steps: StepContent[] = [];
 
   constructor(opts: ConnectOptions) {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 5000;
@@ -142,11 +149,16 @@ export class RoomConnection {
       this.applyWelcome(w);
       if (this.syncAfterWelcome) {
         this.syncAfterWelcome = false;
-        if (w.role === 'participant') void this.sync();
+        void this.sync();
       }
     });
-    s.on('stage', (stage) => {
-      if (this.snapshot.stage && stage.v < this.snapshot.stage.v) return; // a late, older broadcast
+    s.on('steps', (steps) => {
+      this.steps = steps;
+    });
+    s.on('stage', (change) => {
+      if (this.snapshot.stage && change.v < this.snapshot.stage.v) return; // a late, older broadcast
+      const stage = this.stageFrom(change);
+      if (!stage) return;
       const prevPhase = this.snapshot.stage?.phase;
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
       // the new step's view may have been pushed just before its stage: keep it
@@ -164,7 +176,9 @@ export class RoomConnection {
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
-    s.on('activity', (activity) => {
+    s.on('activity', (pushed) => {
+      const activity = this.built(pushed);
+      if (!activity) return;
       // A participant's own record may reach them twice (ack and push) and out of order: keep the newest.
       const cur = this.snapshot.activity;
       // (an equal revision is taken: the phase may have changed what the same records show)
@@ -322,9 +336,38 @@ export class RoomConnection {
     }
   }
 
+  /** The whole stage from a step change and the steps' content; null (and the full state asked for) when this screen lacks the step. */
+  private stageFrom(change: StageChange): StageView | null {
+    const stage = this.snapshot.stage ? applyStageChange(change, this.steps, this.snapshot.stage.title) : null;
+    if (stage) return stage;
+    if (this.awaitingWelcome || !this.snapshot.stage) this.syncAfterWelcome = true;
+    else void this.sync();
+    return null;
+  }
+
+  /** A pushed view as the screen keeps it: an `initial` one built here from the step's content; null (and the full state asked for) if it cannot be. */
+  private built(pushed: ActivityView): ActivityView | null {
+    if (!pushed.initial && pushed.roomInitial === undefined) return pushed;
+    const { initial, roomInitial, phase, ...view } = pushed;
+    const step = this.steps.find((x) => x.id === pushed.stepId);
+    const mod = step ? getActivity(step.type) : undefined;
+    const you = this.snapshot.you?.id;
+    if (step && mod && you) {
+      return {
+        ...view,
+        ...(initial ? { data: initialParticipantView(mod, step.config, phase ?? '', you) } : {}),
+        ...(roomInitial !== undefined ? { room: initialRoomView(mod, step.config, phase ?? '', roomInitial) } : {}),
+      };
+    }
+    if (this.awaitingWelcome || !this.snapshot.stage) this.syncAfterWelcome = true;
+    else void this.sync();
+    return null;
+  }
+
   private applyWelcome(w: Welcome) {
     // A welcome read before a step change may arrive after that change's broadcast: keep the newer stage.
     const stale = this.snapshot.stage !== null && w.stage.v < this.snapshot.stage.v;
+    if (!stale) this.steps = w.steps;
     const stage = stale ? this.snapshot.stage! : w.stage;
     this.set({
       role: w.role,

@@ -9,13 +9,16 @@ import type { Counters } from './activity.js';
 import type { ImpactFigures, PlanView, CheckInPayload } from './follow-up.js';
 import type { MyOutcomes } from './my-outcomes.js';
 import { ClientIdSchema, type Participant } from './participant.js';
-import { RoomCommandSchema, type ConsoleRoomView, type StageView } from './room.js';
+import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageView, type StepContent } from './room.js';
 
 /**
  * 2: a commitment's `what` is sealed in the browser like `whom` (it was plain text); the
  * partnership view's earlier rounds carry their notes.
+ * 3: small step changes — `stage` names the step by id (its content comes once, in the welcome's
+ * `steps` and in `steps` when the agenda changes); a participant's pushed view of a step they have
+ * nothing in yet may come as `initial` (the phone builds it from the step's content).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export type Role = 'facilitator' | 'cohost' | 'display' | 'participant';
 export const isPresenter = (role: Role) => role !== 'participant';
@@ -120,6 +123,18 @@ export interface ActivityView {
   rev?: number;
   /** participants: what they may see of the room's aggregate, for activities that show one */
   room?: unknown;
+  /**
+   * participants, pushed views only: they have nothing in this step yet, and neither has anyone
+   * whose records they see; `data` is left out — the phone builds it (`initialParticipantView`)
+   */
+  initial?: true;
+  /**
+   * pushed views only, instead of `room`: nobody has answered yet and this many people are in the
+   * room — the phone builds `room` (`initialRoomView`)
+   */
+  roomInitial?: number;
+  /** with `initial` or `roomInitial`: the phase it is for (it may arrive just before the stage that moved there) */
+  phase?: string | null;
 }
 
 export interface Welcome {
@@ -128,6 +143,8 @@ export interface Welcome {
   /** the room code, grouped (`K7FQ-3MXD`): every screen may show it */
   code: string;
   stage: StageView;
+  /** every step's content, in agenda order (the step changes name steps by id) */
+  steps: StepContent[];
   count: PresenceCount;
   /** present for participants: who they are */
   you?: Participant;
@@ -155,7 +172,9 @@ export type RosterEvent =
 export interface ServerToClientEvents {
   welcome: (w: Welcome) => void;
   /** the step changed, a timer moved, the room was locked…: the small, frequent broadcast */
-  stage: (s: StageView) => void;
+  stage: (s: StageChange) => void;
+  /** the agenda changed: every step's content again (sent before the `stage` of that change) */
+  steps: (s: StepContent[]) => void;
   /** facilitator and co-host: the full room record after a change (agenda included) */
   room: (r: ConsoleRoomView) => void;
   count: (c: PresenceCount) => void;

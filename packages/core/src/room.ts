@@ -235,6 +235,47 @@ export function stageView(state: RoomState): StageView {
   };
 }
 
+/** What every screen shows of one step of the agenda: static for the step's whole run (participants' config only). */
+export type StepContent = NonNullable<StageView['step']>;
+
+/** Every step's content, in agenda order: sent once, with the full state (welcome) and when the agenda changes. */
+export function stepContents(state: RoomState): StepContent[] {
+  return state.agenda.map((step) => {
+    const mod = getActivity(step.type);
+    return { id: step.id, type: step.type, title: step.title, config: mod ? mod.participantConfig(step.config) : null };
+  });
+}
+
+/**
+ * The step-change broadcast: the stage without what a screen already has (the room's title, the
+ * steps' content — it came with the welcome or the last `steps`): the step is named by its id.
+ */
+export type StageChange = Omit<StageView, 'title' | 'total' | 'step'> & { stepId: string | null };
+
+export function stageChange(state: RoomState): StageChange {
+  const step = state.agenda[state.current];
+  return {
+    v: state.version,
+    status: state.status,
+    locked: state.locked,
+    index: state.current,
+    stepId: step && getActivity(step.type) ? step.id : null,
+    phase: state.phase,
+    timer: state.timer,
+  };
+}
+
+/**
+ * The whole stage again from a change and what the screen has: null when the change names a step
+ * the screen does not have (its agenda is out of date: ask for the full state).
+ */
+export function applyStageChange(change: StageChange, steps: StepContent[], title: string): StageView | null {
+  const { stepId, ...rest } = change;
+  const step = stepId === null ? null : (steps[change.index] ?? null);
+  if (step?.id !== (stepId ?? undefined)) return null;
+  return { ...rest, title, total: steps.length, step };
+}
+
 /** What the console sees: everything in the room state. */
 export type ConsoleRoomView = Omit<RoomState, 'agenda'> & { agenda: Step[] };
 export const consoleView = (state: RoomState): ConsoleRoomView => state;

@@ -11,7 +11,10 @@
  *   backoff); on a cluster, a connection that keeps failing (its master died) also makes the
  *   client ask the other nodes for the new topology after `topologyRefreshMs`.
  * - Every command is bounded by `commandTimeoutMs` (default 2 s), so a hung server (e.g. a
- *   stopped process with its socket still open) also rejects instead of waiting forever.
+ *   stopped process with its socket still open) also rejects instead of waiting forever. The
+ *   bound is kept by one sweep over the commands in flight (`Deadlines`), not by a timer or an
+ *   `AbortSignal` per command (node-redis's own per-command timeout is turned off): those were a
+ *   large share of the CPU an answer costs.
  */
 import { createClient, createCluster } from 'redis';
 import type { LuaScript } from './lua.js';
@@ -48,6 +51,56 @@ export function seedUrls(url: string): string[] {
   return urls;
 }
 
+/**
+ * Commands in flight, oldest first, each rejected once it is older than `ms`: one interval timer
+ * (running only while something is in flight) sweeps the front of the queue. Every command has the
+ * same bound, so the insertion order is the deadline order.
+ */
+export class Deadlines {
+  private readonly pending = new Set<{ due: number; fail: () => void }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ms: number,
+    private readonly now: () => number = performance.now.bind(performance),
+  ) {}
+
+  /** `reply`, or a rejection with `timeoutError()` once `ms` have passed without it. */
+  bound<T>(reply: Promise<T>, timeoutError: () => Error): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { due: this.now() + this.ms, fail: () => reject(timeoutError()) };
+      this.pending.add(entry);
+      if (!this.timer) {
+        this.timer = setInterval(() => this.sweep(), Math.max(10, Math.min(this.ms / 4, 250)));
+        this.timer.unref();
+      }
+      reply.then(
+        (v) => {
+          this.pending.delete(entry);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.pending.delete(entry);
+          reject(e as Error);
+        },
+      );
+    });
+  }
+
+  private sweep() {
+    const t = this.now();
+    for (const entry of this.pending) {
+      if (entry.due > t) break;
+      this.pending.delete(entry);
+      entry.fail();
+    }
+    if (!this.pending.size && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+}
+
 type Send = (key: string | undefined, args: string[]) => Promise<unknown>;
 
 interface Opened {
@@ -61,12 +114,15 @@ interface Opened {
   connect: () => Promise<unknown>;
 }
 
+/** node-redis's own per-command timeout (an `AbortSignal` each) off: `Deadlines` bounds every command instead */
+const NO_TIMEOUT = { timeout: 0 };
+
 /** The client, connected, and how to send a raw command on it. */
 function open(opts: NodeRedisOptions, socket: object): Opened {
   const urls = seedUrls(opts.url);
   if (!opts.cluster) {
     if (urls.length > 1) throw new Error('canopy store: several Redis URLs are only for a cluster (set REDIS_CLUSTER=1)');
-    const client = createClient({ url: urls[0], RESP: 2, disableOfflineQueue: true, socket });
+    const client = createClient({ url: urls[0], RESP: 2, disableOfflineQueue: true, socket, commandOptions: NO_TIMEOUT });
     client.on('error', (err: Error) => opts.onError?.(err));
     return {
       send: (_key, args) => client.sendCommand(args),
@@ -88,6 +144,7 @@ function open(opts: NodeRedisOptions, socket: object): Opened {
   const cluster = createCluster({
     rootNodes: urls.map((url) => ({ url })),
     RESP: 2,
+    commandOptions: NO_TIMEOUT,
     defaults: { disableOfflineQueue: true, socket: { ...socket, ...(first.protocol === 'rediss:' ? { tls: true } : {}) }, ...auth },
     useReplicas: false,
     topologyRefreshOnReconnectionAttemptStrategy: opts.topologyRefreshMs ?? 500,
@@ -99,7 +156,7 @@ function open(opts: NodeRedisOptions, socket: object): Opened {
     async sendOn(address, args) {
       const node = cluster.nodeByAddress.get(address);
       if (!node) throw new Error(`canopy store: no cluster node ${address}`);
-      return (await cluster.nodeClient(node)).sendCommand(args);
+      return (await cluster.nodeClient(node)).sendCommand(args, NO_TIMEOUT);
     },
     connect: () => cluster.connect(),
     destroy: () => void cluster.destroy(),
@@ -129,15 +186,9 @@ export async function connectNodeRedis(opts: NodeRedisOptions): Promise<RedisExe
     clearTimeout(timer);
   }
 
-  const bounded = (what: string, reply: Promise<unknown>): Promise<unknown> => {
-    let t: NodeJS.Timeout | undefined;
-    return Promise.race([
-      reply,
-      new Promise<never>((_, reject) => {
-        t = setTimeout(() => reject(new Error(`canopy store: Redis did not answer ${what} within ${commandTimeoutMs} ms`)), commandTimeoutMs);
-      }),
-    ]).finally(() => clearTimeout(t));
-  };
+  const deadlines = new Deadlines(commandTimeoutMs);
+  const bounded = (what: string, reply: Promise<unknown>): Promise<unknown> =>
+    deadlines.bound(reply, () => new Error(`canopy store: Redis did not answer ${what} within ${commandTimeoutMs} ms`));
   const send = (key: string | undefined, args: string[]) => bounded(args[0]!, client.send(key, args));
   const waits = new WaitQueues((q: { connection: string; args: string[] }) => async () => Number(await bounded('WAIT', client.sendOn(q.connection, q.args))));
 

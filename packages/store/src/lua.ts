@@ -183,8 +183,8 @@ return out
 
 /**
  * KEYS: room, records, counters, subs, registry, participants
- * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), counterName1, delta1, counterName2, delta2, …
- * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'missing'}
+ * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), roomVersion ('' = any), counterName1, delta1, counterName2, delta2, …
+ * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'stale'} | {'missing'}
  */
 export const WRITE_RECORD = lua(
   'writeRecord',
@@ -194,6 +194,7 @@ if ARGV[5] ~= '' then
   local p = redis.call('HGET', KEYS[6], ARGV[5])
   if not p or string.sub(p, 1, 1) ~= '0' then return {'gone'} end
 end
+if ARGV[6] ~= '' and redis.call('HGET', KEYS[1], 'version') ~= ARGV[6] then return {'stale'} end
 local done = redis.call('HGET', KEYS[4], ARGV[2])
 if done then return {'duplicate', tonumber(done)} end
 local cur = redis.call('HGET', KEYS[2], ARGV[1])
@@ -203,7 +204,7 @@ if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
 rev = rev + 1
 redis.call('HSET', KEYS[2], ARGV[1], rev .. '|' .. ARGV[4])
 redis.call('HSET', KEYS[4], ARGV[2], rev)
-for i = 6, #ARGV, 2 do
+for i = 7, #ARGV, 2 do
   if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
 end
 redis.call('SADD', KEYS[5], KEYS[2], KEYS[3], KEYS[4])

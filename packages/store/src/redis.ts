@@ -338,7 +338,15 @@ export class RedisRoomStore implements RoomStore {
       await this.write(
         WRITE_RECORD,
         [k.room, s.records, s.counters, s.subs, k.registry, k.participants],
-        [scope, subsField(scope, write.submissionId), String(write.expectedRev), write.value, write.writer ?? '', ...deltas],
+        [
+          scope,
+          subsField(scope, write.submissionId),
+          String(write.expectedRev),
+          write.value,
+          write.writer ?? '',
+          write.roomVersion === undefined ? '' : String(write.roomVersion),
+          ...deltas,
+        ],
       ),
     );
     switch (status) {
@@ -348,6 +356,7 @@ export class RedisRoomStore implements RoomStore {
       case 'conflict':
         return { status, current: decodeRecord(arg) };
       case 'gone':
+      case 'stale':
         return { status };
       case 'missing':
         throw new RoomNotFoundError(roomId);

@@ -46,6 +46,11 @@ export interface RecordWrite {
    * the deletion of their data never lands after it
    */
   writer?: string;
+  /**
+   * the room version the writer decided on: refused (`stale`) if the room has moved on since — so a
+   * writer may decide on a room it keeps in memory instead of reading its version before each write
+   */
+  roomVersion?: number;
 }
 
 export interface RecordDelete {
@@ -68,7 +73,9 @@ export type RecordWriteResult =
   /** the stored rev is not expectedRev; nothing changed; re-read, re-apply, retry */
   | { status: 'conflict'; current: StoredRecord | null }
   /** the `writer` was removed or deleted their data; nothing changed */
-  | { status: 'gone' };
+  | { status: 'gone' }
+  /** the room's version is not `roomVersion`; nothing changed; read the room again, decide again */
+  | { status: 'stale' };
 
 /**
  * Where rooms live. One interface, several drivers (in-process memory, Redis via node-redis,

@@ -49,6 +49,7 @@ export async function act(ctx: ServiceContext, who: Identity, stepId: string, ac
           return { duplicate: false, rev: res.rev };
         case 'conflict':
         case 'gone':
+        case 'stale': // (not asked for here)
           return LOST;
       }
     },

@@ -5,7 +5,7 @@
  * change in that record's contribution, in one atomic store write.
  */
 import { ServiceError } from '@canopy/api';
-import { counterDelta, issueMessage, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { counterDelta, issueMessage, ownScope, SHARED_SCOPE, type RoomState } from '@canopy/core';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
 import { participantView } from './views.js';
@@ -17,14 +17,41 @@ export interface Submitted {
   rev: number;
 }
 
+/** `write`'s way out when the room it decided on has moved on (only with a room read earlier) */
+const STALE: unique symbol = Symbol('stale');
+
 /**
  * Apply one participant answer. Resolves only once the store holds it; then every participant
  * shown that record gets their fresh view (the sender's other screens too, but not the socket it
  * came on, which gets it in the answer).
+ *
+ * The hot path: decided on the room as this node last read it, with no round trip to check its
+ * version first — the write itself is refused (`stale`) if the room has moved on. Then, and for any
+ * refusal (which might come from an old room), it is decided again on the room as stored now.
  */
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
-  const room = await ctx.currentRoom(who.roomId);
+  const known = ctx.lastReadRoom(who.roomId);
+  if (known) {
+    try {
+      return await submitOn(ctx, known, true, who, stepId, submissionId, input);
+    } catch (e) {
+      if (e !== STALE && !(e instanceof ServiceError)) throw e;
+    }
+  }
+  return submitOn(ctx, await ctx.currentRoom(who.roomId), false, who, stepId, submissionId, input);
+}
+
+async function submitOn(
+  ctx: ServiceContext,
+  room: RoomState,
+  unverified: boolean,
+  who: Identity,
+  stepId: string,
+  submissionId: string,
+  input: unknown,
+): Promise<Submitted> {
+  if (!who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
@@ -62,10 +89,13 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
         value: JSON.stringify(next.value),
         counters: delta,
         writer: pid,
+        ...(unverified ? { roomVersion: room.version } : {}),
       });
       switch (res.status) {
         case 'gone':
           throw new ServiceError('REMOVED', 'You are no longer in this room.');
+        case 'stale':
+          throw STALE;
         case 'duplicate':
           return DUPLICATE;
         case 'conflict':

@@ -26,7 +26,7 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
         if (expectedVersion !== undefined) throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.');
         return LOST;
       }
-      ctx.broadcaster?.roomChanged(next.state);
+      ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda);
       const step = next.state.agenda[next.state.current];
       if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) ctx.broadcaster?.participantViewsChanged(room.id);
       await ctx.keep(next.state);

@@ -22,7 +22,8 @@ import { applyOnce, KeyedQueue, type Change } from './apply-once.js';
 
 /** What the service needs from the realtime layer to tell connected screens about a change. */
 export interface Broadcaster {
-  roomChanged(room: RoomState): void;
+  /** the room changed (`stepsChanged`: the agenda too, so every screen needs the steps' content again) */
+  roomChanged(room: RoomState, stepsChanged: boolean): void;
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
   activityChanged(roomId: string, stepId: string): void;
@@ -121,6 +122,15 @@ export class ServiceContext {
     this.rooms.set(roomId, room);
     if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
     return room;
+  }
+
+  /**
+   * The room as this node last read it, without asking the store whether it moved since (none if
+   * this node has not read it lately). Only for decisions whose write is refused if the room has
+   * moved on (`RecordWrite.roomVersion`), and whose refusals are checked again on `currentRoom`.
+   */
+  lastReadRoom(roomId: string): RoomState | undefined {
+    return this.rooms.get(roomId);
   }
 
   /** The step the room is on, which must be `stepId`, and its module. */

@@ -66,7 +66,7 @@ export async function forgetParticipant(ctx: ServiceContext, who: Identity): Pro
             counters: {},
           });
           if (res.status === 'conflict') return LOST;
-          if (res.status !== 'gone') ctx.broadcaster?.sharedChanged(room.id, step.id, res.rev);
+          if (res.status === 'ok' || res.status === 'duplicate') ctx.broadcaster?.sharedChanged(room.id, step.id, res.rev);
         },
         busy: () => new ServiceError('BUSY', 'The room is busy; try again.'),
       });

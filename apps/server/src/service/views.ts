@@ -11,10 +11,13 @@ import {
   DAY_SECONDS,
   formatCode,
   getActivity,
+  initialParticipantView,
+  initialRoomView,
   outcomeSteps,
   ownScope,
   SHARED_SCOPE,
   stageView,
+  stepContents,
   type ActivityView,
   type AnyActivity,
   type MyOutcomes,
@@ -86,10 +89,23 @@ export async function participantViews(ctx: ServiceContext, roomId: string, part
   const known = new Map(records.filter((r) => r.scope !== SHARED_SCOPE).map((r): [string, Loaded] => [r.scope, { rev: r.rev, value: JSON.parse(r.value) }]));
   const extra =
     roomView && mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...roomView });
+  const phoneConfig = mod.participantConfig(step.config);
+  const phase = room.phase ?? '';
+  // Nobody has answered yet: the phone builds the room's picture from the head count (checked here to come out the same).
+  const roomPart: Partial<ActivityView> =
+    extra === undefined
+      ? {}
+      : roomView && JSON.stringify(initialRoomView(mod, phoneConfig, phase, roomView.participants)) === JSON.stringify(extra)
+        ? { roomInitial: roomView.participants, phase: room.phase }
+        : { room: extra };
   return Promise.all(
     participantIds.map(async (id): Promise<[string, ActivityView]> => {
       const view = await participantView(ctx, room, step, mod, id, shared, known, true);
-      return [id, extra !== undefined ? { ...view, room: extra } : view];
+      // Nothing of theirs (or of anyone they see) yet: the phone builds the same view from the step's content.
+      if (view.rev === 0 && JSON.stringify(initialParticipantView(mod, phoneConfig, phase, id)) === JSON.stringify(view.data)) {
+        return [id, { ...view, ...roomPart, data: undefined, initial: true, phase: room.phase }]; // (undefined is left out on the wire)
+      }
+      return [id, { ...view, ...roomPart }];
     }),
   );
 }
@@ -175,7 +191,11 @@ async function presenterViews(ctx: ServiceContext, room: RoomState, audiences: A
 
 /** The presenters' pictures of the room's current step as stored now (undefined: no such room, or nothing to show). */
 export async function currentPresenterViews(ctx: ServiceContext, roomId: string, audiences: Array<'console' | 'display'>): Promise<ActivityView[] | undefined> {
-  const room = await ctx.store.getRoom(roomId);
+  // its version read, the room itself only when it moved
+  const room = await ctx.currentRoom(roomId).catch((e: unknown) => {
+    if (e instanceof ServiceError && e.code === 'NOT_FOUND') return null;
+    throw e;
+  });
   return room ? presenterViews(ctx, room, audiences) : undefined;
 }
 
@@ -192,6 +212,7 @@ export async function welcome(ctx: ServiceContext, screen: SocketData, online: (
     serverNow: ctx.now(),
     code: formatCode(room.code),
     stage: stageView(room),
+    steps: stepContents(room),
     count: { joined: await ctx.store.countParticipants(roomId) },
   };
   const identity: Identity = { role, roomId };

@@ -1,4 +1,4 @@
-import type { ActivityModule } from '../activity.js';
+import { ownScope, type ActivityModule } from '../activity.js';
 import { adversaries } from './adversaries.js';
 import { commitments } from './commitments.js';
 import { mentalMap } from './mental-map.js';
@@ -35,3 +35,27 @@ export * from './commitments.js';
 export * from './adversaries.js';
 export * from './partnership.js';
 export * from './open-prompt.js';
+
+/**
+ * What a participant sees of a step they have nothing in yet — when nobody whose records they see
+ * has either and the step has no shared state yet — from the step's content alone (the config
+ * participants get, `participantConfig`). The server pushes `initial` instead of such a view only
+ * after checking it builds the same; the phone builds it with this.
+ */
+export function initialParticipantView(mod: AnyActivity, config: unknown, phase: string, participantId: string): unknown {
+  const shared = mod.shared?.initial(config);
+  const own = mod.input?.initial(ownScope(participantId));
+  if (mod.participantView) {
+    const scopes = mod.readScopes?.(participantId, shared, config) ?? [];
+    return mod.participantView({ config, phase, participantId, own, scoped: Object.fromEntries(scopes.map((s) => [s, mod.input?.initial(s)])), shared });
+  }
+  return mod.input?.ownView ? mod.input.ownView(own) : own;
+}
+
+/**
+ * What a participant sees of the room's aggregate before anyone has answered (no counters yet), with
+ * `participants` people in the room: pushed as `roomInitial` (the count) when it builds the same.
+ */
+export function initialRoomView(mod: AnyActivity, config: unknown, phase: string, participants: number): unknown {
+  return mod.participantRoomView?.({ config, phase, audience: 'display', counters: {}, participants, shared: mod.shared?.initial(config) });
+}
