@@ -262,6 +262,8 @@ export function stageChange(state: RoomState): StageChange {
     stepId: step && getActivity(step.type) ? step.id : null,
     phase: state.phase,
     timer: state.timer,
+    // a phone open when the session ends turns into the plan page: it needs to know there are check-ins
+    ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
   };
 }
 

@@ -120,6 +120,7 @@ export async function checkIn(ctx: ServiceContext, who: Identity, submissionId: 
         case 'duplicate':
           return DUPLICATE;
         case 'conflict':
+        case 'stale': // (not asked for: no roomVersion) another writer came first; read again
           return LOST;
         case 'ok':
           ctx.broadcaster?.followUpChanged(room.id);
