@@ -15,7 +15,7 @@ import { createStore, type RoomStore } from '@canopy/store';
 import { Hono } from 'hono';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { mountDownloads } from './downloads.js';
+import { mountDownloads, mountImpactDownloads } from './downloads.js';
 import { shareOrigins } from './lan.js';
 import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
@@ -50,8 +50,18 @@ async function loadWebHandler(dir: string | undefined, log: Logger): Promise<Nod
   return mod.handler;
 }
 
-export async function startServer(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<CanopyServer> {
+/** What only tests set: nothing here is read from the environment. */
+export interface ServerOptions {
+  /**
+   * the server's clock (session times, check-in dates, retention; the memory store's expiry too):
+   * tests move it through weeks of follow-up instead of waiting. The wall clock otherwise.
+   */
+  now?: () => number;
+}
+
+export async function startServer(config: Config, log: Logger = createLogger(config.LOG_LEVEL), opts: ServerOptions = {}): Promise<CanopyServer> {
   const store = await createStore({
+    ...(opts.now ? { now: opts.now } : {}),
     ...(config.REDIS_URL
       ? { redisUrl: config.REDIS_URL, cluster: config.REDIS_CLUSTER, waitReplicas: config.REDIS_WAIT_REPLICAS, waitTimeoutMs: config.REDIS_WAIT_TIMEOUT_MS }
       : {}),
@@ -65,6 +75,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const service = new RoomService(store, limiters, {
     retentionSeconds: Math.round(config.ROOM_RETENTION_DAYS * DAY_SECONDS),
     maxRoomBytes: config.ROOM_MAX_BYTES,
+    ...(opts.now ? { now: opts.now } : {}),
   });
   const web = await loadWebHandler(config.WEB_BUILD_DIR, log);
 
@@ -119,6 +130,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   let share = shareOrigins({ publicUrl: config.PUBLIC_URL, host: config.HOST, port: config.PORT });
   app.get('/api/share-origin', (c) => c.json(share));
   mountDownloads(app, service, limiters.downloads, (c) => clientAddress(c.env.incoming, config.TRUST_PROXY));
+  mountImpactDownloads(app, service, limiters.downloads, (c) => clientAddress(c.env.incoming, config.TRUST_PROXY));
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
   app.all('*', (c) => {
     if (!web) return c.text('Canopy API server. Build the web app (pnpm build) to serve the screens.', 404);

@@ -6,18 +6,27 @@
  * are streamed; the JSON Schema of data.json is public at /api/schema/data.json.
  */
 import { Readable } from 'node:stream';
-import { canFacilitate, renderMarkdown, sessionDataJsonSchema, tableFileName, type OutcomeTable, type SessionData } from '@canopy/core';
+import {
+  canFacilitate,
+  impactDataJsonSchema,
+  renderMarkdown,
+  sessionDataJsonSchema,
+  tableFileName,
+  type ImpactData,
+  type OutcomeTable,
+  type SessionData,
+} from '@canopy/core';
 import { stringify } from 'csv-stringify';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Zip, ZipDeflate } from 'fflate';
-import { reportPdf } from './pdf.js';
+import { impactPdf, reportPdf } from './pdf.js';
 import { take } from './ratelimit.js';
 import type { RoomService } from './service.js';
 
 /** A file name from the room's title and date: `allies-workshop-2026-11-23-report.pdf`. */
-export function downloadName(data: SessionData, what: string): { ascii: string; utf8: string } {
+export function downloadName(data: { room: { title: string; createdAt: string } }, what: string): { ascii: string; utf8: string } {
   const day = data.room.createdAt.slice(0, 10);
   const base = data.room.title
     .normalize('NFKC')
@@ -59,11 +68,18 @@ export function tableCsv(t: OutcomeTable): Readable {
 
 /** Every table of the session, one CSV per table, in a zip (deflated, streamed one table at a time). */
 export function dataZip(data: SessionData): Readable {
-  const mtime = new Date(data.generatedAt);
+  return tablesZip(
+    data.steps.flatMap((s) => s.tables.map((t) => ({ name: tableFileName(s, t), table: t }))),
+    data.generatedAt,
+  );
+}
+
+/** Tables as CSV files in a zip. */
+function tablesZip(tables: Array<{ name: string; table: OutcomeTable }>, generatedAt: string): Readable {
   return Readable.from(
     zipStream(
-      data.steps.flatMap((s) => s.tables.map((t) => ({ name: tableFileName(s, t), body: () => tableCsv(t) }))),
-      mtime,
+      tables.map((t) => ({ name: t.name, body: () => tableCsv(t.table) })),
+      new Date(generatedAt),
     ),
   );
 }
@@ -102,21 +118,32 @@ function stream(c: Context<Env>, body: NodeJS.ReadableStream | string, type: str
 
 type Env = { Bindings: HttpBindings };
 
+/** Rate limit, room, facilitator's or co-host's token: the room id, or the answer for anything else. */
+async function facilitatorRoom(
+  c: Context<Env>,
+  service: RoomService,
+  limiter: RateLimiterAbstract,
+  addressOf: (c: Context<Env>) => string,
+): Promise<string | Response> {
+  const wait = await take(limiter, addressOf(c));
+  if (wait) return c.json({ error: `Too many downloads from this network. Try again in ${wait} s.` }, 429, { 'Retry-After': String(wait) });
+  const roomId = c.req.param('roomId') ?? '';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !(await service.roomExists(roomId))) return c.json({ error: 'This room no longer exists.' }, 404);
+  const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(c.req.header('Authorization') ?? '');
+  if (!m) return c.json({ error: 'Sign in with the facilitator’s link: send its token as “Authorization: Bearer …”.' }, 401, { 'WWW-Authenticate': 'Bearer' });
+  const who = await service.authenticate(roomId, m[1]!);
+  if (!who) return c.json({ error: 'That token does not open this room.' }, 403);
+  if (!canFacilitate(who.role)) return c.json({ error: 'Only the facilitator and co-hosts can download the session’s outcomes.' }, 403);
+  return roomId;
+}
+
 export function mountDownloads(app: Hono<Env>, service: RoomService, limiter: RateLimiterAbstract, addressOf: (c: Context<Env>) => string) {
   app.get('/api/schema/data.json', (c) => c.json(sessionDataJsonSchema(), 200, { 'Content-Type': 'application/schema+json; charset=utf-8' }));
 
   /** Rate limit, room, token: the answer for anything else, or the data to download. */
   async function authorized(c: Context<Env>): Promise<SessionData | Response> {
-    const wait = await take(limiter, addressOf(c));
-    if (wait) return c.json({ error: `Too many downloads from this network. Try again in ${wait} s.` }, 429, { 'Retry-After': String(wait) });
-    const roomId = c.req.param('roomId') ?? '';
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !(await service.roomExists(roomId))) return c.json({ error: 'This room no longer exists.' }, 404);
-    const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(c.req.header('Authorization') ?? '');
-    if (!m)
-      return c.json({ error: 'Sign in with the facilitator’s link: send its token as “Authorization: Bearer …”.' }, 401, { 'WWW-Authenticate': 'Bearer' });
-    const who = await service.authenticate(roomId, m[1]!);
-    if (!who) return c.json({ error: 'That token does not open this room.' }, 403);
-    if (!canFacilitate(who.role)) return c.json({ error: 'Only the facilitator and co-hosts can download the session’s outcomes.' }, 403);
+    const roomId = await facilitatorRoom(c, service, limiter, addressOf);
+    if (roomId instanceof Response) return roomId;
     const data = await service.sessionData(roomId);
     return data ?? c.json({ error: 'This room no longer exists.' }, 404);
   }
@@ -166,5 +193,55 @@ export function mountDownloads(app: Hono<Env>, service: RoomService, limiter: Ra
         404,
       );
     return stream(c, tableCsv(t), 'text/csv; charset=utf-8', downloadName(data, tableFileName(step, t)));
+  });
+}
+
+/**
+ * The impact report (docs/follow-up.md): the room's effect after its check-ins, as PDF, JSON (its
+ * schema public at /api/schema/impact.json) and CSV (one table, or all in a zip). Aggregates only,
+ * from `RoomService.impactData`: no name, no note, every figure below the room's minimum group
+ * size left out.
+ */
+export function mountImpactDownloads(app: Hono<Env>, service: RoomService, limiter: RateLimiterAbstract, addressOf: (c: Context<Env>) => string) {
+  app.get('/api/schema/impact.json', (c) => c.json(impactDataJsonSchema(), 200, { 'Content-Type': 'application/schema+json; charset=utf-8' }));
+
+  async function authorized(c: Context<Env>): Promise<ImpactData | Response> {
+    const roomId = await facilitatorRoom(c, service, limiter, addressOf);
+    if (roomId instanceof Response) return roomId;
+    const data = await service.impactData(roomId);
+    return data ?? c.json({ error: 'This room no longer exists.' }, 404);
+  }
+
+  app.get('/api/rooms/:roomId/impact.pdf', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    return stream(c, impactPdf(data), 'application/pdf', downloadName(data, 'impact.pdf'));
+  });
+  app.get('/api/rooms/:roomId/impact.json', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    return stream(c, `${JSON.stringify(data, null, 2)}\n`, 'application/json; charset=utf-8', downloadName(data, 'impact.json'));
+  });
+  app.get('/api/rooms/:roomId/impact.zip', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    return stream(
+      c,
+      tablesZip(
+        data.tables.map((t) => ({ name: `${t.name}.csv`, table: t })),
+        data.generatedAt,
+      ),
+      'application/zip',
+      downloadName(data, 'impact-csv.zip'),
+    );
+  });
+  /** one table: ?table=<name> (check_ins by default) */
+  app.get('/api/rooms/:roomId/impact.csv', async (c) => {
+    const data = await authorized(c);
+    if (data instanceof Response) return data;
+    const name = c.req.query('table') ?? 'check_ins';
+    const t = data.tables.find((x) => x.name === name);
+    if (!t) return c.json({ error: `There is no table "${name}".`, tables: data.tables.map((x) => x.name) }, 404);
+    return stream(c, tableCsv(t), 'text/csv; charset=utf-8', downloadName(data, `impact-${t.name}.csv`));
   });
 }

@@ -7,7 +7,7 @@
  * the fonts are embedded as subsets, and only those a report needs.
  */
 import PDFDocument from 'pdfkit';
-import { reportOverview, round1, type ReportBlock, type ReportSection, type SessionData } from '@canopy/core';
+import { impactSections, reportDate, reportOverview, round1, type ImpactData, type ReportBlock, type ReportSection, type SessionData } from '@canopy/core';
 import { Pen, type PenOptions } from './pdf-text.js';
 
 const INK = '#1f2a24';
@@ -266,6 +266,22 @@ class ReportWriter {
     doc.x = this.left;
     if (b.note) this.text(b.note, { size: 8, color: MUTED, gap: 8 });
   }
+}
+
+/** The impact report (the room's effect after its check-ins) as a PDF stream, drawn like the session report. */
+export function impactPdf(data: ImpactData): NodeJS.ReadableStream {
+  const w = new ReportWriter(`${data.room.title} — impact`);
+  w.text(data.room.title, { font: 'bold', size: 22, gap: 2 });
+  w.text(
+    `Impact report · session ended ${data.room.endedAt ? reportDate(data.room.endedAt) : 'not yet'} · room ${data.room.code} · ${reportDate(data.generatedAt)}`,
+    {
+      color: MUTED,
+      gap: 14,
+    },
+  );
+  for (const s of impactSections(data)) w.section(s);
+  w.doc.end();
+  return w.doc;
 }
 
 /** The report as a PDF stream: read it (or pipe it) to get the bytes; it ends by itself. */

@@ -7,6 +7,9 @@
 import type { Server as HttpServer } from 'node:http';
 import {
   ActPayloadSchema,
+  CheckInPayloadSchema,
+  ImpactPayloadSchema,
+  PlanPayloadSchema,
   CommandPayloadSchema,
   DeleteRoomPayloadSchema,
   errorAck,
@@ -235,8 +238,11 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     on('submit', SubmitPayloadSchema, (p) => service.submit(who(), p.stepId, p.submissionId, p.input));
     on('act', ActPayloadSchema, (p) => service.act(who(), p.stepId, p.actionId, p.action));
     on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.myOutcomes(who()) }));
+    on('followUp:plan', PlanPayloadSchema, async () => ({ plan: await service.plan(who()) }));
+    on('followUp:checkIn', CheckInPayloadSchema, (p) => service.checkIn(who(), p.submissionId, p.checkIn));
+    on('followUp:impact', ImpactPayloadSchema, async () => ({ impact: await service.impact(who()) }));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
-    on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: Date.now() }));
+    on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));
 
     if (!socket.recovered) {
       welcome(socket)
@@ -270,6 +276,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   const countTimers = new Map<string, NodeJS.Timeout>();
   const activityTimers = new Map<string, NodeJS.Timeout>();
   const viewTimers = new Map<string, NodeJS.Timeout>();
+  const impactTimers = new Map<string, NodeJS.Timeout>();
 
   function later(timers: Map<string, NodeJS.Timeout>, key: string, ms: number, fn: () => Promise<void>) {
     if (timers.has(key)) return;
@@ -363,6 +370,11 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       // after the current turn, so the facilitator's acknowledgement goes out first
       setImmediate(() => io.in(rooms.all(roomId)).disconnectSockets(true));
     },
+    followUpChanged: (roomId) =>
+      later(impactTimers, roomId, ACTIVITY_PUSH_MS, async () => {
+        const impact = await service.impact({ role: 'facilitator', roomId });
+        io.to([rooms.consoles(roomId), rooms.displays(roomId)]).emit('followUp:impact', impact);
+      }),
     participantErased(roomId, participantId) {
       io.to(rooms.participant(participantId)).emit('dataDeleted', { message: DATA_DELETED_MESSAGE });
       setImmediate(() => io.in(rooms.participant(participantId)).disconnectSockets(true));

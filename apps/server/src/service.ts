@@ -10,7 +10,21 @@
  * write goes through the one loop in `service/apply-once.ts`.
  */
 import type { CreatedRoom, JoinedRoom, RoomApi } from '@canopy/api';
-import type { ActivityView, JoinInput, MyOutcomes, NewRoom, RoomCommand, RoomState, SessionData, SocketData, Welcome } from '@canopy/core';
+import type {
+  ActivityView,
+  CheckIn,
+  ImpactData,
+  ImpactFigures,
+  JoinInput,
+  MyOutcomes,
+  NewRoom,
+  PlanView,
+  RoomCommand,
+  RoomState,
+  SessionData,
+  SocketData,
+  Welcome,
+} from '@canopy/core';
 import type { RoomStore } from '@canopy/store';
 import type { Limiters } from './ratelimit.js';
 import { act, type Acted } from './service/actions.js';
@@ -19,6 +33,7 @@ import { submit, type Submitted } from './service/answers.js';
 import { command, removeParticipant } from './service/commands.js';
 import { ServiceContext, type Broadcaster, type Identity, type ServiceOptions } from './service/context.js';
 import { deleteRoom, forgetParticipant } from './service/erasure.js';
+import { checkIn, impactFor, impactReportData, readPlan } from './service/follow-up.js';
 import { currentPresenterViews, myOutcomes, participantViews, sessionData, welcome } from './service/views.js';
 
 export { NO_SUCH_ROOM } from './service/admission.js';
@@ -103,5 +118,24 @@ export class RoomService implements RoomApi {
   }
   sessionData(roomId: string, now?: number): Promise<SessionData | null> {
     return sessionData(this.ctx, roomId, now);
+  }
+
+  // --- after the session -------------------------------------------------------------------------
+
+  /** the server's clock (injected in tests; the wall clock otherwise) */
+  now(): number {
+    return this.ctx.now();
+  }
+  plan(who: Identity): Promise<PlanView> {
+    return readPlan(this.ctx, who);
+  }
+  checkIn(who: Identity, submissionId: string, answer: CheckIn): Promise<{ duplicate: boolean; plan: PlanView }> {
+    return checkIn(this.ctx, who, submissionId, answer);
+  }
+  impact(who: Identity): Promise<ImpactFigures> {
+    return impactFor(this.ctx, who);
+  }
+  impactData(roomId: string): Promise<ImpactData | null> {
+    return impactReportData(this.ctx, roomId);
   }
 }

@@ -7,7 +7,7 @@
  * vitest or Playwright.
  */
 import { connectRoom, createApi, importSealKey, newParticipantToken, newSealKey, randomId, seal, type RoomConnection } from '@canopy/client';
-import type { NewRoom, OpenPromptParticipantView } from '@canopy/core';
+import type { FollowUpSettings, NewRoom, OpenPromptParticipantView } from '@canopy/core';
 
 const WAIT = 10_000;
 
@@ -92,6 +92,10 @@ export interface EveryActivitySession {
   displayToken: string;
   /** the participants' own bearer tokens, in PEOPLE order */
   participantTokens: string[];
+  /** the participants' sealing keys as their resume links carry them (`k=`), in PEOPLE order */
+  sealKeys: string[];
+  /** the participants' ids, in PEOPLE order */
+  participantIds: string[];
   /** every plain label and every ciphertext the participants' records hold */
   secrets: string[];
   close(): void;
@@ -112,6 +116,8 @@ export interface SessionHooks {
   lobby?(room: { roomId: string; code: string }): Promise<void>;
   /** the four have done this step; the facilitator moves on when it resolves */
   step?(stepId: string): Promise<void>;
+  /** check-ins after the session (none by default) */
+  followUp?: FollowUpSettings;
 }
 
 /** Create the room, run every step with four people (and whoever the hooks bring), close the session. */
@@ -121,6 +127,7 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
     title: EVERY_ACTIVITY_TITLE,
     agenda: EVERY_ACTIVITY_AGENDA,
     join: { askDepartment: true, askLevel: false, departments: [], levels: [], maxParticipants: 50 },
+    ...(hooks.followUp ? { followUp: hooks.followUp } : {}),
   });
   const conns: RoomConnection[] = [];
   const facilitator = connectRoom({ url, roomId: created.roomId, token: created.facilitatorToken });
@@ -133,7 +140,8 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
     const conn = connectRoom({ url, roomId: created.roomId, token });
     conns.push(conn);
     await ready(conn);
-    people.push({ ...p, id: res.participant.id, token, conn, key: await importSealKey(await newSealKey()) });
+    const encoded = await newSealKey();
+    people.push({ ...p, id: res.participant.id, token, conn, encoded, key: await importSealKey(encoded) });
   }
   const secrets: string[] = [];
   const sealed = async (key: Awaited<ReturnType<typeof importSealKey>>, text: string) => {
@@ -237,6 +245,8 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
     cohostToken: created.cohostToken,
     displayToken: created.displayToken,
     participantTokens: people.map((p) => p.token),
+    sealKeys: people.map((p) => p.encoded),
+    participantIds: people.map((p) => p.id),
     secrets,
     close: () => conns.forEach((c) => c.close()),
   };

@@ -19,7 +19,7 @@ import {
 } from '@canopy/client';
 import type { Ack, NewRoom, Participant, Welcome } from '@canopy/core';
 import type { Socket } from 'socket.io-client';
-import { loadConfig, startServer, type CanopyServer, type Config } from '../src/index.js';
+import { loadConfig, startServer, type CanopyServer, type Config, type ServerOptions } from '../src/index.js';
 
 /** A deadline for anything a test waits for: generous, so a slow machine does not make it flaky. */
 export const WAIT_MS = 8_000;
@@ -112,9 +112,9 @@ export function useWorkshops() {
     };
   }
 
-  /** Start a server of our own on a free port (closed after the test). */
-  async function server(overrides: Partial<Config> = {}): Promise<CanopyServer> {
-    const s = await startServer(testConfig(overrides));
+  /** Start a server of our own on a free port (closed after the test); `opts.now`: its clock, moved by the test. */
+  async function server(overrides: Partial<Config> = {}, opts: ServerOptions = {}): Promise<CanopyServer> {
+    const s = await startServer(testConfig(overrides), undefined, opts);
     servers.push(s);
     return s;
   }

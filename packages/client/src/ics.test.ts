@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { commitmentsCalendar, commitmentUid, type CalendarCommitment } from './ics.js';
+import { checkInUid, commitmentsCalendar, commitmentUid, type CalendarCommitment } from './ics.js';
 
 // The file is checked with ical.js, a parser written independently of the generator.
 function parseCalendar(text: string) {
@@ -197,5 +197,35 @@ describe('edge cases', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('the calendar file with check-ins after the workshop', () => {
+  const link = 'https://canopy.example/p/room12345678#t=abcdefghijklmnopqrstuvwxyz&k=0123456789012345678901234567890123456789abc';
+  const text = commitmentsCalendar(commitments, {
+    workshopTitle: 'Building allies',
+    now,
+    checkIns: [
+      { index: 0, day: '2026-02-24', link, roomId: 'room12345678' },
+      { index: 1, day: '2026-03-24', link, roomId: 'room12345678' },
+    ],
+  });
+  const { events } = parseCalendar(text);
+
+  it('keeps every commitment with its recurrence and alarm, and adds one all-day event per check-in carrying the link', () => {
+    expect(events).toHaveLength(commitments.length + 2);
+    expect(rrule(byUid(events, 'week0001'))?.freq).toBe('WEEKLY');
+    expect(byUid(events, 'once0001').getAllSubcomponents('valarm')).toHaveLength(1);
+    const checkIns = events.filter((e) => String(e.getFirstPropertyValue('uid')).startsWith('check-in-'));
+    expect(checkIns.map((e) => e.getFirstPropertyValue('uid'))).toEqual([checkInUid('room12345678', 0), checkInUid('room12345678', 1)]);
+    for (const e of checkIns) {
+      const ev = new ICAL.Event(e);
+      expect(ev.startDate.isDate).toBe(true);
+      expect(e.getFirstPropertyValue('url')).toBe(link);
+      expect(ev.description).toContain(link);
+      expect(ev.description).toContain('anyone with this link can open your plan');
+      expect(e.getAllSubcomponents('valarm')).toHaveLength(1);
+    }
+    expect(new ICAL.Event(checkIns[0]!).startDate.toString()).toBe('2026-02-24');
   });
 });

@@ -18,6 +18,8 @@
  * - Recurrence per cadence: weekly `FREQ=WEEKLY`, biweekly `FREQ=WEEKLY;INTERVAL=2`, monthly
  *   `FREQ=MONTHLY`, quarterly `FREQ=MONTHLY;INTERVAL=3`, once none. As in every calendar app, a
  *   monthly rhythm started on the 29th–31st skips the months that have no such day.
+ * - Check-ins after the workshop (when it has them) are all-day events on their dates, with the
+ *   same day-before reminder, carrying the personal link (URL and description) that opens the plan.
  * - The events are marked free (`TRANSP:TRANSPARENT`), so a reminder never blocks time, and
  *   private (`CLASS:PRIVATE`), so anyone the calendar is shared with sees a private placeholder.
  *
@@ -59,7 +61,26 @@ export interface CommitmentsCalendarOptions {
   prodId?: string;
   /** the moment of download (DTSTAMP, SEQUENCE); defaults to now */
   now?: Date;
+  /**
+   * check-ins after the workshop: one all-day event each on its date, carrying the person's
+   * personal link (which opens their plan; anyone holding it can)
+   */
+  checkIns?: CalendarCheckIn[];
 }
+
+export interface CalendarCheckIn {
+  /** 0-based */
+  index: number;
+  /** the day it opens, YYYY-MM-DD */
+  day: string;
+  /** the personal link that opens the plan and its check-in */
+  link: string;
+  /** the room, so a check-in keeps its calendar identity across downloads */
+  roomId: string;
+}
+
+/** A stable UID per room and check-in. */
+export const checkInUid = (roomId: string, index: number) => `check-in-${roomId}-${index + 1}@canopy`;
 
 /** How long a timed commitment blocks out in the calendar (it is marked free anyway). */
 export const TIMED_SLOT_MINUTES = 30;
@@ -145,6 +166,24 @@ export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: 
         alarms: [{ type: ICalAlarmType.display, trigger: TIMED_REMINDER_MINUTES * 60, description: summary }],
       });
     }
+  }
+  for (const c of opts.checkIns ?? []) {
+    const day = parseDay(c.day);
+    const summary = `Check in on your ally plan (${title})`;
+    cal.createEvent({
+      id: checkInUid(c.roomId, c.index),
+      sequence,
+      stamp: now,
+      summary,
+      description: `Check-in ${c.index + 1}: mark what you kept, move people on your map, and rate yourself again. Open your plan: ${c.link} — anyone with this link can open your plan, so keep it to yourself.`,
+      url: c.link,
+      allDay: true,
+      start: new Date(Date.UTC(day.y, day.m - 1, day.d)),
+      end: new Date(Date.UTC(day.y, day.m - 1, day.d + 1)),
+      transparency: ICalEventTransparency.TRANSPARENT,
+      class: ICalEventClass.PRIVATE,
+      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${summary}` }],
+    });
   }
   return cal.toString();
 }

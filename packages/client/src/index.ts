@@ -3,4 +3,12 @@ export { RoomConnection, connectRoom, type ConnectOptions, type ConnectionStatus
 export { randomId, newParticipantToken } from './ids.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from '@canopy/api';
 export { newSealKey, importSealKey, seal, unseal, sealEngine, type SealKey, type SealEngine } from './seal.js';
-export { commitmentsCalendar, commitmentSummary, commitmentUid, type CalendarCommitment, type CommitmentsCalendarOptions } from './ics.js';
+export {
+  checkInUid,
+  commitmentsCalendar,
+  commitmentSummary,
+  commitmentUid,
+  type CalendarCheckIn,
+  type CalendarCommitment,
+  type CommitmentsCalendarOptions,
+} from './ics.js';

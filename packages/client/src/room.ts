@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   RETRYABLE_CODES,
   type Ack,
+  type CheckInInput,
   type ActivityView,
   type ClientToServerEvents,
   type ConsoleRoomView,
@@ -294,6 +295,21 @@ export class RoomConnection {
   /** Participant: their own outcomes of every step run so far (for their pack). Not retried: ask again. */
   myOutcomes(): Promise<AckOf<'outcomes:mine'>> {
     return this.ask('outcomes:mine', {});
+  }
+
+  /** Participant: their plan after the session (workshop part, check-ins, dates). Not retried: ask again. */
+  plan(): Promise<AckOf<'followUp:plan'>> {
+    return this.ask('followUp:plan', {});
+  }
+
+  /** Participant: answer the open check-in, retried until stored (the submission id makes retries safe). */
+  checkIn(checkIn: CheckInInput, submissionId = randomId()): Promise<AckOf<'followUp:checkIn'>> {
+    return this.untilStored(() => this.ask('followUp:checkIn', { submissionId, checkIn }));
+  }
+
+  /** Facilitator, co-host, display: the room's effect so far (pushed again as `followUp:impact` after each check-in). */
+  impact(): Promise<AckOf<'followUp:impact'>> {
+    return this.ask('followUp:impact', {});
   }
 
   /** Ask for the full state again (the server also sends it by itself after a reconnect). */

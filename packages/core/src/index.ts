@@ -16,3 +16,4 @@ export * from './report.js';
 export * from './outcomes.js';
 export * from './my-outcomes.js';
 export * from './share.js';
+export * from './follow-up.js';

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Counters } from './activity.js';
+import type { ImpactFigures, PlanView, CheckInPayload } from './follow-up.js';
 import type { MyOutcomes } from './my-outcomes.js';
 import { ClientIdSchema, type Participant } from './participant.js';
 import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageView, type StepContent } from './room.js';
@@ -190,6 +191,8 @@ export interface ServerToClientEvents {
   roomDeleted: (info: { message: string }) => void;
   /** this participant deleted their data (from any of their screens); their sockets close after */
   dataDeleted: (info: { message: string }) => void;
+  /** facilitator, co-host and display: the room's effect after a check-in was saved or deleted */
+  'followUp:impact': (f: ImpactFigures) => void;
 }
 
 export interface ClientToServerEvents {
@@ -207,6 +210,12 @@ export interface ClientToServerEvents {
   sync: (ack: (a: Ack<{ welcome: Welcome }>) => void) => void;
   /** participant: their own outcomes of every step run so far, for their pack (see my-outcomes.ts) */
   'outcomes:mine': (p: Record<string, never>, ack: (a: Ack<{ outcomes: MyOutcomes }>) => void) => void;
+  /** participant: their plan after the session — the workshop's part, their check-ins, the dates (see follow-up.ts) */
+  'followUp:plan': (p: Record<string, never>, ack: (a: Ack<{ plan: PlanView }>) => void) => void;
+  /** participant: answer the check-in open now; retried with the same submissionId it is saved once */
+  'followUp:checkIn': (p: CheckInPayload, ack: (a: Ack<{ duplicate: boolean; plan: PlanView }>) => void) => void;
+  /** facilitator, co-host, display: the room's effect so far (aggregates only) */
+  'followUp:impact': (p: Record<string, never>, ack: (a: Ack<{ impact: ImpactFigures }>) => void) => void;
   /** clock offset: the client sends its time, the server answers with its own */
   clock: (clientNow: number, ack: (a: Ack<{ clientNow: number; serverNow: number }>) => void) => void;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { getActivity } from './activities/index.js';
 import { issueMessage } from './issues.js';
 import { ATTRIBUTE_MAX } from './text.js';
+import { FOLLOW_UP_STEP, FollowUpSettingsSchema, type FollowUpSettings } from './follow-up.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, TimerSchema, type Timer } from './timer.js';
 
 export const MAX_STEPS = 60;
@@ -39,6 +40,8 @@ export const NewRoomSchema = z.object({
   title: z.string().trim().min(1).max(120),
   agenda: z.array(StepSchema).min(1).max(MAX_STEPS),
   join: JoinSettingsSchema.default({ askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: 2000 }),
+  /** check-ins after the session (weeks after its end); none by default */
+  followUp: FollowUpSettingsSchema.default({ weeks: [] }),
 });
 export type NewRoom = z.input<typeof NewRoomSchema>;
 
@@ -51,6 +54,8 @@ export interface RoomState {
   closedAt: number | null;
   locked: boolean;
   join: JoinSettings;
+  /** check-ins after the session; absent in rooms stored before follow-ups existed (none) */
+  followUp?: FollowUpSettings;
   agenda: Step[];
   /** index into agenda; -1 is the lobby before the first step */
   current: number;
@@ -66,6 +71,7 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
   const out: Step[] = [];
   for (const [i, step] of agenda.entries()) {
     if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
+    if (step.id === FOLLOW_UP_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
     ids.add(step.id);
     const mod = getActivity(step.type);
     if (!mod) return { ok: false, error: `Step ${i + 1}: unknown activity type "${step.type}"` };
@@ -86,7 +92,12 @@ function legacySlideNotes(step: Step): string {
   return step.type === 'slide' && typeof config?.notes === 'string' ? config.notes.slice(0, STEP_NOTES_MAX) : '';
 }
 
-export function createRoomState(input: { id: string; code: string; now: number; room: z.output<typeof NewRoomSchema> }): RoomState {
+export function createRoomState(input: {
+  id: string;
+  code: string;
+  now: number;
+  room: Omit<z.output<typeof NewRoomSchema>, 'followUp'> & { followUp?: FollowUpSettings };
+}): RoomState {
   return {
     id: input.id,
     code: input.code,
@@ -96,6 +107,7 @@ export function createRoomState(input: { id: string; code: string; now: number; 
     closedAt: null,
     locked: false,
     join: input.room.join,
+    followUp: input.room.followUp ?? { weeks: [] },
     agenda: input.room.agenda,
     current: -1,
     phase: null,
@@ -216,6 +228,8 @@ export interface StageView {
   step: { id: string; type: string; title: string; config: unknown } | null;
   phase: string | null;
   timer: Timer;
+  /** check-in weeks after the session (e.g. [2, 6, 12]); absent without a follow-up */
+  followUp?: number[];
 }
 
 export function stageView(state: RoomState): StageView {
@@ -231,6 +245,7 @@ export function stageView(state: RoomState): StageView {
     step: step && mod ? { id: step.id, type: step.type, title: step.title, config: mod.participantConfig(step.config) } : null,
     phase: state.phase,
     timer: state.timer,
+    ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
   };
 }
 
@@ -261,6 +276,8 @@ export function stageChange(state: RoomState): StageChange {
     stepId: step && getActivity(step.type) ? step.id : null,
     phase: state.phase,
     timer: state.timer,
+    // a phone open when the session ends turns into the plan page: it needs to know there are check-ins
+    ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
   };
 }
 

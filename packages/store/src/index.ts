@@ -24,6 +24,8 @@ export interface CreateStoreOptions {
   timeoutMs?: number;
   /** submission ids each record remembers (its dedupe window); default DEDUPE_WINDOW */
   dedupeWindow?: number;
+  /** the memory store's clock for retention (tests move it on); Redis keeps its own time */
+  now?: () => number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface CreateStoreOptions {
  * loaded only when used, so the embedded mode never loads GLIDE's native module.
  */
 export async function createStore(opts: CreateStoreOptions = {}): Promise<RoomStore> {
-  if (!opts.redisUrl) return new MemoryRoomStore(opts.dedupeWindow === undefined ? {} : { dedupeWindow: opts.dedupeWindow });
+  if (!opts.redisUrl) return new MemoryRoomStore({ ...(opts.dedupeWindow === undefined ? {} : { dedupeWindow: opts.dedupeWindow }), ...(opts.now ? { now: opts.now } : {}) });
   const url = opts.redisUrl;
   const driver = opts.driver ?? 'node-redis';
   const cluster = opts.cluster ?? false;

@@ -4,7 +4,7 @@
  * spawned for it too — never the machine's Redis; each story uses fresh room ids.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyRoomCommand, codeFromBytes, createRoomState, NewRoomSchema, type Participant, type RoomState } from '@canopy/core';
+import { applyRoomCommand, codeFromBytes, createRoomState, FOLLOW_UP_STEP, NewRoomSchema, type Participant, type RoomState } from '@canopy/core';
 import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -599,6 +599,59 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect((await allKeys()).filter((k) => k.includes(room.id) || k.includes(room.code))).toEqual([]);
     expect(await store.getRoom(neighbour.id)).toEqual(neighbour);
     expect(await store.createRoom(newRoom({ code: room.code }), secrets())).toBe(true);
+  });
+
+  it("after the session, each person's check-ins are kept under the follow-up's own step until the room's deadline, and go with their plan or the room", async () => {
+    const { room, joins } = await roomWithPeople(3);
+    const ended = applyRoomCommand(room, { type: 'close' }, 1_700_000_100_000);
+    expect(ended.ok && (await store.casRoom(room.id, room.version, ended.state))).toBe(true);
+    const twelveWeeksAndAMonth = (12 * 7 + 30) * 86_400;
+    expect(await store.expireRoom(room.id, twelveWeeksAndAMonth)).toBe(true);
+    const [ada, bob] = joins.map((j) => j.participant);
+    const checkIn = (index: number) => JSON.stringify({ checkIns: [{ index, at: 1, commitments: [{ id: 'c1abcd', state: 'kept' }] }] });
+    for (const who of [ada!, bob!]) {
+      const first = await store.writeRecord(room.id, FOLLOW_UP_STEP, `p:${who.id}`, {
+        submissionId: `ci0-${who.id}`,
+        expectedRev: 0,
+        value: checkIn(0),
+        counters: {},
+        writer: who.id,
+      });
+      expect(first).toEqual({ status: 'ok', rev: 1 });
+    }
+    // the second check-in replaces the record; a lost ack retried is applied once
+    const write = { submissionId: 'ci1-ada', expectedRev: 1, value: checkIn(1), counters: {}, writer: ada!.id };
+    expect(await store.writeRecord(room.id, FOLLOW_UP_STEP, `p:${ada!.id}`, write)).toEqual({ status: 'ok', rev: 2 });
+    expect(await store.writeRecord(room.id, FOLLOW_UP_STEP, `p:${ada!.id}`, write)).toEqual({ status: 'duplicate', rev: 2 });
+    expect((await store.listRecords(room.id, FOLLOW_UP_STEP)).map((r) => [r.scope, r.rev]).sort()).toEqual(
+      [
+        [`p:${ada!.id}`, 2],
+        [`p:${bob!.id}`, 1],
+      ].sort(),
+    );
+    if (!(store instanceof MemoryRoomStore)) {
+      const follow = Object.entries(await ttls(room)).filter(([k]) => k.includes(FOLLOW_UP_STEP));
+      expect(follow.length).toBeGreaterThan(0);
+      for (const [key, ttl] of follow) expect([key, ttl]).toEqual([key, expect.closeTo(twelveWeeksAndAMonth, -1)]);
+    }
+    // Bob deletes his plan: his record goes, Ada's stays; he can no longer write one
+    expect(await store.eraseParticipant(room.id, bob!.id)).toBe(true);
+    expect(await store.deleteRecord(room.id, FOLLOW_UP_STEP, `p:${bob!.id}`, { expectedRev: 1, counters: {} })).toEqual({ status: 'ok' });
+    expect(await store.getRecord(room.id, FOLLOW_UP_STEP, `p:${bob!.id}`)).toBeNull();
+    expect(
+      await store.writeRecord(room.id, FOLLOW_UP_STEP, `p:${bob!.id}`, {
+        submissionId: 'ci1-bob',
+        expectedRev: 0,
+        value: checkIn(1),
+        counters: {},
+        writer: bob!.id,
+      }),
+    ).toEqual({ status: 'gone' });
+    expect((await store.getRecord(room.id, FOLLOW_UP_STEP, `p:${ada!.id}`))?.rev).toBe(2);
+    // the facilitator ends the follow-up early: everything goes, as deleting does
+    await store.deleteRoom(room.id);
+    expect((await allKeys()).filter((k) => k.includes(room.id) || k.includes(room.code))).toEqual([]);
+    expect(await store.listRecords(room.id, FOLLOW_UP_STEP)).toEqual([]);
   });
 
   it('a participant who asks to be forgotten leaves the roster, their token stops working, and they may join afresh', async () => {

@@ -37,6 +37,8 @@ export interface Broadcaster {
   roomDeleted(roomId: string): void;
   /** a participant deleted their data: tell their screens, close them, drop them from the roster */
   participantErased(roomId: string, participantId: string): void;
+  /** a check-in was saved or deleted: consoles and displays get the room's effect again */
+  followUpChanged(roomId: string): void;
 }
 
 export interface Identity {

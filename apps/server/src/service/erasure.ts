@@ -2,7 +2,7 @@
  * Erasure: the facilitator deletes the room, or a participant deletes their own data.
  */
 import { ServiceError } from '@canopy/api';
-import { counterDelta, getActivity, normalizeCode, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { counterDelta, FOLLOW_UP_STEP, getActivity, normalizeCode, ownScope, SHARED_SCOPE } from '@canopy/core';
 import { newId } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
@@ -21,10 +21,10 @@ export async function deleteRoom(ctx: ServiceContext, who: Identity, code: strin
 }
 
 /**
- * A participant deletes their data. In this order: they leave the roster (no longer counted,
+ * A participant deletes their data (during the session, or their plan after it). In this order: they leave the roster (no longer counted,
  * token revoked, so no new screen of theirs gets in); then, in every step, their own record
  * goes with its contribution taken out of the counters in the same atomic write, and the shared
- * state forgets their name (and, in an open prompt, their ballot texts). Records they share
+ * state forgets their name (and, in an open prompt, their ballot texts); then their check-ins go. Records they share
  * with others — a group's notes and actions, a pair's conversation — stay, without their name.
  * Last, their screens are told and closed, and consoles and displays get fresh pictures.
  */
@@ -72,5 +72,17 @@ export async function forgetParticipant(ctx: ServiceContext, who: Identity): Pro
       });
     }
   }
+  // their check-ins after the session (the plan's own part): no counters to move
+  await ctx.applyOnce({
+    key: `${room.id}/${FOLLOW_UP_STEP}/${own}`,
+    read: () => ctx.store.getRecord(room.id, FOLLOW_UP_STEP, own),
+    async write(stored) {
+      if (!stored) return;
+      const res = await ctx.store.deleteRecord(room.id, FOLLOW_UP_STEP, own, { expectedRev: stored.rev, counters: {} });
+      return res.status === 'ok' ? undefined : LOST;
+    },
+    busy: () => new ServiceError('BUSY', 'Your check-ins are changing right now; try again.'),
+  });
   ctx.broadcaster?.participantErased(room.id, pid);
+  ctx.broadcaster?.followUpChanged(room.id);
 }

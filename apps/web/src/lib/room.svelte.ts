@@ -11,7 +11,10 @@ export class LiveRoom {
   snap: RoomSnapshot;
   readonly #off: () => void;
 
-  constructor(roomId: string, token: string) {
+  constructor(
+    readonly roomId: string,
+    token: string,
+  ) {
     this.conn = connectRoom({ url: '', roomId, token });
     this.snap = $state.raw(this.conn.state);
     this.#off = this.conn.subscribe((s) => {

@@ -131,6 +131,7 @@ export const links = {
 
 /** The participant deleted their data: this browser forgets its part too (token, sealing key, unsent answers). */
 export function forgetParticipantData(roomId: string) {
+  forgetPlan(roomId);
   for (const key of [participantKey(roomId), sealKeyKey(roomId), outboxKey(roomId)]) write(local(), key, null);
   write(session(), pendingKey(roomId), null);
 }
@@ -139,4 +140,33 @@ export function forgetParticipantData(roomId: string) {
 export function forgetRoom(roomId: string) {
   forgetParticipantData(roomId);
   for (const key of [hostKey(roomId), displayKey(roomId)]) write(local(), key, null);
+}
+
+/** A workshop whose plan this browser has opened: listed together on every plan page. */
+export interface PlanRecord {
+  roomId: string;
+  title: string;
+  /** the session's end (ms) */
+  endedAt: number | null;
+}
+const PLANS_KEY = 'canopy:plans';
+
+/** The plans opened in this browser, newest session first (only those it still has a token for). */
+export function getPlans(): PlanRecord[] {
+  try {
+    const list = JSON.parse(read(local(), PLANS_KEY) ?? '[]') as PlanRecord[];
+    return list.filter((p) => getParticipantToken(p.roomId)).sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0));
+  } catch {
+    return [];
+  }
+}
+
+export function savePlan(rec: PlanRecord) {
+  const others = getPlans().filter((p) => p.roomId !== rec.roomId);
+  write(local(), PLANS_KEY, JSON.stringify([rec, ...others].slice(0, 50)));
+}
+
+export function forgetPlan(roomId: string) {
+  const left = getPlans().filter((p) => p.roomId !== roomId);
+  write(local(), PLANS_KEY, left.length ? JSON.stringify(left) : null);
 }

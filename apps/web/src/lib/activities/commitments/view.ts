@@ -1,5 +1,5 @@
 /** Reading the commitments views off the live room, the calendar file, and what the phases mean. */
-import { commitmentsCalendar, type CalendarCommitment } from '@canopy/client';
+import { commitmentsCalendar, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
 import type { CommitmentItem, CommitmentsPresenterView, CommitmentsRecord } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 import { activityData } from '../data';
@@ -36,25 +36,38 @@ export const toCalendar = (c: CommitmentItem, whom: string, what: string): Calen
 });
 
 /** The .ics text for these commitments, in the browser's time zone (one event each, with a reminder). */
-export function calendarText(entries: CalendarCommitment[], workshopTitle: string): string {
+export function calendarText(entries: CalendarCommitment[], workshopTitle: string, checkIns: CalendarCheckIn[] = []): string {
   let timezone: string | undefined;
   try {
     timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
   } catch {
     timezone = undefined;
   }
-  return commitmentsCalendar(entries, { workshopTitle, ...(timezone ? { timezone } : {}) });
+  return commitmentsCalendar(entries, { workshopTitle, checkIns, ...(timezone ? { timezone } : {}) });
 }
 
 /** The participant's calendar file, with the names opened in this browser. */
-export function calendarFile(items: Array<CommitmentItem & { whomText: string; whatText: string }>, workshopTitle: string): Blob {
+export function calendarFile(
+  items: Array<CommitmentItem & { whomText: string; whatText: string }>,
+  workshopTitle: string,
+  checkIns: CalendarCheckIn[] = [],
+): Blob {
   return new Blob(
     [
       calendarText(
         items.map((c) => toCalendar(c, c.whomText, c.whatText)),
         workshopTitle,
+        checkIns,
       ),
     ],
     { type: 'text/calendar;charset=utf-8' },
   );
+}
+
+/**
+ * The check-ins as calendar events: `weeks` after `endedAt` (during the session: counted from
+ * today, the plan page has the exact dates), each carrying this person's personal link.
+ */
+export function checkInEvents(weeks: readonly number[], endedAt: number, link: string, roomId: string): CalendarCheckIn[] {
+  return weeks.map((w, index) => ({ index, day: today(new Date(endedAt + w * 7 * 86_400_000)), link, roomId }));
 }

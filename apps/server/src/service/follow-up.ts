@@ -1,0 +1,187 @@
+/**
+ * After the session (issue #16): a person reads their plan and answers the open check-in with
+ * the same personal token that resumed them in the room; facilitators, co-hosts and the display
+ * read the room's effect. A person's plan is read from their own records only; a check-in is
+ * checked against it and saved under the room's follow-up step, once per client-made id.
+ */
+import { ServiceError } from '@canopy/api';
+import {
+  applyCheckIn,
+  checkInSchedule,
+  emptyFollowUp,
+  FOLLOW_UP_STEP,
+  followUpKeptUntil,
+  hasFollowUp,
+  impactData,
+  impactFigures,
+  nextCheckIn,
+  openCheckIn,
+  ownScope,
+  planBasis,
+  planSteps,
+  roomMinGroupSize,
+  SHARED_SCOPE,
+  type CheckIn,
+  type FollowUpRecord,
+  type ImpactData,
+  type ImpactFigures,
+  type MapEntry,
+  type PartnershipShared,
+  type PersonFollowUp,
+  type PlanBasis,
+  type PlanReads,
+  type PlanView,
+  type RoomState,
+  type Statement,
+} from '@canopy/core';
+import { DUPLICATE, LOST } from './apply-once.js';
+import type { Identity, RecordRead, ServiceContext } from './context.js';
+
+/** One person's plan, from their own records (and the partnership groups they were in). */
+async function readBasis(ctx: ServiceContext, room: RoomState, participantId: string): Promise<PlanBasis> {
+  const reads: PlanReads = { own: {}, shared: {}, groups: {} };
+  const own = ownScope(participantId);
+  await Promise.all(
+    planSteps(room).map(async (step) => {
+      if (step.type === 'partnership') {
+        const stored = await ctx.store.getRecord(room.id, step.id, SHARED_SCOPE);
+        const shared = stored ? (JSON.parse(stored.value) as PartnershipShared) : undefined;
+        reads.shared[step.id] = shared;
+        const mine = (shared?.rounds ?? []).flatMap((r, i) => r.groups.filter((g) => g.members.includes(participantId)).map((g) => `g:${i + 1}:${g.id}`));
+        const recs = await Promise.all(mine.map((scope) => ctx.store.getRecord(room.id, step.id, scope)));
+        reads.groups[step.id] = Object.fromEntries(mine.flatMap((scope, i) => (recs[i] ? [[scope, JSON.parse(recs[i].value) as unknown]] : [])));
+        return;
+      }
+      const stored = await ctx.store.getRecord(room.id, step.id, own);
+      if (stored) reads.own[step.id] = JSON.parse(stored.value) as unknown;
+    }),
+  );
+  return planBasis(room, participantId, reads);
+}
+
+async function participantRoom(ctx: ServiceContext, who: Identity): Promise<{ room: RoomState; pid: string }> {
+  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only a participant has a plan of their own.');
+  const room = await ctx.getRoom(who.roomId);
+  const you = await ctx.store.getParticipant(room.id, who.participant.id);
+  if (!you || you.removed) throw new ServiceError('REMOVED', 'You are no longer in this room.');
+  return { room, pid: you.id };
+}
+
+/** What a person sees of their plan now: the workshop's part, their check-ins, the dates. */
+export async function readPlan(ctx: ServiceContext, who: Identity): Promise<PlanView> {
+  const { room, pid } = await participantRoom(ctx, who);
+  const [basis, stored] = await Promise.all([readBasis(ctx, room, pid), ctx.store.getRecord(room.id, FOLLOW_UP_STEP, ownScope(pid))]);
+  const now = ctx.now();
+  const schedule = checkInSchedule(room);
+  return {
+    roomId: room.id,
+    title: room.title,
+    endedAt: room.status === 'closed' ? room.closedAt : null,
+    schedule,
+    open: openCheckIn(schedule, now),
+    next: nextCheckIn(schedule, now),
+    keptUntil:
+      room.status === 'closed' && room.closedAt !== null
+        ? (followUpKeptUntil(room, ctx.retentionSeconds) ?? room.closedAt + ctx.retentionSeconds * 1000)
+        : null,
+    basis,
+    record: stored ? (JSON.parse(stored.value) as FollowUpRecord) : emptyFollowUp(),
+    rev: stored?.rev ?? 0,
+    now,
+  };
+}
+
+/** Save the person's answer to the open check-in (once per `submissionId`); answers with their plan as it is then. */
+export async function checkIn(ctx: ServiceContext, who: Identity, submissionId: string, answer: CheckIn): Promise<{ duplicate: boolean; plan: PlanView }> {
+  const { room, pid } = await participantRoom(ctx, who);
+  if (!hasFollowUp(room)) throw new ServiceError('CONFLICT', 'This workshop has no check-ins.');
+  if (room.status !== 'closed') throw new ServiceError('CONFLICT', 'Check-ins open after the session has ended.');
+  const scope = ownScope(pid);
+  const basis = await readBasis(ctx, room, pid);
+  const duplicate = await ctx.applyOnce<RecordRead, boolean>({
+    key: `${room.id}/${FOLLOW_UP_STEP}/${scope}`,
+    read: () => ctx.recordFor(room.id, FOLLOW_UP_STEP, scope, submissionId),
+    dedupe: { seen: ({ applied }) => applied !== null, answer: () => true },
+    async write({ stored }) {
+      const prev = stored ? (JSON.parse(stored.value) as FollowUpRecord) : emptyFollowUp();
+      const now = ctx.now();
+      const next = applyCheckIn(prev, answer, { open: openCheckIn(checkInSchedule(room), now), basis, now });
+      if (!next.ok) throw new ServiceError('CONFLICT', next.error);
+      const res = await ctx.store.writeRecord(room.id, FOLLOW_UP_STEP, scope, {
+        submissionId,
+        expectedRev: stored?.rev ?? 0,
+        value: JSON.stringify(next.value),
+        counters: {},
+        writer: pid,
+      });
+      switch (res.status) {
+        case 'gone':
+          throw new ServiceError('REMOVED', 'You are no longer in this room.');
+        case 'duplicate':
+          return DUPLICATE;
+        case 'conflict':
+        case 'stale': // (not asked for: no roomVersion) another writer came first; read again
+          return LOST;
+        case 'ok':
+          ctx.broadcaster?.followUpChanged(room.id);
+          return false;
+      }
+    },
+    busy: () => new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…'),
+  });
+  return { duplicate, plan: await readPlan(ctx, who) };
+}
+
+/** The room's effect from everyone's plan and check-ins (aggregates only). */
+export async function readImpact(ctx: ServiceContext, roomId: string): Promise<{ room: RoomState; figures: ImpactFigures } | null> {
+  const room = await ctx.store.getRoom(roomId);
+  if (!room) return null;
+  const steps = planSteps(room);
+  const mapStep = steps.find((s) => s.type === 'mental-map');
+  const saStep = steps.find((s) => s.type === 'self-assessment');
+  const [participants, followUps, maps, ratings, commitments] = await Promise.all([
+    ctx.store.listParticipants(room.id),
+    ctx.store.listRecords(room.id, FOLLOW_UP_STEP),
+    mapStep ? ctx.store.listRecords(room.id, mapStep.id) : [],
+    saStep ? ctx.store.listRecords(room.id, saStep.id) : [],
+    Promise.all(steps.filter((s) => s.type === 'commitments').map((s) => ctx.store.listRecords(room.id, s.id))),
+  ]);
+  const byScope = <T>(recs: Array<{ scope: string; value: string }>) => new Map(recs.map((r) => [r.scope, JSON.parse(r.value) as T]));
+  const follow = byScope<FollowUpRecord>(followUps);
+  const mapOf = byScope<{ entries: MapEntry[] }>(maps);
+  const ratingsOf = byScope<{ ratings: Record<string, number> }>(ratings);
+  const commitmentsOf = commitments.map((recs) => byScope<{ items: unknown[] }>(recs));
+  const present = participants.filter((p) => !p.removed);
+  const people: PersonFollowUp[] = present.map((p) => {
+    const scope = ownScope(p.id);
+    return {
+      map: mapOf.get(scope)?.entries ?? [],
+      ratings: ratingsOf.get(scope)?.ratings ?? {},
+      commitments: commitmentsOf.reduce((n, m) => n + (m.get(scope)?.items.length ?? 0), 0),
+      checkIns: follow.get(scope)?.checkIns ?? [],
+    };
+  });
+  const statements = ((saStep?.config as { statements?: Statement[] } | undefined)?.statements ?? []).map((s) => ({ id: s.id, text: s.text }));
+  const figures = impactFigures({
+    people,
+    participants: present.length,
+    schedule: checkInSchedule(room),
+    statements,
+    minGroupSize: roomMinGroupSize(room.agenda),
+  });
+  return { room, figures };
+}
+
+/** The room's effect for a screen: facilitator, co-host or display. */
+export async function impactFor(ctx: ServiceContext, who: Identity): Promise<ImpactFigures> {
+  if (who.role === 'participant') throw new ServiceError('FORBIDDEN', 'Only the facilitator’s screens show the room’s effect.');
+  const got = await readImpact(ctx, who.roomId);
+  if (!got) throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+  return got.figures;
+}
+
+/** The impact report's data for the downloads (facilitator and co-host only; checked by the caller). */
+export async function impactReportData(ctx: ServiceContext, roomId: string): Promise<ImpactData | null> {
+  const got = await readImpact(ctx, roomId);
+  return got ? impactData(got.room, got.figures, ctx.now()) : null;
+}
