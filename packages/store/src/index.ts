@@ -34,7 +34,8 @@ export interface CreateStoreOptions {
  * loaded only when used, so the embedded mode never loads GLIDE's native module.
  */
 export async function createStore(opts: CreateStoreOptions = {}): Promise<RoomStore> {
-  if (!opts.redisUrl) return new MemoryRoomStore({ ...(opts.dedupeWindow === undefined ? {} : { dedupeWindow: opts.dedupeWindow }), ...(opts.now ? { now: opts.now } : {}) });
+  if (!opts.redisUrl)
+    return new MemoryRoomStore({ ...(opts.dedupeWindow === undefined ? {} : { dedupeWindow: opts.dedupeWindow }), ...(opts.now ? { now: opts.now } : {}) });
   const url = opts.redisUrl;
   const driver = opts.driver ?? 'node-redis';
   const cluster = opts.cluster ?? false;

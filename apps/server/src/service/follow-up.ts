@@ -35,6 +35,7 @@ import {
   type Statement,
 } from '@canopy/core';
 import { DUPLICATE, LOST } from './apply-once.js';
+import { roomCapMessage } from './answers.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
 
 /** One person's plan, from their own records (and the partnership groups they were in). */
@@ -117,6 +118,8 @@ export async function checkIn(ctx: ServiceContext, who: Identity, submissionId: 
       switch (res.status) {
         case 'gone':
           throw new ServiceError('REMOVED', 'You are no longer in this room.');
+        case 'capped':
+          throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
         case 'duplicate':
           return DUPLICATE;
         case 'conflict':
@@ -161,7 +164,7 @@ export async function readImpact(ctx: ServiceContext, roomId: string): Promise<{
       checkIns: follow.get(scope)?.checkIns ?? [],
     };
   });
-  const statements = ((saStep?.config as { statements?: Statement[] } | undefined)?.statements ?? []).map((s) => ({ id: s.id, text: s.text }));
+  const statements = ((saStep?.config as { statements?: Statement[] } | undefined)?.statements ?? []).map((s) => ({ id: s.id, text: s.text, theme: s.theme }));
   const figures = impactFigures({
     people,
     participants: present.length,
