@@ -86,7 +86,7 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
    * How long the activity's own schedule takes with this config, in seconds: its timed parts
    * (prompt timers × rounds, steelman turns, the phases it needs time for). 0 for an activity that
    * runs on the step's timer alone. A step's `durationSec` must leave room for it (the built-in
-   * templates are checked against it, and the agenda editor warns).
+   * templates are checked against it with `overrunningSteps`).
    */
   scheduleSeconds(config: Config): number;
   /** what a participant sees of the step (facilitator-only config stripped) */

@@ -154,7 +154,7 @@ describe('a person’s plan and their check-ins', () => {
 // --- the aggregates --------------------------------------------------------------------------------
 
 const schedule3 = checkInSchedule({ status: 'closed', closedAt: ENDED, followUp: { weeks: [2, 6, 12] } });
-const statements = [{ id: 'offer-help', text: 'I offer help.' }];
+const statements = [{ id: 'offer-help', theme: 'Give first', text: 'I offer help.' }];
 
 const entryArb = fc.record({
   id: fc.constantFrom('p1aaaa', 'p2aaaa', 'p3aaaa', 'p4aaaa', 'p5aaaa'),
