@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { connectRoom, createApi, type RoomConnection } from '@canopy/client';
 import { lanAddresses } from '@canopy/server';
-import { Devices, INSECURE_HOST, LAPTOP, PHONE, insecureOrigin, mapPerson } from './support';
+import { Devices, INSECURE_HOST, LAPTOP, PHONE, insecureOrigin, mapPerson, tabTo } from './support';
 import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
 const person = mapPerson;
@@ -123,6 +123,24 @@ test('phones on plain HTTP join, map their allies and write commitments: nothing
       const [download] = await Promise.all([phone.waitForEvent('download'), phone.getByRole('button', { name: 'Download to my calendar (.ics)' }).click()]);
       const ics = readFileSync((await download.path())!, 'utf8');
       expect(ics).toContain('SUMMARY:Reach out to Maria: Ask how the budget review went');
+    });
+
+    await test.step('she picks whom from her own map by keyboard: the names open on her phone, the choice fills “Whom”', async () => {
+      const fromMap = phone.getByRole('radiogroup', { name: 'From your map' });
+      await expect(fromMap.getByRole('radio')).toHaveCount(2);
+      await tabTo(phone, fromMap.getByRole('radio', { name: 'Maria Lopez' }));
+      await phone.keyboard.press('ArrowRight');
+      await expect(fromMap.getByRole('radio', { name: 'Kwame (Legal)' })).toBeChecked();
+      await expect(phone.getByLabel('Whom')).toHaveValue('Kwame (Legal)');
+      await phone.keyboard.press('Tab');
+      await expect(phone.getByLabel('Whom')).toBeFocused();
+      await phone.keyboard.press('Tab');
+      await phone.keyboard.type('Share the contract checklist');
+      await phone.keyboard.press('Enter');
+      await expect(phone.getByTestId('commitment')).toHaveCount(2);
+      await expect(phone.getByTestId('commitment-whom').nth(1)).toHaveText('Kwame (Legal)');
+      await expect(fromMap.getByRole('radio', { name: 'Kwame (Legal)' })).not.toBeChecked();
+      await expect(phone.getByTestId('save-status')).toHaveText('Saved');
     });
 
     await test.step('the last step points her to “My outcomes”', async () => {
