@@ -184,9 +184,9 @@ return out
 
 /**
  * KEYS: room, records, counters, subs, registry, participants
- * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), dedupe window,
+ * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), roomVersion ('' = any), dedupe window,
  *       maxRoomBytes ('' = none), ring field prefix ("#<scope length>:<scope>:"), counterName1, delta1, counterName2, delta2, …
- * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'capped', usedBytes} | {'missing'}
+ * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'stale'} | {'capped', usedBytes} | {'missing'}
  *
  * The dedupe window: the id that produced rev r is also kept in ring slot r mod window; writing
  * rev r + window finds the older id in that slot and forgets it. The room hash's `bytes` counts
@@ -200,6 +200,7 @@ if ARGV[5] ~= '' then
   local p = redis.call('HGET', KEYS[6], ARGV[5])
   if not p or string.sub(p, 1, 1) ~= '0' then return {'gone'} end
 end
+if ARGV[6] ~= '' and redis.call('HGET', KEYS[1], 'version') ~= ARGV[6] then return {'stale'} end
 local done = redis.call('HGET', KEYS[4], ARGV[2])
 if done then return {'duplicate', tonumber(done)} end
 local cur = redis.call('HGET', KEYS[2], ARGV[1])
@@ -212,19 +213,19 @@ if cur then
 end
 if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
 rev = rev + 1
-local ring = ARGV[8] .. (rev % tonumber(ARGV[6]))
+local ring = ARGV[9] .. (rev % tonumber(ARGV[7]))
 local evicted = redis.call('HGET', KEYS[4], ring)
 local delta = #ARGV[4] - oldLen + #ARGV[2] + ${SUBMISSION_OVERHEAD}
 if evicted then delta = delta - #evicted - ${SUBMISSION_OVERHEAD} end
-if ARGV[7] ~= '' and delta > 0 then
+if ARGV[8] ~= '' and delta > 0 then
   local used = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
-  if used + delta > tonumber(ARGV[7]) then return {'capped', used} end
+  if used + delta > tonumber(ARGV[8]) then return {'capped', used} end
 end
 redis.call('HSET', KEYS[2], ARGV[1], rev .. '|' .. ARGV[4])
 if evicted then redis.call('HDEL', KEYS[4], evicted) end
 redis.call('HSET', KEYS[4], ARGV[2], rev, ring, ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'bytes', delta)
-for i = 9, #ARGV, 2 do
+for i = 10, #ARGV, 2 do
   if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
 end
 redis.call('SADD', KEYS[5], KEYS[2], KEYS[3], KEYS[4])

@@ -222,6 +222,7 @@ export class MemoryRoomStore implements RoomStore {
       const p = r.participants.get(write.writer);
       if (!p || p.removed) return { status: 'gone' };
     }
+    if (write.roomVersion !== undefined && r.version !== write.roomVersion) return { status: 'stale' };
     let step = r.steps.get(stepId);
     const done = step?.applied.get(scope)?.get(write.submissionId);
     if (done !== undefined) return { status: 'duplicate', rev: done };

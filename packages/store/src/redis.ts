@@ -348,6 +348,7 @@ export class RedisRoomStore implements RoomStore {
           String(write.expectedRev),
           write.value,
           write.writer ?? '',
+          write.roomVersion === undefined ? '' : String(write.roomVersion),
           String(this.dedupeWindow),
           write.maxRoomBytes === undefined ? '' : String(write.maxRoomBytes),
           `#${scope.length}:${scope}:`,
@@ -362,6 +363,7 @@ export class RedisRoomStore implements RoomStore {
       case 'conflict':
         return { status, current: decodeRecord(arg) };
       case 'gone':
+      case 'stale':
         return { status };
       case 'capped':
         return { status, used: num(arg) };

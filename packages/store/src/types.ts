@@ -47,6 +47,11 @@ export interface RecordWrite {
    */
   writer?: string;
   /**
+   * the room version the writer decided on: refused (`stale`) if the room has moved on since — so a
+   * writer may decide on a room it keeps in memory instead of reading its version before each write
+   */
+  roomVersion?: number;
+  /**
    * the room's storage cap: refused (`capped`) if this write would take the room's stored bytes
    * (record values plus remembered submission ids, see `roomBytes`) over it. A write that does not
    * grow the room is never refused.
@@ -76,7 +81,9 @@ export type RecordWriteResult =
   /** the `writer` was removed or deleted their data; nothing changed */
   | { status: 'gone' }
   /** the room is at `maxRoomBytes` (it holds `used` bytes); nothing changed */
-  | { status: 'capped'; used: number };
+  | { status: 'capped'; used: number }
+  /** the room's version is not `roomVersion`; nothing changed; read the room again, decide again */
+  | { status: 'stale' };
 
 /**
  * Where rooms live. One interface, several drivers (in-process memory, Redis via node-redis,

@@ -410,6 +410,25 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 2, m: 1 });
   });
 
+  it('a writer that decided on a room version the room has left is refused (stale) and nothing changes', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const write = { submissionId: 'sub-a', expectedRev: 0, value: 'A', counters: { n: 1 } };
+    // the facilitator moves on: the room is at version 2 now
+    const next = applyRoomCommand(room, { type: 'next' }, 1_700_000_001_000);
+    if (!next.ok) throw new Error(next.error);
+    expect(await store.casRoom(room.id, room.version, next.state)).toBe(true);
+
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', { ...write, roomVersion: room.version })).toEqual({ status: 'stale' });
+    expect(await store.getRecord(room.id, 'welcome', 'p:ada')).toBeNull();
+    expect(await store.wasApplied(room.id, 'welcome', 'p:ada', 'sub-a')).toBeNull();
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({});
+
+    // decided again on the room as it is now, the same submission goes through once
+    expect(await store.writeRecord(room.id, 'welcome', 'p:ada', { ...write, roomVersion: next.state.version })).toEqual({ status: 'ok', rev: 1 });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 1 });
+  });
+
   it('counters equal the sum of accepted deltas under 50 concurrent writers to different scopes', async () => {
     const room = newRoom();
     await store.createRoom(room, secrets());

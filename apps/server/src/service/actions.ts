@@ -50,6 +50,7 @@ export async function act(ctx: ServiceContext, who: Identity, stepId: string, ac
         case 'conflict':
         case 'gone':
         case 'capped': // never: facilitators' actions are not capped (no maxRoomBytes)
+        case 'stale': // (not asked for here)
           return LOST;
       }
     },

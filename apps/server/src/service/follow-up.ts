@@ -122,7 +122,8 @@ export async function checkIn(ctx: ServiceContext, who: Identity, submissionId: 
           throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
         case 'duplicate':
           return DUPLICATE;
-        case 'conflict': // another writer came first; read again
+        case 'conflict':
+        case 'stale': // (not asked for: no roomVersion) another writer came first; read again
           return LOST;
         case 'ok':
           ctx.broadcaster?.followUpChanged(room.id);
