@@ -5,7 +5,7 @@
  * change in that record's contribution, in one atomic store write.
  */
 import { ServiceError } from '@canopy/api';
-import { counterDelta, issueMessage, ownScope, SHARED_SCOPE, type RoomState } from '@canopy/core';
+import { counterDelta, issueMessage, ownScope, SHARED_SCOPE } from '@canopy/core';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
 import { participantView } from './views.js';
@@ -17,18 +17,11 @@ export interface Submitted {
   rev: number;
 }
 
-/** `write`'s way out when the room it decided on has moved on (only with a room read earlier) */
-const STALE: unique symbol = Symbol('stale');
-
 /**
  * Apply one participant answer. Resolves only once the store holds it; then every participant
  * shown that record gets their fresh view (the sender's other screens too, but not the socket it
- * came on, which gets it in the answer).
- *
- * Decided on the room as stored now (`currentRoom`). Deciding on the room as this node last read it
- * (`lastReadRoom`, the write refused `stale` if the room moved) saves a round trip, but with it the
- * chaos row "the link to Redis is cut, then slowed" never finished (phones' retries did not settle),
- * so that path is off until the cause is found; the store keeps `roomVersion` for it.
+ * came on, which gets it in the answer). Decided on the room as stored now (`currentRoom`: one
+ * version read, the room itself from this node's cache when that version is the one it holds).
  */
 /** The refusal of an answer in a room at its storage cap: names the cap, and that nothing else is affected. */
 export const roomCapMessage = (maxBytes: number) =>
@@ -36,19 +29,7 @@ export const roomCapMessage = (maxBytes: number) =>
 
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
-  return submitOn(ctx, await ctx.currentRoom(who.roomId), false, who, stepId, submissionId, input);
-}
-
-async function submitOn(
-  ctx: ServiceContext,
-  room: RoomState,
-  unverified: boolean,
-  who: Identity,
-  stepId: string,
-  submissionId: string,
-  input: unknown,
-): Promise<Submitted> {
-  if (!who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
+  const room = await ctx.currentRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
@@ -87,15 +68,12 @@ async function submitOn(
         counters: delta,
         writer: pid,
         ...(ctx.maxRoomBytes === undefined ? {} : { maxRoomBytes: ctx.maxRoomBytes }),
-        ...(unverified ? { roomVersion: room.version } : {}),
       });
       switch (res.status) {
         case 'gone':
           throw new ServiceError('REMOVED', 'You are no longer in this room.');
         case 'capped':
           throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
-        case 'stale':
-          throw STALE;
         case 'duplicate':
           return DUPLICATE;
         case 'conflict':

@@ -134,15 +134,6 @@ export class ServiceContext {
     return room;
   }
 
-  /**
-   * The room as this node last read it, without asking the store whether it moved since (none if
-   * this node has not read it lately). Only for decisions whose write is refused if the room has
-   * moved on (`RecordWrite.roomVersion`), and whose refusals are checked again on `currentRoom`.
-   */
-  lastReadRoom(roomId: string): RoomState | undefined {
-    return this.rooms.get(roomId);
-  }
-
   /** The step the room is on, which must be `stepId`, and its module. */
   currentStep(room: RoomState, stepId: string): { step: Step; mod: AnyActivity } {
     const step = room.agenda[room.current];
