@@ -6,8 +6,17 @@ export interface Participant {
   nickname: string;
   department: string | null;
   level: string | null;
+  /** when they joined — or, in a waiting room, when they asked to */
   joinedAt: number;
   removed: boolean;
+  /**
+   * the room's waiting room was on when they asked to join and the facilitator has not let them in
+   * yet: they hold a token but see no step, are not counted, and every message of theirs but `sync`
+   * and `clock` is refused (absent once admitted)
+   */
+  waiting?: true;
+  /** they joined with the nickname of someone the facilitator removed from this room (shown on the console) */
+  rejoin?: true;
 }
 
 /** Client-made ids: a retried request carries the same one, so it is applied once. */
