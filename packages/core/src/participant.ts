@@ -19,6 +19,9 @@ export interface Participant {
   rejoin?: true;
 }
 
+/** In the room: neither removed nor still in the waiting room (who activities, counts and reports see). */
+export const isPresent = (p: Participant): boolean => !p.removed && !p.waiting;
+
 /** Client-made ids: a retried request carries the same one, so it is applied once. */
 export const ClientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 letters, digits, - or _');
 

@@ -33,15 +33,15 @@ export const JoinSettingsSchema = z.object({
   departments: z.array(z.string().trim().min(1).max(ATTRIBUTE_MAX)).max(30).default([]),
   levels: z.array(z.string().trim().min(1).max(ATTRIBUTE_MAX)).max(12).default([]),
   maxParticipants: z.number().int().min(1).max(5000).default(2000),
-  /** "new joins need my approval": people who join wait until the facilitator lets them in */
-  waitingRoom: z.boolean().default(false),
+  /** "new joins need my approval": people who join wait until the facilitator lets them in (absent: off) */
+  waitingRoom: z.boolean().optional(),
 });
 export type JoinSettings = z.infer<typeof JoinSettingsSchema>;
 
 export const NewRoomSchema = z.object({
   title: z.string().trim().min(1).max(120),
   agenda: z.array(StepSchema).min(1).max(MAX_STEPS),
-  join: JoinSettingsSchema.default({ askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: 2000, waitingRoom: false }),
+  join: JoinSettingsSchema.default({ askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: 2000 }),
   /** check-ins after the session (weeks after its end); none by default */
   followUp: FollowUpSettingsSchema.default({ weeks: [] }),
 });
@@ -253,6 +253,11 @@ export function stageView(state: RoomState): StageView {
     timer: state.timer,
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
   };
+}
+
+/** What a participant in the waiting room sees of the room: its title and whether it is open — no step, no agenda. */
+export function waitingStage(state: RoomState): StageView {
+  return { v: state.version, title: state.title, status: state.status, locked: state.locked, index: -1, total: 0, step: null, phase: null, timer: idleTimer(0) };
 }
 
 /** What every screen shows of one step of the agenda: static for the step's whole run (participants' config only). */

@@ -277,8 +277,8 @@ return 1
 
 /**
  * KEYS: room, participants, order, tokens, joins, pmeta
- * ARGV: participantId
- * → 1 erased, 0 no such participant (or no such room)
+ * ARGV: participantId, onlyWaiting ('1': only if still waiting)
+ * → 1 erased, 0 no such participant (or no such room, or not waiting with onlyWaiting)
  */
 export const ERASE_PARTICIPANT = lua(
   'eraseParticipant',
@@ -287,6 +287,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local id = ARGV[1]
 local p = redis.call('HGET', KEYS[2], id)
 if not p then return 0 end
+if ARGV[2] == '1' and string.sub(p, 1, 1) ~= '2' then return 0 end
 local tok = redis.call('HGET', KEYS[6], 'tok:' .. id)
 if tok and redis.call('HGET', KEYS[4], tok) == id then redis.call('HDEL', KEYS[4], tok) end
 local join = redis.call('HGET', KEYS[6], 'join:' .. id)

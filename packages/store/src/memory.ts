@@ -220,10 +220,10 @@ export class MemoryRoomStore implements RoomStore {
     return this.live(roomId)?.banned.has(`n:${nameHash}`) ?? false;
   }
 
-  async eraseParticipant(roomId: string, participantId: string): Promise<boolean> {
+  async eraseParticipant(roomId: string, participantId: string, opts?: { onlyWaiting?: boolean }): Promise<boolean> {
     const r = this.live(roomId);
     const p = r?.participants.get(participantId);
-    if (!r || !p) return false;
+    if (!r || !p || (opts?.onlyWaiting && !p.waiting)) return false;
     if (r.tokens.get(p.tokenHash) === participantId) r.tokens.delete(p.tokenHash);
     if (r.joins.get(p.joinId) === participantId) r.joins.delete(p.joinId);
     r.participants.delete(participantId);

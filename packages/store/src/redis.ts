@@ -331,9 +331,9 @@ export class RedisRoomStore implements RoomStore {
     return num(await this.cmd(key, ['SISMEMBER', key, `n:${nameHash}`])) === 1;
   }
 
-  async eraseParticipant(roomId: string, participantId: string): Promise<boolean> {
+  async eraseParticipant(roomId: string, participantId: string, opts?: { onlyWaiting?: boolean }): Promise<boolean> {
     const k = roomKeys(roomId);
-    const res = await this.write(ERASE_PARTICIPANT, [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta], [participantId]);
+    const res = await this.write(ERASE_PARTICIPANT, [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta], [participantId, opts?.onlyWaiting ? '1' : '0']);
     return num(res) === 1;
   }
 

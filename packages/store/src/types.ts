@@ -140,9 +140,11 @@ export interface RoomStore {
   /**
    * The participant asked to be forgotten: drop them from the roster (no longer counted), revoke
    * their token and forget their join. A ban of their device stays. Their records are deleted
-   * separately (`deleteRecord`). Resolves false if there was no such participant.
+   * separately (`deleteRecord`). Resolves false if there was no such participant. With
+   * `onlyWaiting` (the facilitator refuses someone in the waiting room), only a participant who is
+   * still waiting is erased (false otherwise: they were let in or are gone).
    */
-  eraseParticipant(roomId: string, participantId: string): Promise<boolean>;
+  eraseParticipant(roomId: string, participantId: string, opts?: { onlyWaiting?: boolean }): Promise<boolean>;
 
   /** Activity data: one record per (step, scope), e.g. scope `p:<participantId>` or `g:<groupId>`. */
   getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null>;

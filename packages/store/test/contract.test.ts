@@ -301,13 +301,16 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
   });
 
   it('waiting people hold seats under the cap; refusing one (erasing them) frees the seat and their token', async () => {
-    const { room } = await roomWithPeople(1);
+    const { room, joins } = await roomWithPeople(1);
     const lee = person('Lee');
     const leeJoin = attempt({ waiting: true, cap: 2 });
     expect((await store.addParticipant(room.id, lee, leeJoin)).status).toBe('created');
     expect(await store.addParticipant(room.id, person('Late'), attempt({ waiting: true, cap: 2 }))).toEqual({ status: 'full' });
 
-    expect(await store.eraseParticipant(room.id, lee.id)).toBe(true);
+    // refusing only ever erases someone still waiting (not a person let in meanwhile)
+    expect(await store.eraseParticipant(room.id, joins[0]!.participant.id, { onlyWaiting: true })).toBe(false);
+    expect(await store.countParticipants(room.id)).toBe(1);
+    expect(await store.eraseParticipant(room.id, lee.id, { onlyWaiting: true })).toBe(true);
     expect(await store.participantByToken(room.id, leeJoin.tokenHash)).toBeNull();
     expect(await store.listParticipants(room.id)).toHaveLength(1);
     expect(await store.countParticipants(room.id)).toBe(1);
