@@ -257,7 +257,17 @@ export function stageView(state: RoomState): StageView {
 
 /** What a participant in the waiting room sees of the room: its title and whether it is open — no step, no agenda. */
 export function waitingStage(state: RoomState): StageView {
-  return { v: state.version, title: state.title, status: state.status, locked: state.locked, index: -1, total: 0, step: null, phase: null, timer: idleTimer(0) };
+  return {
+    v: state.version,
+    title: state.title,
+    status: state.status,
+    locked: state.locked,
+    index: -1,
+    total: 0,
+    step: null,
+    phase: null,
+    timer: idleTimer(0),
+  };
 }
 
 /** What every screen shows of one step of the agenda: static for the step's whole run (participants' config only). */

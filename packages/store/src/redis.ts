@@ -277,7 +277,15 @@ export class RedisRoomStore implements RoomStore {
       await this.write(
         ADD_PARTICIPANT,
         [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta, k.banned],
-        [participant.id, JSON.stringify({ ...participant, removed: false }), opts.tokenHash, opts.joinId, opts.deviceHash, String(opts.cap), opts.waiting ? '1' : '0'],
+        [
+          participant.id,
+          JSON.stringify({ ...participant, removed: false }),
+          opts.tokenHash,
+          opts.joinId,
+          opts.deviceHash,
+          String(opts.cap),
+          opts.waiting ? '1' : '0',
+        ],
       ),
     );
     switch (status) {
@@ -322,7 +330,11 @@ export class RedisRoomStore implements RoomStore {
 
   async removeParticipant(roomId: string, participantId: string, opts?: RemoveOptions): Promise<boolean> {
     const k = roomKeys(roomId);
-    const res = await this.write(REMOVE_PARTICIPANT, [k.room, k.participants, k.tokens, k.pmeta, k.banned], [participantId, opts?.nameHash ? `n:${opts.nameHash}` : '']);
+    const res = await this.write(
+      REMOVE_PARTICIPANT,
+      [k.room, k.participants, k.tokens, k.pmeta, k.banned],
+      [participantId, opts?.nameHash ? `n:${opts.nameHash}` : ''],
+    );
     return num(res) === 1;
   }
 
@@ -333,7 +345,11 @@ export class RedisRoomStore implements RoomStore {
 
   async eraseParticipant(roomId: string, participantId: string, opts?: { onlyWaiting?: boolean }): Promise<boolean> {
     const k = roomKeys(roomId);
-    const res = await this.write(ERASE_PARTICIPANT, [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta], [participantId, opts?.onlyWaiting ? '1' : '0']);
+    const res = await this.write(
+      ERASE_PARTICIPANT,
+      [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta],
+      [participantId, opts?.onlyWaiting ? '1' : '0'],
+    );
     return num(res) === 1;
   }
 

@@ -210,7 +210,8 @@ export async function welcome(ctx: ServiceContext, screen: SocketData, online: (
   const room = await ctx.getRoom(roomId);
   const you = participantId ? await ctx.store.getParticipant(roomId, participantId) : null;
   // in the waiting room: who they are and the room's name, nothing of the session
-  if (you?.waiting) return { role, serverNow: ctx.now(), code: formatCode(room.code), stage: waitingStage(room), steps: [], count: { joined: 0 }, you, waiting: true };
+  if (you?.waiting)
+    return { role, serverNow: ctx.now(), code: formatCode(room.code), stage: waitingStage(room), steps: [], count: { joined: 0 }, you, waiting: true };
   const base = {
     role,
     serverNow: ctx.now(),
