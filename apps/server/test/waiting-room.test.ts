@@ -13,7 +13,7 @@ import { roomKeys } from '@canopy/store';
 import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import { apiFailure, emitRaw, refused, useWorkshops, WAIT_MS, welcomed, type Workshop } from './support.js';
 
-const { server, workshop } = useWorkshops();
+const { server, workshop, connect } = useWorkshops();
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -148,6 +148,19 @@ describe('the waiting room', () => {
     expect(await w.console.conn.admit([dev.id, cara.id])).toEqual({ ok: true, admitted: 1 });
     await dev.conn.until((s) => !s.waiting && s.stage !== null && s.stage.total === 2, WAIT_MS);
     expect(await w.console.conn.refuse(dev.id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('on two nodes: a phone waiting on one node is let in from a console on the other', async () => {
+    const w = await mapWorkshop(true);
+    const other = await server({ REDIS_URL: redis.url });
+    const token = newParticipantToken();
+    const res = await w.api.rooms.join.mutate({ code: w.code, nickname: 'Jo', token, deviceId: randomId() });
+    const phone = connect(other.url, w.roomId, token);
+    expect((await welcomed(phone.conn)).waiting).toBe(true);
+    await w.console.conn.until((s) => s.roster.some((p) => p.id === res.participant.id && p.waiting), WAIT_MS);
+    expect(await w.console.conn.command({ type: 'goto', index: 0 })).toMatchObject({ ok: true });
+    expect(await w.console.conn.admit([res.participant.id])).toEqual({ ok: true, admitted: 1 });
+    await phone.conn.until((s) => !s.waiting && s.stage?.step?.id === 'hello', WAIT_MS);
   });
 
   it('only the facilitator and co-host switch it, let people in or refuse them; malformed requests are refused clearly', async () => {
