@@ -2,11 +2,16 @@
  * Socket.IO: authentication in the handshake, one handler per client event (each validates its
  * payload with zod and checks the sender's role), and the broadcaster the service tells about
  * changes. Socket.IO rooms used: `r:<room>` every screen, `d:<room>` displays (projectors),
- * `f:<room>` consoles (facilitator and co-host), `p:<participant>` one participant.
+ * `f:<room>` consoles (facilitator and co-host), `p:<participant>` one participant. A participant
+ * in the waiting room joins `p:<participant>` only, and may send nothing but `sync` and `clock`.
  */
 import type { Server as HttpServer } from 'node:http';
 import {
   ActPayloadSchema,
+  AdmitPayloadSchema,
+  NOT_ADMITTED_MESSAGE,
+  RefusePayloadSchema,
+  WAITING_MESSAGE,
   CheckInPayloadSchema,
   ImpactPayloadSchema,
   PlanPayloadSchema,
@@ -55,6 +60,8 @@ export const ROOM_DELETED_MESSAGE = 'The facilitator deleted this room and every
 export const DATA_DELETED_MESSAGE = 'Your answers and your name were deleted from this room.';
 
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** what a participant in the waiting room may send */
+const WHILE_WAITING: ReadonlySet<string> = new Set(['sync', 'clock']);
 /** presenters' aggregate pictures are pushed at most this often per step */
 const ACTIVITY_PUSH_MS = 100;
 /** participant counts are pushed to every screen at most this often per room */
@@ -122,7 +129,12 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         log.info('refused handshake with an unknown or revoked token', { room: hs.data.roomId });
         return next(new HandshakeError({ code: 'UNAUTHORIZED', message: 'This link is no longer valid for this room.' }));
       }
-      socket.data = { role: who.role, roomId: who.roomId, ...(who.participant ? { participantId: who.participant.id } : {}) };
+      socket.data = {
+        role: who.role,
+        roomId: who.roomId,
+        ...(who.participant ? { participantId: who.participant.id } : {}),
+        ...(who.participant?.waiting ? { waiting: true as const } : {}),
+      };
       // fair shares: sockets per token and per client address (counted until the socket goes)
       const tokenKey = `${who.roomId}:${who.participant?.id ?? who.role}`;
       const address = addressOf(socket.handshake.headers, socket.handshake.address, config.TRUST_PROXY);
@@ -140,9 +152,10 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
   service.broadcaster = broadcaster;
 
   io.on('connection', (socket) => {
-    const { roomId, role, participantId } = socket.data;
+    const { roomId, role, participantId, waiting } = socket.data;
+    // a waiting participant hears nothing of the room (no stage, steps, counts) until let in
     void socket.join([
-      rooms.all(roomId),
+      ...(waiting ? [] : [rooms.all(roomId)]),
       ...(role === 'display' ? [rooms.displays(roomId)] : []),
       ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []),
       ...(participantId ? [rooms.participant(participantId)] : []),
@@ -191,6 +204,10 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack<R>) => void) : () => {};
         const wait = budget(event);
         if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
+        if (waiting && !WHILE_WAITING.has(event)) {
+          log.info('refused a message from the waiting room', { event, room: roomId, role });
+          return ack(errorAck('WAITING', WAITING_MESSAGE));
+        }
         let payload: unknown = args[0];
         if (schema) {
           const parsed = schema.safeParse(payload);
@@ -225,6 +242,11 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     });
     on('remove', RemovePayloadSchema, async (p) => {
       await service.removeParticipant(who(), p.participantId);
+      return {};
+    });
+    on('admit', AdmitPayloadSchema, async (p) => ({ admitted: await service.admit(who(), p.participantIds) }));
+    on('refuse', RefusePayloadSchema, async (p) => {
+      await service.refuse(who(), p.participantId);
       return {};
     });
     on('deleteRoom', DeleteRoomPayloadSchema, async (p) => {
@@ -342,8 +364,21 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
     },
     participantJoined(roomId, participant) {
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'joined', participant });
+      if (participant.waiting) return; // not counted until let in
       pushCount(roomId);
       pushActivity(roomId); // progress is "n of everyone": everyone just grew
+    },
+    participantAdmitted(roomId, participantId) {
+      // their screens connect again (the SDK does) and come back as participants of the room
+      io.to(rooms.participant(participantId)).emit('admitted');
+      io.to(rooms.consoles(roomId)).emit('roster', { type: 'admitted', participantId });
+      pushCount(roomId);
+      pushActivity(roomId);
+    },
+    participantRefused(roomId, participantId) {
+      io.to(rooms.participant(participantId)).emit('refused', { message: NOT_ADMITTED_MESSAGE });
+      setImmediate(() => io.in(rooms.participant(participantId)).disconnectSockets(true));
+      io.to(rooms.consoles(roomId)).emit('roster', { type: 'refused', participantId });
     },
     participantRemoved(roomId, participantId) {
       io.to(rooms.participant(participantId)).emit('removed', { message: 'The facilitator removed you from this room.' });

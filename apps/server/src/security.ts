@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { codeFromBytes } from '@canopy/core';
@@ -66,3 +66,13 @@ export function configuredOrigins(config: { ALLOWED_ORIGINS: readonly string[]; 
   if (config.PUBLIC_URL) list.push(new URL(config.PUBLIC_URL).origin);
   return list;
 }
+
+/**
+ * What a room remembers of a removed person's nickname: an HMAC keyed by the room, of the name in
+ * its compared form (case and spacing ignored) — the same name in another room gives another
+ * hash, and the name itself is not kept. A nickname is short and guessable: the hash only lets
+ * the room recognise the same name again, it does not hide it from someone who holds the
+ * database and guesses names.
+ */
+export const removedNameHash = (roomId: string, nickname: string) =>
+  createHmac('sha256', `canopy:removed-name:${roomId}`).update(nickname.toLocaleLowerCase('en').replace(/\s+/g, ' ').trim()).digest('hex');

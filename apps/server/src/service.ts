@@ -33,6 +33,7 @@ import { submit, type Submitted } from './service/answers.js';
 import { command, removeParticipant } from './service/commands.js';
 import { ServiceContext, type Broadcaster, type Identity, type ServiceOptions } from './service/context.js';
 import { deleteRoom, forgetParticipant } from './service/erasure.js';
+import { admit, refuse } from './service/waiting.js';
 import { checkIn, impactFor, impactReportData, readPlan } from './service/follow-up.js';
 import { currentPresenterViews, myOutcomes, participantViews, sessionData, welcome } from './service/views.js';
 
@@ -85,6 +86,14 @@ export class RoomService implements RoomApi {
   }
   removeParticipant(who: Identity, participantId: string): Promise<void> {
     return removeParticipant(this.ctx, who, participantId);
+  }
+  /** The waiting room: let people in (answers how many were waiting). */
+  admit(who: Identity, participantIds: string[]): Promise<number> {
+    return admit(this.ctx, who, participantIds);
+  }
+  /** The waiting room: do not let this person in (erased). */
+  refuse(who: Identity, participantId: string): Promise<void> {
+    return refuse(this.ctx, who, participantId);
   }
   submit(who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
     return submit(this.ctx, who, stepId, submissionId, input);

@@ -51,6 +51,8 @@ export interface RoomSnapshot {
   count: PresenceCount;
   /** participants: who they are */
   you: Participant | null;
+  /** participants: in the waiting room — the facilitator has not let them in yet (no step, no counts) */
+  waiting: boolean;
   /** consoles: the full room record */
   room: ConsoleRoomView | null;
   /** consoles: everyone who joined, with presence */
@@ -83,7 +85,7 @@ type Listener = (s: RoomSnapshot) => void;
 
 /** how long a participant waits for the pushed view of a new step before asking for it */
 const VIEW_PUSH_WAIT_MS = 5000;
-const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND', 'ROOM_DELETED', 'DATA_DELETED']);
+const FATAL = new Set(['PROTOCOL_MISMATCH', 'UNAUTHORIZED', 'BAD_REQUEST', 'REMOVED', 'NOT_FOUND', 'ROOM_DELETED', 'DATA_DELETED', 'NOT_ADMITTED']);
 
 export class RoomConnection {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -95,6 +97,7 @@ export class RoomConnection {
     stage: null,
     count: { joined: 0 },
     you: null,
+    waiting: false,
     room: null,
     roster: [],
     retentionDays: null,
@@ -190,13 +193,20 @@ export class RoomConnection {
       if (e.type === 'joined') {
         if (!roster.some((p) => p.id === e.participant.id)) roster = [...roster, { ...e.participant, online: false }];
       } else if (e.type === 'online') roster = roster.map((p) => (p.id === e.participantId ? { ...p, online: e.online } : p));
-      else if (e.type === 'erased') roster = roster.filter((p) => p.id !== e.participantId);
+      else if (e.type === 'erased' || e.type === 'refused') roster = roster.filter((p) => p.id !== e.participantId);
+      else if (e.type === 'admitted') roster = roster.map((p) => (p.id === e.participantId ? withoutWaiting(p) : p));
       else roster = roster.map((p) => (p.id === e.participantId ? { ...p, removed: true, online: false } : p));
       this.set({ roster });
     });
     s.on('removed', (info) => this.set({ status: 'failed', error: { code: 'REMOVED', message: info.message } }));
     s.on('roomDeleted', (info) => this.set({ status: 'failed', error: { code: 'ROOM_DELETED', message: info.message } }));
     s.on('dataDeleted', (info) => this.set({ status: 'failed', error: { code: 'DATA_DELETED', message: info.message } }));
+    // let in from the waiting room: connect again, and the server welcomes this screen as a participant
+    s.on('admitted', () => {
+      s.disconnect();
+      s.connect();
+    });
+    s.on('refused', (info) => this.set({ status: 'failed', error: { code: 'NOT_ADMITTED', message: info.message } }));
   }
 
   get state(): RoomSnapshot {
@@ -241,6 +251,16 @@ export class RoomConnection {
 
   remove(participantId: string): Promise<Ack> {
     return this.ask('remove', { participantId });
+  }
+
+  /** Facilitator, co-host: let these people in from the waiting room. */
+  admit(participantIds: string[]): Promise<AckOf<'admit'>> {
+    return this.ask('admit', { participantIds });
+  }
+
+  /** Facilitator, co-host: do not let this person in from the waiting room (what was stored of them is erased). */
+  refuse(participantId: string): Promise<Ack> {
+    return this.ask('refuse', { participantId });
   }
 
   /** Facilitator: delete the room and everything in it now; `code` (the room code, typed again) confirms it. */
@@ -375,6 +395,7 @@ export class RoomConnection {
       stage,
       count: w.count,
       you: w.you ?? null,
+      waiting: w.waiting === true,
       room: stale ? this.snapshot.room : (w.room ?? null),
       roster: w.roster ?? [],
       retentionDays: w.retentionDays ?? null,
@@ -444,4 +465,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function connectRoom(opts: ConnectOptions): RoomConnection {
   return new RoomConnection(opts);
+}
+
+/** A roster entry let in from the waiting room. */
+function withoutWaiting(p: RosterEntry): RosterEntry {
+  const { waiting: _was, ...rest } = p;
+  return rest;
 }

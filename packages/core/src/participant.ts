@@ -6,9 +6,21 @@ export interface Participant {
   nickname: string;
   department: string | null;
   level: string | null;
+  /** when they joined — or, in a waiting room, when they asked to */
   joinedAt: number;
   removed: boolean;
+  /**
+   * the room's waiting room was on when they asked to join and the facilitator has not let them in
+   * yet: they hold a token but see no step, are not counted, and every message of theirs but `sync`
+   * and `clock` is refused (absent once admitted)
+   */
+  waiting?: true;
+  /** they joined with the nickname of someone the facilitator removed from this room (shown on the console) */
+  rejoin?: true;
 }
+
+/** In the room: neither removed nor still in the waiting room (who activities, counts and reports see). */
+export const isPresent = (p: Participant): boolean => !p.removed && !p.waiting;
 
 /** Client-made ids: a retried request carries the same one, so it is applied once. */
 export const ClientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 letters, digits, - or _');

@@ -17,8 +17,10 @@ import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageVi
  * 3: small step changes — `stage` names the step by id (its content comes once, in the welcome's
  * `steps` and in `steps` when the agenda changes); a participant's pushed view of a step they have
  * nothing in yet may come as `initial` (the phone builds it from the step's content).
+ * 4: the waiting room — a participant may be `waiting` (a welcome without steps), `admitted`,
+ * `refused`; consoles `admit` and `refuse`.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export type Role = 'facilitator' | 'cohost' | 'display' | 'participant';
 export const isPresenter = (role: Role) => role !== 'participant';
@@ -48,6 +50,10 @@ export type ErrorCode =
   | 'ROOM_DELETED'
   /** this participant deleted their data from the room: their screens are closed for good */
   | 'DATA_DELETED'
+  /** the sender is in the waiting room: nothing but `sync` and `clock` until the facilitator lets them in */
+  | 'WAITING'
+  /** the facilitator did not let this person in from the waiting room: their screens are closed for good */
+  | 'NOT_ADMITTED'
   | 'TIMEOUT'
   | 'INTERNAL';
 
@@ -86,7 +92,21 @@ export const CommandPayloadSchema = z.object({
 });
 export type CommandPayload = z.infer<typeof CommandPayloadSchema>;
 
-export const RemovePayloadSchema = z.object({ participantId: z.string().regex(/^[A-Za-z0-9_-]{8,40}$/) });
+const ParticipantIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,40}$/);
+export const RemovePayloadSchema = z.object({ participantId: ParticipantIdSchema });
+
+/** facilitator, co-host: let these people in from the waiting room ("Admit all" sends everyone it lists) */
+export const AdmitPayloadSchema = z.object({ participantIds: z.array(ParticipantIdSchema).min(1).max(500) });
+export type AdmitPayload = z.infer<typeof AdmitPayloadSchema>;
+
+/** facilitator, co-host: do not let this person in; what was stored of them is erased */
+export const RefusePayloadSchema = z.object({ participantId: ParticipantIdSchema });
+export type RefusePayload = z.infer<typeof RefusePayloadSchema>;
+
+/** what a waiting person is told on every message but `sync` and `clock` */
+export const WAITING_MESSAGE = 'The facilitator will let you in shortly.';
+/** what a person the facilitator did not let in is told */
+export const NOT_ADMITTED_MESSAGE = 'The facilitator did not let you into this room.';
 
 /** facilitator: delete the room now — the room code, typed again, is the confirmation */
 export const DeleteRoomPayloadSchema = z.object({ code: z.string().min(1).max(20) });
@@ -153,6 +173,11 @@ export interface Welcome {
   count: PresenceCount;
   /** present for participants: who they are */
   you?: Participant;
+  /**
+   * a participant in the waiting room: `steps` is empty and `stage` shows no step (the lobby),
+   * nothing else comes until `admitted`
+   */
+  waiting?: true;
   /** present for facilitator and co-host */
   room?: ConsoleRoomView;
   /** present for facilitator and co-host: everyone who has joined, with who is online now */
@@ -172,7 +197,11 @@ export type RosterEvent =
   | { type: 'online'; participantId: string; online: boolean }
   | { type: 'removed'; participantId: string }
   /** they deleted their data: they leave the roster altogether */
-  | { type: 'erased'; participantId: string };
+  | { type: 'erased'; participantId: string }
+  /** let in from the waiting room */
+  | { type: 'admitted'; participantId: string }
+  /** not let in from the waiting room: they leave the roster altogether */
+  | { type: 'refused'; participantId: string };
 
 export interface ServerToClientEvents {
   welcome: (w: Welcome) => void;
@@ -191,6 +220,10 @@ export interface ServerToClientEvents {
   roomDeleted: (info: { message: string }) => void;
   /** this participant deleted their data (from any of their screens); their sockets close after */
   dataDeleted: (info: { message: string }) => void;
+  /** this participant waited and the facilitator let them in: connect again to get the room (the SDK does) */
+  admitted: () => void;
+  /** this participant waited and the facilitator did not let them in; their sockets close after */
+  refused: (info: { message: string }) => void;
   /** facilitator, co-host and display: the room's effect after a check-in was saved or deleted */
   'followUp:impact': (f: ImpactFigures) => void;
 }
@@ -198,6 +231,10 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   command: (p: CommandPayload, ack: (a: Ack<{ version: number }>) => void) => void;
   remove: (p: { participantId: string }, ack: (a: Ack) => void) => void;
+  /** facilitator, co-host: let people in from the waiting room; `admitted` is how many were still waiting */
+  admit: (p: AdmitPayload, ack: (a: Ack<{ admitted: number }>) => void) => void;
+  /** facilitator, co-host: do not let a waiting person in */
+  refuse: (p: RefusePayload, ack: (a: Ack) => void) => void;
   /** facilitator (not co-host): delete the room and everything in it now */
   deleteRoom: (p: DeleteRoomPayload, ack: (a: Ack) => void) => void;
   /** participant: delete everything of mine in this room and leave it */
@@ -224,6 +261,8 @@ export interface SocketData {
   role: Role;
   roomId: string;
   participantId?: string;
+  /** a participant in the waiting room when this socket connected */
+  waiting?: true;
 }
 
 export type { Counters };

@@ -33,6 +33,8 @@ export const JoinSettingsSchema = z.object({
   departments: z.array(z.string().trim().min(1).max(ATTRIBUTE_MAX)).max(30).default([]),
   levels: z.array(z.string().trim().min(1).max(ATTRIBUTE_MAX)).max(12).default([]),
   maxParticipants: z.number().int().min(1).max(5000).default(2000),
+  /** "new joins need my approval": people who join wait until the facilitator lets them in (absent: off) */
+  waitingRoom: z.boolean().optional(),
 });
 export type JoinSettings = z.infer<typeof JoinSettingsSchema>;
 
@@ -130,6 +132,8 @@ export const RoomCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('timer.add'), seconds: z.number().int().min(-MAX_TIMER_SEC).max(MAX_TIMER_SEC) }),
   z.object({ type: z.literal('timer.reset') }),
   z.object({ type: z.literal('lock'), locked: z.boolean() }),
+  /** the waiting room on or off: new joins wait for the facilitator (those already waiting stay waiting) */
+  z.object({ type: z.literal('waitingRoom'), on: z.boolean() }),
   z.object({ type: z.literal('close') }),
   z.object({ type: z.literal('reopen') }),
   /** replace the plan: steps not yet run may change freely; those run so far (and the current one) stay */
@@ -190,6 +194,8 @@ function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
       return { ok: true, state: { ...state, timer: idleTimer((state.agenda[state.current]?.durationSec ?? 0) * 1000) } };
     case 'lock':
       return { ok: true, state: { ...state, locked: cmd.locked } };
+    case 'waitingRoom':
+      return { ok: true, state: { ...state, join: { ...state.join, waitingRoom: cmd.on } } };
     case 'close':
       // A closed room admits no one whatever `locked` says; reopening returns to the lock as it was.
       return { ok: true, state: { ...state, status: 'closed', closedAt: now, timer: pauseTimer(state.timer, now) } };
@@ -246,6 +252,21 @@ export function stageView(state: RoomState): StageView {
     phase: state.phase,
     timer: state.timer,
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
+  };
+}
+
+/** What a participant in the waiting room sees of the room: its title and whether it is open — no step, no agenda. */
+export function waitingStage(state: RoomState): StageView {
+  return {
+    v: state.version,
+    title: state.title,
+    status: state.status,
+    locked: state.locked,
+    index: -1,
+    total: 0,
+    step: null,
+    phase: null,
+    timer: idleTimer(0),
   };
 }
 

@@ -98,8 +98,11 @@ return 1
 
 /**
  * KEYS: room, participants, order, tokens, joins, pmeta, banned
- * ARGV: participantId, participantJson, tokenHash, joinId, deviceHash, cap
+ * ARGV: participantId, participantJson, tokenHash, joinId, deviceHash, cap, waiting ('1' = into the waiting room)
  * → {'created', stored} | {'existing', stored} | {'banned'} | {'full'} | {'missing'}
+ *
+ * A waiting participant is stored with the flag '2' and counted in the room's `waiting`, not `active`;
+ * the cap holds for both together.
  */
 export const ADD_PARTICIPANT = lua(
   'addParticipant',
@@ -112,24 +115,44 @@ if prior then
   return {'existing', p}
 end
 if redis.call('SISMEMBER', KEYS[7], ARGV[5]) == 1 then return {'banned'} end
-if tonumber(redis.call('HGET', KEYS[1], 'active') or '0') >= tonumber(ARGV[6]) then return {'full'} end
+if tonumber(redis.call('HGET', KEYS[1], 'active') or '0') + tonumber(redis.call('HGET', KEYS[1], 'waiting') or '0') >= tonumber(ARGV[6]) then return {'full'} end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return redis.error_reply('ERR canopy: participant id already exists') end
 if redis.call('HEXISTS', KEYS[4], ARGV[3]) == 1 then return redis.error_reply('ERR canopy: token already in use') end
-local stored = '0' .. ARGV[2]
+local flag = '0'
+if ARGV[7] == '1' then flag = '2' end
+local stored = flag .. ARGV[2]
 redis.call('HSET', KEYS[2], ARGV[1], stored)
 redis.call('RPUSH', KEYS[3], ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[1])
 redis.call('HSET', KEYS[6], 'tok:' .. ARGV[1], ARGV[3], 'dev:' .. ARGV[1], ARGV[5], 'join:' .. ARGV[1], ARGV[4])
-redis.call('HINCRBY', KEYS[1], 'active', 1)
+if flag == '2' then redis.call('HINCRBY', KEYS[1], 'waiting', 1) else redis.call('HINCRBY', KEYS[1], 'active', 1) end
 ${INHERIT_EXPIRY}
 return {'created', stored}
 `,
 );
 
 /**
- * KEYS: room, participants, tokens, pmeta, banned
+ * KEYS: room, participants
  * ARGV: participantId
+ * → 1 admitted (flag '2' → '0', moved from `waiting` to `active`), 0 not waiting (or not there)
+ */
+export const ADMIT_PARTICIPANT = lua(
+  'admitParticipant',
+  `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local p = redis.call('HGET', KEYS[2], ARGV[1])
+if not p or string.sub(p, 1, 1) ~= '2' then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], '0' .. string.sub(p, 2))
+redis.call('HINCRBY', KEYS[1], 'waiting', -1)
+redis.call('HINCRBY', KEYS[1], 'active', 1)
+return 1
+`,
+);
+
+/**
+ * KEYS: room, participants, tokens, pmeta, banned
+ * ARGV: participantId, name mark ('' = none; else 'n:<name hash>', added to the bans)
  * → 1 removed, 0 no such active participant
  */
 export const REMOVE_PARTICIPANT = lua(
@@ -143,6 +166,7 @@ local tok = redis.call('HGET', KEYS[4], 'tok:' .. ARGV[1])
 if tok then redis.call('HDEL', KEYS[3], tok) end
 local dev = redis.call('HGET', KEYS[4], 'dev:' .. ARGV[1])
 if dev then redis.call('SADD', KEYS[5], dev) end
+if ARGV[2] ~= '' then redis.call('SADD', KEYS[5], ARGV[2]) end
 redis.call('HINCRBY', KEYS[1], 'active', -1)
 ${INHERIT_EXPIRY}
 return 1
@@ -253,8 +277,8 @@ return 1
 
 /**
  * KEYS: room, participants, order, tokens, joins, pmeta
- * ARGV: participantId
- * → 1 erased, 0 no such participant (or no such room)
+ * ARGV: participantId, onlyWaiting ('1': only if still waiting)
+ * → 1 erased, 0 no such participant (or no such room, or not waiting with onlyWaiting)
  */
 export const ERASE_PARTICIPANT = lua(
   'eraseParticipant',
@@ -263,6 +287,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local id = ARGV[1]
 local p = redis.call('HGET', KEYS[2], id)
 if not p then return 0 end
+if ARGV[2] == '1' and string.sub(p, 1, 1) ~= '2' then return 0 end
 local tok = redis.call('HGET', KEYS[6], 'tok:' .. id)
 if tok and redis.call('HGET', KEYS[4], tok) == id then redis.call('HDEL', KEYS[4], tok) end
 local join = redis.call('HGET', KEYS[6], 'join:' .. id)
@@ -271,6 +296,7 @@ redis.call('HDEL', KEYS[6], 'tok:' .. id, 'dev:' .. id, 'join:' .. id)
 redis.call('HDEL', KEYS[2], id)
 redis.call('LREM', KEYS[3], 0, id)
 if string.sub(p, 1, 1) == '0' then redis.call('HINCRBY', KEYS[1], 'active', -1) end
+if string.sub(p, 1, 1) == '2' then redis.call('HINCRBY', KEYS[1], 'waiting', -1) end
 return 1
 `,
 );
@@ -352,6 +378,7 @@ export const SCRIPTS = [
   EXPIRE_CODE,
   CAS_ROOM,
   ADD_PARTICIPANT,
+  ADMIT_PARTICIPANT,
   REMOVE_PARTICIPANT,
   PARTICIPANT_BY_TOKEN,
   LIST_PARTICIPANTS,

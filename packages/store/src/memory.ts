@@ -16,6 +16,7 @@ import type {
   RecordDeleteResult,
   RecordWrite,
   RecordWriteResult,
+  RemoveOptions,
   RoomSecrets,
   RoomStore,
   StoredRecord,
@@ -24,6 +25,8 @@ import type {
 interface StoredParticipant {
   json: string;
   removed: boolean;
+  /** in the waiting room (not counted as active) */
+  waiting: boolean;
   tokenHash: string;
   deviceHash: string;
   joinId: string;
@@ -44,8 +47,10 @@ interface RoomData {
   participants: Map<string, StoredParticipant>; // insertion order = join order
   tokens: Map<string, string>;
   joins: Map<string, string>;
+  /** device hashes of removed participants, and `n:<name hash>` of their nicknames (see `removeParticipant`) */
   banned: Set<string>;
   active: number;
+  waiting: number;
   steps: Map<string, StepData>;
   /** record values plus remembered submission ids, as `roomBytes` counts them */
   bytes: number;
@@ -67,7 +72,10 @@ function addCounters(into: Map<string, number>, deltas: Counters): void {
 /** Bytes as Redis counts them (a Lua string's length). */
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
-const participantOf = (p: StoredParticipant): Participant => ({ ...(JSON.parse(p.json) as Participant), removed: p.removed });
+function participantOf(p: StoredParticipant): Participant {
+  const { waiting: _stored, ...rest } = JSON.parse(p.json) as Participant;
+  return { ...rest, removed: p.removed, ...(p.waiting ? { waiting: true as const } : {}) };
+}
 
 export class MemoryRoomStore implements RoomStore {
   readonly kind = 'memory' as const;
@@ -109,6 +117,7 @@ export class MemoryRoomStore implements RoomStore {
       joins: new Map(),
       banned: new Set(),
       active: 0,
+      waiting: 0,
       steps: new Map(),
       bytes: 0,
       expiresAt: null,
@@ -152,14 +161,16 @@ export class MemoryRoomStore implements RoomStore {
     const prior = priorId === undefined ? undefined : r.participants.get(priorId);
     if (prior) return prior.removed ? { status: 'banned' } : { status: 'existing', participant: participantOf(prior) };
     if (r.banned.has(opts.deviceHash)) return { status: 'banned' };
-    if (r.active >= opts.cap) return { status: 'full' };
+    if (r.active + r.waiting >= opts.cap) return { status: 'full' };
     if (r.participants.has(participant.id)) throw new Error('canopy store: participant id already exists');
     if (r.tokens.has(opts.tokenHash)) throw new Error('canopy store: token already in use');
-    const stored = { json: JSON.stringify(participant), removed: false, tokenHash: opts.tokenHash, deviceHash: opts.deviceHash, joinId: opts.joinId };
+    const waiting = opts.waiting === true;
+    const stored = { json: JSON.stringify(participant), removed: false, waiting, tokenHash: opts.tokenHash, deviceHash: opts.deviceHash, joinId: opts.joinId };
     r.participants.set(participant.id, stored);
     r.tokens.set(opts.tokenHash, participant.id);
     r.joins.set(opts.joinId, participant.id);
-    r.active += 1;
+    if (waiting) r.waiting += 1;
+    else r.active += 1;
     return { status: 'created', participant: participantOf(stored) };
   }
 
@@ -183,25 +194,41 @@ export class MemoryRoomStore implements RoomStore {
     return this.live(roomId)?.active ?? 0;
   }
 
-  async removeParticipant(roomId: string, participantId: string): Promise<boolean> {
+  async admitParticipant(roomId: string, participantId: string): Promise<boolean> {
     const r = this.live(roomId);
     const p = r?.participants.get(participantId);
-    if (!r || !p || p.removed) return false;
+    if (!r || !p || p.removed || !p.waiting) return false;
+    p.waiting = false;
+    r.waiting -= 1;
+    r.active += 1;
+    return true;
+  }
+
+  async removeParticipant(roomId: string, participantId: string, opts?: RemoveOptions): Promise<boolean> {
+    const r = this.live(roomId);
+    const p = r?.participants.get(participantId);
+    if (!r || !p || p.removed || p.waiting) return false;
     p.removed = true;
     r.tokens.delete(p.tokenHash);
     r.banned.add(p.deviceHash);
+    if (opts?.nameHash) r.banned.add(`n:${opts.nameHash}`);
     r.active -= 1;
     return true;
   }
 
-  async eraseParticipant(roomId: string, participantId: string): Promise<boolean> {
+  async wasRemoved(roomId: string, nameHash: string): Promise<boolean> {
+    return this.live(roomId)?.banned.has(`n:${nameHash}`) ?? false;
+  }
+
+  async eraseParticipant(roomId: string, participantId: string, opts?: { onlyWaiting?: boolean }): Promise<boolean> {
     const r = this.live(roomId);
     const p = r?.participants.get(participantId);
-    if (!r || !p) return false;
+    if (!r || !p || (opts?.onlyWaiting && !p.waiting)) return false;
     if (r.tokens.get(p.tokenHash) === participantId) r.tokens.delete(p.tokenHash);
     if (r.joins.get(p.joinId) === participantId) r.joins.delete(p.joinId);
     r.participants.delete(participantId);
-    if (!p.removed) r.active -= 1;
+    if (p.waiting) r.waiting -= 1;
+    else if (!p.removed) r.active -= 1;
     return true;
   }
 
@@ -220,7 +247,7 @@ export class MemoryRoomStore implements RoomStore {
     if (!r) throw new RoomNotFoundError(roomId);
     if (write.writer !== undefined) {
       const p = r.participants.get(write.writer);
-      if (!p || p.removed) return { status: 'gone' };
+      if (!p || p.removed || p.waiting) return { status: 'gone' };
     }
     if (write.roomVersion !== undefined && r.version !== write.roomVersion) return { status: 'stale' };
     let step = r.steps.get(stepId);

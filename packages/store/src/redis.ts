@@ -6,17 +6,17 @@
  * Cluster slot and its scripts stay single-slot; the code index lives in the code's own slot:
  *
  *   canopy:code:<CODE>                      string  → roomId
- *   canopy:{<roomId>}:room                  hash    state (RoomState JSON), version, code, active (count),
+ *   canopy:{<roomId>}:room                  hash    state (RoomState JSON), version, code, active (count), waiting (count),
  *                                                   bytes (record values + remembered submission ids, see roomBytes)
  *   canopy:{<roomId>}:secrets               hash    facilitator, cohost, display (token hashes)
  *   canopy:{<roomId>}:participants          hash    participantId → flag + Participant JSON
- *                                                   (flag '0' active, '1' removed; overrides `removed`)
+ *                                                   (flag '0' active, '1' removed, '2' waiting; overrides `removed`/`waiting`)
  *   canopy:{<roomId>}:order                 list    participantIds in join order
  *   canopy:{<roomId>}:tokens                hash    tokenHash → participantId (active participants only)
  *   canopy:{<roomId>}:joins                 hash    joinId → participantId
  *   canopy:{<roomId>}:pmeta                 hash    tok:<participantId> → tokenHash, dev:<participantId> → deviceHash,
  *                                                   join:<participantId> → joinId
- *   canopy:{<roomId>}:banned                set     deviceHashes of removed participants
+ *   canopy:{<roomId>}:banned                set     deviceHashes of removed participants, and "n:<name hash>" of their nicknames
  *   canopy:{<roomId>}:keys                  set     registry of the room's per-step keys below
  *   canopy:{<roomId>}:step:<stepId>:records hash    scope → "<rev>|<value>"
  *   canopy:{<roomId>}:step:<stepId>:counters hash   counter → integer (zeros are deleted)
@@ -49,6 +49,7 @@ import type { Counters, Participant, RoomState } from '@canopy/core';
 import type { LuaScript } from './lua.js';
 import {
   ADD_PARTICIPANT,
+  ADMIT_PARTICIPANT,
   CAS_ROOM,
   CREATE_ROOM,
   DELETE_RECORD,
@@ -71,6 +72,7 @@ import type {
   RecordDeleteResult,
   RecordWrite,
   RecordWriteResult,
+  RemoveOptions,
   RoomSecrets,
   RoomStore,
   StoredRecord,
@@ -157,11 +159,12 @@ const str = (reply: unknown): string | null => (reply == null ? null : String(re
 const num = (reply: unknown): number => Number(reply ?? 0);
 const list = (reply: unknown): unknown[] => (Array.isArray(reply) ? reply : []);
 
-/** Stored participant: a '0'/'1' flag (active/removed) followed by the JSON. */
+/** Stored participant: a '0'/'1'/'2' flag (active/removed/waiting) followed by the JSON. */
 function decodeParticipant(stored: unknown): Participant | null {
   const s = str(stored);
   if (s === null) return null;
-  return { ...(JSON.parse(s.slice(1)) as Participant), removed: s[0] === '1' };
+  const { waiting: _stored, ...rest } = JSON.parse(s.slice(1)) as Participant;
+  return { ...rest, removed: s[0] === '1', ...(s[0] === '2' ? { waiting: true as const } : {}) };
 }
 
 /** Stored record: "<rev>|<value>". */
@@ -274,7 +277,15 @@ export class RedisRoomStore implements RoomStore {
       await this.write(
         ADD_PARTICIPANT,
         [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta, k.banned],
-        [participant.id, JSON.stringify({ ...participant, removed: false }), opts.tokenHash, opts.joinId, opts.deviceHash, String(opts.cap)],
+        [
+          participant.id,
+          JSON.stringify({ ...participant, removed: false }),
+          opts.tokenHash,
+          opts.joinId,
+          opts.deviceHash,
+          String(opts.cap),
+          opts.waiting ? '1' : '0',
+        ],
       ),
     );
     switch (status) {
@@ -312,15 +323,33 @@ export class RedisRoomStore implements RoomStore {
     return num(await this.cmd(key, ['HGET', key, 'active']));
   }
 
-  async removeParticipant(roomId: string, participantId: string): Promise<boolean> {
+  async admitParticipant(roomId: string, participantId: string): Promise<boolean> {
     const k = roomKeys(roomId);
-    const res = await this.write(REMOVE_PARTICIPANT, [k.room, k.participants, k.tokens, k.pmeta, k.banned], [participantId]);
+    return num(await this.write(ADMIT_PARTICIPANT, [k.room, k.participants], [participantId])) === 1;
+  }
+
+  async removeParticipant(roomId: string, participantId: string, opts?: RemoveOptions): Promise<boolean> {
+    const k = roomKeys(roomId);
+    const res = await this.write(
+      REMOVE_PARTICIPANT,
+      [k.room, k.participants, k.tokens, k.pmeta, k.banned],
+      [participantId, opts?.nameHash ? `n:${opts.nameHash}` : ''],
+    );
     return num(res) === 1;
   }
 
-  async eraseParticipant(roomId: string, participantId: string): Promise<boolean> {
+  async wasRemoved(roomId: string, nameHash: string): Promise<boolean> {
+    const key = roomKeys(roomId).banned;
+    return num(await this.cmd(key, ['SISMEMBER', key, `n:${nameHash}`])) === 1;
+  }
+
+  async eraseParticipant(roomId: string, participantId: string, opts?: { onlyWaiting?: boolean }): Promise<boolean> {
     const k = roomKeys(roomId);
-    const res = await this.write(ERASE_PARTICIPANT, [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta], [participantId]);
+    const res = await this.write(
+      ERASE_PARTICIPANT,
+      [k.room, k.participants, k.order, k.tokens, k.joins, k.pmeta],
+      [participantId, opts?.onlyWaiting ? '1' : '0'],
+    );
     return num(res) === 1;
   }
 

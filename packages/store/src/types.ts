@@ -22,8 +22,18 @@ export interface AddParticipantOptions {
   joinId: string;
   /** SHA-256 hex of the browser's device id */
   deviceHash: string;
-  /** most active (not removed) participants the room admits */
+  /** most participants the room admits: active (not removed) and waiting together */
   cap: number;
+  /** the room's waiting room is on: the new participant waits (not active, not counted) until `admitParticipant` */
+  waiting?: boolean;
+}
+
+export interface RemoveOptions {
+  /**
+   * a keyed hash of the participant's nickname, remembered with the room's bans so a later join
+   * under the same name can be recognised (`wasRemoved`); the name itself is not kept
+   */
+  nameHash?: string;
 }
 
 export interface StoredRecord {
@@ -78,7 +88,7 @@ export type RecordWriteResult =
   | { status: 'duplicate'; rev: number }
   /** the stored rev is not expectedRev; nothing changed; re-read, re-apply, retry */
   | { status: 'conflict'; current: StoredRecord | null }
-  /** the `writer` was removed or deleted their data; nothing changed */
+  /** the `writer` was removed, deleted their data or is still waiting; nothing changed */
   | { status: 'gone' }
   /** the room is at `maxRoomBytes` (it holds `used` bytes); nothing changed */
   | { status: 'capped'; used: number }
@@ -112,20 +122,29 @@ export interface RoomStore {
   /** Idempotent by joinId; checks the ban list and the cap in the same atomic step. */
   addParticipant(roomId: string, participant: Participant, opts: AddParticipantOptions): Promise<AddParticipantResult>;
   getParticipant(roomId: string, participantId: string): Promise<Participant | null>;
-  /** The participant holding this token, unless removed (a removed participant's token resolves null). */
+  /** The participant holding this token (waiting ones flagged), unless removed (a removed participant's token resolves null). */
   participantByToken(roomId: string, tokenHash: string): Promise<Participant | null>;
   /** Everyone who ever joined, removed ones included (flagged), in join order. */
   listParticipants(roomId: string): Promise<Participant[]>;
-  /** Joined and not removed. */
+  /** Joined, not removed and not waiting. */
   countParticipants(roomId: string): Promise<number>;
-  /** Mark removed, revoke the token, ban the device. Resolves false if there was no such active participant. */
-  removeParticipant(roomId: string, participantId: string): Promise<boolean>;
+  /** Let a waiting participant in: from now on active and counted. Resolves false if they were not waiting (or not there). */
+  admitParticipant(roomId: string, participantId: string): Promise<boolean>;
+  /**
+   * Mark removed, revoke the token, ban the device (and remember `opts.nameHash`). Resolves false
+   * if there was no such active participant (a waiting one is refused with `eraseParticipant`).
+   */
+  removeParticipant(roomId: string, participantId: string, opts?: RemoveOptions): Promise<boolean>;
+  /** Was someone with this name hash removed from the room (`removeParticipant` with `nameHash`)? */
+  wasRemoved(roomId: string, nameHash: string): Promise<boolean>;
   /**
    * The participant asked to be forgotten: drop them from the roster (no longer counted), revoke
    * their token and forget their join. A ban of their device stays. Their records are deleted
-   * separately (`deleteRecord`). Resolves false if there was no such participant.
+   * separately (`deleteRecord`). Resolves false if there was no such participant. With
+   * `onlyWaiting` (the facilitator refuses someone in the waiting room), only a participant who is
+   * still waiting is erased (false otherwise: they were let in or are gone).
    */
-  eraseParticipant(roomId: string, participantId: string): Promise<boolean>;
+  eraseParticipant(roomId: string, participantId: string, opts?: { onlyWaiting?: boolean }): Promise<boolean>;
 
   /** Activity data: one record per (step, scope), e.g. scope `p:<participantId>` or `g:<groupId>`. */
   getRecord(roomId: string, stepId: string, scope: string): Promise<StoredRecord | null>;

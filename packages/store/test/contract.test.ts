@@ -44,7 +44,7 @@ function person(nickname: string): Participant {
 }
 
 /** A join attempt: its own token, joinId and device unless told otherwise. */
-function attempt(over: Partial<{ tokenHash: string; joinId: string; deviceHash: string; cap: number }> = {}) {
+function attempt(over: Partial<{ tokenHash: string; joinId: string; deviceHash: string; cap: number; waiting: boolean }> = {}) {
   return { tokenHash: newId(), joinId: newId(), deviceHash: newId(), cap: 2000, ...over };
 }
 
@@ -269,6 +269,65 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     // everyone else is unaffected
     expect(await store.participantByToken(room.id, friend!.tokenHash)).toEqual(friend!.participant);
     expect((await store.addParticipant(room.id, person('Newcomer'), attempt())).status).toBe('created');
+  });
+
+  it('a waiting room: a new participant waits uncounted and unable to write until admitted', async () => {
+    const { room, joins } = await roomWithPeople(1);
+    const kim = person('Kim');
+    const join = attempt({ waiting: true });
+    expect(await store.addParticipant(room.id, kim, join)).toEqual({ status: 'created', participant: { ...kim, waiting: true } });
+    // they hold a token, are listed (flagged) and not counted
+    expect(await store.participantByToken(room.id, join.tokenHash)).toEqual({ ...kim, waiting: true });
+    expect((await store.listParticipants(room.id)).map((p) => p.waiting ?? false)).toEqual([false, true]);
+    expect(await store.countParticipants(room.id)).toBe(1);
+    // a retried join answers the same waiting person; they cannot write anything
+    expect(await store.addParticipant(room.id, person('Kim again'), { ...join, tokenHash: newId() })).toEqual({
+      status: 'existing',
+      participant: { ...kim, waiting: true },
+    });
+    const answer = { submissionId: 'sub-wait-1', expectedRev: 0, value: '{}', counters: { answered: 1 }, writer: kim.id };
+    expect(await store.writeRecord(room.id, 'welcome', `p:${kim.id}`, answer)).toEqual({ status: 'gone' });
+    // a waiting person is not removed (they are refused: erased); only the waiting can be admitted, once
+    expect(await store.removeParticipant(room.id, kim.id)).toBe(false);
+    expect(await store.admitParticipant(room.id, joins[0]!.participant.id)).toBe(false);
+    expect(await store.admitParticipant(room.id, newId())).toBe(false);
+
+    expect(await store.admitParticipant(room.id, kim.id)).toBe(true);
+    expect(await store.admitParticipant(room.id, kim.id)).toBe(false);
+    expect(await store.participantByToken(room.id, join.tokenHash)).toEqual(kim);
+    expect(await store.getParticipant(room.id, kim.id)).toEqual(kim);
+    expect(await store.countParticipants(room.id)).toBe(2);
+    expect(await store.writeRecord(room.id, 'welcome', `p:${kim.id}`, answer)).toEqual({ status: 'ok', rev: 1 });
+  });
+
+  it('waiting people hold seats under the cap; refusing one (erasing them) frees the seat and their token', async () => {
+    const { room, joins } = await roomWithPeople(1);
+    const lee = person('Lee');
+    const leeJoin = attempt({ waiting: true, cap: 2 });
+    expect((await store.addParticipant(room.id, lee, leeJoin)).status).toBe('created');
+    expect(await store.addParticipant(room.id, person('Late'), attempt({ waiting: true, cap: 2 }))).toEqual({ status: 'full' });
+
+    // refusing only ever erases someone still waiting (not a person let in meanwhile)
+    expect(await store.eraseParticipant(room.id, joins[0]!.participant.id, { onlyWaiting: true })).toBe(false);
+    expect(await store.countParticipants(room.id)).toBe(1);
+    expect(await store.eraseParticipant(room.id, lee.id, { onlyWaiting: true })).toBe(true);
+    expect(await store.participantByToken(room.id, leeJoin.tokenHash)).toBeNull();
+    expect(await store.listParticipants(room.id)).toHaveLength(1);
+    expect(await store.countParticipants(room.id)).toBe(1);
+    expect((await store.addParticipant(room.id, person('Late'), attempt({ waiting: true, cap: 2 }))).status).toBe('created');
+  });
+
+  it("a removal remembers the name's hash when given one, so a rejoin under that name is recognised", async () => {
+    const { room, joins } = await roomWithPeople(2);
+    const [troll, friend] = joins;
+    expect(await store.wasRemoved(room.id, 'hash-of-troll')).toBe(false);
+    expect(await store.removeParticipant(room.id, troll!.participant.id, { nameHash: 'hash-of-troll' })).toBe(true);
+    expect(await store.wasRemoved(room.id, 'hash-of-troll')).toBe(true);
+    expect(await store.wasRemoved(room.id, 'hash-of-friend')).toBe(false);
+    expect(await store.wasRemoved(newId(), 'hash-of-troll')).toBe(false);
+    // a name hash is no device ban: a new device joins, the friend is unaffected
+    expect((await store.addParticipant(room.id, person('Troll'), attempt({ deviceHash: 'hash-of-troll' }))).status).toBe('created');
+    expect(await store.participantByToken(room.id, friend!.tokenHash)).toEqual(friend!.participant);
   });
 
   it('everyone who ever joined is listed in join order, removed ones flagged', async () => {

@@ -3,7 +3,7 @@
  * applied once by their client-made action id, with compare-and-set on the state.
  */
 import { ServiceError } from '@canopy/api';
-import { canFacilitate, issueMessage, SHARED_SCOPE } from '@canopy/core';
+import { canFacilitate, isPresent, issueMessage, SHARED_SCOPE } from '@canopy/core';
 import { newSeed } from '../security.js';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
@@ -24,7 +24,7 @@ export async function act(ctx: ServiceContext, who: Identity, stepId: string, ac
   if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid action', whole: 'action' }));
   const needsRecords = spec.needsRecordsFor ? spec.needsRecordsFor(parsed.data) : spec.needsRecords;
   const [participants, recs] = await Promise.all([ctx.store.listParticipants(room.id), needsRecords ? ctx.readRecords(room.id, step.id) : []]);
-  const roster = participants.filter((p) => !p.removed).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
+  const roster = participants.filter(isPresent).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
   return ctx.applyOnce<RecordRead, Acted>({
     key: `${room.id}/${stepId}/${SHARED_SCOPE}`,
     read: () => ctx.recordFor(room.id, stepId, SHARED_SCOPE, actionId),

@@ -15,7 +15,7 @@ import {
   type RoomState,
 } from '@canopy/core';
 import { giveBack, take } from '../ratelimit.js';
-import { newId, newRoomCode, newToken, sameHash, sha256 } from '../security.js';
+import { newId, newRoomCode, newToken, removedNameHash, sameHash, sha256 } from '../security.js';
 import type { Identity, ServiceContext } from './context.js';
 
 /** One answer for unknown, locked and closed codes: the join form is not an existence oracle. */
@@ -71,6 +71,8 @@ export async function join(ctx: ServiceContext, raw: JoinInput, address: string)
   const room = await lookup(ctx, input.code, address, input.token);
   if (room.join.askDepartment && !input.department) throw new ServiceError('BAD_REQUEST', 'Please say which department or team you are in.');
   if (room.join.askLevel && !input.level) throw new ServiceError('BAD_REQUEST', 'Please choose your level.');
+  // someone the facilitator removed coming back under the same name (with a new device): the console marks them
+  const rejoin = await ctx.store.wasRemoved(room.id, removedNameHash(room.id, input.nickname));
   const participant: Participant = {
     id: newId(),
     nickname: input.nickname,
@@ -78,12 +80,15 @@ export async function join(ctx: ServiceContext, raw: JoinInput, address: string)
     level: room.join.askLevel ? (input.level ?? null) : null,
     joinedAt: ctx.now(),
     removed: false,
+    ...(rejoin ? { rejoin: true as const } : {}),
   };
   const res = await ctx.store.addParticipant(room.id, participant, {
     tokenHash: sha256(input.token),
     joinId: sha256(input.token),
     deviceHash: sha256(`${room.id}:${input.deviceId}`),
     cap: room.join.maxParticipants,
+    // "new joins need my approval": they wait (a retry, or a resume of someone let in, finds them as they are)
+    waiting: room.join.waitingRoom === true,
   });
   switch (res.status) {
     case 'full':

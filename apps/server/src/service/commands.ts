@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '@canopy/api';
 import { applyRoomCommand, canFacilitate, type RoomCommand, type RoomState } from '@canopy/core';
+import { removedNameHash } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
 
@@ -38,7 +39,11 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
 
 export async function removeParticipant(ctx: ServiceContext, who: Identity, participantId: string): Promise<void> {
   if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.');
-  const removed = await ctx.store.removeParticipant(who.roomId, participantId);
+  const person = await ctx.store.getParticipant(who.roomId, participantId);
+  if (person?.waiting) throw new ServiceError('CONFLICT', 'They are still waiting to be let in: refuse them instead.');
+  // the room remembers a hash of the name, so the console can mark them should they join again
+  const nameHash = person ? removedNameHash(who.roomId, person.nickname) : undefined;
+  const removed = await ctx.store.removeParticipant(who.roomId, participantId, nameHash ? { nameHash } : undefined);
   if (!removed) throw new ServiceError('NOT_FOUND', 'No such participant in this room.');
   ctx.broadcaster?.participantRemoved(who.roomId, participantId);
 }

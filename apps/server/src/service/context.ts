@@ -26,6 +26,10 @@ export interface Broadcaster {
   roomChanged(room: RoomState, stepsChanged: boolean): void;
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
+  /** let in from the waiting room: their screens connect again as participants, consoles and counts are told */
+  participantAdmitted(roomId: string, participantId: string): void;
+  /** refused from the waiting room: tell their screens, close them, drop them from the roster */
+  participantRefused(roomId: string, participantId: string): void;
   activityChanged(roomId: string, stepId: string): void;
   /** what a participant sees of the step changed: every screen they have open shows it (but `exceptSocket`, which has it in its ack) */
   ownViewChanged(participantId: string, view: ActivityView, exceptSocket?: string): void;

@@ -14,6 +14,7 @@ import {
   hasFollowUp,
   impactData,
   impactFigures,
+  isPresent,
   nextCheckIn,
   openCheckIn,
   ownScope,
@@ -154,7 +155,7 @@ export async function readImpact(ctx: ServiceContext, roomId: string): Promise<{
   const mapOf = byScope<{ entries: MapEntry[] }>(maps);
   const ratingsOf = byScope<{ ratings: Record<string, number> }>(ratings);
   const commitmentsOf = commitments.map((recs) => byScope<{ items: unknown[] }>(recs));
-  const present = participants.filter((p) => !p.removed);
+  const present = participants.filter(isPresent);
   const people: PersonFollowUp[] = present.map((p) => {
     const scope = ownScope(p.id);
     return {

@@ -18,6 +18,7 @@ import {
   SHARED_SCOPE,
   stageView,
   stepContents,
+  waitingStage,
   type ActivityView,
   type AnyActivity,
   type MyOutcomes,
@@ -207,6 +208,10 @@ export async function currentPresenterViews(ctx: ServiceContext, roomId: string,
 export async function welcome(ctx: ServiceContext, screen: SocketData, online: () => Promise<Array<string | undefined>>): Promise<Welcome> {
   const { roomId, role, participantId } = screen;
   const room = await ctx.getRoom(roomId);
+  const you = participantId ? await ctx.store.getParticipant(roomId, participantId) : null;
+  // in the waiting room: who they are and the room's name, nothing of the session
+  if (you?.waiting)
+    return { role, serverNow: ctx.now(), code: formatCode(room.code), stage: waitingStage(room), steps: [], count: { joined: 0 }, you, waiting: true };
   const base = {
     role,
     serverNow: ctx.now(),
@@ -217,7 +222,6 @@ export async function welcome(ctx: ServiceContext, screen: SocketData, online: (
   };
   const identity: Identity = { role, roomId };
   if (participantId) {
-    const you = await ctx.store.getParticipant(roomId, participantId);
     if (!you || you.removed) throw new ServiceError('REMOVED', 'You were removed from this room.');
     identity.participant = you;
     const activity = await activityView(ctx, room, identity);
@@ -242,7 +246,8 @@ export async function sessionData(ctx: ServiceContext, roomId: string, now = ctx
   const room = await store.getRoom(roomId);
   if (!room) return null;
   const [participants, steps] = await Promise.all([
-    store.listParticipants(roomId),
+    // people still waiting were never in the session
+    store.listParticipants(roomId).then((all) => all.filter((p) => !p.waiting)),
     Promise.all(
       room.agenda.map(async (step): Promise<StepInputs> => {
         const [counters, records] = await Promise.all([store.getCounters(roomId, step.id), store.listRecords(roomId, step.id)]);
