@@ -35,7 +35,7 @@ describe('a noisy neighbour', () => {
   it('a room flooding every event at the limits leaves another room of 50 phones within 2× of its quiet latencies, every answer acknowledged', async () => {
     // production fair-share limits (SOCKETS_PER_TOKEN, TOKEN_MSGS_PER_SEC, COSTLY_READS_PER_MIN, ROOM_CONCURRENCY…)
     const node = await CanopyNode.start('shared', { REDIS_URL: redis.url, ...ONE_ADDRESS });
-    const figures = await measureIsolation(node.url, { phones: 50, rounds: 4, rssMb: () => node.rssMb(), log: (m) => console.log(`[noisy neighbour] ${m}`) });
+    const figures = await measureIsolation(node.url, { phones: 50, rounds: 5, rssMb: () => node.rssMb(), log: (m) => console.log(`[noisy neighbour] ${m}`) });
     console.log(`[noisy neighbour] ${JSON.stringify({ quiet: figures.quiet, flooded: figures.flooded, ratio: figures.ratio, rss: figures.server_rss_mb })}`);
     console.log(
       `[noisy neighbour] the flood: ${figures.flood.sent} messages on ${figures.flood.sockets} sockets; answers ${JSON.stringify(figures.flood.answers)}`,
