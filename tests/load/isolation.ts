@@ -127,7 +127,7 @@ export async function runFlood(url: string, out: (line: object) => void, command
   const slowest: Record<string, number> = {};
   let sent = 0;
   let running = false;
-  let waiters: Array<() => void> = [];
+  const waiters: Array<() => void> = [];
   const resumed = () => (running ? Promise.resolve() : new Promise<void>((r) => waiters.push(r)));
   const lane = async (s: Socket, polite: boolean, messages: Array<() => [string, unknown]>, start: number) => {
     for (let k = start; ; k++) {
