@@ -26,7 +26,7 @@ afterAll(async () => {
 const ONE_ADDRESS = { JOIN_RATE_PER_MIN: '100000', JOIN_FAILURES_PER_10MIN: '100000', CREATE_RATE_PER_HOUR: '100000' };
 
 /**
- * The server's resident memory while the flood runs stays under this (it is about 110–150 MB on
+ * The server's resident memory while the flood runs stays under this (it measured 150–220 MB on
  * this machine with the phones of a round connected); docs/security.md states the same bound.
  */
 const RSS_BOUND_MB = 400;
