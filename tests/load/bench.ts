@@ -17,6 +17,7 @@ import { io as ioClient } from 'socket.io-client';
 import { cpuMs, now, percentile, ROOT, round, rssBytes, sleep, sortNum, spawnServer, type Proc } from './lib.js';
 import type { Request } from './worker.js';
 import { table } from './table.mjs';
+import { measureIsolation } from './isolation.js';
 import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
 const { values: args } = parseArgs({
@@ -614,6 +615,39 @@ async function storeWriteCost(rc: RedisCluster, WRITERS: number) {
   return out;
 }
 
+// --- one room cannot hurt another ----------------------------------------------------------------
+
+/**
+ * The noisy neighbour of the chaos suite (tests/chaos/isolation.test.ts), with the same code
+ * (isolation.ts): a fresh Canopy process with the production fair-share limits (only the
+ * per-address join and create brakes lifted: every client here is 127.0.0.1), one room flooding
+ * every event from its own process, a second room of 50 phones measured with and without it.
+ */
+async function isolationRun(redis: RedisEnv) {
+  await ensureServerBuild();
+  const node = await spawnServer('canopy-isolation', SERVER_ENTRY, await freePort(), {
+    ...redis,
+    LOG_LEVEL: 'info',
+    WEB_BUILD_DIR: '',
+    JOIN_RATE_PER_MIN: '1000000',
+    JOIN_FAILURES_PER_10MIN: '1000000',
+    CREATE_RATE_PER_HOUR: '100000',
+  });
+  try {
+    const pid = node.proc.pid!;
+    const figures = await phase('isolation', () =>
+      measureIsolation(node.url, { phones: 50, rounds: QUICK ? 3 : 5, rssMb: () => rssBytes(pid) / 2 ** 20, log: (m) => log(`isolation: ${m}`) }),
+    );
+    log(`isolation: ${JSON.stringify({ quiet: figures.quiet, flooded: figures.flooded, ratio: figures.ratio })}`);
+    return figures;
+  } catch (e) {
+    console.error(`--- ${node.name} output ---\n${node.output()}`);
+    throw e;
+  } finally {
+    await node.stop();
+  }
+}
+
 // --- the run --------------------------------------------------------------------------------------
 
 const summary = (f: FanoutResult) => {
@@ -638,7 +672,7 @@ function writeResults(started: number, measures: Record<string, unknown>): void 
 }
 
 /** The parts of a run; `--only a,b` runs just those (the JSON then has only their keys). */
-const PARTS = ['core', 'multinode', 'drivers', 'cluster', 'rooms'] as const;
+const PARTS = ['core', 'multinode', 'drivers', 'cluster', 'rooms', 'isolation'] as const;
 type Part = (typeof PARTS)[number];
 const ONLY = new Set<Part>((args.only ? args.only.split(',') : PARTS) as Part[]);
 for (const p of ONLY) if (!PARTS.includes(p)) throw new Error(`--only takes some of ${PARTS.join(',')}, not ${p}`);
@@ -757,6 +791,7 @@ async function main() {
       };
     }
     if (ONLY.has('rooms')) out.rooms = await roomsRuns(one);
+    if (ONLY.has('isolation')) out.isolation = await isolationRun(one);
     await redis.stop();
     if (ONLY.has('cluster')) out.cluster = await clusterRuns(biggest, singleP99);
     writeResults(started, out);

@@ -17,6 +17,7 @@ export function table(r) {
     if (r.multinode) lines.push(`Two nodes (${r.multinode.participants}): fan-out p99 ${fmt(r.multinode.p99_ms)} ms.`, '');
     if (r.rooms) lines.push(...roomsTable(r.rooms), '');
     if (r.cluster) lines.push(...clusterTable(r.cluster));
+    if (r.isolation) lines.push(...isolationTable(r.isolation));
     return lines.join('\n');
   }
   const big = [...r.fanout].sort((a, b) => b.participants - a.participants)[0];
@@ -96,6 +97,7 @@ export function table(r) {
   }
   if (r.rooms) lines.push('', ...roomsTable(r.rooms));
   if (r.cluster) lines.push('', ...clusterTable(r.cluster));
+  if (r.isolation) lines.push('', ...isolationTable(r.isolation));
   if (r.generator)
     lines.push(
       '',
@@ -147,6 +149,21 @@ function clusterTable(c) {
     ...Object.entries(c.adapters_two_nodes).map(
       ([name, a]) => `| two nodes, ${name} adapter: fan-out p99 | ${fmt(a.p99_ms)} ms (last recipient ${fmt(a.last_p99_ms)} ms) |`,
     ),
+  ];
+}
+
+/** The noisy neighbour (`isolation` in the JSON) as lines of markdown. */
+function isolationTable(x) {
+  const row = (name, key, ratio) =>
+    `| ${name} | ${fmt(x.quiet[key])} ms | ${fmt(x.flooded[key])} ms | ${ratio === undefined ? '—' : `× ${fmt(ratio, 2)}`} | ${ratio === undefined ? '—' : ok(ratio <= 2)} |`;
+  return [
+    `A second room of ${x.phones} phones beside a room flooding every event at its limits (median of ${x.rounds} rounds' p95; ${x.failed.length} answers failed; server RSS ≤ ${fmt(x.server_rss_mb.max_during_flood, 0)} MB):`,
+    '',
+    '| second room, p95 | quiet | flooded | ratio | ≤ 2 × |',
+    '|---|---:|---:|---:|---|',
+    row('join to welcome', 'join_to_welcome_p95_ms', x.ratio.join_to_welcome),
+    row('answer acknowledged', 'ack_p95_ms', x.ratio.ack),
+    row('step change', 'step_change_p95_ms'),
   ];
 }
 

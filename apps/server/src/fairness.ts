@@ -7,7 +7,8 @@
  * - Messages: every socket has its own bucket (SOCKET_MSGS_PER_SEC) and, on top, all the sockets
  *   of one token share one (TOKEN_MSGS_PER_SEC): opening more sockets buys no more messages.
  * - Costly reads (`outcomes:mine`, `sync`: they read every step or the whole room) come out of a
- *   smaller bucket per token (COSTLY_READS_PER_MIN).
+ *   smaller bucket per token (COSTLY_READS_PER_MIN), and one token's run one at a time.
+ * - A socket over its budget is not read until the budget allows (realtime.ts, `holdBack`).
  * - Work per room: at most ROOM_CONCURRENCY handlers of one room run at once; the rest queue, in
  *   order, behind that room's own work (ROOM_QUEUE_MAX waiting, then BUSY), so another room's
  *   messages never wait behind them.
@@ -41,6 +42,28 @@ export class Bucket {
   }
 }
 
+/** the longest a socket that keeps ignoring its limit is left unread */
+export const MAX_HOLD_MS = 2000;
+
+/**
+ * How long to stop reading a socket that is over its budget. A client that waits as told
+ * (`retryAfterMs`, as the SDK does) is held for exactly the wait; one that sends again before its
+ * last hold was over is ignoring it, and each time it does the hold doubles (up to MAX_HOLD_MS),
+ * so a flooding socket costs the server a few messages a second, not thousands.
+ */
+export class Brake {
+  private until = 0;
+  private strikes = 0;
+  /** `wait`: what the budget said; returns the ms to hold the socket (and to tell it to wait) */
+  hold(wait: number): number {
+    const now = Date.now();
+    this.strikes = now < this.until ? this.strikes + 1 : 0;
+    const ms = Math.min(MAX_HOLD_MS, Math.max(wait, wait * 2 ** this.strikes));
+    this.until = now + ms;
+    return ms;
+  }
+}
+
 export type FairConfig = Pick<
   Config,
   'SOCKET_MSGS_PER_SEC' | 'TOKEN_MSGS_PER_SEC' | 'COSTLY_READS_PER_MIN' | 'SOCKETS_PER_TOKEN' | 'SOCKETS_PER_ADDRESS' | 'ROOM_CONCURRENCY' | 'ROOM_QUEUE_MAX'
@@ -55,8 +78,8 @@ export class RoomBusyError extends Error {
   }
 }
 
-/** One room's work: at most `limit` at once, the rest waiting in order. */
-class RoomLane {
+/** One room's (or one token's costly) work: at most a limit at once, the rest waiting in order. */
+class Lane {
   running = 0;
   readonly waiting: Array<() => void> = [];
 }
@@ -65,7 +88,8 @@ export class Fairness {
   private readonly sockets = { byToken: new Map<string, number>(), byAddress: new Map<string, number>() };
   private readonly tokenBuckets = new Map<string, Bucket>();
   private readonly costlyBuckets = new Map<string, Bucket>();
-  private readonly lanes = new Map<string, RoomLane>();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly costlyLanes = new Map<string, Lane>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly config: FairConfig) {
@@ -117,10 +141,23 @@ export class Fairness {
   }
 
   /** Run `work` in `roomId`'s lane: after the room's earlier work, never more than ROOM_CONCURRENCY at once. */
-  async inRoom<T>(roomId: string, work: () => Promise<T>): Promise<T> {
-    let lane = this.lanes.get(roomId);
-    if (!lane) this.lanes.set(roomId, (lane = new RoomLane()));
-    if (lane.running >= this.config.ROOM_CONCURRENCY) {
+  inRoom<T>(roomId: string, work: () => Promise<T>): Promise<T> {
+    return this.inLane(this.lanes, roomId, this.config.ROOM_CONCURRENCY, work);
+  }
+
+  /**
+   * Run a costly read of `token` after that token's earlier ones: one at a time, so a burst of
+   * them is spread out instead of landing on the event loop at once (each reads every step).
+   * Bounded by the costly-read bucket (COSTLY_READS_PER_MIN), so the queue stays short.
+   */
+  costly<T>(token: string, work: () => Promise<T>): Promise<T> {
+    return this.inLane(this.costlyLanes, token, 1, work);
+  }
+
+  private async inLane<T>(lanes: Map<string, Lane>, key: string, limit: number, work: () => Promise<T>): Promise<T> {
+    let lane = lanes.get(key);
+    if (!lane) lanes.set(key, (lane = new Lane()));
+    if (lane.running >= limit) {
       if (lane.waiting.length >= this.config.ROOM_QUEUE_MAX) throw new RoomBusyError();
       await new Promise<void>((resolve) => lane.waiting.push(resolve));
     } else lane.running += 1;
@@ -132,7 +169,7 @@ export class Fairness {
         next(); // the slot passes on as it is
       else {
         lane.running -= 1;
-        if (lane.running === 0) this.lanes.delete(roomId);
+        if (lane.running === 0) lanes.delete(key);
       }
     }
   }

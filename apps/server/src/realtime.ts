@@ -43,7 +43,7 @@ import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { Fairness, RoomBusyError } from './fairness.js';
+import { Brake, COSTLY_EVENTS, Fairness, RoomBusyError } from './fairness.js';
 import { groupSame } from './same-views.js';
 import { addressOf, configuredOrigins, originAllowed } from './security.js';
 import { ServiceError } from '@canopy/api';
@@ -162,8 +162,19 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     ]);
     const bucket = fair.socketBucket();
     const tokenKey = `${roomId}:${participantId ?? role}`;
-    /** the socket's own budget, then its token's (shared by all its sockets): 0 or the ms to wait */
-    const budget = (event: string) => bucket.take() || fair.take(tokenKey, event);
+    /**
+     * the socket's own budget, then its token's (shared by all its sockets): 0 or the ms to wait.
+     * Over budget, the socket is also not read until then (`holdBack`), longer each time it
+     * sends again before that (`Brake`).
+     */
+    const brake = new Brake();
+    const budget = (event: string) => {
+      const wait = bucket.take() || fair.take(tokenKey, event);
+      if (!wait) return 0;
+      const hold = brake.hold(wait);
+      holdBack(socket, hold);
+      return hold;
+    };
     log.debug('socket connected', { room: roomId, role, recovered: socket.recovered });
     socket.on('disconnect', (reason) => log.debug('socket disconnected', { room: roomId, role, reason }));
     const who = (): Identity => ({ role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
@@ -219,7 +230,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         }
         try {
           // in the room's own lane: a busy room waits behind its own work, not everyone's
-          ack({ ok: true, ...(await fair.inRoom(roomId, () => run(payload as z.output<S>))) });
+          const work = () => fair.inRoom(roomId, () => run(payload as z.output<S>));
+          ack({ ok: true, ...(await (COSTLY_EVENTS.has(event) ? fair.costly(tokenKey, work) : work())) });
           log.debug('handled a message', { event, room: roomId, role });
         } catch (e) {
           if (e instanceof ServiceError) {
@@ -291,6 +303,22 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
   }
 
   return io;
+}
+
+/**
+ * A socket over its message budget is not read for `ms` (its WebSocket paused): what it sends
+ * meanwhile waits in its own connection's buffers, costing this process nothing, instead of being
+ * decoded and refused one by one. A client that ignores `retryAfterMs` and keeps sending (the
+ * noisy-neighbour chaos row) is slowed to its budget by backpressure; the SDK, which waits as
+ * told, never notices. Messages already received are still answered (RATE_LIMITED). Long polling
+ * has no connection to pause: there the refusals alone apply.
+ */
+function holdBack(socket: CanopySocket, ms: number): void {
+  const transport = (socket.conn as unknown as { transport?: { name?: string; socket?: { pause(): void; resume(): void; isPaused: boolean } } }).transport;
+  const ws = transport?.name === 'websocket' ? transport.socket : undefined;
+  if (!ws || typeof ws.pause !== 'function' || ws.isPaused) return;
+  ws.pause();
+  setTimeout(() => ws.resume(), ms).unref();
 }
 
 /** Tell the screens of a room what changed; frequent pictures are coalesced, not sent per change. */

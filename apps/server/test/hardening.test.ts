@@ -12,7 +12,7 @@ import { io as ioClient } from 'socket.io-client';
 import { tableCsv } from '../src/downloads.js';
 import { startServer } from '../src/index.js';
 import { createLogger } from '../src/log.js';
-import { Fairness, RoomBusyError } from '../src/fairness.js';
+import { Brake, Fairness, MAX_HOLD_MS, RoomBusyError } from '../src/fairness.js';
 import { emitRaw, testConfig, useWorkshops, WAIT_MS, welcomed } from './support.js';
 
 const { server, workshop } = useWorkshops();
@@ -305,6 +305,52 @@ describe('fair shares', () => {
       await Promise.all(hostile);
       expect(started).toEqual(Array.from({ length: 7 }, (_, n) => `hostile ${n}`));
       expect(fair.stats().busyRooms).toBe(0);
+    } finally {
+      fair.close();
+    }
+  });
+
+  it('a socket that sends again before its wait is over is held longer each time; one that waits as told is held just the wait', () => {
+    const ignoring = new Brake();
+    const holds = Array.from({ length: 8 }, () => ignoring.hold(50));
+    expect(holds.slice(0, 6)).toEqual([50, 100, 200, 400, 800, 1600]);
+    expect(Math.max(...holds)).toBe(MAX_HOLD_MS);
+    // the SDK waits out each retryAfterMs before sending again: never more than the budget's wait
+    const polite = new Brake();
+    let clock = 0;
+    const realNow = Date.now;
+    Date.now = () => clock;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const hold = polite.hold(50);
+        expect(hold).toBe(50);
+        clock += hold;
+      }
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it("one token's costly reads run one at a time, behind each other; another token's do not wait", async () => {
+    const fair = new Fairness(testConfig({}));
+    try {
+      const release: Array<() => void> = [];
+      const started: string[] = [];
+      const read = (token: string, n: number) =>
+        fair.costly(token, () => {
+          started.push(`${token} ${n}`);
+          return new Promise<void>((r) => release.push(r));
+        });
+      const burst = Array.from({ length: 3 }, (_, n) => read('noisy', n));
+      const other = read('calm', 0);
+      await new Promise((r) => setImmediate(r));
+      expect(started).toEqual(['noisy 0', 'calm 0']);
+      while (release.length) {
+        release.shift()!();
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all([...burst, other]);
+      expect(started).toEqual(['noisy 0', 'calm 0', 'noisy 1', 'noisy 2']);
     } finally {
       fair.close();
     }

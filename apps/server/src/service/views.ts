@@ -144,6 +144,9 @@ async function participantStepView(
   return { ...view, ...(roomView !== undefined ? { room: roomView } : {}) };
 }
 
+/** steps of `outcomes:mine` built at once (see myOutcomes) */
+const OUTCOME_SLICE = 8;
+
 /**
  * A participant's own outcomes of every step run so far — during the session or after it has
  * closed — for the pack their browser builds. Only their own: the same projections their phone
@@ -154,23 +157,30 @@ export async function myOutcomes(ctx: ServiceContext, who: Identity): Promise<My
   const room = await ctx.getRoom(who.roomId);
   const you = await ctx.store.getParticipant(room.id, who.participant.id);
   if (!you || you.removed) throw new ServiceError('REMOVED', 'You were removed from this room.');
-  const steps = await Promise.all(
-    outcomeSteps(room).map(async ({ step, index, phase, current }) => {
-      const mod = getActivity(step.type);
-      const view = mod ? await participantStepView(ctx, { ...room, phase }, step, mod, you.id) : undefined;
-      return {
-        stepId: step.id,
-        index,
-        type: step.type,
-        title: step.title,
-        config: mod ? mod.participantConfig(step.config) : null,
-        phase,
-        current,
-        data: view?.data ?? null,
-        ...(view?.room !== undefined ? { room: view.room } : {}),
-      };
-    }),
-  );
+  // a few steps at a time: a 60-step room's outcomes are real work, and between slices the
+  // event loop serves everyone else (other rooms' messages do not wait behind all of it)
+  const steps: MyOutcomes['steps'] = [];
+  const all = outcomeSteps(room);
+  for (let i = 0; i < all.length; i += OUTCOME_SLICE) {
+    const slice = await Promise.all(
+      all.slice(i, i + OUTCOME_SLICE).map(async ({ step, index, phase, current }) => {
+        const mod = getActivity(step.type);
+        const view = mod ? await participantStepView(ctx, { ...room, phase }, step, mod, you.id) : undefined;
+        return {
+          stepId: step.id,
+          index,
+          type: step.type,
+          title: step.title,
+          config: mod ? mod.participantConfig(step.config) : null,
+          phase,
+          current,
+          data: view?.data ?? null,
+          ...(view?.room !== undefined ? { room: view.room } : {}),
+        };
+      }),
+    );
+    steps.push(...slice);
+  }
   return { roomId: room.id, title: room.title, createdAt: room.createdAt, status: room.status, closedAt: room.closedAt, you, steps, at: ctx.now() };
 }
 
