@@ -1,5 +1,5 @@
 /** Reading the commitments views off the live room, the calendar file, and what the phases mean. */
-import { commitmentsCalendar, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
+import { commitmentsCalendar, type CalendarAction, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
 import type { CommitmentItem, CommitmentsPresenterView, CommitmentsRecord } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 import { activityData } from '../data';
@@ -36,14 +36,14 @@ export const toCalendar = (c: CommitmentItem, whom: string, what: string): Calen
 });
 
 /** The .ics text for these commitments, in the browser's time zone (one event each, with a reminder). */
-export function calendarText(entries: CalendarCommitment[], workshopTitle: string, checkIns: CalendarCheckIn[] = []): string {
+export function calendarText(entries: CalendarCommitment[], workshopTitle: string, checkIns: CalendarCheckIn[] = [], actions: CalendarAction[] = []): string {
   let timezone: string | undefined;
   try {
     timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
   } catch {
     timezone = undefined;
   }
-  return commitmentsCalendar(entries, { workshopTitle, checkIns, ...(timezone ? { timezone } : {}) });
+  return commitmentsCalendar(entries, { workshopTitle, checkIns, actions, ...(timezone ? { timezone } : {}) });
 }
 
 /** The participant's calendar file, with the names opened in this browser. */
@@ -51,6 +51,7 @@ export function calendarFile(
   items: Array<CommitmentItem & { whomText: string; whatText: string }>,
   workshopTitle: string,
   checkIns: CalendarCheckIn[] = [],
+  actions: CalendarAction[] = [],
 ): Blob {
   return new Blob(
     [
@@ -58,6 +59,7 @@ export function calendarFile(
         items.map((c) => toCalendar(c, c.whomText, c.whatText)),
         workshopTitle,
         checkIns,
+        actions,
       ),
     ],
     { type: 'text/calendar;charset=utf-8' },
