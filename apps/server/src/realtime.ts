@@ -8,6 +8,7 @@ import type { Server as HttpServer } from 'node:http';
 import {
   ActPayloadSchema,
   CheckInPayloadSchema,
+  PlanEditPayloadSchema,
   ImpactPayloadSchema,
   PlanPayloadSchema,
   CommandPayloadSchema,
@@ -240,6 +241,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.myOutcomes(who()) }));
     on('followUp:plan', PlanPayloadSchema, async () => ({ plan: await service.plan(who()) }));
     on('followUp:checkIn', CheckInPayloadSchema, (p) => service.checkIn(who(), p.submissionId, p.checkIn));
+    on('followUp:edit', PlanEditPayloadSchema, (p) => service.editPlan(who(), p.submissionId, p.edit));
     on('followUp:impact', ImpactPayloadSchema, async () => ({ impact: await service.impact(who()) }));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));
