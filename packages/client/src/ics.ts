@@ -186,42 +186,40 @@ export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: 
       });
     }
   }
-  for (const c of opts.checkIns ?? []) {
-    const day = parseDay(c.day);
-    const summary = `Check in on your ally plan (${title})`;
+  /** a one-off all-day event with the day-before reminder, free and private */
+  const allDayEvent = (e: { id: string; day: { y: number; m: number; d: number }; summary: string; description: string; url?: string }) =>
     cal.createEvent({
-      id: checkInUid(c.roomId, c.index),
+      id: e.id,
       sequence,
       stamp: now,
-      summary,
-      description: `Check-in ${c.index + 1}: mark what you kept, move people on your map, and rate yourself again. Open your plan: ${c.link} — anyone with this link can open your plan, so keep it to yourself.`,
-      url: c.link,
+      summary: e.summary,
+      description: e.description,
+      ...(e.url ? { url: e.url } : {}),
       allDay: true,
-      start: new Date(Date.UTC(day.y, day.m - 1, day.d)),
-      end: new Date(Date.UTC(day.y, day.m - 1, day.d + 1)),
+      start: new Date(Date.UTC(e.day.y, e.day.m - 1, e.day.d)),
+      end: new Date(Date.UTC(e.day.y, e.day.m - 1, e.day.d + 1)),
       transparency: ICalEventTransparency.TRANSPARENT,
       class: ICalEventClass.PRIVATE,
-      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${summary}` }],
+      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${e.summary}` }],
+    });
+  for (const c of opts.checkIns ?? []) {
+    allDayEvent({
+      id: checkInUid(c.roomId, c.index),
+      day: parseDay(c.day),
+      summary: `Check in on your ally plan (${title})`,
+      description: `Check-in ${c.index + 1}: mark what you kept, move people on your map, and rate yourself again. Open your plan: ${c.link} — anyone with this link can open your plan, so keep it to yourself.`,
+      url: c.link,
     });
   }
   for (const a of opts.actions ?? []) {
-    const day = a.due ? parseDay(a.due) : dayAfter(now, UNDATED_ACTION_DAYS);
-    const summary = `Partnership action: ${a.text.trim()}`;
     const others = a.with.length ? ` with ${a.with.join(', ')}` : '';
-    cal.createEvent({
+    allDayEvent({
       id: actionUid(a.id),
-      sequence,
-      stamp: now,
-      summary,
+      day: a.due ? parseDay(a.due) : dayAfter(now, UNDATED_ACTION_DAYS),
+      summary: `Partnership action: ${a.text.trim()}`,
       description: a.due
         ? `An action you took on in your partnership group${others} (workshop “${title}”), due this day.`
         : `An action you took on in your partnership group${others} (workshop “${title}”). It has no date yet: pick one and move this event there.`,
-      allDay: true,
-      start: new Date(Date.UTC(day.y, day.m - 1, day.d)),
-      end: new Date(Date.UTC(day.y, day.m - 1, day.d + 1)),
-      transparency: ICalEventTransparency.TRANSPARENT,
-      class: ICalEventClass.PRIVATE,
-      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${summary}` }],
     });
   }
   return cal.toString();
