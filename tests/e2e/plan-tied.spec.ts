@@ -7,10 +7,10 @@
  * new, who joins her map — and the check-in asks about them. By keyboard on a laptop, by touch on
  * a phone; axe finds nothing serious; the store never holds a name or a note in clear.
  */
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { connectRoom, createApi, importSealKey, newParticipantToken, newSealKey, randomId, seal } from '@canopy/client';
-import { loadConfig, startServer, type CanopyServer } from '../../apps/server/src/index';
+import type { CanopyServer } from '../../apps/server/src/index';
+import { startClockedServer } from './clocked-server';
 import { axeProblems } from './a11y';
 import { Devices, LAPTOP, ok, PHONE, tabTo } from './support';
 
@@ -29,21 +29,7 @@ const WHAT = ['Ask Sigrún about the audit timeline', 'Lunch to hear about his n
 
 test('a new whom joins the map, ideas from the map become commitments, a person holds sealed notes', async ({ browser }) => {
   let now = Date.now();
-  const server: CanopyServer = await startServer(
-    loadConfig(
-      {},
-      {
-        PORT: 0,
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        WEB_BUILD_DIR: fileURLToPath(new URL(`../../apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}`, import.meta.url)),
-        JOIN_RATE_PER_MIN: 10_000,
-        CREATE_RATE_PER_HOUR: 10_000,
-      },
-    ),
-    undefined,
-    { now: () => now },
-  );
+  const server: CanopyServer = await startClockedServer(() => now);
   const devices = new Devices(browser);
   const url = server.url;
   const api = createApi(url);
