@@ -1,5 +1,6 @@
 /**
- * The plan, tied together (issue #16). Ana maps two people; in the commitments step her phone
+ * The plan, tied together (issue #16). Ana maps two people and notes one's goals on the map's
+ * phone screen; in the commitments step her phone
  * offers an idea from her map in one tap, and a commitment about someone new puts that person on
  * her map. After the session her personal link opens her plan: a person of her map opens to the
  * commitments about them and takes sealed notes (their goals, how she can help, what was given
@@ -12,7 +13,7 @@ import { connectRoom, createApi, importSealKey, newParticipantToken, newSealKey,
 import type { CanopyServer } from '../../apps/server/src/index';
 import { startClockedServer } from './clocked-server';
 import { axeProblems } from './a11y';
-import { Devices, LAPTOP, ok, PHONE, tabTo } from './support';
+import { Devices, LAPTOP, mapPerson, ok, PHONE, tabTo } from './support';
 
 const WEEK = 7 * 86_400_000;
 /** What Ana types: none of it may reach the server in clear. */
@@ -63,13 +64,23 @@ test('a new whom joins the map, ideas from the map become commitments, a person 
       }),
     );
     await ok(ana.submit('map', { op: 'put', entry: { id: 'kwame-aaa', label: await seal(key, MAPPED[1]!), sector: 'above', ring: 'ally', tags: [] } }));
-    await ok(facilitator.command({ type: 'next' }));
     ana.close();
 
     let phone!: Page;
-    await test.step('in the commitments step, an idea from her map becomes a commitment in one tap', async () => {
+    await test.step('while the map step runs, a person opened on her phone takes a sealed note', async () => {
       phone = await devices.open(PHONE);
       await phone.goto(link);
+      await mapPerson(phone, `${MAPPED[0]} — Across, Colleague, not yet contacted`).tap();
+      const notes = phone.getByTestId('person-notes');
+      await expect(notes).toContainText('None yet.');
+      await notes.getByTestId('person-note-goals').fill(NOTES.goals);
+      await notes.getByTestId('person-notes-save').tap();
+      await expect(phone.getByTestId('map-announcer')).toHaveText(`Saved your notes on ${MAPPED[0]}`);
+      problems.push(...(await axeProblems(phone, 'map step, a person opened with notes')));
+    });
+
+    await ok(facilitator.command({ type: 'next' }));
+    await test.step('in the commitments step, an idea from her map becomes a commitment in one tap', async () => {
       const ideas = phone.getByTestId('suggested-commitments');
       const peers = ideas.getByTestId('suggestion').filter({ hasText: 'No ally among your peers' });
       await peers.getByTestId('suggestion-use').tap();
@@ -105,8 +116,11 @@ test('a new whom joins the map, ideas from the map become commitments, a person 
       await tabTo(plan, helene.locator('summary'), 80);
       await plan.keyboard.press('Enter');
       await expect(helene.getByTestId('person-commitments')).toContainText('coffee');
+      // the note written on the map's phone screen is there, opened here
+      await expect(helene.getByTestId('person-note-goals')).toHaveValue(NOTES.goals);
       for (const [field, text] of Object.entries(NOTES)) {
         await tabTo(plan, helene.getByTestId(`person-note-${field}`));
+        await plan.keyboard.press('ControlOrMeta+A'); // the goals are there already: written anew
         await plan.keyboard.type(text);
       }
       await tabTo(plan, helene.getByTestId('person-notes-save'));
