@@ -14,7 +14,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -22,7 +21,8 @@ import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import ICAL from 'ical.js';
 import { MemoryRoomStore } from '@canopy/store';
-import { loadConfig, startServer, type CanopyServer } from '../../apps/server/src/index';
+import type { CanopyServer } from '../../apps/server/src/index';
+import { startClockedServer } from './clocked-server';
 import { PEOPLE, runEveryActivitySession, type EveryActivitySession } from '../../apps/server/test/every-activity';
 import { Devices, LAPTOP, PHONE, SCREENSHOTS, tabTo, unzip } from './support';
 
@@ -41,23 +41,7 @@ async function downloadFrom(page: Page, target: Locator): Promise<{ name: string
 
 test('over twelve weeks: three people check in with their link alone, the facilitator sees the effect, then the room goes', async ({ browser }) => {
   let now = Date.now();
-  const server: CanopyServer = await startServer(
-    loadConfig(
-      {},
-      {
-        PORT: 0,
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        ROOM_RETENTION_DAYS: 30,
-        WEB_BUILD_DIR: fileURLToPath(new URL(`../../apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}`, import.meta.url)),
-        JOIN_RATE_PER_MIN: 10_000,
-        JOIN_FAILURES_PER_10MIN: 10_000,
-        CREATE_RATE_PER_HOUR: 10_000,
-      },
-    ),
-    undefined,
-    { now: () => now },
-  );
+  const server: CanopyServer = await startClockedServer(() => now);
   const devices = new Devices(browser);
   const url = server.url;
   let session!: EveryActivitySession;

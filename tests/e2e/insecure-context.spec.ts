@@ -127,7 +127,9 @@ test('phones on plain HTTP join, map their allies and write commitments: nothing
 
     await test.step('she picks whom from her own map by keyboard: the names open on her phone, the choice fills “Whom”', async () => {
       const fromMap = phone.getByRole('radiogroup', { name: 'From your map' });
-      await expect(fromMap.getByRole('radio')).toHaveCount(2);
+      // "Maria", typed for the first commitment, was not on her map: she joined it
+      await expect(fromMap.getByRole('radio')).toHaveCount(3);
+      await expect(fromMap.getByRole('radio', { name: 'Maria', exact: true })).toBeAttached();
       await tabTo(phone, fromMap.getByRole('radio', { name: 'Maria Lopez' }));
       await phone.keyboard.press('ArrowRight');
       await expect(fromMap.getByRole('radio', { name: 'Kwame (Legal)' })).toBeChecked();

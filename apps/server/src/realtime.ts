@@ -13,6 +13,7 @@ import {
   RefusePayloadSchema,
   WAITING_MESSAGE,
   CheckInPayloadSchema,
+  PlanEditPayloadSchema,
   ImpactPayloadSchema,
   PlanPayloadSchema,
   CommandPayloadSchema,
@@ -274,6 +275,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.myOutcomes(who()) }));
     on('followUp:plan', PlanPayloadSchema, async () => ({ plan: await service.plan(who()) }));
     on('followUp:checkIn', CheckInPayloadSchema, (p) => service.checkIn(who(), p.submissionId, p.checkIn));
+    on('followUp:edit', PlanEditPayloadSchema, (p) => service.editPlan(who(), p.submissionId, p.edit));
     on('followUp:impact', ImpactPayloadSchema, async () => ({ impact: await service.impact(who()) }));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));

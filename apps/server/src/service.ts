@@ -13,6 +13,7 @@ import type { CreatedRoom, JoinedRoom, RoomApi } from '@canopy/api';
 import type {
   ActivityView,
   CheckIn,
+  PlanEdit,
   ImpactData,
   ImpactFigures,
   JoinInput,
@@ -34,7 +35,7 @@ import { command, removeParticipant } from './service/commands.js';
 import { ServiceContext, type Broadcaster, type Identity, type ServiceOptions } from './service/context.js';
 import { deleteRoom, forgetParticipant } from './service/erasure.js';
 import { admit, refuse } from './service/waiting.js';
-import { checkIn, impactFor, impactReportData, readPlan } from './service/follow-up.js';
+import { checkIn, editPlan, impactFor, impactReportData, readPlan } from './service/follow-up.js';
 import { currentPresenterViews, myOutcomes, participantViews, sessionData, welcome } from './service/views.js';
 
 export { NO_SUCH_ROOM } from './service/admission.js';
@@ -140,6 +141,9 @@ export class RoomService implements RoomApi {
   }
   checkIn(who: Identity, submissionId: string, answer: CheckIn): Promise<{ duplicate: boolean; plan: PlanView }> {
     return checkIn(this.ctx, who, submissionId, answer);
+  }
+  editPlan(who: Identity, submissionId: string, edit: PlanEdit): Promise<{ duplicate: boolean; plan: PlanView }> {
+    return editPlan(this.ctx, who, submissionId, edit);
   }
   impact(who: Identity): Promise<ImpactFigures> {
     return impactFor(this.ctx, who);

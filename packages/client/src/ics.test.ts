@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkInUid, commitmentsCalendar, commitmentUid, type CalendarCommitment } from './ics.js';
+import { actionUid, checkInUid, commitmentsCalendar, commitmentUid, type CalendarCommitment } from './ics.js';
 
 // The file is checked with ical.js, a parser written independently of the generator.
 function parseCalendar(text: string) {
@@ -227,5 +227,37 @@ describe('the calendar file with check-ins after the workshop', () => {
       expect(e.getAllSubcomponents('valarm')).toHaveLength(1);
     }
     expect(new ICAL.Event(checkIns[0]!).startDate.toString()).toBe('2026-02-24');
+  });
+});
+
+describe('the partnership actions a person owns join their calendar file', () => {
+  const text = commitmentsCalendar(commitments, {
+    workshopTitle: 'Building allies',
+    now,
+    actions: [
+      { id: 'act00001', text: 'Send Priya the pilot notes', due: '2026-02-20', with: ['Priya', 'Tom'] },
+      { id: 'act00002', text: 'Book a room for our next talk', with: ['Priya'] },
+    ],
+  });
+  const { events } = parseCalendar(text);
+  const action = (id: string) => events.find((e) => e.getFirstPropertyValue('uid') === actionUid(id))!;
+
+  it('an action with a due date is an all-day event that day, with the day-before reminder and no repeat', () => {
+    expect(events).toHaveLength(commitments.length + 2);
+    const e = new ICAL.Event(action('act00001'));
+    expect(e.summary).toBe('Partnership action: Send Priya the pilot notes');
+    expect(e.startDate.isDate).toBe(true);
+    expect(e.startDate.toString()).toBe('2026-02-20');
+    expect(e.description).toContain('Priya, Tom');
+    expect(rrule(action('act00001'))).toBeNull();
+    const alarm = action('act00001').getFirstSubcomponent('valarm')!;
+    expect((alarm.getFirstPropertyValue('trigger') as ICAL.Duration).toSeconds()).toBe(-15 * 3600);
+    expect(action('act00001').getFirstPropertyValue('class')).toBe('PRIVATE');
+  });
+
+  it('an action without a date sits a week after the download, asking for a date', () => {
+    const e = new ICAL.Event(action('act00002'));
+    expect(e.startDate.toString()).toBe('2026-02-17');
+    expect(e.description).toContain('no date yet');
   });
 });

@@ -20,6 +20,9 @@
  *   monthly rhythm started on the 29th–31st skips the months that have no such day.
  * - Check-ins after the workshop (when it has them) are all-day events on their dates, with the
  *   same day-before reminder, carrying the personal link (URL and description) that opens the plan.
+ * - Partnership actions the person owns are all-day events on their due date (with the day-before
+ *   reminder), no repeat; an action without a date sits a week after the download as a reminder
+ *   to set one.
  * - The events are marked free (`TRANSP:TRANSPARENT`), so a reminder never blocks time, and
  *   private (`CLASS:PRIVATE`), so anyone the calendar is shared with sees a private placeholder.
  *
@@ -66,7 +69,23 @@ export interface CommitmentsCalendarOptions {
    * personal link (which opens their plan; anyone holding it can)
    */
   checkIns?: CalendarCheckIn[];
+  /** partnership actions this person owns: one all-day event each on its due date */
+  actions?: CalendarAction[];
 }
+
+export interface CalendarAction {
+  id: string;
+  text: string;
+  /** YYYY-MM-DD; without it the event falls a week after the download */
+  due?: string;
+  /** the others in the group, as they were named in the room */
+  with: string[];
+}
+
+/** A stable UID per partnership action. */
+export const actionUid = (id: string) => `action-${id}@canopy`;
+/** An action without a due date is put this many days after the download. */
+export const UNDATED_ACTION_DAYS = 7;
 
 export interface CalendarCheckIn {
   /** 0-based */
@@ -167,25 +186,49 @@ export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: 
       });
     }
   }
-  for (const c of opts.checkIns ?? []) {
-    const day = parseDay(c.day);
-    const summary = `Check in on your ally plan (${title})`;
+  /** a one-off all-day event with the day-before reminder, free and private */
+  const allDayEvent = (e: { id: string; day: { y: number; m: number; d: number }; summary: string; description: string; url?: string }) =>
     cal.createEvent({
-      id: checkInUid(c.roomId, c.index),
+      id: e.id,
       sequence,
       stamp: now,
-      summary,
-      description: `Check-in ${c.index + 1}: mark what you kept, move people on your map, and rate yourself again. Open your plan: ${c.link} — anyone with this link can open your plan, so keep it to yourself.`,
-      url: c.link,
+      summary: e.summary,
+      description: e.description,
+      ...(e.url ? { url: e.url } : {}),
       allDay: true,
-      start: new Date(Date.UTC(day.y, day.m - 1, day.d)),
-      end: new Date(Date.UTC(day.y, day.m - 1, day.d + 1)),
+      start: new Date(Date.UTC(e.day.y, e.day.m - 1, e.day.d)),
+      end: new Date(Date.UTC(e.day.y, e.day.m - 1, e.day.d + 1)),
       transparency: ICalEventTransparency.TRANSPARENT,
       class: ICalEventClass.PRIVATE,
-      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${summary}` }],
+      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${e.summary}` }],
+    });
+  for (const c of opts.checkIns ?? []) {
+    allDayEvent({
+      id: checkInUid(c.roomId, c.index),
+      day: parseDay(c.day),
+      summary: `Check in on your ally plan (${title})`,
+      description: `Check-in ${c.index + 1}: mark what you kept, move people on your map, and rate yourself again. Open your plan: ${c.link} — anyone with this link can open your plan, so keep it to yourself.`,
+      url: c.link,
+    });
+  }
+  for (const a of opts.actions ?? []) {
+    const others = a.with.length ? ` with ${a.with.join(', ')}` : '';
+    allDayEvent({
+      id: actionUid(a.id),
+      day: a.due ? parseDay(a.due) : dayAfter(now, UNDATED_ACTION_DAYS),
+      summary: `Partnership action: ${a.text.trim()}`,
+      description: a.due
+        ? `An action you took on in your partnership group${others} (workshop “${title}”), due this day.`
+        : `An action you took on in your partnership group${others} (workshop “${title}”). It has no date yet: pick one and move this event there.`,
     });
   }
   return cal.toString();
+}
+
+/** The calendar day `days` after `now` (by its UTC date). */
+function dayAfter(now: Date, days: number): { y: number; m: number; d: number } {
+  const t = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 }
 
 function parseDay(s: string): { y: number; m: number; d: number } {

@@ -4,10 +4,12 @@ export { randomId, newParticipantToken } from './ids.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from '@canopy/api';
 export { newSealKey, importSealKey, seal, unseal, sealEngine, type SealKey, type SealEngine } from './seal.js';
 export {
+  actionUid,
   checkInUid,
   commitmentsCalendar,
   commitmentSummary,
   commitmentUid,
+  type CalendarAction,
   type CalendarCheckIn,
   type CalendarCommitment,
   type CommitmentsCalendarOptions,

@@ -13,6 +13,7 @@ import {
   RETRYABLE_CODES,
   type Ack,
   type CheckInInput,
+  type PlanEditInput,
   type ActivityView,
   type ClientToServerEvents,
   type ConsoleRoomView,
@@ -325,6 +326,11 @@ export class RoomConnection {
   /** Participant: answer the open check-in, retried until stored (the submission id makes retries safe). */
   checkIn(checkIn: CheckInInput, submissionId = randomId()): Promise<AckOf<'followUp:checkIn'>> {
     return this.untilStored(() => this.ask('followUp:checkIn', { submissionId, checkIn }));
+  }
+
+  /** Participant: keep up their plan (someone new on the map, notes, a commitment after the session), retried until stored. */
+  editPlan(edit: PlanEditInput, submissionId = randomId()): Promise<AckOf<'followUp:edit'>> {
+    return this.untilStored(() => this.ask('followUp:edit', { submissionId, edit }));
   }
 
   /** Facilitator, co-host, display: the room's effect so far (pushed again as `followUp:impact` after each check-in). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RINGS, SECTORS, TAGS, type MapEntry } from './activities/mental-map.js';
 import {
   applyCheckIn,
+  applyPlanEdit,
   checkInSchedule,
   CheckInSchema,
   commitmentHistory,
@@ -14,8 +15,10 @@ import {
   ImpactDataSchema,
   impactFigures,
   impactSections,
+  keptBasis,
   nextCheckIn,
   openCheckIn,
+  PlanEditSchema,
   planBasis,
   roomMinGroupSize,
   WEEK_MS,
@@ -148,6 +151,69 @@ describe('a person’s plan and their check-ins', () => {
         .get('c1abcd')
         ?.map((h) => h.state),
     ).toEqual(['kept', 'dropped']);
+  });
+});
+
+describe('the plan kept up between check-ins', () => {
+  const sealedText = { iv: 'AAAAAAAAAAAAAAAA', ct: 'CCCCCCCCCCCCCCCCCCCCCCCC' };
+  const commitment = (id: string) => ({ id, whom: label, what: sealedText, start: '2026-12-20', cadence: 'once' as const });
+
+  it('someone typed as a commitment’s whom joins the map after the session, once, within the map’s limit', () => {
+    const b = ana();
+    const add = (rec = emptyFollowUp(), id = 'n1abcd') =>
+      applyPlanEdit(rec, { op: 'person', entry: entry(id, 'across', 'contact') }, { basis: keptBasis(b, rec), closed: true });
+    const one = add();
+    expect(one.ok && one.value.people?.map((e) => e.id)).toEqual(['n1abcd']);
+    if (!one.ok) return;
+    expect(keptBasis(b, one.value).map?.entries.map((e) => e.id)).toEqual(['e1abcd', 'n1abcd']);
+    expect(add(one.value)).toEqual({ ok: true, value: one.value }); // a replay changes nothing
+    const two = add(one.value, 'n2abcd');
+    expect(two.ok).toBe(true);
+    if (!two.ok) return;
+    expect(add(two.value, 'n3abcd')).toEqual({ ok: false, error: 'A map holds at most 3 people.' });
+  });
+
+  it('notes are kept on people of the map only, and emptied notes are forgotten', () => {
+    const b = ana();
+    const notes = { goals: sealedText, given: sealedText };
+    const saved = applyPlanEdit(emptyFollowUp(), { op: 'notes', entryId: 'e1abcd', notes }, { basis: b, closed: false });
+    expect(saved.ok && saved.value.notes).toEqual({ e1abcd: notes });
+    expect(applyPlanEdit(emptyFollowUp(), { op: 'notes', entryId: 'zzzzzz', notes }, { basis: b, closed: true })).toEqual({
+      ok: false,
+      error: 'That person is not on your map.',
+    });
+    if (!saved.ok) return;
+    const cleared = applyPlanEdit(saved.value, { op: 'notes', entryId: 'e1abcd', notes: {} }, { basis: b, closed: true });
+    expect(cleared.ok && cleared.value.notes).toEqual({});
+    expect(PlanEditSchema.safeParse({ op: 'notes', entryId: 'e1abcd', notes: { secret: sealedText } }).success).toBe(false);
+  });
+
+  it('after the session a commitment is added or changed by id; during it, the commitments step takes them', () => {
+    const b = ana();
+    expect(applyPlanEdit(emptyFollowUp(), { op: 'commitment', item: commitment('c2abcd') }, { basis: b, closed: false }).ok).toBe(false);
+    const added = applyPlanEdit(emptyFollowUp(), { op: 'commitment', item: commitment('c2abcd') }, { basis: b, closed: true });
+    expect(added.ok).toBe(true);
+    if (!added.ok) return;
+    const changed = applyPlanEdit(
+      added.value,
+      { op: 'commitment', item: { ...commitment('c1abcd'), cadence: 'weekly' } },
+      { basis: keptBasis(b, added.value), closed: true },
+    );
+    expect(changed.ok).toBe(true);
+    if (!changed.ok) return;
+    const kept = keptBasis(b, changed.value);
+    expect(kept.commitments.map((c) => [c.id, c.stepId, c.cadence])).toEqual([
+      ['c1abcd', 'cm', 'weekly'],
+      ['c2abcd', '~follow-up', 'once'],
+    ]);
+    // a check-in may mark the commitment added after the session
+    const [first] = checkInSchedule({ status: 'closed', closedAt: ENDED, followUp: { weeks: [2] } });
+    const marked = applyCheckIn(changed.value, checkIn({ index: 0, commitments: [{ id: 'c2abcd', state: 'kept' }] }), {
+      open: first!,
+      basis: kept,
+      now: ENDED + 15 * 86_400_000,
+    });
+    expect(marked.ok && marked.value.commitments?.length).toBe(2);
   });
 });
 

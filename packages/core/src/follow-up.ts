@@ -18,7 +18,7 @@
 import { z } from 'zod';
 import type { Outcome } from './activity.js';
 import { ClientIdSchema } from './participant.js';
-import { type CommitmentItem, type CommitmentsRecord } from './activities/commitments.js';
+import { CommitmentItemSchema, SealedTextSchema, type CommitmentItem, type CommitmentsRecord } from './activities/commitments.js';
 import {
   MapEntrySchema,
   RING_LABELS,
@@ -241,6 +241,12 @@ export interface StoredCheckIn extends CheckIn {
 export interface FollowUpRecord {
   /** at most one per check-in, by index */
   checkIns: StoredCheckIn[];
+  /** people added to the map after the session, outside a check-in (labels sealed) */
+  people?: MapEntry[];
+  /** commitments added or changed after the session (whom and what sealed); by id, over the workshop's */
+  commitments?: CommitmentItem[];
+  /** map entry id → the person's sealed notes on them */
+  notes?: Record<string, PersonNotes>;
 }
 export const emptyFollowUp = (): FollowUpRecord => ({ checkIns: [] });
 
@@ -299,7 +305,95 @@ export function applyCheckIn(
   }
   const saved: StoredCheckIn = { ...checkIn, at: ctx.now };
   const checkIns = [...rec.checkIns.filter((c) => c.index !== checkIn.index), saved].sort((a, b2) => a.index - b2.index);
-  return { ok: true, value: { checkIns } };
+  return { ok: true, value: { ...rec, checkIns } };
+}
+
+// --- the plan kept up between check-ins ------------------------------------------------------------
+
+/** What a person may note on someone of their map: "rough equity" — what each side gave. */
+export const PERSON_NOTE_FIELDS = ['goals', 'help', 'given', 'received'] as const;
+export type PersonNoteField = (typeof PERSON_NOTE_FIELDS)[number];
+export const PERSON_NOTE_LABELS: Record<PersonNoteField, string> = {
+  goals: 'Their goals',
+  help: 'How I can help',
+  given: 'What I have given',
+  received: 'What I have received',
+};
+/** characters per note, before sealing */
+export const PERSON_NOTE_MAX = 500;
+/** notes kept per person's plan (one set per map entry) */
+export const MAX_NOTED_PEOPLE = 60;
+/** commitments a plan may hold after the session, the workshop's included */
+export const MAX_PLAN_COMMITMENTS = 40;
+
+export const PersonNotesSchema = z
+  .object(
+    Object.fromEntries(PERSON_NOTE_FIELDS.map((f) => [f, SealedTextSchema.optional()])) as Record<PersonNoteField, z.ZodOptional<typeof SealedTextSchema>>,
+  )
+  .strict();
+export type PersonNotes = z.infer<typeof PersonNotesSchema>;
+
+/**
+ * One change to a person's plan outside a check-in:
+ * - `person`: someone new on their map (typed as a commitment's whom; label sealed). During the
+ *   session it joins their record in the room's map step; after it, their follow-up record.
+ * - `notes`: their sealed notes on someone of their map, replacing the ones before.
+ * - `commitment`: after the session, a commitment added or changed.
+ */
+export const PlanEditSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('person'), entry: MapEntrySchema }),
+  z.object({ op: z.literal('notes'), entryId: ItemId, notes: PersonNotesSchema }),
+  z.object({ op: z.literal('commitment'), item: CommitmentItemSchema }),
+]);
+export type PlanEdit = z.infer<typeof PlanEditSchema>;
+export type PlanEditInput = z.input<typeof PlanEditSchema>;
+export const PlanEditPayloadSchema = z.object({ submissionId: ClientIdSchema, edit: PlanEditSchema });
+export type PlanEditPayload = z.input<typeof PlanEditPayloadSchema>;
+
+/**
+ * The plan as it stands: the workshop's part with what was added since — people on the map,
+ * commitments added or changed (by id) — so check-ins and the plan page read one thing.
+ */
+export function keptBasis(basis: PlanBasis, rec: FollowUpRecord): PlanBasis {
+  const people = rec.people ?? [];
+  const changed = new Map((rec.commitments ?? []).map((c) => [c.id, c]));
+  const commitments = basis.commitments.map((c) => (changed.has(c.id) ? { ...changed.get(c.id)!, stepId: c.stepId } : c));
+  const known = new Set(basis.commitments.map((c) => c.id));
+  for (const c of rec.commitments ?? []) if (!known.has(c.id)) commitments.push({ ...c, stepId: FOLLOW_UP_STEP });
+  return {
+    ...basis,
+    map: basis.map && { ...basis.map, entries: [...basis.map.entries, ...people.filter((p) => !basis.map!.entries.some((e) => e.id === p.id))] },
+    commitments,
+  };
+}
+
+/**
+ * Apply one edit to a person's follow-up record. `basis` is their plan as it stands (`keptBasis`),
+ * `closed` whether the session has ended (commitments change here only then; during the session
+ * the commitments step takes them). A `person` during the session is not for this record: the
+ * caller writes it to the map step.
+ */
+export function applyPlanEdit(rec: FollowUpRecord, edit: PlanEdit, ctx: { basis: PlanBasis; closed: boolean }): Outcome<FollowUpRecord> {
+  const map = ctx.basis.map;
+  const onMap = map ? currentMap(map.entries, rec.checkIns) : [];
+  if (edit.op === 'person') {
+    if (!map) return { ok: false, error: 'This workshop had no ally map.' };
+    if (onMap.some((e) => e.id === edit.entry.id)) return { ok: true, value: rec }; // already there: a replay
+    if (onMap.length >= map.maxEntries) return { ok: false, error: `A map holds at most ${map.maxEntries} people.` };
+    return { ok: true, value: { ...rec, people: [...(rec.people ?? []), edit.entry] } };
+  }
+  if (edit.op === 'notes') {
+    if (!onMap.some((e) => e.id === edit.entryId)) return { ok: false, error: 'That person is not on your map.' };
+    const notes = { ...(rec.notes ?? {}) };
+    if (PERSON_NOTE_FIELDS.every((f) => !edit.notes[f])) delete notes[edit.entryId];
+    else notes[edit.entryId] = edit.notes;
+    if (Object.keys(notes).length > MAX_NOTED_PEOPLE) return { ok: false, error: `Notes are kept on at most ${MAX_NOTED_PEOPLE} people.` };
+    return { ok: true, value: { ...rec, notes } };
+  }
+  if (!ctx.closed) return { ok: false, error: 'During the session, commitments are made in the commitments step.' };
+  const known = ctx.basis.commitments.some((c) => c.id === edit.item.id);
+  if (!known && ctx.basis.commitments.length >= MAX_PLAN_COMMITMENTS) return { ok: false, error: `A plan holds at most ${MAX_PLAN_COMMITMENTS} commitments.` };
+  return { ok: true, value: { ...rec, commitments: [...(rec.commitments ?? []).filter((c) => c.id !== edit.item.id), edit.item] } };
 }
 
 // --- what a person sees --------------------------------------------------------------------------

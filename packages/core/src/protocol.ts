@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Counters } from './activity.js';
-import type { ImpactFigures, PlanView, CheckInPayload } from './follow-up.js';
+import type { ImpactFigures, PlanView, CheckInPayload, PlanEditPayload } from './follow-up.js';
 import type { MyOutcomes } from './my-outcomes.js';
 import { ClientIdSchema, type Participant } from './participant.js';
 import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageView, type StepContent } from './room.js';
@@ -251,6 +251,11 @@ export interface ClientToServerEvents {
   'followUp:plan': (p: Record<string, never>, ack: (a: Ack<{ plan: PlanView }>) => void) => void;
   /** participant: answer the check-in open now; retried with the same submissionId it is saved once */
   'followUp:checkIn': (p: CheckInPayload, ack: (a: Ack<{ duplicate: boolean; plan: PlanView }>) => void) => void;
+  /**
+   * participant: keep up their plan outside a check-in — someone new on their map, sealed notes on
+   * someone, after the session a commitment added or changed; saved once per submissionId
+   */
+  'followUp:edit': (p: PlanEditPayload, ack: (a: Ack<{ duplicate: boolean; plan: PlanView }>) => void) => void;
   /** facilitator, co-host, display: the room's effect so far (aggregates only) */
   'followUp:impact': (p: Record<string, never>, ack: (a: Ack<{ impact: ImpactFigures }>) => void) => void;
   /** clock offset: the client sends its time, the server answers with its own */

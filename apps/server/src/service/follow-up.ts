@@ -7,6 +7,10 @@
 import { ServiceError } from '@canopy/api';
 import {
   applyCheckIn,
+  applyPlanEdit,
+  counterDelta,
+  keptBasis,
+  mentalMap,
   checkInSchedule,
   emptyFollowUp,
   FOLLOW_UP_STEP,
@@ -24,12 +28,16 @@ import {
   SHARED_SCOPE,
   type CheckIn,
   type FollowUpRecord,
+  type MentalMapConfig,
+  type MentalMapRecord,
+  type Outcome,
   type ImpactData,
   type ImpactFigures,
   type MapEntry,
   type PartnershipShared,
   type PersonFollowUp,
   type PlanBasis,
+  type PlanEdit,
   type PlanReads,
   type PlanView,
   type RoomState,
@@ -72,7 +80,9 @@ async function participantRoom(ctx: ServiceContext, who: Identity): Promise<{ ro
 /** What a person sees of their plan now: the workshop's part, their check-ins, the dates. */
 export async function readPlan(ctx: ServiceContext, who: Identity): Promise<PlanView> {
   const { room, pid } = await participantRoom(ctx, who);
-  const [basis, stored] = await Promise.all([readBasis(ctx, room, pid), ctx.store.getRecord(room.id, FOLLOW_UP_STEP, ownScope(pid))]);
+  const [workshop, stored] = await Promise.all([readBasis(ctx, room, pid), ctx.store.getRecord(room.id, FOLLOW_UP_STEP, ownScope(pid))]);
+  const record = stored ? (JSON.parse(stored.value) as FollowUpRecord) : emptyFollowUp();
+  const basis = keptBasis(workshop, record);
   const now = ctx.now();
   const schedule = checkInSchedule(room);
   return {
@@ -87,7 +97,7 @@ export async function readPlan(ctx: ServiceContext, who: Identity): Promise<Plan
         ? (followUpKeptUntil(room, ctx.retentionSeconds) ?? room.closedAt + ctx.retentionSeconds * 1000)
         : null,
     basis,
-    record: stored ? (JSON.parse(stored.value) as FollowUpRecord) : emptyFollowUp(),
+    record,
     rev: stored?.rev ?? 0,
     now,
   };
@@ -98,16 +108,46 @@ export async function checkIn(ctx: ServiceContext, who: Identity, submissionId: 
   const { room, pid } = await participantRoom(ctx, who);
   if (!hasFollowUp(room)) throw new ServiceError('CONFLICT', 'This workshop has no check-ins.');
   if (room.status !== 'closed') throw new ServiceError('CONFLICT', 'Check-ins open after the session has ended.');
-  const scope = ownScope(pid);
   const basis = await readBasis(ctx, room, pid);
-  const duplicate = await ctx.applyOnce<RecordRead, boolean>({
+  const duplicate = await writeFollowUp(ctx, room, pid, submissionId, (prev) => {
+    const now = ctx.now();
+    return applyCheckIn(prev, answer, { open: openCheckIn(checkInSchedule(room), now), basis: keptBasis(basis, prev), now });
+  });
+  return { duplicate, plan: await readPlan(ctx, who) };
+}
+
+/**
+ * Keep up one's plan outside a check-in (`followUp:edit`): someone new on the map, sealed notes on
+ * someone, and after the session a commitment added or changed. Only the caller's own records; a
+ * new person during the session joins their record in the room's map step (the step's counters
+ * move as an answer's would), everything else their follow-up record.
+ */
+export async function editPlan(ctx: ServiceContext, who: Identity, submissionId: string, edit: PlanEdit): Promise<{ duplicate: boolean; plan: PlanView }> {
+  const { room, pid } = await participantRoom(ctx, who);
+  const closed = room.status === 'closed';
+  const basis = await readBasis(ctx, room, pid);
+  const duplicate =
+    edit.op === 'person' && !closed
+      ? await addToWorkshopMap(ctx, room, pid, submissionId, basis, edit.entry)
+      : await writeFollowUp(ctx, room, pid, submissionId, (prev) => applyPlanEdit(prev, edit, { basis: keptBasis(basis, prev), closed }));
+  return { duplicate, plan: await readPlan(ctx, who) };
+}
+
+/** One write of a person's follow-up record, once per `submissionId`: true when it was a replay. */
+function writeFollowUp(
+  ctx: ServiceContext,
+  room: RoomState,
+  pid: string,
+  submissionId: string,
+  update: (prev: FollowUpRecord) => Outcome<FollowUpRecord>,
+): Promise<boolean> {
+  const scope = ownScope(pid);
+  return ctx.applyOnce<RecordRead, boolean>({
     key: `${room.id}/${FOLLOW_UP_STEP}/${scope}`,
     read: () => ctx.recordFor(room.id, FOLLOW_UP_STEP, scope, submissionId),
     dedupe: { seen: ({ applied }) => applied !== null, answer: () => true },
     async write({ stored }) {
-      const prev = stored ? (JSON.parse(stored.value) as FollowUpRecord) : emptyFollowUp();
-      const now = ctx.now();
-      const next = applyCheckIn(prev, answer, { open: openCheckIn(checkInSchedule(room), now), basis, now });
+      const next = update(stored ? (JSON.parse(stored.value) as FollowUpRecord) : emptyFollowUp());
       if (!next.ok) throw new ServiceError('CONFLICT', next.error);
       const res = await ctx.store.writeRecord(room.id, FOLLOW_UP_STEP, scope, {
         submissionId,
@@ -115,25 +155,62 @@ export async function checkIn(ctx: ServiceContext, who: Identity, submissionId: 
         value: JSON.stringify(next.value),
         counters: {},
         writer: pid,
+        ...(ctx.maxRoomBytes === undefined ? {} : { maxRoomBytes: ctx.maxRoomBytes }),
       });
-      switch (res.status) {
-        case 'gone':
-          throw new ServiceError('REMOVED', 'You are no longer in this room.');
-        case 'capped':
-          throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
-        case 'duplicate':
-          return DUPLICATE;
-        case 'conflict':
-        case 'stale': // (not asked for: no roomVersion) another writer came first; read again
-          return LOST;
-        case 'ok':
-          ctx.broadcaster?.followUpChanged(room.id);
-          return false;
-      }
+      return settled(ctx, res.status, () => ctx.broadcaster?.followUpChanged(room.id));
     },
     busy: () => new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…'),
   });
-  return { duplicate, plan: await readPlan(ctx, who) };
+}
+
+/** During the session: someone new appended to the person's own record in the room's map step. */
+function addToWorkshopMap(ctx: ServiceContext, room: RoomState, pid: string, submissionId: string, basis: PlanBasis, entry: MapEntry): Promise<boolean> {
+  if (!basis.map) throw new ServiceError('CONFLICT', 'This workshop has no ally map yet.');
+  const stepId = basis.map.stepId;
+  const step = room.agenda.find((s) => s.id === stepId)!;
+  const config = step.config as MentalMapConfig;
+  const spec = mentalMap.input!;
+  const scope = ownScope(pid);
+  return ctx.applyOnce<RecordRead, boolean>({
+    key: `${room.id}/${stepId}/${scope}`,
+    read: () => ctx.recordFor(room.id, stepId, scope, submissionId),
+    dedupe: { seen: ({ applied }) => applied !== null, answer: () => true },
+    async write({ stored }) {
+      const prev = stored ? (JSON.parse(stored.value) as MentalMapRecord) : spec.initial(scope);
+      if (prev.entries.some((e) => e.id === entry.id)) return true; // already on the map: nothing to append
+      // the map's own rules (its size cap among them), as when the person placed someone in the room
+      const next = spec.reduce(prev, { op: 'put', entry }, { config, phase: room.phase ?? '', now: ctx.now(), participantId: pid, shared: undefined });
+      if (!next.ok) throw new ServiceError('CONFLICT', next.error);
+      const res = await ctx.store.writeRecord(room.id, stepId, scope, {
+        submissionId,
+        expectedRev: stored?.rev ?? 0,
+        value: JSON.stringify(next.value),
+        counters: counterDelta(spec.contribution(prev, config), spec.contribution(next.value, config)),
+        writer: pid,
+        ...(ctx.maxRoomBytes === undefined ? {} : { maxRoomBytes: ctx.maxRoomBytes }),
+      });
+      return settled(ctx, res.status, () => ctx.broadcaster?.activityChanged(room.id, stepId));
+    },
+    busy: () => new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…'),
+  });
+}
+
+/** What a store write's status means for a follow-up write: saved (false), a replay, lost to another writer, or an error. */
+function settled(ctx: ServiceContext, status: 'ok' | 'gone' | 'capped' | 'duplicate' | 'conflict' | 'stale', changed: () => void) {
+  switch (status) {
+    case 'gone':
+      throw new ServiceError('REMOVED', 'You are no longer in this room.');
+    case 'capped':
+      throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
+    case 'duplicate':
+      return DUPLICATE;
+    case 'conflict':
+    case 'stale': // (not asked for: no roomVersion) another writer came first; read again
+      return LOST;
+    case 'ok':
+      changed();
+      return false;
+  }
 }
 
 /** The room's effect from everyone's plan and check-ins (aggregates only). */

@@ -215,6 +215,19 @@ describe('personal insights', () => {
     expect(kinds.find((i) => i.kind === 'potential')).toBeDefined();
     expect(kinds.find((i) => i.kind === 'lopsided')?.text).toContain('above');
   });
+
+  it('offers a commitment in one tap: the closest person in a direction without an ally (or someone new), the first not yet contacted', () => {
+    const got = mapInsights({
+      entries: [person('a000001', 'above', 'ally'), person('b000001', 'across', 'contact'), person('b000002', 'across', 'colleague', ['uncontacted'])],
+    });
+    const noAlly = got.filter((i) => i.kind === 'no-ally');
+    expect(noAlly[0]!.text).toContain('peers');
+    expect(noAlly[0]!.suggest).toEqual({ entryId: 'b000002', what: expect.stringContaining('coffee') });
+    // nobody below: the commitment is about someone new
+    expect(noAlly[1]!.suggest).toEqual({ what: expect.stringContaining('coach') });
+    expect(got.find((i) => i.kind === 'uncontacted')?.suggest).toEqual({ entryId: 'b000002', what: expect.stringContaining('Reach out') });
+    expect(got.find((i) => i.kind === 'core')?.suggest).toBeUndefined();
+  });
 });
 
 describe('the map by level', () => {

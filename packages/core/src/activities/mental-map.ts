@@ -129,7 +129,16 @@ export function mapContribution(rec: MentalMapRecord, config: Pick<MentalMapConf
 export interface Insight {
   kind: 'no-ally' | 'core' | 'uncontacted' | 'potential' | 'lopsided' | 'start' | 'level';
   text: string;
+  /** a commitment it suggests, in one tap: about someone on the map (or someone new), and what to do */
+  suggest?: { entryId?: string; what: string };
 }
+
+const NO_ALLY_STEP: Record<Sector, string> = {
+  above: 'Ask about their goals for this year and offer help with one',
+  across: 'Invite them for a coffee and ask what they are working on',
+  below: 'Offer to coach them, or ask for their honest feedback',
+  outside: 'Catch up and ask how things look from where they are',
+};
 
 const NO_ALLY_PROMPT: Record<Sector, string> = {
   above: 'No ally above you yet. Which senior person’s goals could you help with first?',
@@ -144,7 +153,10 @@ export function mapInsights(rec: MentalMapRecord): Insight[] {
   if (n === 0) return [{ kind: 'start', text: 'Start with the first person who comes to mind, then work outward by direction.' }, ...levelInsights(rec)];
   const out: Insight[] = levelInsights(rec);
   for (const s of SECTORS) {
-    if (!rec.entries.some((e) => e.sector === s && isAllyRing(e.ring))) out.push({ kind: 'no-ally', text: NO_ALLY_PROMPT[s] });
+    if (rec.entries.some((e) => e.sector === s && isAllyRing(e.ring))) continue;
+    // the closest person in that direction is the one to grow into an ally (or someone new)
+    const closest = rec.entries.filter((e) => e.sector === s).sort((a, b) => RINGS.indexOf(b.ring) - RINGS.indexOf(a.ring))[0];
+    out.push({ kind: 'no-ally', text: NO_ALLY_PROMPT[s], suggest: { ...(closest ? { entryId: closest.id } : {}), what: NO_ALLY_STEP[s] } });
   }
   const core = rec.entries.filter((e) => e.ring === 'core').length;
   out.push({
@@ -156,11 +168,13 @@ export function mapInsights(rec: MentalMapRecord): Insight[] {
           ? `Your core circle has ${core} ${core === 1 ? 'person' : 'people'}. Small is normal: let them know they matter, and check in this month.`
           : `Your core circle has ${core} people. That is a lot of closeness to sustain — who is it time to reconnect with?`,
   });
-  const uncontacted = rec.entries.filter((e) => e.tags.includes('uncontacted')).length;
+  const notContacted = rec.entries.filter((e) => e.tags.includes('uncontacted'));
+  const uncontacted = notContacted.length;
   if (uncontacted > 0) {
     out.push({
       kind: 'uncontacted',
       text: `${uncontacted} ${uncontacted === 1 ? 'person is' : 'people are'} not yet contacted. Pick one and reach out this week — offer something before you ask.`,
+      suggest: { entryId: notContacted[0]!.id, what: 'Reach out and offer something before asking' },
     });
   }
   const potential = rec.entries.filter((e) => e.tags.includes('potential')).length;

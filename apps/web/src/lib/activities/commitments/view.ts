@@ -1,7 +1,8 @@
 /** Reading the commitments views off the live room, the calendar file, and what the phases mean. */
-import { commitmentsCalendar, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
-import type { CommitmentItem, CommitmentsPresenterView, CommitmentsRecord } from '@canopy/core';
-import type { RoomSnapshot } from '@canopy/client';
+import { commitmentsCalendar, type CalendarAction, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
+import { randomId, type RoomConnection, type RoomSnapshot } from '@canopy/client';
+import type { CommitmentItem, CommitmentsPresenterView, CommitmentsRecord, MapEntry } from '@canopy/core';
+import type { Sealer } from '../sealer.svelte';
 import { activityData } from '../data';
 
 export const ownView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsRecord>(snap, stepId);
@@ -36,14 +37,14 @@ export const toCalendar = (c: CommitmentItem, whom: string, what: string): Calen
 });
 
 /** The .ics text for these commitments, in the browser's time zone (one event each, with a reminder). */
-export function calendarText(entries: CalendarCommitment[], workshopTitle: string, checkIns: CalendarCheckIn[] = []): string {
+export function calendarText(entries: CalendarCommitment[], workshopTitle: string, checkIns: CalendarCheckIn[] = [], actions: CalendarAction[] = []): string {
   let timezone: string | undefined;
   try {
     timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
   } catch {
     timezone = undefined;
   }
-  return commitmentsCalendar(entries, { workshopTitle, checkIns, ...(timezone ? { timezone } : {}) });
+  return commitmentsCalendar(entries, { workshopTitle, checkIns, actions, ...(timezone ? { timezone } : {}) });
 }
 
 /** The participant's calendar file, with the names opened in this browser. */
@@ -51,6 +52,7 @@ export function calendarFile(
   items: Array<CommitmentItem & { whomText: string; whatText: string }>,
   workshopTitle: string,
   checkIns: CalendarCheckIn[] = [],
+  actions: CalendarAction[] = [],
 ): Blob {
   return new Blob(
     [
@@ -58,6 +60,7 @@ export function calendarFile(
         items.map((c) => toCalendar(c, c.whomText, c.whatText)),
         workshopTitle,
         checkIns,
+        actions,
       ),
     ],
     { type: 'text/calendar;charset=utf-8' },
@@ -70,4 +73,22 @@ export function calendarFile(
  */
 export function checkInEvents(weeks: readonly number[], endedAt: number, link: string, roomId: string): CalendarCheckIn[] {
   return weeks.map((w, index) => ({ index, day: today(new Date(endedAt + w * 7 * 86_400_000)), link, roomId }));
+}
+
+/** Where someone new named as a commitment's whom lands on the map: among peers, a contact not yet contacted (moved later). */
+export const NEW_WHOM_PLACE = { sector: 'across', ring: 'contact', tags: ['uncontacted'] } as const;
+
+/**
+ * Someone named as a commitment's whom who is not on the person's map joins it (label sealed
+ * here). Answers the map's entries as they stand then, or the reason it could not be done.
+ */
+export async function addWhomToMap(
+  conn: Pick<RoomConnection, 'editPlan'>,
+  sealer: Pick<Sealer, 'seal'>,
+  name: string,
+): Promise<{ ok: true; entries: MapEntry[] } | { ok: false; error: string }> {
+  const label = await sealer.seal(name);
+  if (!label) return { ok: false, error: 'This device cannot lock names yet: open your resume link and try again.' };
+  const res = await conn.editPlan({ op: 'person', entry: { id: randomId(8), label, ...NEW_WHOM_PLACE, tags: [...NEW_WHOM_PLACE.tags] } });
+  return res.ok ? { ok: true, entries: res.plan.basis.map?.entries ?? [] } : { ok: false, error: res.error.message };
 }
