@@ -480,19 +480,7 @@ describe('the phone’s preview of answers and votes still on their way', () => 
         fc.infiniteStream(fc.oneof(answerOp, vote(['b1', 'b2', 'b3', 'b4', 'b5']))),
         (cfg, phase, early, late, savedVotes, stream) => {
           const config = OpenPromptConfig.parse({ ...cfg });
-          const recs: Records = {
-            ana: apply(input.initial(), 'ana', undefined, 'answer', { op: 'answer', id: 'a1', text: 'Shares credit' }),
-            ben: apply(input.initial(), 'ben', undefined, 'answer', { op: 'answer', id: 'b1', text: 'Shares credit openly' }),
-            chloe: apply(
-              input.initial(),
-              'chloe',
-              undefined,
-              'answer',
-              { op: 'answer', id: 'c1', text: 'Asks first' },
-              { op: 'answer', id: 'c2', text: 'Gives first' },
-            ),
-          };
-          if (config.maxAnswersPerPerson > 1) recs.ana = apply(recs.ana!, 'ana', undefined, 'answer', { op: 'answer', id: 'a2', text: 'Keeps confidences' });
+          const recs = room(); // Ana has two answers (kept if the facilitator lowered the limit since)
           let shared = moderate(initialOpenPromptShared(), recs, early);
           if (phase !== 'answer') shared = act(shared, recs, { type: 'open-vote' });
           // an answer posted after the ballot was made: not on it, yet others can be merged into it (their votes count, unseen)
