@@ -14,3 +14,13 @@ export {
   type CalendarCommitment,
   type CommitmentsCalendarOptions,
 } from './ics.js';
+export {
+  Outbox,
+  memoryOutboxStorage,
+  OUTBOX_MAX_AGE_MS,
+  OUTBOX_MAX_ITEMS,
+  type OutboxConnection,
+  type OutboxItem,
+  type OutboxState,
+  type OutboxStorage,
+} from './outbox.js';

@@ -70,11 +70,22 @@ export interface ParticipantViewContext<Config, Rec, Shared> {
   shared: Shared | undefined;
 }
 
+/** What a participant's screen knows when it previews its pending inputs (see `ActivityModule.preview`). */
+export interface PreviewContext<PConfig> {
+  /** the step's config as the participant's screen gets it (`participantConfig`) */
+  config: PConfig;
+  phase: string;
+  /** server time as this device estimates it (times stamped on new items) */
+  now: number;
+  participantId: string;
+}
+
 /**
  * `PConfig` is what a participant's screen gets of the config (`participantConfig`): the config
- * itself unless the module strips facilitator-only fields.
+ * itself unless the module strips facilitator-only fields. `View` is what a participant sees of
+ * the step (`ownView` or `participantView`).
  */
-export interface ActivityModule<Config, Input = never, Rec = never, Shared = never, Action = never, PConfig = Config> {
+export interface ActivityModule<Config, Input = never, Rec = never, Shared = never, Action = never, PConfig = Config, View = unknown> {
   type: string;
   /** human name shown in the agenda editor */
   label: string;
@@ -139,7 +150,16 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
   /** the participants shown a record's change live (default: its owner), e.g. every member of a group */
   audience?(scope: string, shared: Shared | undefined, config: Config): string[];
   /** what a participant sees of the step, when it is more than their own record (replaces `ownView`) */
-  participantView?(ctx: ParticipantViewContext<Config, Rec, Shared>): unknown;
+  participantView?(ctx: ParticipantViewContext<Config, Rec, Shared>): View;
+  /**
+   * The optimistic display: the participant's view as it will be once `pending` — their inputs not
+   * yet acknowledged, in the order they will be sent, each already checked against `input.schema` —
+   * are stored, computed on their device from the view they have, with the same reducer and text
+   * normalisation as the server (the screen shows "Saving…" on it). An input the server would refuse
+   * changes nothing (the refusal arrives through the outbox). Every activity whose screen shows
+   * answers before they are acknowledged has one; its tests check it against the server's reducer.
+   */
+  preview?(view: View, pending: readonly Input[], ctx: PreviewContext<PConfig>): View;
   /** the aggregate picture for the console and display */
   presenterView?(ctx: PresenterContext<Config, Shared>): unknown;
   /**
@@ -159,6 +179,19 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
    * (nor their ciphertext), and the module's small-group hiding applies as on the display.
    */
   outcomes?(ctx: OutcomesContext<Config, Shared>): ActivityOutcomes;
+}
+
+/**
+ * Apply inputs one after another with a reducer, as the server does one submission at a time; an
+ * input it refuses leaves the record as it was (the server refuses that submission and goes on).
+ */
+export function reduceEach<Rec, Input>(record: Rec, inputs: readonly Input[], reduce: (record: Rec, input: Input) => Outcome<Rec>): Rec {
+  let rec = record;
+  for (const input of inputs) {
+    const out = reduce(rec, input);
+    if (out.ok) rec = out.value;
+  }
+  return rec;
 }
 
 /** `record` without the entry `key` (the same object when there is none). */

@@ -73,7 +73,7 @@ export const saveSealKey = (roomId: string, key: string) => {
   if (SEAL_KEY_PATTERN.test(key)) write(local(), sealKeyKey(roomId), key);
 };
 
-/** Submissions not yet acknowledged, kept across reloads (see outbox.svelte.ts). */
+/** Submissions not yet acknowledged, kept across reloads (the outbox's storage, see outbox.svelte.ts). */
 export function getOutbox<T>(roomId: string): T[] {
   try {
     const v = JSON.parse(read(local(), outboxKey(roomId)) ?? '[]') as unknown;

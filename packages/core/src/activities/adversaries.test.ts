@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addCounters, counterDelta, type Counters, type RosterMember } from '../activity.js';
 import { stanceShift } from '../pairing.js';
 import {
+  ADVERSARY_PHASES,
   actAdversaries,
   adversaries,
   AdversariesConfig,
@@ -28,6 +29,7 @@ import {
   type AdversaryPairRecord,
   type SteelmanStep,
 } from './adversaries.js';
+import { previewAndStored, submitted } from './preview.testing.js';
 
 const config = AdversariesConfig.parse({
   statements: [
@@ -654,5 +656,30 @@ describe('what a participant sees', () => {
     expect(adversaries.readScopes!('ben', shared, config)).toEqual([scope]);
     expect(adversaries.audience!(scope, shared, config)).toEqual(['ana', 'ben']);
     expect(adversaries.audience!('pair:0:1', shared, config)).toEqual([]);
+  });
+});
+
+describe('the phone’s preview of stances still on their way', () => {
+  const stance = fc.record({
+    op: fc.constantFrom('stance', 'rerate'),
+    statementId: fc.constantFrom('s1', 's2', 's3'),
+    value: fc.integer({ min: 0, max: 8 }),
+  });
+
+  it('shows the stances before and after the server sends back once they are stored (each in its phase)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...ADVERSARY_PHASES), stance), { maxLength: 10 }),
+        fc.array(stance, { maxLength: 10 }),
+        fc.constantFrom(...ADVERSARY_PHASES),
+        (saved, pending, phase) => {
+          let records: Record<string, unknown> = {};
+          const base = { type: 'adversaries' as const, config, participantId: 'ana', now: 1000 };
+          for (const [when, s] of saved) records = submitted({ ...base, phase: when, records }, [s]);
+          const { preview, stored } = previewAndStored({ ...base, phase, records }, pending);
+          expect(preview).toEqual(stored);
+        },
+      ),
+    );
   });
 });

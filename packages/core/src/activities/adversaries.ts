@@ -23,7 +23,16 @@
  * when the last turn is accepted.
  */
 import { z } from 'zod';
-import { withoutKey, type ActContext, type ActivityModule, type Counters, type Outcome, type PresenterContext } from '../activity.js';
+import {
+  reduceEach,
+  withoutKey,
+  type ActContext,
+  type ActivityModule,
+  type Counters,
+  type Outcome,
+  type PresenterContext,
+  type PreviewContext,
+} from '../activity.js';
 import { pairAdversaries, STANCE_POINTS } from '../pairing.js';
 import { heading, list, ofPeople, paragraph, round1, shareShown, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
@@ -383,7 +392,7 @@ export function adversariesScope(input: AdversariesInput, ctx: { participantId: 
 function reduceOwn(
   rec: AdversaryOwnRecord,
   input: Extract<AdversariesInput, { op: 'stance' | 'rerate' }>,
-  ctx: { config: AdversariesConfig; phase: string },
+  ctx: { config: Pick<AdversariesConfig, 'statements'>; phase: string },
 ): Outcome<AdversaryOwnRecord> {
   if (!ctx.config.statements.some((s) => s.id === input.statementId))
     return { ok: false, error: `There is no statement “${input.statementId}” in this activity.` };
@@ -825,6 +834,28 @@ export interface AdversariesParticipantView {
   }>;
 }
 
+/**
+ * The participant's stances as they will be once the pending ones are stored (their own record is
+ * the view's `before` and `after` per statement). The conversation's steps and notes go to the
+ * pair's record and show once acknowledged: the preview leaves the pair as it is.
+ */
+export function previewAdversaries(
+  view: AdversariesParticipantView,
+  pending: readonly AdversariesInput[],
+  ctx: PreviewContext<Pick<AdversariesConfig, 'statements'>>,
+): AdversariesParticipantView {
+  const rec: AdversaryOwnRecord = { before: {}, after: {} };
+  for (const s of view.statements) {
+    if (s.before !== null) rec.before[s.id] = s.before;
+    if (s.after !== null) rec.after[s.id] = s.after;
+  }
+  const next = reduceEach<AdversaryOwnRecord, AdversariesInput>(rec, pending, (r, input) =>
+    input.op === 'stance' || input.op === 'rerate' ? reduceOwn(r, input, ctx) : { ok: true, value: r },
+  );
+  if (next === rec) return view;
+  return { ...view, statements: view.statements.map((s) => ({ ...s, before: next.before[s.id] ?? null, after: next.after[s.id] ?? null })) };
+}
+
 const roleOf = (members: readonly string[], id: string): AdversaryRole => {
   const i = members.indexOf(id);
   if (members.length === 2) return i === 0 ? 'A' : 'B';
@@ -1053,7 +1084,8 @@ export const adversaries: ActivityModule<
   AdversariesRecord,
   AdversariesShared,
   AdversariesAction,
-  AdversariesParticipantConfig
+  AdversariesParticipantConfig,
+  AdversariesParticipantView
 > = {
   type: 'adversaries',
   label: 'Worthy adversaries',
@@ -1090,6 +1122,7 @@ export const adversaries: ActivityModule<
     return shared.pairs.find((p) => p.id === s.pairId)?.members ?? [];
   },
   participantView: adversariesParticipantView,
+  preview: previewAdversaries,
   presenterView: adversariesPresenterView,
   participantRoomView: adversariesRoomView,
   outcomes: adversariesOutcomes,

@@ -14,6 +14,7 @@ import {
   type CommitmentsInput,
   type CommitmentsRecord,
 } from './commitments.js';
+import { previewAndStored, submitted } from './preview.testing.js';
 
 const config = CommitmentsConfig.parse({});
 const input = commitments.input!;
@@ -210,5 +211,24 @@ describe('what the room sees', () => {
     for (const secret of [secretWhom.iv, secretWhom.ct, sealed.ct, secretWhat.iv, secretWhat.ct, sealedWhat.ct, '08:15', '2026-03-02']) {
       expect(seen).not.toContain(secret);
     }
+  });
+});
+
+describe('the phone’s preview of changes still on their way', () => {
+  const change = fc.oneof(
+    fc
+      .record({ id: fc.integer({ min: 0, max: 4 }), cadence: fc.constantFrom(...CADENCES), time: fc.constantFrom(undefined, '08:30', '25:00') })
+      .map(({ id, cadence, time }) => put(item(`item-${id}0`, cadence, time === undefined ? {} : { time }))),
+    fc.integer({ min: 0, max: 4 }).map((id): CommitmentsInput => ({ op: 'remove', id: `item-${id}0` })),
+  );
+
+  it('shows the list the server sends back once they are stored (a full list refuses one more)', () => {
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 10 }), fc.array(change, { maxLength: 10 }), fc.integer({ min: 1, max: 4 }), (saved, pending, maxItems) => {
+        const base = { type: 'commitments' as const, config: CommitmentsConfig.parse({ maxItems }), phase: 'write', participantId: 'p1', now: 0, records: {} };
+        const { preview, stored } = previewAndStored({ ...base, records: submitted(base, saved) }, pending);
+        expect(preview).toEqual(stored);
+      }),
+    );
   });
 });

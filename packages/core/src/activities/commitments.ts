@@ -7,7 +7,7 @@
  * how many people, at which cadence.
  */
 import { z } from 'zod';
-import type { ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
+import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
 import { ofPeople, paragraph, type ActivityOutcomes, type OutcomesContext } from '../report.js';
 import { normalizeText } from '../text.js';
 import { SealedLabelSchema } from './mental-map.js';
@@ -165,7 +165,16 @@ export function commitmentsOutcomes(ctx: OutcomesContext<CommitmentsConfig>): Ac
   };
 }
 
-export const commitments: ActivityModule<CommitmentsConfig, CommitmentsInput, CommitmentsRecord> = {
+/** The participant's commitments as they will be once the pending changes are stored: their view is their record. */
+export function previewCommitments(
+  view: CommitmentsRecord,
+  pending: readonly CommitmentsInput[],
+  ctx: PreviewContext<Pick<CommitmentsConfig, 'maxItems'>>,
+): CommitmentsRecord {
+  return reduceEach<CommitmentsRecord, CommitmentsInput>(view, pending, (r, input) => reduceCommitments(r, input, ctx.config));
+}
+
+export const commitments: ActivityModule<CommitmentsConfig, CommitmentsInput, CommitmentsRecord, never, never, CommitmentsConfig, CommitmentsRecord> = {
   type: 'commitments',
   label: 'Commitments',
   configSchema: CommitmentsConfig,
@@ -181,6 +190,7 @@ export const commitments: ActivityModule<CommitmentsConfig, CommitmentsInput, Co
     reduce: (rec, input, { config }) => reduceCommitments(rec, input, config),
     contribution: commitmentsContribution,
   },
+  preview: previewCommitments,
   presenterView: commitmentsPresenterView,
   participantRoomView: commitmentsPresenterView,
   outcomes: commitmentsOutcomes,

@@ -1,4 +1,4 @@
-import { ownScope, type ActivityModule } from '../activity.js';
+import { ownScope, type ActivityModule, type PreviewContext } from '../activity.js';
 import { adversaries } from './adversaries.js';
 import { commitments } from './commitments.js';
 import { mentalMap } from './mental-map.js';
@@ -8,7 +8,7 @@ import { selfAssessment } from './self-assessment.js';
 import { slide } from './slide.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyActivity = ActivityModule<any, any, any, any, any, any>;
+export type AnyActivity = ActivityModule<any, any, any, any, any, any, any>;
 
 /**
  * Every activity type the product knows, by its `type`. Adding one means adding its module here
@@ -33,6 +33,31 @@ export const ACTIVITY_TYPES = Object.keys(activities) as [ActivityType, ...Activ
 export type ConfigOf<T extends ActivityType> = ReturnType<(typeof activities)[T]['defaultConfig']>;
 /** What a participant's screen and the display get of a step type's config. */
 export type ParticipantConfigOf<T extends ActivityType> = ReturnType<(typeof activities)[T]['participantConfig']>;
+
+/** What a participant sees of a step type (its module's `ownView` or `participantView`), as `preview` reads and returns it. */
+export type ParticipantViewOf<T extends ActivityType> = Parameters<NonNullable<(typeof activities)[T]['preview']>>[0];
+
+/**
+ * The participant's view of a step as it will be once their pending inputs (what waits in their
+ * outbox, in order) are stored: the module's `preview`, given only the inputs the server would
+ * take — those its input schema accepts (parsed as the server parses them), in a phase that
+ * accepts input. The view itself when nothing would change it.
+ */
+export function previewParticipantView<T extends ActivityType>(
+  type: T,
+  view: ParticipantViewOf<T>,
+  pending: readonly unknown[],
+  ctx: PreviewContext<ParticipantConfigOf<T>>,
+): ParticipantViewOf<T> {
+  const mod: AnyActivity = activities[type];
+  const input = mod.input;
+  if (!mod.preview || !input || pending.length === 0 || !input.acceptIn.includes(ctx.phase)) return view;
+  const inputs = pending.flatMap((p) => {
+    const parsed = input.schema.safeParse(p);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return inputs.length > 0 ? mod.preview(view, inputs, ctx) : view;
+}
 
 export function isActivityType(type: string): type is ActivityType {
   return Object.prototype.hasOwnProperty.call(activities, type);

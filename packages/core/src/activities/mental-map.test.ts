@@ -13,8 +13,11 @@ import {
   TAGS,
   type MapEntry,
   type MentalMapInput,
+  type MentalMapOwnView,
   type MentalMapRecord,
 } from './mental-map.js';
+import { previewParticipantView } from './index.js';
+import { previewAndStored, submitted } from './preview.testing.js';
 
 const config = MentalMapConfig.parse({});
 const sealed = { iv: 'AAAAAAAAAAAAAAAA', ct: 'c2VjcmV0LWNpcGhlcnRleHQtYnl0ZXM' };
@@ -282,5 +285,31 @@ describe('the map by level', () => {
     });
     const heatmaps = report.section.blocks.filter((b) => b.kind === 'heatmap').map((b) => (b as { title: string }).title);
     expect(heatmaps).toEqual([expect.any(String), 'New here or early in my career: 3 people']);
+  });
+});
+
+describe('the phone’s preview of changes still on their way', () => {
+  const change = fc.oneof(
+    fc
+      .record({ id: fc.integer({ min: 0, max: 5 }), sector: fc.constantFrom(...SECTORS), ring: fc.constantFrom(...RINGS), tags: fc.subarray([...TAGS]) })
+      .map(({ id, sector, ring, tags }): MentalMapInput => ({ op: 'put', entry: person(`person${id}`, sector, ring, tags) })),
+    fc.integer({ min: 0, max: 5 }).map((id): MentalMapInput => ({ op: 'remove', id: `person${id}` })),
+    fc.constantFrom('newer' as const, 'seasoned' as const, null).map((level): MentalMapInput => ({ op: 'level', level })),
+  );
+
+  it('shows the map the server sends back once they are stored, whatever was saved before (a full map refuses one more)', () => {
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 12 }), fc.array(change, { maxLength: 12 }), fc.integer({ min: 1, max: 6 }), (saved, pending, maxEntries) => {
+        const base = { type: 'mental-map' as const, config: MentalMapConfig.parse({ maxEntries }), phase: 'collect', participantId: 'p1', now: 1, records: {} };
+        const s = { ...base, records: submitted(base, saved) };
+        const { preview, stored } = previewAndStored(s, pending);
+        expect(preview).toEqual(stored);
+      }),
+    );
+  });
+
+  it('is the view itself when nothing waits', () => {
+    const view = mentalMap.input!.ownView!({ entries: [person('person1', 'above', 'ally')] }) as MentalMapOwnView;
+    expect(previewParticipantView('mental-map', view, [], { config, phase: 'collect', now: 1, participantId: 'p1' })).toBe(view);
   });
 });

@@ -6,7 +6,7 @@
  * sees its shape. Sector, ring and tags feed the room's live heatmap.
  */
 import { z } from 'zod';
-import type { ActivityModule, Counters, PresenterContext } from '../activity.js';
+import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
 import { ofPeople, paragraph, shareShown, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 
 export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
@@ -391,7 +391,24 @@ export interface MentalMapOwnView extends MentalMapRecord {
   insights: Insight[];
 }
 
-export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMapRecord> = {
+export function reduceMentalMap(rec: MentalMapRecord, input: MentalMapInput, config: Pick<MentalMapConfig, 'maxEntries'>): Outcome<MentalMapRecord> {
+  if (input.op === 'level') return { ok: true, value: { ...rec, level: input.level } };
+  if (input.op === 'remove') return { ok: true, value: { ...rec, entries: rec.entries.filter((e) => e.id !== input.id) } };
+  const i = rec.entries.findIndex((e) => e.id === input.entry.id);
+  if (i === -1 && rec.entries.length >= config.maxEntries) return { ok: false, error: `A map holds at most ${config.maxEntries} people.` };
+  const entries = i === -1 ? [...rec.entries, input.entry] : rec.entries.map((e, j) => (j === i ? input.entry : e));
+  return { ok: true, value: { ...rec, entries } };
+}
+
+export const mapOwnView = (rec: MentalMapRecord): MentalMapOwnView => ({ ...rec, insights: mapInsights(rec) });
+
+/** The map as it will be once the pending changes are stored: the record is the view without its insights. */
+export function previewMentalMap(view: MentalMapOwnView, pending: readonly MentalMapInput[], ctx: PreviewContext<MentalMapConfig>): MentalMapOwnView {
+  const { insights: _insights, ...rec } = view;
+  return mapOwnView(reduceEach<MentalMapRecord, MentalMapInput>(rec, pending, (r, input) => reduceMentalMap(r, input, ctx.config)));
+}
+
+export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMapRecord, never, never, MentalMapConfig, MentalMapOwnView> = {
   type: 'mental-map',
   label: 'Ally map',
   configSchema: MentalMapConfig,
@@ -404,17 +421,11 @@ export const mentalMap: ActivityModule<MentalMapConfig, MentalMapInput, MentalMa
     schema: MentalMapInput,
     acceptIn: ['collect', 'reveal', 'discuss'],
     initial: () => ({ entries: [] }),
-    reduce(rec, input, { config }) {
-      if (input.op === 'level') return { ok: true, value: { ...rec, level: input.level } };
-      if (input.op === 'remove') return { ok: true, value: { ...rec, entries: rec.entries.filter((e) => e.id !== input.id) } };
-      const i = rec.entries.findIndex((e) => e.id === input.entry.id);
-      if (i === -1 && rec.entries.length >= config.maxEntries) return { ok: false, error: `A map holds at most ${config.maxEntries} people.` };
-      const entries = i === -1 ? [...rec.entries, input.entry] : rec.entries.map((e, j) => (j === i ? input.entry : e));
-      return { ok: true, value: { ...rec, entries } };
-    },
+    reduce: (rec, input, { config }) => reduceMentalMap(rec, input, config),
     contribution: mapContribution,
-    ownView: (rec): MentalMapOwnView => ({ ...rec, insights: mapInsights(rec) }),
+    ownView: mapOwnView,
   },
+  preview: previewMentalMap,
   presenterView: mapPresenterView,
   outcomes: mapOutcomes,
 };

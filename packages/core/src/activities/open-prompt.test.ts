@@ -17,6 +17,7 @@ import {
   type OpenPromptRecord,
   type OpenPromptShared,
 } from './open-prompt.js';
+import { previewAndStored, serverView, submitted } from './preview.testing.js';
 
 const config = OpenPromptConfig.parse({});
 const input = openPrompt.input!;
@@ -422,6 +423,78 @@ describe('counters', () => {
         const display = JSON.stringify(presenter(recs, shared, 'display'));
         for (const pid of pids) expect(display).not.toContain(pid);
       }),
+    );
+  });
+});
+
+describe('the phone’s preview of answers and votes still on their way', () => {
+  const entries = ['ana.a1', 'ana.a2', 'ben.b1', 'ben.b2', 'chloe.c1', 'chloe.c2'];
+  const entry = fc.constantFrom(...entries);
+  const moderation = fc.oneof(
+    entry.map((e) => ({ type: 'remove', entry: e })),
+    entry.map((e) => ({ type: 'restore', entry: e })),
+    fc.tuple(entry, entry).map(([from, into]) => ({ type: 'merge', from, into })),
+  );
+  /** the facilitator's moderation, except removing an answer that is merged into another (the one case the phone cannot tell, see `previewOpenPrompt`) */
+  function moderate(shared: OpenPromptShared, recs: Records, actions: Array<{ type: string; entry?: string; from?: string }>): OpenPromptShared {
+    for (const a of actions) {
+      if (a.type === 'remove' && shared.merged[a.entry!]) continue;
+      if (a.type === 'merge' && shared.removed.includes(a.from!)) continue;
+      const r = actOpenPrompt(shared, OpenPromptAction.parse(a), { seed: 3, records: asRecords(recs) });
+      if (r.ok) shared = r.value;
+    }
+    return shared;
+  }
+  const answerText = fc.constantFrom(
+    '  They share  credit ',
+    'Keeps confidences',
+    '',
+    '\u0000\u200b',
+    'Listens first and speaks last in every single meeting we have',
+  );
+  const answerOp = fc.oneof(
+    fc.record({ op: fc.constant('answer'), id: fc.constantFrom('a1', 'a2', 'a3', 'a4'), text: answerText }),
+    fc.record({ op: fc.constant('withdraw'), id: fc.constantFrom('a1', 'a2', 'a3') }),
+  );
+  const vote = (ids: string[]) => fc.record({ op: fc.constant('vote'), entry: fc.constantFrom(...ids, 'b99'), count: fc.integer({ min: 0, max: 3 }) });
+
+  it('shows the answers and votes the server sends back once they are stored, for whatever the screen can send', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          maxAnswersPerPerson: fc.integer({ min: 1, max: 3 }),
+          maxLength: fc.integer({ min: 10, max: 40 }),
+          votes: fc.integer({ min: 1, max: 4 }),
+          allowMultipleVotesPerAnswer: fc.boolean(),
+        }),
+        fc.constantFrom('answer', 'vote', 'results'),
+        fc.array(moderation, { maxLength: 4 }),
+        fc.array(
+          fc.oneof(
+            moderation,
+            entry.map((from) => ({ type: 'merge', from, into: 'ben.b2' })),
+          ),
+          { maxLength: 4 },
+        ),
+        fc.array(vote(['b1', 'b2', 'b3', 'b4', 'b5']), { maxLength: 6 }),
+        fc.infiniteStream(fc.oneof(answerOp, vote(['b1', 'b2', 'b3', 'b4', 'b5']))),
+        (cfg, phase, early, late, savedVotes, stream) => {
+          const config = OpenPromptConfig.parse({ ...cfg });
+          const recs = room(); // Ana has two answers (kept if the facilitator lowered the limit since)
+          let shared = moderate(initialOpenPromptShared(), recs, early);
+          if (phase !== 'answer') shared = act(shared, recs, { type: 'open-vote' });
+          // an answer posted after the ballot was made: not on it, yet others can be merged into it (their votes count, unseen)
+          recs.ben = apply(recs.ben!, 'ben', undefined, 'answer', { op: 'answer', id: 'b2', text: 'Says thank you' });
+          const base = { type: 'open-prompt' as const, config, phase: 'vote', participantId: 'ana', shared, now: 0, records: { 'p:ana': recs.ana } };
+          const records = phase === 'answer' ? base.records : submitted(base, savedVotes);
+          const s = { ...base, phase, shared: moderate(shared, recs, late), records };
+          // votes the screen can cast: on the ballot it shows (and one it does not know)
+          const shown = serverView(s, records).ballot.map((b) => b.id);
+          const pending = stream.filter((o) => o.op !== 'vote' || shown.includes(o.entry) || o.entry === 'b99').take(8);
+          const { preview, stored } = previewAndStored(s, [...pending]);
+          expect(preview).toEqual(stored);
+        },
+      ),
     );
   });
 });

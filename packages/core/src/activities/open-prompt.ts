@@ -22,7 +22,16 @@
  *   facilitator opens the vote again (ballot ids of known entries never change).
  */
 import { z } from 'zod';
-import type { ActContext, ActivityModule, Counters, InputContext, Outcome, PresenterContext } from '../activity.js';
+import {
+  reduceEach,
+  type ActContext,
+  type ActivityModule,
+  type Counters,
+  type InputContext,
+  type Outcome,
+  type PresenterContext,
+  type PreviewContext,
+} from '../activity.js';
 import { seededRandom } from '../pairing.js';
 import { list, ofPeople, paragraph, table, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
@@ -147,7 +156,7 @@ export function votesUsed(rec: OpenPromptRecord, shared: OpenPromptShared | unde
 export function reduceOpenPrompt(
   rec: OpenPromptRecord,
   input: OpenPromptInput,
-  ctx: Pick<InputContext<OpenPromptConfig, OpenPromptShared>, 'config' | 'participantId' | 'shared'>,
+  ctx: Pick<InputContext<OpenPromptParticipantConfig, OpenPromptShared>, 'config' | 'participantId' | 'shared'>,
 ): Outcome<OpenPromptRecord> {
   const { config, participantId, shared } = ctx;
   switch (input.op) {
@@ -322,7 +331,7 @@ export interface OpenPromptParticipantView {
 }
 
 export function openPromptParticipantView(ctx: {
-  config: OpenPromptConfig;
+  config: OpenPromptParticipantConfig;
   phase: string;
   participantId: string;
   own: OpenPromptRecord;
@@ -353,6 +362,55 @@ export function openPromptParticipantView(ctx: {
     remaining: Math.max(0, config.votes - used),
     ballot,
   };
+}
+
+/** Answers are taken in the answer phase, votes in the vote phase. */
+function reduceOpenPromptIn(
+  rec: OpenPromptRecord,
+  input: OpenPromptInput,
+  ctx: Pick<InputContext<OpenPromptParticipantConfig, OpenPromptShared>, 'config' | 'phase' | 'participantId' | 'shared'>,
+): Outcome<OpenPromptRecord> {
+  const phaseFor = input.op === 'vote' ? 'vote' : 'answer';
+  if (ctx.phase !== phaseFor) return { ok: false, error: input.op === 'vote' ? 'Voting is not open.' : 'Answers are closed.' };
+  return reduceOpenPrompt(rec, input, ctx);
+}
+
+/**
+ * The participant's answers and votes as they will be once the pending ones are stored. The phone
+ * has no shared state (entry keys never reach it), so the record and as much of the shared state
+ * as the view reflects are read back from the view: own answers with their removed and merged
+ * marks, the ballot as shown (own entries known by `mine`), the votes given to it, and the votes
+ * counted but not on show (for an entry merged into one not on the ballot) as one hidden entry.
+ * Then the server's reducer and the server's view. (Votes for an answer the facilitator both
+ * removed and merged into a visible one show on its ballot entry but do not count: the view does
+ * not tell them apart, so the preview counts them.)
+ */
+export function previewOpenPrompt(
+  view: OpenPromptParticipantView,
+  pending: readonly OpenPromptInput[],
+  ctx: PreviewContext<OpenPromptParticipantConfig>,
+): OpenPromptParticipantView {
+  const pid = ctx.participantId;
+  const shared: OpenPromptShared = { ...initialOpenPromptShared(), ballot: [] };
+  const rec: OpenPromptRecord = { answers: view.answers.map((a) => ({ id: a.id, text: a.text })), votes: {} };
+  for (const a of view.answers) {
+    const key = entryKey(pid, a.id);
+    if (a.merged) shared.merged[key] = '~.merged';
+    if (a.removed) shared.removed.push(key);
+  }
+  let shown = 0;
+  for (const b of view.ballot) {
+    const entry = b.mine ? `${pid}.~${b.id}` : `~.${b.id}`;
+    shared.ballot.push({ id: b.id, entry, text: b.text });
+    if (b.myVotes > 0) rec.votes[entry] = b.myVotes;
+    shown += b.myVotes;
+  }
+  if (view.used > shown) rec.votes['~.hidden'] = view.used - shown;
+  const next = reduceEach<OpenPromptRecord, OpenPromptInput>(rec, pending, (r, input) =>
+    reduceOpenPromptIn(r, input, { config: ctx.config, phase: ctx.phase, participantId: pid, shared }),
+  );
+  if (next === rec) return view;
+  return openPromptParticipantView({ config: ctx.config, phase: view.phase, participantId: pid, own: next, shared });
 }
 
 export type EntryStatus = 'visible' | 'merged' | 'removed';
@@ -570,44 +628,48 @@ export function openPromptOutcomes(ctx: OutcomesContext<OpenPromptConfig, OpenPr
 /** what the phones and the display get of the config */
 export type OpenPromptParticipantConfig = Pick<OpenPromptConfig, 'question' | 'maxAnswersPerPerson' | 'maxLength' | 'votes' | 'allowMultipleVotesPerAnswer'>;
 
-export const openPrompt: ActivityModule<OpenPromptConfig, OpenPromptInput, OpenPromptRecord, OpenPromptShared, OpenPromptAction, OpenPromptParticipantConfig> =
-  {
-    type: 'open-prompt',
-    label: 'Open prompt',
-    configSchema: OpenPromptConfig,
-    defaultConfig: () => OpenPromptConfig.parse({}),
-    phases: ['answer', 'vote', 'results'],
-    scheduleSeconds: () => 0,
-    participantConfig: (c) => ({
-      question: c.question,
-      maxAnswersPerPerson: c.maxAnswersPerPerson,
-      maxLength: c.maxLength,
-      votes: c.votes,
-      allowMultipleVotesPerAnswer: c.allowMultipleVotesPerAnswer,
-    }),
-    input: {
-      schema: OpenPromptInput,
-      acceptIn: ['answer', 'vote'],
-      initial: initialOpenPromptRecord,
-      reduce: (rec, input, ctx) => {
-        const phaseFor = input.op === 'vote' ? 'vote' : 'answer';
-        if (ctx.phase !== phaseFor) return { ok: false, error: input.op === 'vote' ? 'Voting is not open.' : 'Answers are closed.' };
-        return reduceOpenPrompt(rec, input, ctx);
-      },
-      contribution: (rec) => openPromptContribution(rec),
-    },
-    shared: {
-      initial: initialOpenPromptShared,
-      actionSchema: OpenPromptAction,
-      act: actOpenPrompt,
-      // the ballot copies the answers, and moderation checks the entry exists; hiding and revealing
-      // the answers on the projector needs none of them
-      needsRecords: true,
-      needsRecordsFor: (action) => action.type !== 'hide' && action.type !== 'reveal',
-      forget: forgetOpenPromptAuthor,
-    },
-    participantView: ({ config, phase, participantId, own, shared }) => openPromptParticipantView({ config, phase, participantId, own, shared }),
-    presenterView: openPromptPresenterView,
-    presenterNeedsRecords: true,
-    outcomes: openPromptOutcomes,
-  };
+export const openPrompt: ActivityModule<
+  OpenPromptConfig,
+  OpenPromptInput,
+  OpenPromptRecord,
+  OpenPromptShared,
+  OpenPromptAction,
+  OpenPromptParticipantConfig,
+  OpenPromptParticipantView
+> = {
+  type: 'open-prompt',
+  label: 'Open prompt',
+  configSchema: OpenPromptConfig,
+  defaultConfig: () => OpenPromptConfig.parse({}),
+  phases: ['answer', 'vote', 'results'],
+  scheduleSeconds: () => 0,
+  participantConfig: (c) => ({
+    question: c.question,
+    maxAnswersPerPerson: c.maxAnswersPerPerson,
+    maxLength: c.maxLength,
+    votes: c.votes,
+    allowMultipleVotesPerAnswer: c.allowMultipleVotesPerAnswer,
+  }),
+  input: {
+    schema: OpenPromptInput,
+    acceptIn: ['answer', 'vote'],
+    initial: initialOpenPromptRecord,
+    reduce: reduceOpenPromptIn,
+    contribution: (rec) => openPromptContribution(rec),
+  },
+  shared: {
+    initial: initialOpenPromptShared,
+    actionSchema: OpenPromptAction,
+    act: actOpenPrompt,
+    // the ballot copies the answers, and moderation checks the entry exists; hiding and revealing
+    // the answers on the projector needs none of them
+    needsRecords: true,
+    needsRecordsFor: (action) => action.type !== 'hide' && action.type !== 'reveal',
+    forget: forgetOpenPromptAuthor,
+  },
+  participantView: ({ config, phase, participantId, own, shared }) => openPromptParticipantView({ config, phase, participantId, own, shared }),
+  preview: previewOpenPrompt,
+  presenterView: openPromptPresenterView,
+  presenterNeedsRecords: true,
+  outcomes: openPromptOutcomes,
+};

@@ -20,6 +20,7 @@ import {
   type PartnershipRecord,
   type PartnershipShared,
 } from './partnership.js';
+import { previewAndStored, submitted } from './preview.testing.js';
 
 const config = PartnershipConfig.parse({});
 const T0 = Date.UTC(2030, 4, 14, 9, 0, 0); // 14 May 2030, 09:00 UTC
@@ -595,6 +596,47 @@ describe('concurrent writers never lose a note', () => {
         expect(partnershipContribution(rec)).toEqual(recount);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the phone’s preview of changes still on their way', () => {
+  const noteId = fc.integer({ min: 0, max: 4 }).map((i) => `note-${i}`);
+  const actionId = fc.integer({ min: 0, max: 3 }).map((i) => `act-${i}0`);
+  const text = fc.constantFrom('  Our  release calendar ', 'Share the roadmap\nmonthly', '', '\u200b\u200b', 'Pair on the next launch', 'x'.repeat(4100));
+  const change: fc.Arbitrary<unknown> = fc.oneof(
+    fc.record({ op: fc.constant('add-note'), promptId: fc.constantFrom(...config.prompts.map((p) => p.id), 'nope'), id: noteId, text }),
+    fc.record({ op: fc.constant('edit-note'), id: noteId, text }),
+    fc.record({ op: fc.constant('remove-note'), id: noteId }),
+    fc.record({
+      op: fc.constant('put-action'),
+      id: actionId,
+      text,
+      owner: fc.constantFrom('ana', 'cai', 'eli', 'ben'),
+      due: fc.constantFrom('2030-05-14', '2030-05-10', '2030-07-01', '2040-01-01', '2030-02-30'),
+    }),
+    fc.record({ op: fc.constant('remove-action'), id: actionId }),
+  );
+  const writer = fc.constantFrom('ana', 'cai', 'eli');
+
+  it('shows the group’s notes and actions the server sends back once they are stored (refusals change nothing)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(writer, change), { maxLength: 10 }),
+        fc.array(change, { maxLength: 10 }),
+        fc.constantFrom('ana', 'eli', 'fay'),
+        fc.constantFrom('meet', 'wrap-up'),
+        fc.boolean(),
+        (saved, pending, me, phase, eliForgotten) => {
+          const shared = sharedWithGroups();
+          if (eliForgotten) delete shared.names.eli; // eli deleted their data: their notes are "Someone who left"'s
+          let records: Record<string, unknown> = {};
+          const situation = { type: 'partnership' as const, config, phase, shared, now: T0 + 3 * MIN, records };
+          for (const [who, c] of saved) records = submitted({ ...situation, participantId: who, records }, [c]);
+          const { preview, stored } = previewAndStored({ ...situation, participantId: me, records }, pending);
+          expect(preview).toEqual(stored);
+        },
+      ),
     );
   });
 });

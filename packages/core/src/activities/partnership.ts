@@ -16,7 +16,17 @@
  * reused so every round can be replayed from the stored state.
  */
 import { z } from 'zod';
-import { withoutKey, type ActContext, type ActivityModule, type Counters, type Outcome, type PresenterContext, type RosterMember } from '../activity.js';
+import {
+  reduceEach,
+  withoutKey,
+  type ActContext,
+  type ActivityModule,
+  type Counters,
+  type Outcome,
+  type PresenterContext,
+  type PreviewContext,
+  type RosterMember,
+} from '../activity.js';
 import { nextRound, placeLateJoiner, removeFromRound, roundStats, type Person, type Round } from '../grouping.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, type Timer } from '../timer.js';
 import { heading, list, ofPeople, paragraph, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
@@ -437,10 +447,14 @@ function membersOfRecord(rec: PartnershipRecord, shared: PartnershipShared | und
   return shared?.rounds[rec.round - 1]?.groups.find((g) => g.id === rec.group)?.members ?? null;
 }
 
+/**
+ * `members` are the record's group as the shared state has it (null: not a group of the meeting);
+ * the server passes them from the shared state, the phone's preview from the group it shows.
+ */
 export function reducePartnership(
   rec: PartnershipRecord,
   input: PartnershipInput,
-  ctx: { config: Pick<PartnershipConfig, 'prompts'>; participantId: string; now: number; shared?: PartnershipShared | undefined },
+  ctx: { config: Pick<PartnershipConfig, 'prompts'>; participantId: string; now: number; members: readonly string[] | null },
 ): Outcome<PartnershipRecord> {
   const { participantId: by, now } = ctx;
   switch (input.op) {
@@ -469,7 +483,7 @@ export function reducePartnership(
       const i = rec.actions.findIndex((a) => a.id === input.id);
       const old = rec.actions[i];
       if (old && old.text === text && old.owner === input.owner && old.due === input.due) return { ok: true, value: rec }; // a replay
-      const members = membersOfRecord(rec, ctx.shared);
+      const members = ctx.members;
       if (!members) return { ok: false, error: 'This group is not part of the meeting.' };
       if (!members.includes(input.owner)) return { ok: false, error: 'The owner must be someone in your group.' };
       const bad = checkDue(input.due, now);
@@ -579,10 +593,15 @@ function partnershipPromptView(shared: PartnershipShared | undefined, config: Pa
   return { index: shared.prompt.index, count: config.prompts.length, id: p.id, title: p.title, hint: p.hint, minutes: p.minutes, timer: shared.prompt.timer };
 }
 
-const actionView = (shared: PartnershipShared, a: AgreedAction): AgreedActionView => ({ ...a, ownerName: nameOf(shared, a.owner) });
+type NameOf = (participantId: string) => string;
+const namesIn =
+  (shared: PartnershipShared | undefined): NameOf =>
+  (id) =>
+    shared ? nameOf(shared, id) : 'Someone who left';
+const actionView = (name: NameOf, a: AgreedAction): AgreedActionView => ({ ...a, ownerName: name(a.owner) });
 
 /** A group record's notes, by prompt id (every prompt of the meeting has a list). */
-function notesView(config: PartnershipConfig, shared: PartnershipShared | undefined, rec: PartnershipRecord | null): Record<string, PartnershipNoteView[]> {
+function notesView(config: Pick<PartnershipConfig, 'prompts'>, name: NameOf, rec: PartnershipRecord | null): Record<string, PartnershipNoteView[]> {
   const notes = Object.fromEntries(config.prompts.map((p) => [p.id, [] as PartnershipNoteView[]]));
   for (const n of rec?.notes ?? [])
     (notes[n.promptId] ??= []).push({
@@ -590,7 +609,7 @@ function notesView(config: PartnershipConfig, shared: PartnershipShared | undefi
       promptId: n.promptId,
       text: n.text,
       by: n.by,
-      author: shared ? nameOf(shared, n.by) : 'Someone who left',
+      author: name(n.by),
       at: n.at,
       edited: n.editedAt !== undefined,
     });
@@ -618,12 +637,12 @@ export function partnershipParticipantView(ctx: {
   const { config, shared, participantId: pid } = ctx;
   const base = { phase: ctx.phase, round: shared?.round ?? 0, totalRounds: config.rounds, intro: config.intro, prompt: partnershipPromptView(shared, config) };
   if (!shared || shared.round < 1)
-    return { ...base, group: null, waiting: false, notes: notesView(config, undefined, null), actions: [], nudge: null, earlier: [] };
+    return { ...base, group: null, waiting: false, notes: notesView(config, namesIn(undefined), null), actions: [], nudge: null, earlier: [] };
   const mine = partnershipGroupOf(shared, pid);
   const rec = mine
     ? (ctx.scoped[partnershipGroupScope(shared.round, mine.id)] ?? initialPartnershipRecord(partnershipGroupScope(shared.round, mine.id)))
     : null;
-  const notes = notesView(config, shared, rec);
+  const notes = notesView(config, namesIn(shared), rec);
   const earlier: PartnershipParticipantView['earlier'] = [];
   shared.rounds.slice(0, shared.round - 1).forEach((r, i) => {
     const g = r.groups.find((x) => x.members.includes(pid));
@@ -632,8 +651,8 @@ export function partnershipParticipantView(ctx: {
     earlier.push({
       round: i + 1,
       group: { id: g.id, members: g.members.map((id) => member(shared, id)) },
-      notes: notesView(config, shared, old ?? null),
-      actions: (old?.actions ?? []).map((a) => actionView(shared, a)),
+      notes: notesView(config, namesIn(shared), old ?? null),
+      actions: (old?.actions ?? []).map((a) => actionView(namesIn(shared), a)),
     });
   });
   return {
@@ -641,10 +660,43 @@ export function partnershipParticipantView(ctx: {
     group: mine ? { id: mine.id, members: mine.members.map((id) => member(shared, id)) } : null,
     waiting: !mine,
     notes,
-    actions: (rec?.actions ?? []).map((a) => actionView(shared, a)),
+    actions: (rec?.actions ?? []).map((a) => actionView(namesIn(shared), a)),
     nudge: mine ? shared.nudge : null,
     earlier,
   };
+}
+
+/**
+ * The group's notes and actions as they will be once the pending changes are stored: the group's
+ * record is read back from the view (the group, its notes and its actions), reduced as the server
+ * does, and shown again with the names the view has. Earlier rounds do not change.
+ */
+export function previewPartnership(
+  view: PartnershipParticipantView,
+  pending: readonly PartnershipInput[],
+  ctx: PreviewContext<PartnershipConfig>,
+): PartnershipParticipantView {
+  const group = view.group;
+  // not in a group of this round: the server refuses every change (it has no record to write)
+  if (!group || view.round < 1) return view;
+  const notes = Object.values(view.notes).flat();
+  const names = new Map<string, string>();
+  for (const n of notes) names.set(n.by, n.author);
+  for (const a of view.actions) names.set(a.owner, a.ownerName);
+  for (const m of group.members) names.set(m.id, m.nickname);
+  const name: NameOf = (id) => names.get(id) ?? 'Someone who left';
+  const rec: PartnershipRecord = {
+    round: view.round,
+    group: group.id,
+    notes: notes.map((n) => ({ id: n.id, promptId: n.promptId, text: n.text, by: n.by, at: n.at, ...(n.edited ? { editedAt: n.at } : {}) })),
+    actions: view.actions.map(({ ownerName: _name, ...a }) => a),
+  };
+  const members = group.members.map((m) => m.id);
+  const next = reduceEach<PartnershipRecord, PartnershipInput>(rec, pending, (r, input) =>
+    reducePartnership(r, input, { config: ctx.config, participantId: ctx.participantId, now: ctx.now, members }),
+  );
+  if (next === rec) return view;
+  return { ...view, notes: notesView(ctx.config, name, next), actions: next.actions.map((a) => actionView(name, a)) };
 }
 
 export interface PartnershipGroupProgress {
@@ -830,7 +882,15 @@ export function partnershipScheduleSeconds(config: Pick<PartnershipConfig, 'roun
 
 // --- the module --------------------------------------------------------------------------------
 
-export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, PartnershipRecord, PartnershipShared, PartnershipAction> = {
+export const partnership: ActivityModule<
+  PartnershipConfig,
+  PartnershipInput,
+  PartnershipRecord,
+  PartnershipShared,
+  PartnershipAction,
+  PartnershipConfig,
+  PartnershipParticipantView
+> = {
   type: 'partnership',
   label: 'Partnership meetings',
   configSchema: PartnershipConfig,
@@ -856,7 +916,7 @@ export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, Pa
       return { ok: true, value: partnershipGroupScope(shared.round, g.id) };
     },
     initial: initialPartnershipRecord,
-    reduce: (rec, input, ctx) => reducePartnership(rec, input, ctx),
+    reduce: (rec, input, ctx) => reducePartnership(rec, input, { ...ctx, members: membersOfRecord(rec, ctx.shared) }),
     contribution: partnershipContribution,
   },
   readScopes: (participantId, shared) => partnershipReadScopes(participantId, shared),
@@ -866,6 +926,7 @@ export const partnership: ActivityModule<PartnershipConfig, PartnershipInput, Pa
     return shared.rounds[g.round - 1]?.groups.find((x) => x.id === g.group)?.members ?? [];
   },
   participantView: (ctx) => partnershipParticipantView(ctx),
+  preview: previewPartnership,
   presenterView: partnershipPresenterView,
   outcomes: partnershipOutcomes,
 };

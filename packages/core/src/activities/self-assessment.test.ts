@@ -13,6 +13,7 @@ import {
   type SelfAssessmentInput,
   type SelfAssessmentRecord,
 } from './self-assessment.js';
+import { previewAndStored, submitted } from './preview.testing.js';
 
 const config = SelfAssessmentConfig.parse({});
 const input = selfAssessment.input!;
@@ -270,5 +271,23 @@ describe('what the room sees', () => {
     const hidden = selfAssessmentPresenterView(ctx('answer', 'display', SelfAssessmentConfig.parse({ hideUntilResults: true })));
     expect(hidden.themes.every((x) => x.mean === null)).toBe(true);
     expect(hidden.weakest).toBeNull();
+  });
+});
+
+describe('the phone’s preview of answers still on their way', () => {
+  const statementId = fc.constantFrom(...config.statements.slice(0, 3).map((s) => s.id), 'gone-statement');
+  const answer = fc.oneof(
+    fc.record({ op: fc.constant('rate'), statementId, value: fc.integer({ min: 0, max: 6 }) }),
+    fc.record({ op: fc.constant('clear'), statementId }),
+  );
+
+  it('shows the answers, strengths and things to practise the server sends back once they are stored', () => {
+    fc.assert(
+      fc.property(fc.array(answer, { maxLength: 10 }), fc.array(answer, { maxLength: 10 }), fc.constantFrom('answer', 'results'), (saved, pending, phase) => {
+        const base = { type: 'self-assessment' as const, config, phase, participantId: 'p1', now: 0, records: {} };
+        const { preview, stored } = previewAndStored({ ...base, records: submitted(base, saved) }, pending);
+        expect(preview).toEqual(stored);
+      }),
+    );
   });
 });

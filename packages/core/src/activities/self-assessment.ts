@@ -6,7 +6,7 @@
  * never shown, so nobody's rating can be read off a small room.
  */
 import { z } from 'zod';
-import type { ActivityModule, Counters, Outcome, PresenterContext } from '../activity.js';
+import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
 import { ofPeople, paragraph, round1, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 
 export const LIKERT_POINTS = 5;
@@ -105,7 +105,11 @@ export interface SelfAssessmentRecord {
 
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-export function reduceSelfAssessment(rec: SelfAssessmentRecord, input: SelfAssessmentInput, config: SelfAssessmentConfig): Outcome<SelfAssessmentRecord> {
+export function reduceSelfAssessment(
+  rec: SelfAssessmentRecord,
+  input: SelfAssessmentInput,
+  config: Pick<SelfAssessmentConfig, 'statements'>,
+): Outcome<SelfAssessmentRecord> {
   const known = config.statements.some((s) => s.id === input.statementId);
   if (input.op === 'rate') {
     if (!known) return { ok: false, error: `There is no statement “${input.statementId}” in this self-assessment.` };
@@ -278,11 +282,22 @@ export interface SelfAssessmentParticipantView extends SelfAssessmentOwnView {
 }
 
 /** The participant's own answers laid out statement by statement (the room's come separately). */
-export function selfAssessmentParticipantView(config: SelfAssessmentConfig, rec: SelfAssessmentRecord): SelfAssessmentParticipantView {
+export function selfAssessmentParticipantView(config: Pick<SelfAssessmentConfig, 'statements'>, rec: SelfAssessmentRecord): SelfAssessmentParticipantView {
   return {
     ...selfAssessmentOwnView(rec),
     answers: config.statements.map((s) => ({ id: s.id, value: has(rec.ratings, s.id) ? (rec.ratings[s.id] ?? null) : null })),
   };
+}
+
+/** The participant's answers as they will be once the pending ones are stored (the record is the view's `ratings`). */
+export function previewSelfAssessment(
+  view: SelfAssessmentParticipantView,
+  pending: readonly SelfAssessmentInput[],
+  ctx: PreviewContext<Pick<SelfAssessmentConfig, 'statements'>>,
+): SelfAssessmentParticipantView {
+  const rec: SelfAssessmentRecord = { ratings: view.ratings };
+  const next = reduceEach<SelfAssessmentRecord, SelfAssessmentInput>(rec, pending, (r, input) => reduceSelfAssessment(r, input, ctx.config));
+  return next === rec ? view : selfAssessmentParticipantView(ctx.config, next);
 }
 
 /** The room's answers per statement (withheld below the minimum group size), as on the display. */
@@ -338,7 +353,15 @@ export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig
 /** what the phones and the display get of the config (not whether the bars wait for the results) */
 export type SelfAssessmentParticipantConfig = Pick<SelfAssessmentConfig, 'prompt' | 'statements' | 'scale' | 'minGroupSize'>;
 
-export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessmentInput, SelfAssessmentRecord, never, never, SelfAssessmentParticipantConfig> = {
+export const selfAssessment: ActivityModule<
+  SelfAssessmentConfig,
+  SelfAssessmentInput,
+  SelfAssessmentRecord,
+  never,
+  never,
+  SelfAssessmentParticipantConfig,
+  SelfAssessmentParticipantView
+> = {
   type: 'self-assessment',
   label: 'Self-assessment',
   configSchema: SelfAssessmentConfig,
@@ -355,6 +378,7 @@ export const selfAssessment: ActivityModule<SelfAssessmentConfig, SelfAssessment
     ownView: selfAssessmentOwnView,
   },
   participantView: ({ config, own }) => selfAssessmentParticipantView(config, own),
+  preview: previewSelfAssessment,
   presenterView: selfAssessmentPresenterView,
   participantRoomView: selfAssessmentRoomView,
   outcomes: selfAssessmentOutcomes,

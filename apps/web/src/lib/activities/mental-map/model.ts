@@ -1,20 +1,6 @@
-/** The participant's map as the screen shows it: the server's record plus what is on its way. */
-import { RING_LABELS, SECTOR_LABELS, SECTORS, TAG_LABELS, type MapEntry, type MentalMapInput, type Ring, type Sector, type Tag } from '@canopy/core';
+/** How the participant's map is described, moved and drawn on their screen. */
+import { RING_LABELS, SECTOR_LABELS, SECTORS, TAG_LABELS, type MapEntry, type Ring, type Sector, type Tag } from '@canopy/core';
 import { RINGS_INSIDE_OUT } from './geometry';
-
-/** Apply waiting inputs on top of the acknowledged entries, as the server's reducer will. */
-export function applyInputs(entries: readonly MapEntry[], inputs: readonly MentalMapInput[]): MapEntry[] {
-  let out = [...entries];
-  for (const input of inputs) {
-    if (input.op === 'remove') out = out.filter((e) => e.id !== input.id);
-    else if (input.op === 'put') {
-      const i = out.findIndex((e) => e.id === input.entry.id);
-      if (i === -1) out.push(input.entry);
-      else out[i] = input.entry;
-    }
-  }
-  return out;
-}
 
 /** "Maria — Above, Ally, trusted" */
 export function describeEntry(label: string, e: Pick<MapEntry, 'sector' | 'ring' | 'tags'>): string {
