@@ -18,10 +18,15 @@ export interface IssueWording {
   where?: (path: PropertyKey[]) => string;
 }
 
+/** Where the refusal is: the path of the problem `issueMessage` words (the first). */
+export function issuePath(error: IssueList): PropertyKey[] {
+  return [...(error.issues[0]?.path ?? [])];
+}
+
 /** "`where`: `message`", or with `about`: "`about`: `where` — `message`". */
 export function issueMessage(error: IssueList, wording: IssueWording = {}): string {
   const issue = error.issues[0];
-  const path = [...(issue?.path ?? [])];
+  const path = issuePath(error);
   const where = (wording.where ? wording.where(path) : path.map(String).join('.')) || (wording.whole ?? 'input');
   const message = issue?.message ?? 'is not valid';
   return wording.about ? `${wording.about}: ${where} — ${message}` : `${where}: ${message}`;

@@ -5,6 +5,7 @@
  */
 import {
   issueMessage,
+  issuePath,
   type ActivityModule,
   type ActivityType,
   type ConfigOf,
@@ -118,7 +119,7 @@ export function stepEditor<C, D extends object>(
     check(draft, index) {
       const parsed = mod.configSchema.safeParse(def.toConfig(draft));
       if (parsed.success) return null;
-      const path = [...(parsed.error.issues[0]?.path ?? [])];
+      const path = issuePath(parsed.error);
       return { message: `${issueMessage(parsed.error, { where: () => `Step ${index + 1}` })}.`, field: def.field?.(path, draft) ?? String(path[0] ?? '') };
     },
   };
