@@ -5,7 +5,7 @@
  * everyone else carries on.
  */
 import { newParticipantToken, randomId } from '@canopy/client';
-import { CODE_ALPHABET, PROTOCOL_VERSION } from '@canopy/core';
+import { CODE_ALPHABET, PROTOCOL_VERSION, type Step } from '@canopy/core';
 import type { RoomStore } from '@canopy/store';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +80,7 @@ let addressSeq = 0;
 /** a client address nobody used yet (documentation ranges) */
 const freshAddress = () => `198.18.${Math.floor(addressSeq / 250)}.${(addressSeq++ % 250) + 1}`;
 const randomCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
-const slides = (n: number, prefix = 's') =>
+const slides = (n: number, prefix = 's'): Step[] =>
   Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i + 1}`, type: 'slide', title: `Slide ${i + 1}`, durationSec: 60, config: {} }));
 
 describe('join-code guessing', () => {

@@ -225,8 +225,8 @@ async function ramp(
 
 // --- Canopy ---------------------------------------------------------------------------------------
 
-const SLIDE = { type: 'slide', config: { body: 'Who helped you this week?' } };
-const ACTIVITY = { type: 'self-assessment', config: {} };
+const SLIDE = { type: 'slide' as const, config: { body: 'Who helped you this week?' } };
+const ACTIVITY = { type: 'self-assessment' as const, config: {} };
 
 function agenda(steps: number): NewRoom['agenda'] {
   return Array.from({ length: steps }, (_, i) => ({ id: `s${i + 1}`, title: `Step ${i + 1}`, durationSec: 300, ...(i % 2 ? ACTIVITY : SLIDE) }));

@@ -11,6 +11,7 @@ import {
   MentalMapConfig,
   type MentalMapPresenterView,
   type MentalMapRecord,
+  type NewRoom,
   type PartnershipParticipantView,
   type SelfAssessmentPresenterView,
 } from '@canopy/core';
@@ -74,7 +75,7 @@ async function everythingStored(roomId: string): Promise<string> {
 
 const DAY = 86_400;
 
-const agenda = [
+const agenda: NewRoom['agenda'] = [
   { id: 'hello', type: 'slide', title: 'Welcome', durationSec: 0, config: {} },
   { id: 'map', type: 'mental-map', title: 'Map your allies', durationSec: 0, config: { minGroupSize: 1 } },
   { id: 'self', type: 'self-assessment', title: 'How do you do?', durationSec: 0, config: { minGroupSize: 1, hideUntilResults: false } },

@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { PROTOCOL_VERSION, type OutcomeTable } from '@canopy/core';
+import { PROTOCOL_VERSION, type OutcomeTable, type Step } from '@canopy/core';
 import { io as ioClient } from 'socket.io-client';
 import { tableCsv } from '../src/downloads.js';
 import { startServer } from '../src/index.js';
@@ -193,7 +193,7 @@ describe('Origin', () => {
 });
 
 describe('bounded storage per room', () => {
-  const prompt = { id: 'ideas', type: 'open-prompt', title: 'What makes an ally?', durationSec: 0, config: { maxLength: 280, maxAnswersPerPerson: 10 } };
+  const prompt: Step = { id: 'ideas', type: 'open-prompt', title: 'What makes an ally?', durationSec: 0, config: { maxLength: 280, maxAnswersPerPerson: 10 } };
 
   it('a participant resending the same answer with fresh ids 300 times: every send is answered, the room does not grow', async () => {
     const srv = await server();

@@ -40,7 +40,7 @@ function meter(p: ParticipantScreen) {
 
 describe('step change bytes', () => {
   it('every activity type: a step change reaches a phone in at most 300 bytes, and so does a phase change without results', async () => {
-    const types: string[] = [...ACTIVITY_TYPES];
+    const types = [...ACTIVITY_TYPES];
     const w = await workshop(await server(), {
       agenda: types.map((type, i) => ({ id: `s${i}`, type, title: `A ${type} step`, durationSec: 300, config: {} })),
     });

@@ -5,7 +5,7 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { formatCode, issueMessage, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
+import { agendaPath, formatCode, issueMessage, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
 import { ZodError } from 'zod';
 import { ServiceError, type RoomApi } from './service.js';
 
@@ -59,7 +59,7 @@ export function createAppRouter(service: RoomApi, opts: RouterOptions = {}) {
       if (cause instanceof ZodError) {
         return {
           ...shape,
-          message: issueMessage(cause),
+          message: issueMessage(cause, { where: agendaPath }),
           data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode: 'BAD_REQUEST' as ErrorCode, ...stack },
         };
       }

@@ -26,7 +26,7 @@ import {
   type PersonFollowUp,
   type PlanBasis,
 } from './follow-up.js';
-import { NewRoomSchema, validateAgenda } from './room.js';
+import { NewRoomSchema, validateAgenda, type Step } from './room.js';
 
 const ENDED = Date.UTC(2026, 11, 3, 16);
 const label = { iv: 'AAAAAAAAAAAAAAAA', ct: 'BBBBBBBBBBBBBBBBBBBBBBBB' };
@@ -65,7 +65,7 @@ describe('the follow-up setting', () => {
   });
 });
 
-const AGENDA = [
+const AGENDA: Step[] = [
   { id: 'map', type: 'mental-map', title: 'Map', durationSec: 0, config: { maxEntries: 3, minGroupSize: 3 } },
   {
     id: 'sa',

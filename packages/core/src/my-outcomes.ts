@@ -7,21 +7,24 @@
  * file), opening the sealed labels with the key only it holds.
  */
 import { z } from 'zod';
-import { getActivity } from './activities/index.js';
+import { getActivity, type ActivityType, type ParticipantConfigOf } from './activities/index.js';
 import type { Participant } from './participant.js';
 import type { RoomState, Step } from './room.js';
 
 /** `outcomes:mine` takes no options: a participant only ever gets their own outcomes. */
 export const OutcomesPayloadSchema = z.object({}).strict();
 
-export interface StepOutcome {
+/** One step's outcome for the participant, typed by its activity (`StepOutcome<'open-prompt'>`); without `T`, any step. */
+export type StepOutcome<T extends ActivityType = ActivityType> = { [K in T]: StepOutcomeOf<K> }[T];
+
+interface StepOutcomeOf<T extends ActivityType> {
   stepId: string;
   /** 0-based position in the agenda */
   index: number;
-  type: string;
+  type: T;
   title: string;
-  /** the step's config as participants see it (facilitator-only fields stripped) */
-  config: unknown;
+  /** the step's config as participants see it (facilitator-only fields stripped, defaults filled in) */
+  config: ParticipantConfigOf<T>;
   /** the phase the view was made for: the room's phase for the current step, the last one for earlier steps */
   phase: string;
   /** the step the room is on now (it may still change) */

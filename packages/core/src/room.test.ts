@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { applyRoomCommand, createRoomState, NewRoomSchema, stageView, validateAgenda, type RoomCommand, type RoomState, type Step } from './room.js';
+import { agendaPath, issueMessage } from './issues.js';
+import {
+  applyRoomCommand,
+  createRoomState,
+  NewRoomSchema,
+  RoomCommandSchema,
+  stageView,
+  validateAgenda,
+  type Reduced,
+  type RoomCommand,
+  type RoomState,
+  type Step,
+} from './room.js';
 
 function workshop(): RoomState {
   const room = NewRoomSchema.parse({
@@ -13,6 +25,18 @@ function workshop(): RoomState {
   const agenda = validateAgenda(room.agenda);
   if (!agenda.ok) throw new Error(agenda.error);
   return createRoomState({ id: 'room-1', code: 'K7FQ3MXD', now: 0, room: { ...room, agenda: agenda.agenda } });
+}
+
+/** A command as the server receives it (JSON from the console): checked by its schema, then applied. */
+function received(state: RoomState, raw: unknown): Reduced {
+  const cmd = RoomCommandSchema.safeParse(raw);
+  return cmd.success ? applyRoomCommand(state, cmd.data, 0) : { ok: false, error: issueMessage(cmd.error, { where: agendaPath }) };
+}
+
+/** A plan as a room is created with it: checked by the steps' schema, then by `validateAgenda`. */
+function checked(agenda: unknown) {
+  const room = NewRoomSchema.safeParse({ title: 'Plan', agenda });
+  return room.success ? validateAgenda(room.data.agenda) : { ok: false, error: issueMessage(room.error, { where: agendaPath }) };
 }
 
 function run(state: RoomState, ...cmds: Array<[RoomCommand, number?]>): RoomState {
@@ -75,7 +99,7 @@ describe('a facilitator runs the agenda', () => {
     const view = stageView(room);
     expect(view.step?.config).toEqual({ body: 'Hello' });
     expect(JSON.stringify(view)).not.toContain('say hi');
-    const map = { id: 'map2', type: 'mental-map', title: 'Map', durationSec: 0, config: {}, notes: 'watch for people stuck on names' };
+    const map: Step = { id: 'map2', type: 'mental-map', title: 'Map', durationSec: 0, config: {}, notes: 'watch for people stuck on names' };
     room = run(room, [{ type: 'agenda.set', agenda: [...room.agenda, map] }], [{ type: 'goto', index: 3 }]);
     expect(stageView(room).step?.type).toBe('mental-map');
     expect(JSON.stringify(stageView(room))).not.toContain('stuck on names');
@@ -96,7 +120,7 @@ describe('the facilitator edits the plan during the session', () => {
   it('changes to steps not yet run apply at once; steps already started stay as they were', () => {
     let room = run(workshop(), [{ type: 'next' }]);
     const [welcome, why, wrap] = room.agenda as [Step, Step, Step];
-    const extra = { id: 'map', type: 'mental-map', title: 'Map your allies', durationSec: 600, config: {} };
+    const extra: Step = { id: 'map', type: 'mental-map', title: 'Map your allies', durationSec: 600, config: {} };
     room = run(room, [{ type: 'agenda.set', agenda: [welcome, extra, wrap, why] }]);
     expect(room.agenda.map((s) => s.id)).toEqual(['welcome', 'map', 'wrap', 'why']);
     expect(room.agenda[1]?.config).toMatchObject({ target: 5, minGroupSize: 3 }); // defaults filled in
@@ -107,7 +131,7 @@ describe('the facilitator edits the plan during the session', () => {
       error: 'Step 1 (Welcome) has already started; it cannot be changed, moved or removed.',
     });
     expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [{ ...welcome, title: 'Hi' }, wrap] }, 0).ok).toBe(false);
-    expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [welcome, { ...wrap, type: 'poll' }] }, 0)).toEqual({
+    expect(received(room, { type: 'agenda.set', agenda: [welcome, { ...wrap, type: 'poll' }] })).toEqual({
       ok: false,
       error: 'Step 2: unknown activity type "poll"',
     });
@@ -122,7 +146,7 @@ describe('the facilitator edits the plan during the session', () => {
 
 describe('agendas are checked before a room opens', () => {
   it('names the step and the problem', () => {
-    const bad = validateAgenda([
+    const bad = checked([
       { id: 'a', type: 'slide', title: 'One', durationSec: 0, config: {} },
       { id: 'b', type: 'poll', title: 'Two', durationSec: 0, config: {} },
     ]);

@@ -4,7 +4,7 @@
  * `version`, and broadcasts the participant projection.
  */
 import { z } from 'zod';
-import { getActivity } from './activities/index.js';
+import { ACTIVITY_TYPES, activities, getActivity } from './activities/index.js';
 import { issueMessage } from './issues.js';
 import { ATTRIBUTE_MAX } from './text.js';
 import { FOLLOW_UP_STEP, FollowUpSettingsSchema, type FollowUpSettings } from './follow-up.js';
@@ -16,7 +16,8 @@ export const STEP_NOTES_MAX = 4000;
 
 export const StepSchema = z.object({
   id: z.string().min(1).max(40),
-  type: z.string().min(1).max(40),
+  /** which activity the step runs: one of the registry's types */
+  type: z.enum(ACTIVITY_TYPES, { error: (issue) => `unknown activity type${unknownType(issue.input)}` }),
   title: z.string().trim().min(1).max(120),
   /** suggested duration; arms the step's countdown when the step starts (0 = no timer) */
   durationSec: z.number().int().min(0).max(MAX_TIMER_SEC).default(0),
@@ -25,6 +26,11 @@ export const StepSchema = z.object({
   notes: z.string().max(STEP_NOTES_MAX).optional(),
 });
 export type Step = z.infer<typeof StepSchema>;
+
+/** the refused type, quoted when it is short enough to repeat back */
+function unknownType(input: unknown): string {
+  return typeof input === 'string' && input.length <= 40 ? ` "${input}"` : '';
+}
 
 export const JoinSettingsSchema = z.object({
   askDepartment: z.boolean().default(false),
@@ -75,8 +81,7 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
     if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
     if (step.id === FOLLOW_UP_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
     ids.add(step.id);
-    const mod = getActivity(step.type);
-    if (!mod) return { ok: false, error: `Step ${i + 1}: unknown activity type "${step.type}"` };
+    const mod = activities[step.type];
     const parsed = mod.configSchema.safeParse(step.config ?? mod.defaultConfig());
     if (!parsed.success) {
       return { ok: false, error: issueMessage(parsed.error, { about: `Step ${i + 1} (${step.title})`, whole: 'config' }) };

@@ -4,8 +4,8 @@
  * message naming the problem — nothing is half-imported.
  */
 import { z } from 'zod';
-import { getActivity } from './activities/index.js';
-import { issueMessage } from './issues.js';
+import { getActivity, type ActivityType } from './activities/index.js';
+import { agendaPath, issueMessage } from './issues.js';
 import type { PartnershipPrompt } from './activities/partnership.js';
 import { JoinSettingsSchema, MAX_STEPS, StepSchema, validateAgenda, type Step } from './room.js';
 
@@ -46,20 +46,11 @@ export function checkTemplate(raw: unknown): TemplateResult {
   }
   const parsed = TemplateSchema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, error: issueMessage(parsed.error, { where: describePath }) };
+    return { ok: false, error: issueMessage(parsed.error, { where: agendaPath, whole: 'template' }) };
   }
   const agenda = validateAgenda(parsed.data.agenda);
   if (!agenda.ok) return { ok: false, error: agenda.error };
   return { ok: true, template: { ...parsed.data, agenda: agenda.agenda } };
-}
-
-/** `['agenda', 2, 'title']` → `Step 3, title` */
-function describePath(path: PropertyKey[]): string {
-  if (path[0] === 'agenda' && typeof path[1] === 'number') {
-    const rest = path.slice(2).map(String).join('.');
-    return `Step ${path[1] + 1}${rest ? `, ${rest}` : ''}`;
-  }
-  return path.map(String).join('.') || 'template';
 }
 
 /** A template of a workshop's current plan (to save or download). */
@@ -74,7 +65,7 @@ export function toTemplate(input: { title: string; description?: string; agenda:
   };
 }
 
-const step = (id: string, type: string, title: string, minutes: number, notes: string, config: object = {}): Step => ({
+const step = (id: string, type: ActivityType, title: string, minutes: number, notes: string, config: object = {}): Step => ({
   id,
   type,
   title,

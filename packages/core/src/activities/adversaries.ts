@@ -33,6 +33,7 @@ import {
   type PresenterContext,
   type PreviewContext,
 } from '../activity.js';
+import { wholeNumber } from '../issues.js';
 import { pairAdversaries, STANCE_POINTS } from '../pairing.js';
 import { heading, list, ofPeople, paragraph, round1, shareShown, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
@@ -47,7 +48,7 @@ export const AdversaryStatementIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}
 
 export const AdversaryStatementSchema = z.object({
   id: AdversaryStatementIdSchema,
-  text: z.string().min(1).max(300),
+  text: z.string().min(1, 'a statement is empty').max(300),
 });
 export type AdversaryStatement = z.infer<typeof AdversaryStatementSchema>;
 
@@ -69,7 +70,7 @@ export const ADVERSARY_MAX_STATEMENTS = 5;
 export const AdversariesConfig = z.object({
   statements: z
     .array(AdversaryStatementSchema)
-    .min(1)
+    .min(1, 'write at least one statement')
     .max(ADVERSARY_MAX_STATEMENTS)
     .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'statement ids must be unique')
     .default(() => ADVERSARY_STATEMENTS.map((s) => ({ ...s }))),
@@ -78,9 +79,9 @@ export const AdversariesConfig = z.object({
   /** people who placed themselves nowhere on the statement: left out, or paired among themselves */
   noStance: z.enum(['pair-last', 'sit-out']).default('sit-out'),
   /** how long each speaker gets in the steelman (a pair has two turns, the trio four) */
-  minutesPerTurn: z.number().int().min(1).max(30).default(3),
+  minutesPerTurn: wholeNumber(1, 30, 'minutes per turn').default(3),
   /** a distribution (or a count of who moved) based on fewer people than this is not shown */
-  minGroupSize: z.number().int().min(1).max(20).default(3),
+  minGroupSize: wholeNumber(1, 20, 'the minimum group size').default(3),
 });
 export type AdversariesConfig = z.infer<typeof AdversariesConfig>;
 

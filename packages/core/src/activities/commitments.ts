@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
+import { wholeNumber } from '../issues.js';
 import { ofPeople, paragraph, type ActivityOutcomes, type OutcomesContext } from '../report.js';
 import { normalizeText } from '../text.js';
 import { SealedLabelSchema } from './mental-map.js';
@@ -72,7 +73,7 @@ export const CommitmentsConfig = z.object({
   whomHint: z.string().max(300).default('Initials or a nickname you will recognise. It is encrypted on your device; nobody else can read it.'),
   whatHint: z.string().max(300).default('One concrete step: ask what they are working on, offer help, say thank you, share an early idea.'),
   cadenceHint: z.string().max(300).default('Relationships grow with regular contact. A light, steady rhythm beats one big effort.'),
-  maxItems: z.number().int().min(1).max(50).default(20),
+  maxItems: wholeNumber(1, 50, 'commitments per person').default(20),
 });
 export type CommitmentsConfig = z.infer<typeof CommitmentsConfig>;
 

@@ -64,16 +64,7 @@ export function isActivityType(type: string): type is ActivityType {
 }
 
 export function getActivity(type: string): AnyActivity | undefined {
-  return isActivityType(type) ? activities[type] : (extraActivities.get(type) ?? undefined);
-}
-
-/**
- * Activities registered at run time, outside the typed registry: only tests use it (a throwaway
- * module to exercise a seam of the server). The product's activities are the ones above.
- */
-const extraActivities = new Map<string, AnyActivity>();
-export function registerTestActivity(mod: AnyActivity): void {
-  extraActivities.set(mod.type, mod);
+  return isActivityType(type) ? activities[type] : undefined;
 }
 
 export { slide, mentalMap };

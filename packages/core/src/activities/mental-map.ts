@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
+import { wholeNumber } from '../issues.js';
 import { ofPeople, paragraph, shareShown, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 
 export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
@@ -66,9 +67,9 @@ export type MapEntry = z.infer<typeof MapEntrySchema>;
 export const MentalMapConfig = z.object({
   prompt: z.string().max(600).default('Who is around you at work? Place each person by direction and by how close you are.'),
   /** progress counts people who placed at least this many */
-  target: z.number().int().min(1).max(30).default(5),
+  target: wholeNumber(1, 30, 'the target (people to place)').default(5),
   /** a heatmap cell or share based on fewer than this many is not shown */
-  minGroupSize: z.number().int().min(1).max(20).default(3),
+  minGroupSize: wholeNumber(1, 20, 'the minimum group size').default(3),
   maxEntries: z.number().int().min(1).max(60).default(40),
   /** ask each person where they stand (new or seasoned): their prompts and insights follow it, and the heatmap splits by it */
   askLevel: z.boolean().default(true),

@@ -32,6 +32,7 @@ import {
   type PresenterContext,
   type PreviewContext,
 } from '../activity.js';
+import { wholeNumber } from '../issues.js';
 import { seededRandom } from '../pairing.js';
 import { list, ofPeople, paragraph, table, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 import { normalizeText } from '../text.js';
@@ -48,11 +49,11 @@ export const EntryKeySchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9
 export const BallotIdSchema = z.string().regex(/^b[0-9]{1,9}$/, 'must be a ballot id');
 
 export const OpenPromptConfig = z.object({
-  question: z.string().min(1).max(300).default('What makes someone a real ally at work? One idea per answer.'),
-  maxAnswersPerPerson: z.number().int().min(1).max(10).default(3),
-  maxLength: z.number().int().min(10).max(OPEN_PROMPT_MAX_LENGTH).default(140),
+  question: z.string().min(1, 'write the question').max(300).default('What makes someone a real ally at work? One idea per answer.'),
+  maxAnswersPerPerson: wholeNumber(1, 10, 'answers per person').default(3),
+  maxLength: wholeNumber(10, OPEN_PROMPT_MAX_LENGTH, 'the longest answer (characters)').default(140),
   /** votes each participant may spend */
-  votes: z.number().int().min(1).max(20).default(3),
+  votes: wholeNumber(1, 20, 'votes per person').default(3),
   /** may one person put several of their votes on the same entry */
   allowMultipleVotesPerAnswer: z.boolean().default(false),
 });

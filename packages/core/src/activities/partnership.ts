@@ -27,6 +27,7 @@ import {
   type PreviewContext,
   type RosterMember,
 } from '../activity.js';
+import { wholeNumber } from '../issues.js';
 import { nextRound, placeLateJoiner, removeFromRound, roundStats, type Person, type Round } from '../grouping.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, type Timer } from '../timer.js';
 import { heading, list, ofPeople, paragraph, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
@@ -48,10 +49,10 @@ const DAY_MS = 86_400_000;
 
 export const PartnershipPromptSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,24}$/, 'must be 1–24 lower-case letters, digits or -'),
-  title: z.string().trim().min(1).max(80),
+  title: z.string().trim().min(1, 'a question needs a title').max(80),
   hint: z.string().max(300).default(''),
   /** time for this prompt in each round */
-  minutes: z.number().int().min(1).max(30),
+  minutes: wholeNumber(1, 30, 'minutes per question'),
 });
 export type PartnershipPrompt = z.infer<typeof PartnershipPromptSchema>;
 
@@ -95,11 +96,11 @@ export const PartnershipConfig = z.object({
     .max(600)
     .default('You will meet colleagues from other teams in small groups, a few minutes per question. Take notes together and agree on what you will do next.'),
   groupSize: z.union([z.literal(2), z.literal(3), z.literal(4)]).default(2),
-  rounds: z.number().int().min(1).max(6).default(2),
+  rounds: wholeNumber(1, 6, 'the number of rounds').default(2),
   prompts: z
     .array(PartnershipPromptSchema)
-    .min(1)
-    .max(PARTNERSHIP_MAX_PROMPTS)
+    .min(1, 'add at least one question')
+    .max(PARTNERSHIP_MAX_PROMPTS, `at most ${PARTNERSHIP_MAX_PROMPTS} questions`)
     .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, 'prompt ids must be different')
     .default(() => DEFAULT_PARTNERSHIP_PROMPTS.map((p) => ({ ...p }))),
 });

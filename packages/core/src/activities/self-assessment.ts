@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
+import { wholeNumber } from '../issues.js';
 import { ofPeople, paragraph, round1, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
 
 export const LIKERT_POINTS = 5;
@@ -19,7 +20,7 @@ export const THEME_MAX = 60;
 
 export const StatementSchema = z.object({
   id: StatementIdSchema,
-  text: z.string().min(1).max(300),
+  text: z.string().min(1, 'a statement is empty — write it or remove it').max(300),
   /** the practice this statement belongs to; the results group statements by it and name the room's weakest */
   theme: z.string().trim().max(THEME_MAX).default(''),
 });
@@ -81,11 +82,11 @@ export const SelfAssessmentConfig = z.object({
     .default(() => DEFAULT_STATEMENTS.map((s) => ({ ...s }))),
   /** labels for the points 1…5, lowest first */
   scale: z
-    .array(z.string().min(1).max(40))
-    .length(LIKERT_POINTS)
+    .array(z.string().min(1, 'every point of the scale needs a label').max(40))
+    .length(LIKERT_POINTS, 'every point of the scale needs a label')
     .default(() => [...DEFAULT_SCALE]),
   /** a statement's distribution based on fewer answers than this is not shown */
-  minGroupSize: z.number().int().min(1).max(20).default(3),
+  minGroupSize: wholeNumber(1, 20, 'the minimum group size').default(3),
   /** keep the projector to progress only until the results phase (the console always sees the bars) */
   hideUntilResults: z.boolean().default(false),
 });

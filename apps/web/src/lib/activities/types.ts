@@ -3,7 +3,17 @@
  * its config fields. Pages render the frame (header, step count, timer placement, links) and hand
  * the step to these components; a step type without an entry renders its title only.
  */
-import type { ActivityModule, ActivityType, ConfigOf, ParticipantConfigOf, RoomCommand, StageView, Step } from '@canopy/core';
+import {
+  issueMessage,
+  issuePath,
+  type ActivityModule,
+  type ActivityType,
+  type ConfigOf,
+  type ParticipantConfigOf,
+  type RoomCommand,
+  type StageView,
+  type Step,
+} from '@canopy/core';
 import type { Component } from 'svelte';
 import type { Outbox } from '$lib/outbox.svelte';
 import type { PackHook } from '$lib/pack/types';
@@ -63,8 +73,8 @@ export interface StepEditor<D> {
   /** the draft of a saved step (template, live agenda): its config fills the form; a config that does not fit gives the defaults */
   fromConfig(config: unknown): D;
   Editor: Component<EditorProps<D>, object, 'draft'>;
-  /** a problem to fix before opening the room, or null */
-  check?(draft: D, index: number): { message: string; field: string } | null;
+  /** a problem to fix before opening the room, or null: the config the draft makes, checked by the activity's schema */
+  check(draft: D, index: number): { message: string; field: string } | null;
   toConfig(draft: D): unknown;
 }
 
@@ -81,7 +91,7 @@ export interface ActivityUi<T extends ActivityType = ActivityType> {
   ConsolePanel?: Component<ConsoleViewProps<T>>;
   editor?: StepEditor<object>;
   /** the participant's pack ("my outcomes"): this activity's section and files for one of its steps */
-  pack?: PackHook;
+  pack?: PackHook<T>;
 }
 
 /**
@@ -91,7 +101,12 @@ export interface ActivityUi<T extends ActivityType = ActivityType> {
  */
 export function stepEditor<C, D extends object>(
   mod: Pick<ActivityModule<C>, 'configSchema' | 'defaultConfig'>,
-  def: Omit<StepEditor<D>, 'blank' | 'fromConfig'> & { blank?: () => D; fromConfig(config: C): D },
+  def: Omit<StepEditor<D>, 'blank' | 'fromConfig' | 'check'> & {
+    blank?: () => D;
+    fromConfig(config: C): D;
+    /** the form field (its id before the step's id) where a config path is typed, to focus it when the schema refuses it */
+    field?(path: PropertyKey[], draft: D): string;
+  },
 ): StepEditor<object> {
   const read = (raw: unknown): C => {
     const parsed = mod.configSchema.safeParse(raw ?? {});
@@ -101,6 +116,12 @@ export function stepEditor<C, D extends object>(
     ...def,
     blank: def.blank ?? (() => def.fromConfig(mod.defaultConfig())),
     fromConfig: (raw) => def.fromConfig(read(raw)),
+    check(draft, index) {
+      const parsed = mod.configSchema.safeParse(def.toConfig(draft));
+      if (parsed.success) return null;
+      const path = issuePath(parsed.error);
+      return { message: `${issueMessage(parsed.error, { where: () => `Step ${index + 1}` })}.`, field: def.field?.(path, draft) ?? String(path[0] ?? '') };
+    },
   };
   return editor as unknown as StepEditor<object>;
 }

@@ -4,21 +4,21 @@
  * template. Steps already run in a live room are `locked`: they go back exactly as they came.
  */
 import { randomId } from '@canopy/client';
-import { getActivity, parseTemplate, toTemplate, type Step, type Template, type TemplateResult } from '@canopy/core';
+import { getActivity, parseTemplate, toTemplate, type ActivityType, type Step, type Template, type TemplateResult } from '@canopy/core';
 import { activityUi, activityUis } from '$lib/activities';
 import { saveFile } from '$lib/files';
 
 export interface DraftStep {
   /** the step's id (kept from a template or room; new steps get a random one) */
   id: string;
-  type: string;
+  type: ActivityType;
   title: string;
   /** minutes as typed; empty = no timer */
   minutes: string;
   /** each type's editor draft, made when its settings are first shown; kept while the type changes back and forth */
   drafts: Record<string, object>;
   /** the config the step came with, used as is until its settings are edited */
-  source: { type: string; config: unknown } | null;
+  source: { type: ActivityType; config: unknown } | null;
   /** settings shown */
   open: boolean;
   /** already run (live room): shown, not editable or movable */
@@ -32,10 +32,10 @@ export interface DraftStep {
 }
 
 /** Types offered in the type picker: every registered activity with an editor. */
-export const editableTypes = (): [string, string][] =>
-  Object.entries(activityUis)
-    .filter(([, ui]) => ui.editor)
-    .map(([type, ui]) => [type, ui.label]);
+export const editableTypes = (): [ActivityType, string][] =>
+  (Object.keys(activityUis) as ActivityType[]) // the registry's keys are exactly the activity types (its `satisfies`)
+    .filter((type) => activityUis[type].editor)
+    .map((type) => [type, activityUis[type].label]);
 
 export const typeLabel = (type: string) => activityUi(type)?.label ?? type.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
@@ -71,7 +71,7 @@ export function fromStep(step: Step, opts: { locked?: boolean; open?: boolean } 
   return d;
 }
 
-export function newStep(type: string): DraftStep {
+export function newStep(type: ActivityType): DraftStep {
   const d: DraftStep = {
     id: randomId(6),
     type,
@@ -98,7 +98,7 @@ export function openSettings(d: DraftStep) {
   d.open = true;
 }
 
-export function setType(d: DraftStep, type: string) {
+export function setType(d: DraftStep, type: ActivityType) {
   d.type = type;
   if (activityUi(type)?.editor) openSettings(d);
 }

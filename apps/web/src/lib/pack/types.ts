@@ -4,7 +4,7 @@
  * SVG and PNG, the commitments as .ics). The PDF and the separate files are drawn from the same
  * model, so a picture in the PDF and the file next to it never disagree.
  */
-import type { MyOutcomes, SealedLabel, StepOutcome } from '@canopy/core';
+import type { ActivityType, MyOutcomes, SealedLabel, StepOutcome } from '@canopy/core';
 import type { Figure } from './figure';
 
 export type PackBlock =
@@ -31,8 +31,9 @@ export interface PackSection {
   files?: PackFile[];
 }
 
-export interface PackContext {
-  step: StepOutcome;
+export interface PackContext<T extends ActivityType = ActivityType> {
+  /** the step, typed for the activity whose hook it is */
+  step: StepOutcome<T>;
   outcomes: MyOutcomes;
   /** open a label sealed in this participant's browser; null when this key cannot open it */
   unseal(label: SealedLabel): Promise<string | null>;
@@ -41,4 +42,4 @@ export interface PackContext {
 }
 
 /** What an activity contributes to the pack for one of its steps (null: nothing to take home). */
-export type PackHook = (ctx: PackContext) => Promise<PackSection | null>;
+export type PackHook<T extends ActivityType = ActivityType> = (ctx: PackContext<T>) => Promise<PackSection | null>;

@@ -33,13 +33,7 @@ export const adversariesUi: ActivityUi<'adversaries'> = {
     },
     fromConfig: draftOf,
     Editor,
-    check(d: AdversariesDraft, i) {
-      const filled = d.statements.filter((s) => s.text.trim());
-      if (filled.length === 0) return { message: `Step ${i + 1}: write at least one statement.`, field: `statement-${d.statements[0]?.key ?? ''}` };
-      const m = int(d.minutesPerTurn);
-      if (!Number.isInteger(m) || m < 1 || m > 30) return { message: `Step ${i + 1}: minutes per turn is a whole number from 1 to 30.`, field: 'turn' };
-      return null;
-    },
+    field: (path, d: AdversariesDraft) => (path[0] === 'minutesPerTurn' ? 'turn' : `statement-${d.statements[0]?.key ?? ''}`),
     toConfig: (d: AdversariesDraft) => ({
       statements: d.statements
         .map((s) => s.text.trim())

@@ -3,7 +3,7 @@ import type { AdversariesParticipantView, AdversariesRoomView } from '@canopy/co
 import { scaleFigure } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 
-export const adversariesPack: PackHook = async ({ step }) => {
+export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
   const view = step.data as AdversariesParticipantView | null;
   const room = (step.room ?? null) as AdversariesRoomView | null;
   const kind = 'Worthy adversaries';

@@ -23,11 +23,7 @@ export const commitmentsUi: ActivityUi<'commitments'> = {
       maxItems: c.maxItems,
     }),
     Editor,
-    check(d: CommitmentsDraft, i) {
-      const n = int(d.maxItems);
-      if (!Number.isInteger(n) || n < 1 || n > 50) return { message: `Step ${i + 1}: commitments per person is a whole number from 1 to 50.`, field: 'cm-max' };
-      return null;
-    },
+    field: (path) => (path[0] === 'maxItems' ? 'cm-max' : String(path[0])),
     toConfig: (d: CommitmentsDraft) => ({
       ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
       ...(d.whomHint.trim() ? { whomHint: d.whomHint.trim() } : {}),

@@ -8,7 +8,7 @@ import { calendarText, toCalendar } from './view';
 import { dayText } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 
-export const commitmentsPack: PackHook = async ({ step, unseal, fileBase, outcomes }) => {
+export const commitmentsPack: PackHook<'commitments'> = async ({ step, unseal, fileBase, outcomes }) => {
   const rec = step.data as CommitmentsRecord | null;
   const room = (step.room ?? null) as CommitmentsPresenterView | null;
   const kind = 'Commitments';

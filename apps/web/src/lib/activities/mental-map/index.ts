@@ -18,15 +18,7 @@ export const mentalMapUi: ActivityUi<'mental-map'> = {
   editor: stepEditor(mentalMap, {
     fromConfig: (c): MapDraft => ({ prompt: c.prompt, target: c.target, minGroupSize: c.minGroupSize, askLevel: c.askLevel, levelPrompts: c.levelPrompts }),
     Editor,
-    check(d: MapDraft, i) {
-      const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
-      const t = int(d.target);
-      if (!Number.isInteger(t) || t < 1 || t > 30) return { message: `Step ${i + 1}: the target is a whole number of people from 1 to 30.`, field: 'target' };
-      const k = int(d.minGroupSize);
-      if (!Number.isInteger(k) || k < 1 || k > 20)
-        return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'min-group' };
-      return null;
-    },
+    field: (path) => (path[0] === 'minGroupSize' ? 'min-group' : String(path[0])),
     toConfig: (d: MapDraft) => ({
       ...(d.prompt.trim() ? { prompt: d.prompt.trim() } : {}),
       target: Number(d.target),

@@ -78,7 +78,7 @@ export function mapFigure(people: readonly LabelledEntry[], owner: string): Figu
   return { title: `${owner}’s ally map: ${people.map((p) => p.label).join(', ') || 'nobody placed yet'}`, viewBox: [-VIEW, -VIEW, 2 * VIEW, 2 * VIEW], shapes };
 }
 
-export const mentalMapPack: PackHook = async ({ step, unseal, fileBase, outcomes }) => {
+export const mentalMapPack: PackHook<'mental-map'> = async ({ step, unseal, fileBase, outcomes }) => {
   const view = step.data as MentalMapOwnView | null;
   const entries = view?.entries ?? [];
   const kind = 'Ally map';

@@ -1,4 +1,4 @@
-import { OPEN_PROMPT_MAX_LENGTH, openPrompt, type OpenPromptConfig } from '@canopy/core';
+import { openPrompt, type OpenPromptConfig } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -25,15 +25,7 @@ export const openPromptUi: ActivityUi<'open-prompt'> = {
       allowMultipleVotesPerAnswer: c.allowMultipleVotesPerAnswer,
     }),
     Editor,
-    check(d: OpenPromptDraft, i) {
-      if (!d.question.trim()) return { message: `Step ${i + 1}: write the question.`, field: 'question' };
-      const between = (v: unknown, lo: number, hi: number) => Number.isInteger(int(v)) && int(v) >= lo && int(v) <= hi;
-      if (!between(d.maxAnswersPerPerson, 1, 10)) return { message: `Step ${i + 1}: answers per person is a whole number from 1 to 10.`, field: 'op-answers' };
-      if (!between(d.maxLength, 10, OPEN_PROMPT_MAX_LENGTH))
-        return { message: `Step ${i + 1}: the longest answer is from 10 to ${OPEN_PROMPT_MAX_LENGTH} characters.`, field: 'op-length' };
-      if (!between(d.votes, 1, 20)) return { message: `Step ${i + 1}: votes per person is a whole number from 1 to 20.`, field: 'op-votes' };
-      return null;
-    },
+    field: (path) => ({ maxAnswersPerPerson: 'op-answers', maxLength: 'op-length', votes: 'op-votes' })[String(path[0])] ?? String(path[0]),
     toConfig: (d: OpenPromptDraft) => ({
       question: d.question.trim(),
       maxAnswersPerPerson: int(d.maxAnswersPerPerson),

@@ -2,10 +2,10 @@
 import type { OpenPromptParticipantView } from '@canopy/core';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 
-export const openPromptPack: PackHook = async ({ step }) => {
+export const openPromptPack: PackHook<'open-prompt'> = async ({ step }) => {
   const view = step.data as OpenPromptParticipantView | null;
   if (!view) return null;
-  const question = (step.config as { question?: string } | null)?.question;
+  const question = step.config.question;
   const answers = view.answers.filter((a) => !a.removed);
   const voted = view.ballot.filter((b) => b.myVotes > 0);
   if (!answers.length && !voted.length) return null;

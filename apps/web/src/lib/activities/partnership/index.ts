@@ -1,4 +1,4 @@
-import { PARTNERSHIP_MAX_PROMPTS, partnership } from '@canopy/core';
+import { partnership } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -7,8 +7,6 @@ import Panel from './Panel.svelte';
 import Participant from './Participant.svelte';
 import { promptIdFor } from './view';
 import { partnershipPack } from './pack';
-
-const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
 export const partnershipUi: ActivityUi<'partnership'> = {
   pack: partnershipPack,
@@ -25,18 +23,11 @@ export const partnershipUi: ActivityUi<'partnership'> = {
       prompts: c.prompts.map((p) => ({ key: p.id, id: p.id, title: p.title, hint: p.hint, minutes: p.minutes })),
     }),
     Editor,
-    check(d: PartnershipDraft, i) {
-      const r = int(d.rounds);
-      if (!Number.isInteger(r) || r < 1 || r > 6) return { message: `Step ${i + 1}: the number of rounds is a whole number from 1 to 6.`, field: 'rounds' };
-      if (d.prompts.length === 0) return { message: `Step ${i + 1}: add at least one question.`, field: 'add-prompt' };
-      if (d.prompts.length > PARTNERSHIP_MAX_PROMPTS) return { message: `Step ${i + 1}: at most ${PARTNERSHIP_MAX_PROMPTS} questions.`, field: 'add-prompt' };
-      for (const [j, p] of d.prompts.entries()) {
-        if (!p.title.trim()) return { message: `Step ${i + 1}: question ${j + 1} needs a title.`, field: `prompt-title-${p.key}` };
-        const m = int(p.minutes);
-        if (!Number.isInteger(m) || m < 1 || m > 30)
-          return { message: `Step ${i + 1}: question ${j + 1} takes a whole number of minutes from 1 to 30.`, field: `prompt-min-${p.key}` };
-      }
-      return null;
+    field(path, d: PartnershipDraft) {
+      const [key, j, part] = path;
+      if (key !== 'prompts') return String(key);
+      const prompt = typeof j === 'number' ? d.prompts[j] : undefined;
+      return prompt ? `prompt-${part === 'minutes' ? 'min' : 'title'}-${prompt.key}` : 'add-prompt';
     },
     toConfig: (d: PartnershipDraft) => {
       const used = new Set<string>();

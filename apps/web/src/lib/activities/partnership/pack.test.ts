@@ -50,7 +50,16 @@ describe('partnership meetings in my outcomes', () => {
       'g:2:1': write('g:2:1', 'ana', { op: 'add-note', promptId: 'offer', id: 'note-r2-1', text: 'Legal reviews our templates early' }),
     };
     const data = partnership.participantView!({ config, phase: 'wrap-up', participantId: 'ana', own: partnership.input!.initial('p:ana'), scoped, shared });
-    const step: StepOutcome = { stepId: 'meet', index: 0, type: 'partnership', title: 'Partnership meetings', config, phase: 'wrap-up', current: false, data };
+    const step: StepOutcome<'partnership'> = {
+      stepId: 'meet',
+      index: 0,
+      type: 'partnership',
+      title: 'Partnership meetings',
+      config,
+      phase: 'wrap-up',
+      current: false,
+      data,
+    };
     const outcomes = { you: { id: 'ana' }, title: 'Allies' } as unknown as MyOutcomes;
     const section = await partnershipPack({ step, outcomes, unseal: () => Promise.resolve(null), fileBase: 'x' });
     const text = JSON.stringify(section?.blocks);

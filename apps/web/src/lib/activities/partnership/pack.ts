@@ -1,11 +1,10 @@
 /** Partnership meetings in the participant's pack: their groups, the notes they took together and the actions they agreed. */
-import type { PartnershipConfig, PartnershipParticipantView } from '@canopy/core';
+import type { PartnershipParticipantView } from '@canopy/core';
 import { dayText } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 
-export const partnershipPack: PackHook = async ({ step, outcomes }) => {
+export const partnershipPack: PackHook<'partnership'> = async ({ step, outcomes }) => {
   const view = step.data as PartnershipParticipantView | null;
-  const config = step.config as PartnershipConfig | null;
   const kind = 'Partnership meetings';
   if (!view || view.round < 1) return { title: step.title, kind, blocks: [{ kind: 'text', text: 'The groups had not met yet.', tone: 'muted' }] };
   const me = outcomes.you.id;
@@ -23,7 +22,7 @@ export const partnershipPack: PackHook = async ({ step, outcomes }) => {
     actions: PartnershipParticipantView['actions'],
   ) => {
     blocks.push({ kind: 'heading', text: `Round ${n}: with ${others(members)}` });
-    for (const p of config?.prompts ?? []) {
+    for (const p of step.config.prompts) {
       const list = notes[p.id] ?? [];
       if (!list.length) continue;
       blocks.push({ kind: 'text', text: p.title, tone: 'label' });

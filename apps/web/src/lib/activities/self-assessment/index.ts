@@ -1,4 +1,4 @@
-import { LIKERT_POINTS, selfAssessment, type SelfAssessmentConfig } from '@canopy/core';
+import { selfAssessment, type SelfAssessmentConfig } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -38,15 +38,12 @@ export const selfAssessmentUi: ActivityUi<'self-assessment'> = {
       hideUntilResults: c.hideUntilResults,
     }),
     Editor,
-    check(d: SelfAssessmentDraft, i) {
-      const first = d.statements.find((s) => !s.text.trim());
-      if (first) return { message: `Step ${i + 1}: a statement is empty — write it or remove it.`, field: `statement-${first.key}` };
-      const blank = d.scale.findIndex((l) => !l.trim());
-      if (blank >= 0 || d.scale.length !== LIKERT_POINTS)
-        return { message: `Step ${i + 1}: every point of the scale needs a label.`, field: `scale-${blank + 1}` };
-      const k = int(d.minGroupSize);
-      if (!Number.isInteger(k) || k < 1 || k > 20) return { message: `Step ${i + 1}: the minimum group size is a whole number from 1 to 20.`, field: 'sa-min' };
-      return null;
+    field(path, d: SelfAssessmentDraft) {
+      const [key, j] = path;
+      const at = typeof j === 'number' ? j : 0;
+      if (key === 'statements') return `statement-${d.statements[at]?.key ?? ''}`;
+      if (key === 'scale') return `scale-${at + 1}`;
+      return key === 'minGroupSize' ? 'sa-min' : String(key);
     },
     toConfig: (d: SelfAssessmentDraft) => {
       const ids = statementIds(d.statements.map((s) => s.key));

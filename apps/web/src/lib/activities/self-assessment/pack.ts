@@ -1,19 +1,18 @@
 /** The self-assessment in the participant's pack: their answer to each statement next to the room's, as a chart. */
 import type { SelfAssessmentParticipantView, SelfAssessmentRoomView } from '@canopy/core';
-import { DEFAULT_SCALE } from '@canopy/core';
 import { scaleFigure } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 
-export const selfAssessmentPack: PackHook = async ({ step }) => {
+export const selfAssessmentPack: PackHook<'self-assessment'> = async ({ step }) => {
   const view = step.data as SelfAssessmentParticipantView | null;
   const room = (step.room ?? null) as SelfAssessmentRoomView | null;
   const kind = 'Self-assessment';
   if (!view) return null;
   if (view.answered === 0) return { title: step.title, kind, blocks: [{ kind: 'text', text: 'You did not answer this self-assessment.', tone: 'muted' }] };
-  const scale = room?.scale ?? (step.config as { scale?: string[] } | null)?.scale ?? [...DEFAULT_SCALE];
+  const scale = room?.scale ?? step.config.scale;
   const word = (v: number | null) => (v === null ? 'no answer' : (scale[v - 1] ?? String(v)));
   // the statements' texts come with the step (the view carries ids and answers)
-  const statements = (step.config as { statements?: Array<{ id: string; text: string }> } | null)?.statements ?? [];
+  const statements = step.config.statements;
   const textOf = (id: string) => statements.find((s) => s.id === id)?.text ?? room?.statements.find((s) => s.id === id)?.text ?? id;
   const blocks: PackBlock[] = [
     {
