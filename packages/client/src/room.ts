@@ -23,6 +23,8 @@ import {
   type RoomCommand,
   type RosterEntry,
   type ServerToClientEvents,
+  type SignalPayload,
+  type SignalsView,
   type StageChange,
   type StageView,
   type StepContent,
@@ -58,6 +60,8 @@ export interface RoomSnapshot {
   /** consoles: days the room is kept after it ends */
   retentionDays: number | null;
   activity: ActivityView | null;
+  /** "I'm done" and raised hands as this screen sees them (consoles: who; displays: counts; participants: their own) */
+  signals: SignalsView | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
   /** the server's last "not saved yet" answer (storage away, busy…) while a write is retried; null once stored */
@@ -99,6 +103,7 @@ export class RoomConnection {
     roster: [],
     retentionDays: null,
     activity: null,
+    signals: null,
     pending: 0,
     retrying: null,
     clockOffsetMs: 0,
@@ -176,6 +181,7 @@ export class RoomConnection {
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
+    s.on('signals', (signals) => this.set({ signals }));
     s.on('activity', (pushed) => {
       const activity = this.built(pushed);
       if (!activity) return;
@@ -273,6 +279,18 @@ export class RoomConnection {
   /** Facilitator: an action on the step's shared state (form groups…), retried safely by its action id. */
   act(stepId: string, action: unknown, actionId = randomId()): Promise<AckOf<'act'>> {
     return this.untilStored(() => this.ask('act', { stepId, actionId, action }));
+  }
+
+  /** Participant: "I'm done" (or not) with the step running now, or raise / lower their hand; retried until stored (it is idempotent). */
+  async signal(payload: SignalPayload): Promise<AckOf<'signal'>> {
+    const res = await this.untilStored(() => this.ask('signal', payload));
+    if (res.ok) this.set({ signals: res.signals });
+    return res;
+  }
+
+  /** Facilitator, co-host: lower one person's hand, or every hand (no id). Not retried: lowering is safe to ask again. */
+  lowerHands(participantId?: string): Promise<AckOf<'signals:lower'>> {
+    return this.ask('signals:lower', participantId ? { participantId } : {});
   }
 
   /** Retry a write carrying a client-made id while the answer is "not saved (yet)", with backoff. */
@@ -379,6 +397,7 @@ export class RoomConnection {
       roster: w.roster ?? [],
       retentionDays: w.retentionDays ?? null,
       activity: this.newerActivity(w.activity, stage, stale),
+      signals: w.signals ?? this.snapshot.signals,
       // a rough offset from the welcome until the round trips have measured a better one
       clockOffsetMs: this.clockMeasured ? this.snapshot.clockOffsetMs : w.serverNow - Date.now(),
     });

@@ -29,6 +29,7 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
       ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda);
       const step = next.state.agenda[next.state.current];
       if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) ctx.broadcaster?.participantViewsChanged(room.id);
+      if (next.state.entered !== room.entered) ctx.broadcaster?.signalsChanged(room.id, 'everyone'); // "I'm done" counts per step run
       await ctx.keep(next.state);
       return next.state;
     },

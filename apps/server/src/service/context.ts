@@ -39,6 +39,8 @@ export interface Broadcaster {
   participantErased(roomId: string, participantId: string): void;
   /** a check-in was saved or deleted: consoles and displays get the room's effect again */
   followUpChanged(roomId: string): void;
+  /** "I'm done" or a hand changed (`whose`: that participant's screens get their own view too; 'everyone' after a step change) */
+  signalsChanged(roomId: string, whose: string | 'everyone'): void;
 }
 
 export interface Identity {
