@@ -408,6 +408,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       }),
     signalsChanged(roomId, whose) {
       pushSignals(roomId);
+      if (whose === 'presenters') return;
       if (whose !== 'everyone') {
         service.participantSignals(roomId, [whose]).then(
           (views) => views.forEach(([id, view]) => io.to(rooms.participant(id)).emit('signals', view)),

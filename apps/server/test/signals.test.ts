@@ -83,6 +83,13 @@ describe('signals from the phones', () => {
     await until(w.console, (v) => v.done === 1);
     await ada.conn.signal({ type: 'done', done: false });
     await until(w.console, (v) => v.done === 0);
+
+    // the facilitator starts the very same step again: Ada's phone hears from the server that she is not done with this run
+    await ada.conn.signal({ type: 'done', done: true });
+    await until(w.console, (v) => v.done === 1);
+    expect((await w.console.conn.command({ type: 'goto', index: 0 })).ok).toBe(true);
+    await until(w.console, (v) => v.stepId === 's1' && v.done === 0);
+    await until(ada, (v) => v.stepId === 's1' && v.mine?.done === false);
   });
 
   it('only participants signal, only facilitators lower hands; bad payloads are refused and change nothing', async () => {

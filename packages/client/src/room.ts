@@ -168,7 +168,7 @@ export class RoomConnection {
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
       // the new step's view may have been pushed just before its stage: keep it
       const keep = this.snapshot.activity?.stepId === stage.step?.id;
-      this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}) });
+      this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}), ...(stepChanged ? this.signalsOnNewStep(stage) : {}) });
       // A participant entering a step with a view of its own gets it pushed by the server (their
       // record of it, if they answered before on this or another device); should it not come, ask.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
@@ -352,6 +352,13 @@ export class RoomConnection {
     } catch {
       return { ok: false, error: { code: 'TIMEOUT', message: 'No answer from the server (yet); retrying…' } } as AckOf<E>;
     }
+  }
+
+  /** A participant's own signals on another step: not done there yet, the hand as it was (the server sends nothing for this). */
+  private signalsOnNewStep(stage: StageView): Partial<RoomSnapshot> {
+    const cur = this.snapshot.signals;
+    if (this.snapshot.role !== 'participant' || !cur?.mine) return {};
+    return { signals: { stepId: stage.step?.id ?? null, mine: { done: false, hand: cur.mine.hand } } };
   }
 
   /** The whole stage from a step change and the steps' content; null (and the full state asked for) when this screen lacks the step. */
