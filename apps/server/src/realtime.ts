@@ -27,11 +27,13 @@ import {
   stepContents,
   SubmitPayloadSchema,
   type Ack,
+  type ActivityView,
   type ClientToServerEvents,
   type ErrorBody,
   type Participant,
   type RoomState,
   type ServerToClientEvents,
+  type SignalsView,
   type SocketData,
   type Welcome,
 } from '@canopy/core';
@@ -319,21 +321,32 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
     });
 
   /**
+   * Every participant of the room connected to this node gets their own message, built for all of
+   * them at once; identical ones go out as one broadcast.
+   */
+  async function pushEachHere<E extends 'activity' | 'signals'>(
+    roomId: string,
+    event: E,
+    build: (roomId: string, participantIds: string[]) => Promise<Array<[string, Parameters<ServerToClientEvents[E]>[0]]>>,
+  ): Promise<void> {
+    const ids = new Set<string>();
+    for (const sid of io.sockets.adapter.rooms.get(rooms.all(roomId)) ?? []) {
+      const pid = io.sockets.sockets.get(sid)?.data.participantId;
+      if (pid) ids.add(pid);
+    }
+    for (const { message, recipients } of groupSame(await build(roomId, [...ids]))) {
+      const to = io.local.to(recipients.map((id) => rooms.participant(id)));
+      if (event === 'activity') to.emit('activity', message as ActivityView);
+      else to.emit('signals', message as SignalsView);
+    }
+  }
+
+  /**
    * Every participant connected to this node gets their own view of the room's current step, built
    * from one read of the step (not one request per participant); each node serves its own sockets.
    * Identical views (everyone still without an answer) go out as one broadcast.
    */
-  const pushViewsHere = (roomId: string) =>
-    later(viewTimers, roomId, 0, async () => {
-      const ids = new Set<string>();
-      for (const sid of io.sockets.adapter.rooms.get(rooms.all(roomId)) ?? []) {
-        const pid = io.sockets.sockets.get(sid)?.data.participantId;
-        if (pid) ids.add(pid);
-      }
-      for (const { message, recipients } of groupSame(await service.participantViews(roomId, [...ids]))) {
-        io.local.to(recipients.map((id) => rooms.participant(id))).emit('activity', message);
-      }
-    });
+  const pushViewsHere = (roomId: string) => later(viewTimers, roomId, 0, () => pushEachHere(roomId, 'activity', service.participantViews.bind(service)));
   const pushViews = (roomId: string) => {
     if (clustered) io.serverSideEmit('views', roomId);
     pushViewsHere(roomId);
@@ -349,16 +362,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
     });
   /** every participant connected to this node gets their own signals (identical ones as one broadcast) */
   const pushOwnSignalsHere = (roomId: string) =>
-    later(ownSignalTimers, roomId, 0, async () => {
-      const ids = new Set<string>();
-      for (const sid of io.sockets.adapter.rooms.get(rooms.all(roomId)) ?? []) {
-        const pid = io.sockets.sockets.get(sid)?.data.participantId;
-        if (pid) ids.add(pid);
-      }
-      for (const { message, recipients } of groupSame(await service.participantSignals(roomId, [...ids]))) {
-        io.local.to(recipients.map((id) => rooms.participant(id))).emit('signals', message);
-      }
-    });
+    later(ownSignalTimers, roomId, 0, () => pushEachHere(roomId, 'signals', service.participantSignals.bind(service)));
   if (clustered) io.on('signals', (roomId: string) => pushOwnSignalsHere(roomId));
 
   return {
