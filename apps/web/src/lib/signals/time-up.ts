@@ -14,14 +14,42 @@ const testHook = (): TestHook | undefined => (globalThis as { __canopyTest?: Tes
 
 let audio: AudioContext | null = null;
 
-/** Two soft notes, generated (about 0.9 s). Browsers may keep audio silent until the page was touched once. */
+function audioContext(): AudioContext | null {
+  const Ctx = globalThis.AudioContext ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  if (!Ctx) return null;
+  audio ??= new Ctx();
+  void audio.resume().catch(() => {});
+  return audio;
+}
+
+/**
+ * Browsers keep a page silent until someone has clicked or pressed a key in it: the first click or
+ * key on the display (e.g. to go full screen) makes the chime audible from then on. Returns the undo.
+ */
+export function unlockAudioOnFirstTouch(): () => void {
+  const unlock = () => {
+    try {
+      audioContext();
+    } catch {
+      // no audio on this device
+    }
+    off();
+  };
+  const off = () => {
+    removeEventListener('pointerdown', unlock);
+    removeEventListener('keydown', unlock);
+  };
+  addEventListener('pointerdown', unlock);
+  addEventListener('keydown', unlock);
+  return off;
+}
+
+/** Two soft notes, generated (about 0.9 s). */
 export function playChime(): void {
   testHook()?.chimes?.push(Date.now());
   try {
-    const Ctx = globalThis.AudioContext ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
-    if (!Ctx) return;
-    audio ??= new Ctx();
-    void audio.resume().catch(() => {});
+    const audio = audioContext();
+    if (!audio) return;
     const start = audio.currentTime + 0.02;
     for (const [i, freq] of [880, 1318.5].entries()) {
       const t = start + i * 0.22;
