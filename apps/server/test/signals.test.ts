@@ -5,7 +5,7 @@
  * reconnects (or a second node) sees the same. Real server, real Redis, real Socket.IO clients.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignalsView } from '@canopy/core';
+import { SIGNALS_STEP, type SignalsView } from '@canopy/core';
 import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import { emitRaw, useWorkshops, welcomed, type Screen } from './support.js';
 
@@ -124,6 +124,21 @@ describe('signals from the phones', () => {
     expect(signalsOf(cohost)?.raised?.map((r) => r.participantId)).toEqual([ada.id]);
     expect(await cohost.conn.lowerHands(ada.id)).toEqual({ ok: true, lowered: 1 });
     await until(ada, (v) => v.mine?.hand === null);
+  });
+
+  it('a person who deletes their data takes their hand and their "done" with them', async () => {
+    const w = await workshop(await server({ REDIS_URL: redis.url }));
+    const [ada, bo] = await Promise.all([w.join('Ada'), w.join('Bo')]);
+    await w.console.conn.command({ type: 'next' });
+    await until(ada, (v) => v.stepId === 's1');
+    await ada.conn.signal({ type: 'done', done: true });
+    await ada.conn.signal({ type: 'hand', raised: true });
+    await bo.conn.signal({ type: 'hand', raised: true });
+    await until(w.console, (v) => v.hands === 2 && v.done === 1);
+
+    expect((await ada.conn.forgetMe()).ok).toBe(true);
+    expect(await until(w.console, (v) => v.total === 1)).toMatchObject({ done: 0, hands: 1, raised: [{ participantId: bo.id }] });
+    expect((await w.server.store.listRecords(w.roomId, SIGNALS_STEP)).map((r) => r.scope)).toEqual([`p:${bo.id}`]);
   });
 
   it('a screen that reconnects, and a screen on a second node, see the signals as stored', async () => {
