@@ -22,7 +22,9 @@ import {
   ForgetMePayloadSchema,
   HandshakeSchema,
   issueMessage,
+  LowerHandsPayloadSchema,
   OutcomesPayloadSchema,
+  SignalPayloadSchema,
   canFacilitate,
   PROTOCOL_MISMATCH_MESSAGE,
   PROTOCOL_VERSION,
@@ -31,11 +33,13 @@ import {
   stepContents,
   SubmitPayloadSchema,
   type Ack,
+  type ActivityView,
   type ClientToServerEvents,
   type ErrorBody,
   type Participant,
   type RoomState,
   type ServerToClientEvents,
+  type SignalsView,
   type SocketData,
   type Welcome,
 } from '@canopy/core';
@@ -53,6 +57,8 @@ import type { Broadcaster, Identity, RoomService } from './service.js';
 /** between nodes: "push the participants connected to you their view of this room's step" */
 interface InterServerEvents {
   views: (roomId: string) => void;
+  /** the same for their own "I'm done" and hand (after a step change) */
+  signals: (roomId: string) => void;
 }
 type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -277,6 +283,8 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     on('followUp:checkIn', CheckInPayloadSchema, (p) => service.checkIn(who(), p.submissionId, p.checkIn));
     on('followUp:edit', PlanEditPayloadSchema, (p) => service.editPlan(who(), p.submissionId, p.edit));
     on('followUp:impact', ImpactPayloadSchema, async () => ({ impact: await service.impact(who()) }));
+    on('signal', SignalPayloadSchema, async (p) => ({ signals: await service.signal(who(), p) }));
+    on('signals:lower', LowerHandsPayloadSchema, async (p) => ({ lowered: await service.lowerHands(who(), p.participantId) }));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));
 
@@ -329,6 +337,8 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   const activityTimers = new Map<string, NodeJS.Timeout>();
   const viewTimers = new Map<string, NodeJS.Timeout>();
   const impactTimers = new Map<string, NodeJS.Timeout>();
+  const signalTimers = new Map<string, NodeJS.Timeout>();
+  const ownSignalTimers = new Map<string, NodeJS.Timeout>();
 
   function later(timers: Map<string, NodeJS.Timeout>, key: string, ms: number, fn: () => Promise<void>) {
     if (timers.has(key)) return;
@@ -363,26 +373,49 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
     });
 
   /**
+   * Every participant of the room connected to this node gets their own message, built for all of
+   * them at once; identical ones go out as one broadcast.
+   */
+  async function pushEachHere<E extends 'activity' | 'signals'>(
+    roomId: string,
+    event: E,
+    build: (roomId: string, participantIds: string[]) => Promise<Array<[string, Parameters<ServerToClientEvents[E]>[0]]>>,
+  ): Promise<void> {
+    const ids = new Set<string>();
+    for (const sid of io.sockets.adapter.rooms.get(rooms.all(roomId)) ?? []) {
+      const pid = io.sockets.sockets.get(sid)?.data.participantId;
+      if (pid) ids.add(pid);
+    }
+    for (const { message, recipients } of groupSame(await build(roomId, [...ids]))) {
+      const to = io.local.to(recipients.map((id) => rooms.participant(id)));
+      if (event === 'activity') to.emit('activity', message as ActivityView);
+      else to.emit('signals', message as SignalsView);
+    }
+  }
+
+  /**
    * Every participant connected to this node gets their own view of the room's current step, built
    * from one read of the step (not one request per participant); each node serves its own sockets.
    * Identical views (everyone still without an answer) go out as one broadcast.
    */
-  const pushViewsHere = (roomId: string) =>
-    later(viewTimers, roomId, 0, async () => {
-      const ids = new Set<string>();
-      for (const sid of io.sockets.adapter.rooms.get(rooms.all(roomId)) ?? []) {
-        const pid = io.sockets.sockets.get(sid)?.data.participantId;
-        if (pid) ids.add(pid);
-      }
-      for (const { message, recipients } of groupSame(await service.participantViews(roomId, [...ids]))) {
-        io.local.to(recipients.map((id) => rooms.participant(id))).emit('activity', message);
-      }
-    });
+  const pushViewsHere = (roomId: string) => later(viewTimers, roomId, 0, () => pushEachHere(roomId, 'activity', service.participantViews.bind(service)));
   const pushViews = (roomId: string) => {
     if (clustered) io.serverSideEmit('views', roomId);
     pushViewsHere(roomId);
   };
   if (clustered) io.on('views', (roomId: string) => pushViewsHere(roomId));
+
+  /** "I'm done" and hands: consoles see who, displays the counts (coalesced like the pictures) */
+  const pushSignals = (roomId: string) =>
+    later(signalTimers, roomId, ACTIVITY_PUSH_MS, async () => {
+      const [forConsoles, forDisplays] = await Promise.all([service.signals(roomId, 'console'), service.signals(roomId, 'display')]);
+      io.to(rooms.consoles(roomId)).emit('signals', forConsoles);
+      io.to(rooms.displays(roomId)).emit('signals', forDisplays);
+    });
+  /** every participant connected to this node gets their own signals (identical ones as one broadcast) */
+  const pushOwnSignalsHere = (roomId: string) =>
+    later(ownSignalTimers, roomId, 0, () => pushEachHere(roomId, 'signals', service.participantSignals.bind(service)));
+  if (clustered) io.on('signals', (roomId: string) => pushOwnSignalsHere(roomId));
 
   return {
     roomChanged(room: RoomState, stepsChanged: boolean) {
@@ -397,6 +430,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       if (participant.waiting) return; // not counted until let in
       pushCount(roomId);
       pushActivity(roomId); // progress is "n of everyone": everyone just grew
+      pushSignals(roomId);
     },
     participantAdmitted(roomId, participantId) {
       // their screens connect again (the SDK does) and come back as participants of the room
@@ -416,6 +450,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'removed', participantId });
       pushCount(roomId);
       pushActivity(roomId);
+      pushSignals(roomId);
     },
     activityChanged: (roomId) => pushActivity(roomId),
     ownViewChanged(participantId, view, exceptSocket) {
@@ -440,12 +475,26 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
         const impact = await service.impact({ role: 'facilitator', roomId });
         io.to([rooms.consoles(roomId), rooms.displays(roomId)]).emit('followUp:impact', impact);
       }),
+    signalsChanged(roomId, whose) {
+      pushSignals(roomId);
+      if (whose === 'presenters') return;
+      if (whose !== 'everyone') {
+        service.participantSignals(roomId, [whose]).then(
+          (views) => views.forEach(([id, view]) => io.to(rooms.participant(id)).emit('signals', view)),
+          (e: unknown) => log.error('push failed', e),
+        );
+        return;
+      }
+      if (clustered) io.serverSideEmit('signals', roomId);
+      pushOwnSignalsHere(roomId);
+    },
     participantErased(roomId, participantId) {
       io.to(rooms.participant(participantId)).emit('dataDeleted', { message: DATA_DELETED_MESSAGE });
       setImmediate(() => io.in(rooms.participant(participantId)).disconnectSockets(true));
       io.to(rooms.consoles(roomId)).emit('roster', { type: 'erased', participantId });
       pushCount(roomId);
       pushActivity(roomId);
+      pushSignals(roomId);
     },
   };
 }

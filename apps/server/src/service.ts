@@ -23,6 +23,9 @@ import type {
   RoomCommand,
   RoomState,
   SessionData,
+  SignalPayload,
+  SignalsAudience,
+  SignalsView,
   SocketData,
   Welcome,
 } from '@canopy/core';
@@ -36,6 +39,7 @@ import { ServiceContext, type Broadcaster, type Identity, type ServiceOptions } 
 import { deleteRoom, forgetParticipant } from './service/erasure.js';
 import { admit, refuse } from './service/waiting.js';
 import { checkIn, editPlan, impactFor, impactReportData, readPlan } from './service/follow-up.js';
+import { lowerHands, participantSignals, readSignals, signal, signalsAudience } from './service/signals.js';
 import { currentPresenterViews, myOutcomes, participantViews, sessionData, welcome } from './service/views.js';
 
 export { NO_SUCH_ROOM } from './service/admission.js';
@@ -108,20 +112,35 @@ export class RoomService implements RoomApi {
   forgetParticipant(who: Identity): Promise<void> {
     return forgetParticipant(this.ctx, who);
   }
+  /** a participant's "I'm done" or hand (see service/signals.ts) */
+  signal(who: Identity, payload: SignalPayload): Promise<SignalsView> {
+    return signal(this.ctx, who, payload);
+  }
+  /** the facilitator lowers one hand, or all */
+  lowerHands(who: Identity, participantId?: string): Promise<number> {
+    return lowerHands(this.ctx, who, participantId);
+  }
 
   // --- reads -------------------------------------------------------------------------------------
 
   countParticipants(roomId: string): Promise<number> {
     return this.ctx.store.countParticipants(roomId);
   }
-  welcome(screen: SocketData, online: () => Promise<Array<string | undefined>>): Promise<Welcome> {
-    return welcome(this.ctx, screen, online);
+  async welcome(screen: SocketData, online: () => Promise<Array<string | undefined>>): Promise<Welcome> {
+    const w = await welcome(this.ctx, screen, online);
+    return { ...w, signals: await readSignals(this.ctx, screen.roomId, signalsAudience(screen)) };
   }
   currentPresenterViews(roomId: string, audiences: Array<'console' | 'display'>): Promise<ActivityView[] | undefined> {
     return currentPresenterViews(this.ctx, roomId, audiences);
   }
   participantViews(roomId: string, participantIds: string[]): Promise<Array<[string, ActivityView]>> {
     return participantViews(this.ctx, roomId, participantIds);
+  }
+  signals(roomId: string, audience: SignalsAudience): Promise<SignalsView> {
+    return readSignals(this.ctx, roomId, audience);
+  }
+  participantSignals(roomId: string, participantIds: string[]): Promise<Array<[string, SignalsView]>> {
+    return participantSignals(this.ctx, roomId, participantIds);
   }
   myOutcomes(who: Identity): Promise<MyOutcomes> {
     return myOutcomes(this.ctx, who);

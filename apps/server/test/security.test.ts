@@ -24,6 +24,7 @@ const EVERY_COMMAND: { [T in RoomCommand['type']]: Extract<RoomCommand, { type: 
   'timer.reset': { type: 'timer.reset' },
   lock: { type: 'lock', locked: true },
   waitingRoom: { type: 'waitingRoom', on: true },
+  chime: { type: 'chime', muted: true },
   close: { type: 'close' },
   reopen: { type: 'reopen' },
   'agenda.set': { type: 'agenda.set', agenda: [{ id: 'only', type: 'slide', title: 'Taken over', durationSec: 0, config: {} }] },

@@ -24,6 +24,8 @@ import {
   type RoomCommand,
   type RosterEntry,
   type ServerToClientEvents,
+  type SignalPayload,
+  type SignalsView,
   type StageChange,
   type StageView,
   type StepContent,
@@ -61,6 +63,8 @@ export interface RoomSnapshot {
   /** consoles: days the room is kept after it ends */
   retentionDays: number | null;
   activity: ActivityView | null;
+  /** "I'm done" and raised hands as this screen sees them (consoles: who; displays: counts; participants: their own) */
+  signals: SignalsView | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
   /** the server's last "not saved yet" answer (storage away, busy…) while a write is retried; null once stored */
@@ -103,6 +107,7 @@ export class RoomConnection {
     roster: [],
     retentionDays: null,
     activity: null,
+    signals: null,
     pending: 0,
     retrying: null,
     clockOffsetMs: 0,
@@ -167,7 +172,7 @@ export class RoomConnection {
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
       // the new step's view may have been pushed just before its stage: keep it
       const keep = this.snapshot.activity?.stepId === stage.step?.id;
-      this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}) });
+      this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}), ...(stepChanged ? this.signalsOnNewStep(stage) : {}) });
       // A participant entering a step with a view of its own gets it pushed by the server (their
       // record of it, if they answered before on this or another device); should it not come, ask.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
@@ -180,6 +185,7 @@ export class RoomConnection {
     });
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
+    s.on('signals', (signals) => this.set({ signals }));
     s.on('activity', (pushed) => {
       const activity = this.built(pushed);
       if (!activity) return;
@@ -296,6 +302,18 @@ export class RoomConnection {
     return this.untilStored(() => this.ask('act', { stepId, actionId, action }));
   }
 
+  /** Participant: "I'm done" (or not) with the step running now, or raise / lower their hand; retried until stored (it is idempotent). */
+  async signal(payload: SignalPayload): Promise<AckOf<'signal'>> {
+    const res = await this.untilStored(() => this.ask('signal', payload));
+    if (res.ok) this.set({ signals: res.signals });
+    return res;
+  }
+
+  /** Facilitator, co-host: lower one person's hand, or every hand (no id). Not retried: lowering is safe to ask again. */
+  lowerHands(participantId?: string): Promise<AckOf<'signals:lower'>> {
+    return this.ask('signals:lower', participantId ? { participantId } : {});
+  }
+
   /** Retry a write carrying a client-made id while the answer is "not saved (yet)", with backoff. */
   private async untilStored<R extends Ack<object>>(send: () => Promise<R>): Promise<R> {
     this.set({ pending: this.snapshot.pending + 1 });
@@ -362,6 +380,13 @@ export class RoomConnection {
     }
   }
 
+  /** A participant's own signals on another step: not done there yet, the hand as it was (the server sends nothing for this). */
+  private signalsOnNewStep(stage: StageView): Partial<RoomSnapshot> {
+    const cur = this.snapshot.signals;
+    if (this.snapshot.role !== 'participant' || !cur?.mine) return {};
+    return { signals: { stepId: stage.step?.id ?? null, mine: { done: false, hand: cur.mine.hand } } };
+  }
+
   /** The whole stage from a step change and the steps' content; null (and the full state asked for) when this screen lacks the step. */
   private stageFrom(change: StageChange): StageView | null {
     const stage = this.snapshot.stage ? applyStageChange(change, this.steps, this.snapshot.stage.title) : null;
@@ -406,6 +431,7 @@ export class RoomConnection {
       roster: w.roster ?? [],
       retentionDays: w.retentionDays ?? null,
       activity: this.newerActivity(w.activity, stage, stale),
+      signals: w.signals ?? this.snapshot.signals,
       // a rough offset from the welcome until the round trips have measured a better one
       clockOffsetMs: this.clockMeasured ? this.snapshot.clockOffsetMs : w.serverNow - Date.now(),
     });

@@ -9,6 +9,7 @@ import type { Counters } from './activity.js';
 import type { ImpactFigures, PlanView, CheckInPayload, PlanEditPayload } from './follow-up.js';
 import type { MyOutcomes } from './my-outcomes.js';
 import { ClientIdSchema, type Participant } from './participant.js';
+import type { LowerHandsPayload, SignalPayload, SignalsView } from './signals.js';
 import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageView, type StepContent } from './room.js';
 
 /**
@@ -186,6 +187,8 @@ export interface Welcome {
   retentionDays?: number;
   /** the current step's activity view, if the step has one */
   activity?: ActivityView;
+  /** "I'm done" and raised hands as this screen sees them (see signals.ts) */
+  signals?: SignalsView;
 }
 
 export interface RosterEntry extends Participant {
@@ -226,6 +229,8 @@ export interface ServerToClientEvents {
   refused: (info: { message: string }) => void;
   /** facilitator, co-host and display: the room's effect after a check-in was saved or deleted */
   'followUp:impact': (f: ImpactFigures) => void;
+  /** "I'm done" and raised hands changed (or the step did): each screen its own view, coalesced */
+  signals: (s: SignalsView) => void;
 }
 
 export interface ClientToServerEvents {
@@ -258,6 +263,10 @@ export interface ClientToServerEvents {
   'followUp:edit': (p: PlanEditPayload, ack: (a: Ack<{ duplicate: boolean; plan: PlanView }>) => void) => void;
   /** facilitator, co-host, display: the room's effect so far (aggregates only) */
   'followUp:impact': (p: Record<string, never>, ack: (a: Ack<{ impact: ImpactFigures }>) => void) => void;
+  /** participant: "I'm done" with the step running now, or a raised (lowered) hand */
+  signal: (p: SignalPayload, ack: (a: Ack<{ signals: SignalsView }>) => void) => void;
+  /** facilitator, co-host: lower one person's hand, or every hand */
+  'signals:lower': (p: LowerHandsPayload, ack: (a: Ack<{ lowered: number }>) => void) => void;
   /** clock offset: the client sends its time, the server answers with its own */
   clock: (clientNow: number, ack: (a: Ack<{ clientNow: number; serverNow: number }>) => void) => void;
 }

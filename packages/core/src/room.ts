@@ -8,6 +8,7 @@ import { ACTIVITY_TYPES, activities, getActivity } from './activities/index.js';
 import { issueMessage } from './issues.js';
 import { ATTRIBUTE_MAX } from './text.js';
 import { FOLLOW_UP_STEP, FollowUpSettingsSchema, type FollowUpSettings } from './follow-up.js';
+import { SIGNALS_STEP } from './signals.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, TimerSchema, type Timer } from './timer.js';
 
 export const MAX_STEPS = 60;
@@ -50,6 +51,8 @@ export const NewRoomSchema = z.object({
   join: JoinSettingsSchema.default({ askDepartment: false, askLevel: false, departments: [], levels: [], maxParticipants: 2000 }),
   /** check-ins after the session (weeks after its end); none by default */
   followUp: FollowUpSettingsSchema.default({ weeks: [] }),
+  /** the display stays silent when a timer runs out until the console turns the chime on */
+  chimeOff: z.boolean().default(false),
 });
 export type NewRoom = z.input<typeof NewRoomSchema>;
 
@@ -69,6 +72,10 @@ export interface RoomState {
   current: number;
   phase: string | null;
   timer: Timer;
+  /** the room version at which the current step was entered ("I'm done" counts for that run only); absent in older rooms */
+  entered?: number;
+  /** the display plays no chime when a timer runs out (toggled on the console) */
+  chimeMuted?: boolean;
   /** bumped by every accepted transition; the store compares and sets on it */
   version: number;
 }
@@ -79,7 +86,7 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
   const out: Step[] = [];
   for (const [i, step] of agenda.entries()) {
     if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
-    if (step.id === FOLLOW_UP_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
+    if (step.id === FOLLOW_UP_STEP || step.id === SIGNALS_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
     ids.add(step.id);
     const mod = activities[step.type];
     const parsed = mod.configSchema.safeParse(step.config ?? mod.defaultConfig());
@@ -103,7 +110,7 @@ export function createRoomState(input: {
   id: string;
   code: string;
   now: number;
-  room: Omit<z.output<typeof NewRoomSchema>, 'followUp'> & { followUp?: FollowUpSettings };
+  room: Omit<z.output<typeof NewRoomSchema>, 'followUp' | 'chimeOff'> & { followUp?: FollowUpSettings; chimeOff?: boolean };
 }): RoomState {
   return {
     id: input.id,
@@ -119,6 +126,7 @@ export function createRoomState(input: {
     current: -1,
     phase: null,
     timer: idleTimer(0),
+    ...(input.room.chimeOff ? { chimeMuted: true } : {}),
     version: 1,
   };
 }
@@ -139,6 +147,8 @@ export const RoomCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lock'), locked: z.boolean() }),
   /** the waiting room on or off: new joins wait for the facilitator (those already waiting stay waiting) */
   z.object({ type: z.literal('waitingRoom'), on: z.boolean() }),
+  /** the display's chime when a timer runs out */
+  z.object({ type: z.literal('chime'), muted: z.boolean() }),
   z.object({ type: z.literal('close') }),
   z.object({ type: z.literal('reopen') }),
   /** replace the plan: steps not yet run may change freely; those run so far (and the current one) stay */
@@ -156,6 +166,7 @@ function enterStep(state: RoomState, index: number): RoomState {
     current: index,
     phase: mod?.phases[0] ?? null,
     timer: idleTimer((step?.durationSec ?? 0) * 1000),
+    entered: state.version + 1,
   };
 }
 
@@ -201,6 +212,8 @@ function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
       return { ok: true, state: { ...state, locked: cmd.locked } };
     case 'waitingRoom':
       return { ok: true, state: { ...state, join: { ...state.join, waitingRoom: cmd.on } } };
+    case 'chime':
+      return { ok: true, state: { ...state, chimeMuted: cmd.muted } };
     case 'close':
       // A closed room admits no one whatever `locked` says; reopening returns to the lock as it was.
       return { ok: true, state: { ...state, status: 'closed', closedAt: now, timer: pauseTimer(state.timer, now) } };
@@ -241,6 +254,8 @@ export interface StageView {
   timer: Timer;
   /** check-in weeks after the session (e.g. [2, 6, 12]); absent without a follow-up */
   followUp?: number[];
+  /** the display stays silent when a timer runs out */
+  chimeMuted?: boolean;
 }
 
 export function stageView(state: RoomState): StageView {
@@ -257,6 +272,7 @@ export function stageView(state: RoomState): StageView {
     phase: state.phase,
     timer: state.timer,
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
+    ...(state.chimeMuted ? { chimeMuted: true } : {}),
   };
 }
 
@@ -304,6 +320,7 @@ export function stageChange(state: RoomState): StageChange {
     timer: state.timer,
     // a phone open when the session ends turns into the plan page: it needs to know there are check-ins
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
+    ...(state.chimeMuted ? { chimeMuted: true } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
       ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda);
       const step = next.state.agenda[next.state.current];
       if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) ctx.broadcaster?.participantViewsChanged(room.id);
+      // "I'm done" counts per step run: phones clear it on a new step by themselves, not when the same step starts again
+      if (next.state.entered !== room.entered) ctx.broadcaster?.signalsChanged(room.id, step?.id === room.agenda[room.current]?.id ? 'everyone' : 'presenters');
       await ctx.keep(next.state);
       return next.state;
     },

@@ -43,6 +43,12 @@ export interface Broadcaster {
   participantErased(roomId: string, participantId: string): void;
   /** a check-in was saved or deleted: consoles and displays get the room's effect again */
   followUpChanged(roomId: string): void;
+  /**
+   * "I'm done" or a hand changed: consoles and displays get theirs, and `whose` (a participant id)
+   * their own; after a step change 'presenters' only (phones clear "done" on a new step by
+   * themselves), after the same step started again 'everyone'
+   */
+  signalsChanged(roomId: string, whose: string | 'presenters' | 'everyone'): void;
 }
 
 export interface Identity {

@@ -2,7 +2,7 @@
  * Erasure: the facilitator deletes the room, or a participant deletes their own data.
  */
 import { ServiceError } from '@canopy/api';
-import { counterDelta, FOLLOW_UP_STEP, getActivity, normalizeCode, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { counterDelta, FOLLOW_UP_STEP, getActivity, normalizeCode, ownScope, SHARED_SCOPE, SIGNALS_STEP } from '@canopy/core';
 import { newId } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
@@ -72,17 +72,19 @@ export async function forgetParticipant(ctx: ServiceContext, who: Identity): Pro
       });
     }
   }
-  // their check-ins after the session (the plan's own part): no counters to move
-  await ctx.applyOnce({
-    key: `${room.id}/${FOLLOW_UP_STEP}/${own}`,
-    read: () => ctx.store.getRecord(room.id, FOLLOW_UP_STEP, own),
-    async write(stored) {
-      if (!stored) return;
-      const res = await ctx.store.deleteRecord(room.id, FOLLOW_UP_STEP, own, { expectedRev: stored.rev, counters: {} });
-      return res.status === 'ok' ? undefined : LOST;
-    },
-    busy: () => new ServiceError('BUSY', 'Your check-ins are changing right now; try again.'),
-  });
+  // their check-ins after the session (the plan's own part) and their "I'm done" and hand: no counters to move
+  for (const stepId of [FOLLOW_UP_STEP, SIGNALS_STEP]) {
+    await ctx.applyOnce({
+      key: `${room.id}/${stepId}/${own}`,
+      read: () => ctx.store.getRecord(room.id, stepId, own),
+      async write(stored) {
+        if (!stored) return;
+        const res = await ctx.store.deleteRecord(room.id, stepId, own, { expectedRev: stored.rev, counters: {} });
+        return res.status === 'ok' ? undefined : LOST;
+      },
+      busy: () => new ServiceError('BUSY', 'Your check-ins are changing right now; try again.'),
+    });
+  }
   ctx.broadcaster?.participantErased(room.id, pid);
   ctx.broadcaster?.followUpChanged(room.id);
 }
