@@ -75,7 +75,7 @@ export function lowerHand(prev: SignalRecord): SignalRecord {
 export interface SignalsView {
   /** the step "done" is about (null in the lobby) */
   stepId: string | null;
-  /** presenters: people in the room (joined, not removed) */
+  /** presenters: people in the room (joined, let in, not removed) */
   total?: number;
   /** presenters: how many are done with the step */
   done?: number;

@@ -10,6 +10,7 @@ import {
   applySignal,
   canFacilitate,
   lowerHand,
+  isPresent,
   ownScope,
   SIGNALS_STEP,
   signalsView,
@@ -42,7 +43,7 @@ export async function readSignals(ctx: ServiceContext, roomId: string, audience:
     return signalsView(current, own ? [{ scope: ownScope(audience.participantId), value: parse(own) }] : [], new Set(), audience);
   }
   const [records, participants] = await Promise.all([ctx.store.listRecords(roomId, SIGNALS_STEP), ctx.store.listParticipants(roomId)]);
-  const active = new Set(participants.filter((p) => !p.removed).map((p) => p.id));
+  const active = new Set(participants.filter(isPresent).map((p) => p.id));
   return signalsView(
     current,
     records.map((r) => ({ scope: r.scope, value: parse(r) })),
