@@ -14,6 +14,11 @@ import {
   DeleteRoomPayloadSchema,
   errorAck,
   ForgetMePayloadSchema,
+  QuestionAskPayloadSchema,
+  QuestionModeratePayloadSchema,
+  QuestionsListPayloadSchema,
+  QuestionVotePayloadSchema,
+  QuestionWithdrawPayloadSchema,
   HandshakeSchema,
   issueMessage,
   OutcomesPayloadSchema,
@@ -241,6 +246,11 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     on('followUp:plan', PlanPayloadSchema, async () => ({ plan: await service.plan(who()) }));
     on('followUp:checkIn', CheckInPayloadSchema, (p) => service.checkIn(who(), p.submissionId, p.checkIn));
     on('followUp:impact', ImpactPayloadSchema, async () => ({ impact: await service.impact(who()) }));
+    on('questions:list', QuestionsListPayloadSchema, async () => ({ board: await service.questions(who()) }));
+    on('questions:ask', QuestionAskPayloadSchema, (p) => service.askQuestion(who(), p.submissionId, p.text));
+    on('questions:vote', QuestionVotePayloadSchema, (p) => service.voteQuestion(who(), p.id, p.up));
+    on('questions:withdraw', QuestionWithdrawPayloadSchema, (p) => service.withdrawQuestion(who(), p.id));
+    on('questions:moderate', QuestionModeratePayloadSchema, (p) => service.moderateQuestion(who(), p.action));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));
 
@@ -277,6 +287,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   const activityTimers = new Map<string, NodeJS.Timeout>();
   const viewTimers = new Map<string, NodeJS.Timeout>();
   const impactTimers = new Map<string, NodeJS.Timeout>();
+  const questionTimers = new Map<string, NodeJS.Timeout>();
 
   function later(timers: Map<string, NodeJS.Timeout>, key: string, ms: number, fn: () => Promise<void>) {
     if (timers.has(key)) return;
@@ -374,6 +385,14 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       later(impactTimers, roomId, ACTIVITY_PUSH_MS, async () => {
         const impact = await service.impact({ role: 'facilitator', roomId });
         io.to([rooms.consoles(roomId), rooms.displays(roomId)]).emit('followUp:impact', impact);
+      }),
+    questionsChanged: (roomId) =>
+      later(questionTimers, roomId, ACTIVITY_PUSH_MS, async () => {
+        const boards = await service.questionBoards(roomId);
+        if (!boards) return;
+        io.to(rooms.consoles(roomId)).emit('questions', boards.console);
+        // phones and displays: what everyone may see (no hidden question; nobody's name or pseudonym)
+        io.to(rooms.all(roomId)).except(rooms.consoles(roomId)).emit('questions', boards.public);
       }),
     participantErased(roomId, participantId) {
       io.to(rooms.participant(participantId)).emit('dataDeleted', { message: DATA_DELETED_MESSAGE });

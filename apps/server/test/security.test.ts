@@ -25,6 +25,7 @@ const EVERY_COMMAND: { [T in RoomCommand['type']]: Extract<RoomCommand, { type: 
   lock: { type: 'lock', locked: true },
   close: { type: 'close' },
   reopen: { type: 'reopen' },
+  questions: { type: 'questions', on: true },
   'agenda.set': { type: 'agenda.set', agenda: [{ id: 'only', type: 'slide', title: 'Taken over', durationSec: 0, config: {} }] },
 };
 

@@ -17,3 +17,4 @@ export * from './outcomes.js';
 export * from './my-outcomes.js';
 export * from './share.js';
 export * from './follow-up.js';
+export * from './questions.js';

@@ -27,6 +27,7 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
         return LOST;
       }
       ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda);
+      if (next.state.questions !== room.questions) ctx.broadcaster?.questionsChanged(room.id);
       const step = next.state.agenda[next.state.current];
       if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) ctx.broadcaster?.participantViewsChanged(room.id);
       await ctx.keep(next.state);

@@ -39,6 +39,8 @@ export interface Broadcaster {
   participantErased(roomId: string, participantId: string): void;
   /** a check-in was saved or deleted: consoles and displays get the room's effect again */
   followUpChanged(roomId: string): void;
+  /** the room's questions changed: every screen gets the board again (coalesced) */
+  questionsChanged(roomId: string): void;
 }
 
 export interface Identity {
