@@ -29,6 +29,7 @@ import {
   type Welcome,
 } from '@canopy/core';
 import type { Identity, Loaded, ServiceContext } from './context.js';
+import { readQuestions } from './questions.js';
 
 /**
  * What one participant sees of the step: built from their own record, the other records they
@@ -241,8 +242,9 @@ export async function sessionData(ctx: ServiceContext, roomId: string, now = ctx
   const store = ctx.store;
   const room = await store.getRoom(roomId);
   if (!room) return null;
-  const [participants, steps] = await Promise.all([
+  const [participants, questions, steps] = await Promise.all([
     store.listParticipants(roomId),
+    readQuestions(ctx, roomId),
     Promise.all(
       room.agenda.map(async (step): Promise<StepInputs> => {
         const [counters, records] = await Promise.all([store.getCounters(roomId, step.id), store.listRecords(roomId, step.id)]);
@@ -255,5 +257,5 @@ export async function sessionData(ctx: ServiceContext, roomId: string, now = ctx
       }),
     ),
   ]);
-  return buildSessionData({ room, participants, steps, now });
+  return buildSessionData({ room, participants, steps, now, questions });
 }
