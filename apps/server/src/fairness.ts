@@ -44,7 +44,14 @@ export class Bucket {
 
 export type FairConfig = Pick<
   Config,
-  'SOCKET_MSGS_PER_SEC' | 'TOKEN_MSGS_PER_SEC' | 'COSTLY_READS_PER_MIN' | 'QUESTION_ASKS_PER_MIN' | 'SOCKETS_PER_TOKEN' | 'SOCKETS_PER_ADDRESS' | 'ROOM_CONCURRENCY' | 'ROOM_QUEUE_MAX'
+  | 'SOCKET_MSGS_PER_SEC'
+  | 'TOKEN_MSGS_PER_SEC'
+  | 'COSTLY_READS_PER_MIN'
+  | 'QUESTION_ASKS_PER_MIN'
+  | 'SOCKETS_PER_TOKEN'
+  | 'SOCKETS_PER_ADDRESS'
+  | 'ROOM_CONCURRENCY'
+  | 'ROOM_QUEUE_MAX'
 >;
 
 /** Events that read every step or the whole room. */

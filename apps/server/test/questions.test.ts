@@ -159,7 +159,10 @@ describe('the room’s questions', () => {
 
     expect(await emitRaw(ben.conn, 'questions:moderate', { action: { type: 'pin', id: q } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await emitRaw(display.conn, 'questions:moderate', { action: { type: 'pin', id: q } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await emitRaw(w.console.conn, 'questions:ask', { submissionId: 'console-question', text: 'Me too?' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitRaw(w.console.conn, 'questions:ask', { submissionId: 'console-question', text: 'Me too?' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(await emitRaw(display.conn, 'questions:vote', { id: q, up: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await ben.conn.withdrawQuestion(q)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await cohost.conn.moderateQuestion({ type: 'answered', id: q, answered: true })).toMatchObject({ ok: true });
@@ -194,7 +197,10 @@ describe('the room’s questions', () => {
       expect(res).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
       if (!res.ok) expect(res.error.message).toContain(field);
     }
-    expect(await emitRaw(w.console.conn, 'questions:moderate', { action: { type: 'delete-all' } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await emitRaw(w.console.conn, 'questions:moderate', { action: { type: 'delete-all' } })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     // only spaces: nothing to ask
     expect(await ana.conn.askQuestion('   \u200b ')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: 'Type a question first.' } });
     expect((await ana.conn.questionsList()).ok && board(ana)?.questions).toEqual([]);

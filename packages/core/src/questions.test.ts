@@ -79,7 +79,12 @@ describe('questions: votes', () => {
 
   it('sorts by votes, then the oldest first', () => {
     const records = [q('late', ['a', 'b'], 30), q('early', ['a', 'b'], 10), q('top', ['a', 'b', 'c'], 50), q('none', [], 0)];
-    expect(questionsBoard({ on: true, records, mod: emptyQuestionsMod(), audience: 'public' }).questions.map((x) => x.id)).toEqual(['top', 'early', 'late', 'none']);
+    expect(questionsBoard({ on: true, records, mod: emptyQuestionsMod(), audience: 'public' }).questions.map((x) => x.id)).toEqual([
+      'top',
+      'early',
+      'late',
+      'none',
+    ]);
   });
 });
 
