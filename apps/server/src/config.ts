@@ -73,6 +73,8 @@ const EnvSchema = z.object({
   TOKEN_MSGS_PER_SEC: z.coerce.number().int().positive().default(20),
   /** reads of everything one has done or of the whole room (`outcomes:mine`, `sync`) per token per minute */
   COSTLY_READS_PER_MIN: z.coerce.number().int().positive().default(30),
+  /** questions one token may ask per minute (burst of a third of that, at least 1) */
+  QUESTION_ASKS_PER_MIN: z.coerce.number().int().positive().default(6),
   /** open connections per token (one person's tabs and devices) on one node */
   SOCKETS_PER_TOKEN: z.coerce.number().int().positive().default(8),
   /** open connections per client address on one node (a venue's Wi-Fi shares one address: keep it high) */

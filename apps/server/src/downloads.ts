@@ -69,7 +69,11 @@ export function tableCsv(t: OutcomeTable): Readable {
 /** Every table of the session, one CSV per table, in a zip (deflated, streamed one table at a time). */
 export function dataZip(data: SessionData): Readable {
   return tablesZip(
-    data.steps.flatMap((s) => s.tables.map((t) => ({ name: tableFileName(s, t), table: t }))),
+    [
+      ...data.steps.flatMap((s) => s.tables.map((t) => ({ name: tableFileName(s, t), table: t }))),
+      // the room's questions belong to no step: `questions.csv`
+      ...(data.questions?.tables ?? []).map((t) => ({ name: `${t.name}.csv`, table: t })),
+    ],
     data.generatedAt,
   );
 }

@@ -7,7 +7,8 @@
  * - Messages: every socket has its own bucket (SOCKET_MSGS_PER_SEC) and, on top, all the sockets
  *   of one token share one (TOKEN_MSGS_PER_SEC): opening more sockets buys no more messages.
  * - Costly reads (`outcomes:mine`, `sync`: they read every step or the whole room) come out of a
- *   smaller bucket per token (COSTLY_READS_PER_MIN), and one token's run one at a time.
+ *   smaller bucket per token (COSTLY_READS_PER_MIN), and one token's run one at a time; asking a
+ *   question (`questions:ask`) out of its own (QUESTION_ASKS_PER_MIN), so a phone cannot flood the room's questions.
  * - A socket over its budget is not read until the budget allows (realtime.ts, `holdBack`).
  * - Work per room: at most ROOM_CONCURRENCY handlers of one room run at once; the rest queue, in
  *   order, behind that room's own work (ROOM_QUEUE_MAX waiting, then BUSY), so another room's
@@ -66,11 +67,18 @@ export class Brake {
 
 export type FairConfig = Pick<
   Config,
-  'SOCKET_MSGS_PER_SEC' | 'TOKEN_MSGS_PER_SEC' | 'COSTLY_READS_PER_MIN' | 'SOCKETS_PER_TOKEN' | 'SOCKETS_PER_ADDRESS' | 'ROOM_CONCURRENCY' | 'ROOM_QUEUE_MAX'
+  | 'SOCKET_MSGS_PER_SEC'
+  | 'TOKEN_MSGS_PER_SEC'
+  | 'COSTLY_READS_PER_MIN'
+  | 'QUESTION_ASKS_PER_MIN'
+  | 'SOCKETS_PER_TOKEN'
+  | 'SOCKETS_PER_ADDRESS'
+  | 'ROOM_CONCURRENCY'
+  | 'ROOM_QUEUE_MAX'
 >;
 
 /** Events that read every step or the whole room. */
-export const COSTLY_EVENTS: ReadonlySet<string> = new Set(['outcomes:mine', 'sync']);
+export const COSTLY_EVENTS: ReadonlySet<string> = new Set(['outcomes:mine', 'sync', 'questions:list']);
 
 export class RoomBusyError extends Error {
   constructor() {
@@ -88,6 +96,7 @@ export class Fairness {
   private readonly sockets = { byToken: new Map<string, number>(), byAddress: new Map<string, number>() };
   private readonly tokenBuckets = new Map<string, Bucket>();
   private readonly costlyBuckets = new Map<string, Bucket>();
+  private readonly askBuckets = new Map<string, Bucket>();
   private readonly lanes = new Map<string, Lane>();
   private readonly costlyLanes = new Map<string, Lane>();
   private readonly sweeper: NodeJS.Timeout;
@@ -95,7 +104,7 @@ export class Fairness {
   constructor(private readonly config: FairConfig) {
     // forget the buckets of tokens that went quiet (they are full again)
     this.sweeper = setInterval(() => {
-      for (const map of [this.tokenBuckets, this.costlyBuckets]) for (const [k, b] of map) if (b.idle()) map.delete(k);
+      for (const map of [this.tokenBuckets, this.costlyBuckets, this.askBuckets]) for (const [k, b] of map) if (b.idle()) map.delete(k);
     }, 30_000);
     this.sweeper.unref();
   }
@@ -135,7 +144,12 @@ export class Fairness {
   take(token: string, event: string): number {
     const shared = bucketOf(this.tokenBuckets, token, () => new Bucket(this.config.TOKEN_MSGS_PER_SEC, this.config.TOKEN_MSGS_PER_SEC * 2));
     const wait = shared.take();
-    if (wait || !COSTLY_EVENTS.has(event)) return wait;
+    if (wait) return wait;
+    if (event === 'questions:ask') {
+      const asks = this.config.QUESTION_ASKS_PER_MIN;
+      return bucketOf(this.askBuckets, token, () => new Bucket(asks / 60, Math.max(1, Math.ceil(asks / 3)))).take();
+    }
+    if (!COSTLY_EVENTS.has(event)) return 0;
     const perMin = this.config.COSTLY_READS_PER_MIN;
     return bucketOf(this.costlyBuckets, token, () => new Bucket(perMin / 60, Math.max(1, Math.ceil(perMin / 6)))).take();
   }

@@ -289,6 +289,7 @@ export function reportPdf(data: SessionData): NodeJS.ReadableStream {
   const w = new ReportWriter(data.room.title);
   w.title(data);
   for (const s of data.steps) if (s.type !== 'slide' || s.section.blocks.length > 0) w.section(s.section);
+  if (data.questions) w.section(data.questions.section);
   w.doc.end();
   return w.doc;
 }

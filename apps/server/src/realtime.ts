@@ -20,6 +20,11 @@ import {
   DeleteRoomPayloadSchema,
   errorAck,
   ForgetMePayloadSchema,
+  QuestionAskPayloadSchema,
+  QuestionModeratePayloadSchema,
+  QuestionsListPayloadSchema,
+  QuestionVotePayloadSchema,
+  QuestionWithdrawPayloadSchema,
   HandshakeSchema,
   issueMessage,
   LowerHandsPayloadSchema,
@@ -285,6 +290,11 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     on('followUp:impact', ImpactPayloadSchema, async () => ({ impact: await service.impact(who()) }));
     on('signal', SignalPayloadSchema, async (p) => ({ signals: await service.signal(who(), p) }));
     on('signals:lower', LowerHandsPayloadSchema, async (p) => ({ lowered: await service.lowerHands(who(), p.participantId) }));
+    on('questions:list', QuestionsListPayloadSchema, async () => ({ board: await service.questions(who()) }));
+    on('questions:ask', QuestionAskPayloadSchema, (p) => service.askQuestion(who(), p.submissionId, p.text));
+    on('questions:vote', QuestionVotePayloadSchema, (p) => service.voteQuestion(who(), p.id, p.up));
+    on('questions:withdraw', QuestionWithdrawPayloadSchema, (p) => service.withdrawQuestion(who(), p.id));
+    on('questions:moderate', QuestionModeratePayloadSchema, (p) => service.moderateQuestion(who(), p.action));
     on('sync', null, async () => ({ welcome: await welcome(socket) }));
     on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));
 
@@ -339,6 +349,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   const impactTimers = new Map<string, NodeJS.Timeout>();
   const signalTimers = new Map<string, NodeJS.Timeout>();
   const ownSignalTimers = new Map<string, NodeJS.Timeout>();
+  const questionTimers = new Map<string, NodeJS.Timeout>();
 
   function later(timers: Map<string, NodeJS.Timeout>, key: string, ms: number, fn: () => Promise<void>) {
     if (timers.has(key)) return;
@@ -488,6 +499,14 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
       if (clustered) io.serverSideEmit('signals', roomId);
       pushOwnSignalsHere(roomId);
     },
+    questionsChanged: (roomId) =>
+      later(questionTimers, roomId, ACTIVITY_PUSH_MS, async () => {
+        const boards = await service.questionBoards(roomId);
+        if (!boards) return;
+        io.to(rooms.consoles(roomId)).emit('questions', boards.console);
+        // phones and displays: what everyone may see (no hidden question; nobody's name or pseudonym)
+        io.to(rooms.all(roomId)).except(rooms.consoles(roomId)).emit('questions', boards.public);
+      }),
     participantErased(roomId, participantId) {
       io.to(rooms.participant(participantId)).emit('dataDeleted', { message: DATA_DELETED_MESSAGE });
       setImmediate(() => io.in(rooms.participant(participantId)).disconnectSockets(true));

@@ -17,6 +17,9 @@ import type {
   ImpactData,
   ImpactFigures,
   JoinInput,
+  MyQuestionsBoard,
+  QuestionModeration,
+  QuestionsBoard,
   MyOutcomes,
   NewRoom,
   PlanView,
@@ -40,6 +43,7 @@ import { deleteRoom, forgetParticipant } from './service/erasure.js';
 import { admit, refuse } from './service/waiting.js';
 import { checkIn, editPlan, impactFor, impactReportData, readPlan } from './service/follow-up.js';
 import { lowerHands, participantSignals, readSignals, signal, signalsAudience } from './service/signals.js';
+import { askQuestion, boardFor, listQuestions, moderateQuestion, readQuestions, voteQuestion, withdrawQuestion } from './service/questions.js';
 import { currentPresenterViews, myOutcomes, participantViews, sessionData, welcome } from './service/views.js';
 
 export { NO_SUCH_ROOM } from './service/admission.js';
@@ -169,5 +173,30 @@ export class RoomService implements RoomApi {
   }
   impactData(roomId: string): Promise<ImpactData | null> {
     return impactReportData(this.ctx, roomId);
+  }
+
+  // --- the room's questions ----------------------------------------------------------------------
+
+  questions(who: Identity): Promise<QuestionsBoard | MyQuestionsBoard> {
+    return listQuestions(this.ctx, who);
+  }
+  /** The boards the broadcaster pushes: consoles' (hidden questions too) and everyone else's. */
+  async questionBoards(roomId: string): Promise<{ console: QuestionsBoard; public: QuestionsBoard } | null> {
+    const room = await this.ctx.store.getRoom(roomId);
+    if (!room) return null;
+    const q = await readQuestions(this.ctx, roomId);
+    return { console: boardFor(room, q, 'console'), public: boardFor(room, q, 'public') };
+  }
+  askQuestion(who: Identity, submissionId: string, text: string) {
+    return askQuestion(this.ctx, who, submissionId, text);
+  }
+  voteQuestion(who: Identity, id: string, up: boolean) {
+    return voteQuestion(this.ctx, who, id, up);
+  }
+  withdrawQuestion(who: Identity, id: string) {
+    return withdrawQuestion(this.ctx, who, id);
+  }
+  moderateQuestion(who: Identity, action: QuestionModeration) {
+    return moderateQuestion(this.ctx, who, action);
   }
 }

@@ -27,6 +27,7 @@ const EVERY_COMMAND: { [T in RoomCommand['type']]: Extract<RoomCommand, { type: 
   chime: { type: 'chime', muted: true },
   close: { type: 'close' },
   reopen: { type: 'reopen' },
+  questions: { type: 'questions', on: true },
   'agenda.set': { type: 'agenda.set', agenda: [{ id: 'only', type: 'slide', title: 'Taken over', durationSec: 0, config: {} }] },
 };
 

@@ -18,7 +18,10 @@ import {
   type ClientToServerEvents,
   type ConsoleRoomView,
   type ErrorBody,
+  type MyQuestionsBoard,
   type Participant,
+  type QuestionModeration,
+  type QuestionsBoard,
   type PresenceCount,
   type Role,
   type RoomCommand,
@@ -65,6 +68,11 @@ export interface RoomSnapshot {
   activity: ActivityView | null;
   /** "I'm done" and raised hands as this screen sees them (consoles: who; displays: counts; participants: their own) */
   signals: SignalsView | null;
+  /**
+   * the room's questions (fetched after the welcome when they are on, or on a console or display;
+   * then pushed): a participant's with `mine` and `voted`, a console's with hidden ones
+   */
+  questions: QuestionsBoard | MyQuestionsBoard | null;
   /** submissions sent and not yet acknowledged (shown as "saving…") */
   pending: number;
   /** the server's last "not saved yet" answer (storage away, busy…) while a write is retried; null once stored */
@@ -108,6 +116,7 @@ export class RoomConnection {
     retentionDays: null,
     activity: null,
     signals: null,
+    questions: null,
     pending: 0,
     retrying: null,
     clockOffsetMs: 0,
@@ -156,6 +165,7 @@ export class RoomConnection {
     s.on('welcome', (w) => {
       this.awaitingWelcome = false;
       this.applyWelcome(w);
+      if (w.role !== 'participant' || w.stage.questions) void this.questionsList();
       if (this.syncAfterWelcome) {
         this.syncAfterWelcome = false;
         void this.sync();
@@ -172,7 +182,9 @@ export class RoomConnection {
       const stepChanged = this.snapshot.stage?.step?.id !== stage.step?.id;
       // the new step's view may have been pushed just before its stage: keep it
       const keep = this.snapshot.activity?.stepId === stage.step?.id;
+      const questionsOpened = stage.questions && !this.snapshot.stage?.questions;
       this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}), ...(stepChanged ? this.signalsOnNewStep(stage) : {}) });
+      if (questionsOpened && this.snapshot.role === 'participant') void this.questionsList();
       // A participant entering a step with a view of its own gets it pushed by the server (their
       // record of it, if they answered before on this or another device); should it not come, ask.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
@@ -186,6 +198,11 @@ export class RoomConnection {
     s.on('room', (room) => this.set({ room }));
     s.on('count', (count) => this.set({ count }));
     s.on('signals', (signals) => this.set({ signals }));
+    s.on('questions', (board) => {
+      // a participant's own marks are not in the broadcast: keep the ones their last answer gave
+      const cur = this.snapshot.questions;
+      this.set({ questions: cur && 'mine' in cur ? { ...board, mine: cur.mine, voted: cur.voted } : board });
+    });
     s.on('activity', (pushed) => {
       const activity = this.built(pushed);
       if (!activity) return;
@@ -354,6 +371,36 @@ export class RoomConnection {
   /** Facilitator, co-host, display: the room's effect so far (pushed again as `followUp:impact` after each check-in). */
   impact(): Promise<AckOf<'followUp:impact'>> {
     return this.ask('followUp:impact', {});
+  }
+
+  /** The room's questions as this screen sees them (kept in `questions`). Not retried: ask again. */
+  async questionsList(): Promise<AckOf<'questions:list'>> {
+    return this.keepBoard(await this.ask('questions:list', {}));
+  }
+
+  /** Participant: ask a question, retried until stored (the submission id, which becomes its id, makes retries safe). */
+  async askQuestion(text: string, submissionId = randomId()): Promise<AckOf<'questions:ask'>> {
+    return this.keepBoard(await this.untilStored(() => this.ask('questions:ask', { submissionId, text })));
+  }
+
+  /** Participant: upvote a question (`up`) or take the vote back. */
+  async voteQuestion(id: string, up: boolean): Promise<AckOf<'questions:vote'>> {
+    return this.keepBoard(await this.untilStored(() => this.ask('questions:vote', { id, up })));
+  }
+
+  /** Participant: withdraw a question of their own. */
+  async withdrawQuestion(id: string): Promise<AckOf<'questions:withdraw'>> {
+    return this.keepBoard(await this.untilStored(() => this.ask('questions:withdraw', { id })));
+  }
+
+  /** Facilitator, co-host: hide or show, remove, merge, mark answered, pin to the display. */
+  async moderateQuestion(action: QuestionModeration): Promise<AckOf<'questions:moderate'>> {
+    return this.keepBoard(await this.untilStored(() => this.ask('questions:moderate', { action })));
+  }
+
+  private keepBoard<R extends Ack<{ board: QuestionsBoard }>>(res: R): R {
+    if (res.ok) this.set({ questions: res.board });
+    return res;
   }
 
   /** Ask for the full state again (the server also sends it by itself after a reconnect). */

@@ -18,3 +18,4 @@ export * from './my-outcomes.js';
 export * from './share.js';
 export * from './follow-up.js';
 export * from './signals.js';
+export * from './questions.js';

@@ -8,6 +8,7 @@ import { seenPhase } from './my-outcomes.js';
 import { getActivity } from './activities/index.js';
 import type { Participant } from './participant.js';
 import { mdText, OutcomeTableSchema, ReportSectionSchema, sectionMarkdown, type ActivityOutcomes, type OutcomeTable, type ReportSection } from './report.js';
+import { questionsOutcomes, type QuestionRecord, type QuestionsMod } from './questions.js';
 import type { RoomState } from './room.js';
 
 /** Bumped whenever a field is renamed, removed or changes meaning (adding fields keeps it). */
@@ -63,6 +64,8 @@ export const SessionDataSchema = z
         tables: z.array(OutcomeTableSchema),
       }),
     ),
+    /** the room's questions (text, votes, answered), when anyone asked: hidden, removed, withdrawn and merged-away ones left out */
+    questions: z.object({ section: ReportSectionSchema, tables: z.array(OutcomeTableSchema) }).optional(),
   })
   .meta({
     title: 'Canopy session data',
@@ -87,7 +90,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * Build the session data. `steps[i]` holds what is stored for `room.agenda[i]`. Only the
  * activities' `outcomes` hooks read records, so nothing private leaves except through them.
  */
-export function buildSessionData(input: { room: RoomState; participants: Participant[]; steps: StepInputs[]; now: number }): SessionData {
+export function buildSessionData(input: {
+  room: RoomState;
+  participants: Participant[];
+  steps: StepInputs[];
+  now: number;
+  /** the room's questions as stored (see questions.ts) */
+  questions?: { records: QuestionRecord[]; mod: QuestionsMod };
+}): SessionData {
   const { room } = input;
   const present = input.participants.filter((p) => !p.removed);
   const roster = present.map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
@@ -144,7 +154,13 @@ export function buildSessionData(input: { room: RoomState; participants: Partici
       removed: p.removed,
     })),
     steps,
+    ...withQuestions(input.questions),
   };
+}
+
+function withQuestions(q: { records: QuestionRecord[]; mod: QuestionsMod } | undefined): Pick<SessionData, 'questions'> {
+  const out = q ? questionsOutcomes(q.records, q.mod) : null;
+  return out ? { questions: out } : {};
 }
 
 /** "23 November 2026" */
@@ -184,6 +200,7 @@ export function renderMarkdown(data: SessionData): string {
       ? ['| Step | Took part |', '| --- | --- |', ...o.participation.rows.map(([t, n]) => `| ${mdText(t)} | ${n} |`)].join('\n')
       : '',
     ...data.steps.filter((s) => s.type !== 'slide' || s.section.blocks.length > 0).map((s) => sectionMarkdown(s.section)),
+    data.questions ? sectionMarkdown(data.questions.section) : '',
   ];
   return `${parts.filter(Boolean).join('\n\n')}\n`;
 }

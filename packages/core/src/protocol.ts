@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Counters } from './activity.js';
 import type { ImpactFigures, PlanView, CheckInPayload, PlanEditPayload } from './follow-up.js';
 import type { MyOutcomes } from './my-outcomes.js';
+import type { MyQuestionsBoard, QuestionAskPayload, QuestionModeration, QuestionsBoard } from './questions.js';
 import { ClientIdSchema, type Participant } from './participant.js';
 import type { LowerHandsPayload, SignalPayload, SignalsView } from './signals.js';
 import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageView, type StepContent } from './room.js';
@@ -231,6 +232,8 @@ export interface ServerToClientEvents {
   'followUp:impact': (f: ImpactFigures) => void;
   /** "I'm done" and raised hands changed (or the step did): each screen its own view, coalesced */
   signals: (s: SignalsView) => void;
+  /** the room's questions changed (coalesced): consoles get hidden ones too; phones and displays what everyone may see */
+  questions: (b: QuestionsBoard) => void;
 }
 
 export interface ClientToServerEvents {
@@ -267,6 +270,16 @@ export interface ClientToServerEvents {
   signal: (p: SignalPayload, ack: (a: Ack<{ signals: SignalsView }>) => void) => void;
   /** facilitator, co-host: lower one person's hand, or every hand */
   'signals:lower': (p: LowerHandsPayload, ack: (a: Ack<{ lowered: number }>) => void) => void;
+  /** anyone: the room's questions as this screen sees them (a participant's with their own and their votes marked) */
+  'questions:list': (p: Record<string, never>, ack: (a: Ack<{ board: QuestionsBoard | MyQuestionsBoard }>) => void) => void;
+  /** participant: ask a question; retried with the same submissionId it is saved once (and is the question's id) */
+  'questions:ask': (p: QuestionAskPayload, ack: (a: Ack<{ duplicate: boolean; id: string; board: MyQuestionsBoard }>) => void) => void;
+  /** participant: upvote a question (up) or take the vote back */
+  'questions:vote': (p: { id: string; up: boolean }, ack: (a: Ack<{ board: MyQuestionsBoard }>) => void) => void;
+  /** participant: withdraw a question of their own */
+  'questions:withdraw': (p: { id: string }, ack: (a: Ack<{ board: MyQuestionsBoard }>) => void) => void;
+  /** facilitator, co-host: hide, remove, merge, mark answered, pin */
+  'questions:moderate': (p: { action: QuestionModeration }, ack: (a: Ack<{ board: QuestionsBoard }>) => void) => void;
   /** clock offset: the client sends its time, the server answers with its own */
   clock: (clientNow: number, ack: (a: Ack<{ clientNow: number; serverNow: number }>) => void) => void;
 }

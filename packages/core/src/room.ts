@@ -9,6 +9,7 @@ import { issueMessage } from './issues.js';
 import { ATTRIBUTE_MAX } from './text.js';
 import { FOLLOW_UP_STEP, FollowUpSettingsSchema, type FollowUpSettings } from './follow-up.js';
 import { SIGNALS_STEP } from './signals.js';
+import { QUESTIONS_STEP } from './questions.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, TimerSchema, type Timer } from './timer.js';
 
 export const MAX_STEPS = 60;
@@ -53,6 +54,8 @@ export const NewRoomSchema = z.object({
   followUp: FollowUpSettingsSchema.default({ weeks: [] }),
   /** the display stays silent when a timer runs out until the console turns the chime on */
   chimeOff: z.boolean().default(false),
+  /** the room's questions (anonymous Q&A with upvotes) open from the start; the console turns them on and off any time */
+  questions: z.boolean().default(false),
 });
 export type NewRoom = z.input<typeof NewRoomSchema>;
 
@@ -67,6 +70,8 @@ export interface RoomState {
   join: JoinSettings;
   /** check-ins after the session; absent in rooms stored before follow-ups existed (none) */
   followUp?: FollowUpSettings;
+  /** phones may ask and upvote questions (questions.ts); absent in rooms stored before questions existed (off) */
+  questions?: boolean;
   agenda: Step[];
   /** index into agenda; -1 is the lobby before the first step */
   current: number;
@@ -86,7 +91,7 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
   const out: Step[] = [];
   for (const [i, step] of agenda.entries()) {
     if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
-    if (step.id === FOLLOW_UP_STEP || step.id === SIGNALS_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
+    if (step.id === FOLLOW_UP_STEP || step.id === SIGNALS_STEP || step.id === QUESTIONS_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
     ids.add(step.id);
     const mod = activities[step.type];
     const parsed = mod.configSchema.safeParse(step.config ?? mod.defaultConfig());
@@ -110,7 +115,7 @@ export function createRoomState(input: {
   id: string;
   code: string;
   now: number;
-  room: Omit<z.output<typeof NewRoomSchema>, 'followUp' | 'chimeOff'> & { followUp?: FollowUpSettings; chimeOff?: boolean };
+  room: Omit<z.output<typeof NewRoomSchema>, 'followUp' | 'chimeOff' | 'questions'> & { followUp?: FollowUpSettings; chimeOff?: boolean; questions?: boolean };
 }): RoomState {
   return {
     id: input.id,
@@ -122,6 +127,7 @@ export function createRoomState(input: {
     locked: false,
     join: input.room.join,
     followUp: input.room.followUp ?? { weeks: [] },
+    questions: input.room.questions ?? false,
     agenda: input.room.agenda,
     current: -1,
     phase: null,
@@ -151,6 +157,8 @@ export const RoomCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chime'), muted: z.boolean() }),
   z.object({ type: z.literal('close') }),
   z.object({ type: z.literal('reopen') }),
+  /** phones may ask and upvote questions (on) or not (off); what was asked stays */
+  z.object({ type: z.literal('questions'), on: z.boolean() }),
   /** replace the plan: steps not yet run may change freely; those run so far (and the current one) stay */
   z.object({ type: z.literal('agenda.set'), agenda: z.array(StepSchema).min(1).max(MAX_STEPS) }),
 ]);
@@ -220,6 +228,8 @@ function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
     case 'reopen':
       if (state.status === 'open') return { ok: false, error: 'The session is already open.' };
       return { ok: true, state: { ...state, status: 'open', closedAt: null } };
+    case 'questions':
+      return { ok: true, state: { ...state, questions: cmd.on } };
     case 'agenda.set': {
       const checked = validateAgenda(cmd.agenda);
       if (!checked.ok) return checked;
@@ -256,6 +266,8 @@ export interface StageView {
   followUp?: number[];
   /** the display stays silent when a timer runs out */
   chimeMuted?: boolean;
+  /** present while the room's questions are on: every phone offers "Questions" */
+  questions?: true;
 }
 
 export function stageView(state: RoomState): StageView {
@@ -273,6 +285,7 @@ export function stageView(state: RoomState): StageView {
     timer: state.timer,
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
     ...(state.chimeMuted ? { chimeMuted: true } : {}),
+    ...(state.questions ? { questions: true as const } : {}),
   };
 }
 
@@ -321,6 +334,7 @@ export function stageChange(state: RoomState): StageChange {
     // a phone open when the session ends turns into the plan page: it needs to know there are check-ins
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
     ...(state.chimeMuted ? { chimeMuted: true } : {}),
+    ...(state.questions ? { questions: true as const } : {}),
   };
 }
 

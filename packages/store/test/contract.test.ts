@@ -4,7 +4,18 @@
  * spawned for it too — never the machine's Redis; each story uses fresh room ids.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { applyRoomCommand, codeFromBytes, createRoomState, FOLLOW_UP_STEP, NewRoomSchema, type Participant, type RoomState } from '@canopy/core';
+import {
+  applyRoomCommand,
+  codeFromBytes,
+  createRoomState,
+  FOLLOW_UP_STEP,
+  NewRoomSchema,
+  QUESTIONS_MOD_SCOPE,
+  QUESTIONS_STEP,
+  questionScope,
+  type Participant,
+  type RoomState,
+} from '@canopy/core';
 import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -711,6 +722,52 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     await store.deleteRoom(room.id);
     expect((await allKeys()).filter((k) => k.includes(room.id) || k.includes(room.code))).toEqual([]);
     expect(await store.listRecords(room.id, FOLLOW_UP_STEP)).toEqual([]);
+  });
+
+  it("the room's questions live under their own step: asked once, voted with compare-and-set, withdrawn, and gone with the room", async () => {
+    const { room, joins } = await roomWithPeople(3);
+    const [ada, bob, cy] = joins.map((j) => j.participant);
+    const question = (voters: string[]) => JSON.stringify({ id: 'question-1', text: 'Who decides?', at: 1, author: 'pseudonym-ada', voters });
+    const ask = { submissionId: 'question-1', expectedRev: 0, value: question([]), counters: {}, writer: ada!.id };
+    expect(await store.writeRecord(room.id, QUESTIONS_STEP, questionScope('question-1'), ask)).toEqual({ status: 'ok', rev: 1 });
+    // a question resent after a lost ack is stored once
+    expect(await store.writeRecord(room.id, QUESTIONS_STEP, questionScope('question-1'), ask)).toEqual({ status: 'duplicate', rev: 1 });
+    // two people upvote from the same read: one wins, the other reads again and adds their vote
+    const vote = (who: string, voters: string[], expectedRev: number) =>
+      store.writeRecord(room.id, QUESTIONS_STEP, questionScope('question-1'), {
+        submissionId: `vote-${who}-${expectedRev}`,
+        expectedRev,
+        value: question(voters),
+        counters: {},
+        writer: who,
+      });
+    const raced = await Promise.all([vote(bob!.id, ['bob'], 1), vote(cy!.id, ['cy'], 1)]);
+    expect(raced.map((r) => r.status).sort()).toEqual(['conflict', 'ok']);
+    const winner = raced[0]!.status === 'ok' ? 'bob' : 'cy';
+    const loser = winner === 'bob' ? cy! : bob!;
+    expect(await vote(loser.id, [winner, winner === 'bob' ? 'cy' : 'bob'], 2)).toEqual({ status: 'ok', rev: 3 });
+    const mod = {
+      submissionId: 'mod-1',
+      expectedRev: 0,
+      value: JSON.stringify({ hidden: [], removed: [], merged: {}, answered: [], pinned: 'question-1' }),
+      counters: {},
+    };
+    expect(await store.writeRecord(room.id, QUESTIONS_STEP, QUESTIONS_MOD_SCOPE, mod)).toEqual({ status: 'ok', rev: 1 });
+    expect((await store.listRecords(room.id, QUESTIONS_STEP)).map((r) => [r.scope, r.rev]).sort()).toEqual([
+      ['mod', 1],
+      ['q:question-1', 3],
+    ]);
+    // questions are not an agenda step: the steps' records know nothing of them
+    expect(await store.listRecords(room.id, 'welcome')).toEqual([]);
+    // the asker withdraws it: the record goes, a stale withdrawal conflicts
+    expect(await store.deleteRecord(room.id, QUESTIONS_STEP, questionScope('question-1'), { expectedRev: 1, counters: {} })).toMatchObject({
+      status: 'conflict',
+    });
+    expect(await store.deleteRecord(room.id, QUESTIONS_STEP, questionScope('question-1'), { expectedRev: 3, counters: {} })).toEqual({ status: 'ok' });
+    expect(await store.getRecord(room.id, QUESTIONS_STEP, questionScope('question-1'))).toBeNull();
+    await store.deleteRoom(room.id);
+    expect((await allKeys()).filter((k) => k.includes(room.id) || k.includes(room.code))).toEqual([]);
+    expect(await store.listRecords(room.id, QUESTIONS_STEP)).toEqual([]);
   });
 
   it('a participant who asks to be forgotten leaves the roster, their token stops working, and they may join afresh', async () => {

@@ -28,6 +28,7 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
         return LOST;
       }
       ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda);
+      if (next.state.questions !== room.questions) ctx.broadcaster?.questionsChanged(room.id);
       const step = next.state.agenda[next.state.current];
       if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) ctx.broadcaster?.participantViewsChanged(room.id);
       // "I'm done" counts per step run: phones clear it on a new step by themselves, not when the same step starts again

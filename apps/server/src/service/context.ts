@@ -49,6 +49,8 @@ export interface Broadcaster {
    * themselves), after the same step started again 'everyone'
    */
   signalsChanged(roomId: string, whose: string | 'presenters' | 'everyone'): void;
+  /** the room's questions changed: every screen gets the board again (coalesced) */
+  questionsChanged(roomId: string): void;
 }
 
 export interface Identity {

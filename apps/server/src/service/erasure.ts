@@ -6,6 +6,7 @@ import { counterDelta, FOLLOW_UP_STEP, getActivity, normalizeCode, ownScope, SHA
 import { newId } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
+import { forgetQuestions } from './questions.js';
 
 /**
  * The facilitator deletes the room now: every key goes (code included, so the code answers
@@ -82,9 +83,11 @@ export async function forgetParticipant(ctx: ServiceContext, who: Identity): Pro
         const res = await ctx.store.deleteRecord(room.id, stepId, own, { expectedRev: stored.rev, counters: {} });
         return res.status === 'ok' ? undefined : LOST;
       },
-      busy: () => new ServiceError('BUSY', 'Your check-ins are changing right now; try again.'),
+      busy: () => new ServiceError('BUSY', 'Your data is changing right now; try again.'),
     });
   }
+  // their questions go and their votes are taken back
+  await forgetQuestions(ctx, room.id, pid);
   ctx.broadcaster?.participantErased(room.id, pid);
   ctx.broadcaster?.followUpChanged(room.id);
 }

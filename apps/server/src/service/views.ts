@@ -30,6 +30,7 @@ import {
   type Welcome,
 } from '@canopy/core';
 import type { Identity, Loaded, ServiceContext } from './context.js';
+import { readQuestions } from './questions.js';
 
 /**
  * What one participant sees of the step: built from their own record, the other records they
@@ -255,9 +256,10 @@ export async function sessionData(ctx: ServiceContext, roomId: string, now = ctx
   const store = ctx.store;
   const room = await store.getRoom(roomId);
   if (!room) return null;
-  const [participants, steps] = await Promise.all([
+  const [participants, questions, steps] = await Promise.all([
     // people still waiting were never in the session
     store.listParticipants(roomId).then((all) => all.filter((p) => !p.waiting)),
+    readQuestions(ctx, roomId),
     Promise.all(
       room.agenda.map(async (step): Promise<StepInputs> => {
         const [counters, records] = await Promise.all([store.getCounters(roomId, step.id), store.listRecords(roomId, step.id)]);
@@ -270,5 +272,5 @@ export async function sessionData(ctx: ServiceContext, roomId: string, now = ctx
       }),
     ),
   ]);
-  return buildSessionData({ room, participants, steps, now });
+  return buildSessionData({ room, participants, steps, now, questions });
 }

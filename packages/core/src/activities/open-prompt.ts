@@ -130,6 +130,20 @@ export function canonicalEntry(shared: Pick<OpenPromptShared, 'merged'> | undefi
   return k;
 }
 
+/**
+ * Merge `from` into `into` (`from` ≠ `into`): the merge map with `from → into`, the same map when
+ * it is already so, or 'loop' when `into` already stands for `from` (it was merged into it).
+ * Shared with the room's questions (questions.ts), whose merges work the same way.
+ */
+export function linkMerge(merged: Record<string, string>, from: string, into: string): Record<string, string> | 'loop' {
+  // Follow `into`'s chain: reaching `from` would make a loop.
+  const withoutFrom = { ...merged };
+  delete withoutFrom[from];
+  if (canonicalEntry({ merged: withoutFrom }, into) === from) return 'loop';
+  if (merged[from] === into) return merged;
+  return { ...withoutFrom, [from]: into };
+}
+
 /** Removed itself, or merged into an entry that was removed. */
 export function isRemoved(shared: Pick<OpenPromptShared, 'merged' | 'removed'> | undefined, key: string): boolean {
   if (!shared) return false;
@@ -266,12 +280,9 @@ export function actOpenPrompt(
       if (from === into) return { ok: false, error: 'An answer cannot be merged into itself.' };
       if (!exists(from) || !exists(into)) return { ok: false, error: 'There is no such answer.' };
       if (isRemoved(shared, into)) return { ok: false, error: 'That answer has been removed: restore it first.' };
-      // Follow `into`'s chain: reaching `from` would make a loop.
-      const withoutFrom = { ...shared.merged };
-      delete withoutFrom[from];
-      if (canonicalEntry({ merged: withoutFrom }, into) === from) return { ok: false, error: 'That answer is already merged into this one.' };
-      if (shared.merged[from] === into) return { ok: true, value: shared };
-      return { ok: true, value: { ...shared, merged: { ...withoutFrom, [from]: into } } };
+      const merged = linkMerge(shared.merged, from, into);
+      if (merged === 'loop') return { ok: false, error: 'That answer is already merged into this one.' };
+      return { ok: true, value: merged === shared.merged ? shared : { ...shared, merged } };
     }
     case 'open-vote': {
       const live = liveEntries(ctx.records);
