@@ -77,6 +77,7 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
         case 'duplicate':
           return DUPLICATE;
         case 'conflict':
+        case 'stale': // (not asked for: no roomVersion)
           return LOST; // another node wrote the same record first
         case 'ok': {
           ctx.broadcaster?.activityChanged(room.id, stepId);
