@@ -91,7 +91,8 @@ export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | {
   const out: Step[] = [];
   for (const [i, step] of agenda.entries()) {
     if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
-    if (step.id === FOLLOW_UP_STEP || step.id === SIGNALS_STEP || step.id === QUESTIONS_STEP) return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
+    if (step.id === FOLLOW_UP_STEP || step.id === SIGNALS_STEP || step.id === QUESTIONS_STEP)
+      return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
     ids.add(step.id);
     const mod = activities[step.type];
     const parsed = mod.configSchema.safeParse(step.config ?? mod.defaultConfig());
