@@ -5,8 +5,17 @@
  * moment it happens, while the projector only counts; she lowers them all. Then a short timer runs
  * out: the projector shows the end and plays its chime, the phones buzz (navigator.vibrate,
  * recorded) and say "Time is up"; muted from the console, the next end is shown but not played.
+ * The room's anonymous questions are on: Ada asks from her phone and Bo and Cy upvote it; Bo asks
+ * much the same, Cy posts an advert. On the console she hides the advert, merges Bo's question into
+ * Ada's (their votes combined, each person once) and pins it: the projector shows it large with its
+ * votes. Marked answered, it is in the downloaded report — the PDF read back with pdftotext, and the
+ * JSON. Nobody's phone shows who asked; every screen is axe-clean.
  */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
+import type { SessionData } from '@canopy/core';
 import { axeProblems } from './a11y';
 import { Devices, LAPTOP, PHONE, PROJECTOR, SCREENSHOTS, joinRoom } from './support';
 
@@ -25,21 +34,60 @@ function recordSignals() {
     },
   });
 }
+const run = promisify(execFile);
+
+const ADAS = 'How do I find an ally in another department?';
+const BOS = 'How can I find allies outside my own department?';
+const ADVERT = 'Buy my leadership course, link in bio';
+
+/** Open the Questions dialog on a phone from the keyboard, as any step allows. */
+async function openQuestions(phone: Page) {
+  const button = phone.getByTestId('open-questions');
+  await button.focus();
+  await phone.keyboard.press('Enter');
+  await expect(phone.getByRole('dialog', { name: 'Questions' })).toBeVisible();
+}
+
+async function ask(phone: Page, text: string) {
+  const dialog = phone.getByRole('dialog', { name: 'Questions' });
+  await dialog.getByLabel('Your question').fill(text);
+  await dialog.getByRole('button', { name: 'Ask', exact: true }).click();
+  await expect(dialog.getByTestId('question-text-shown').filter({ hasText: text })).toBeVisible();
+}
+
+/** A question's row on the console's questions card, by its text (the merge menus list the others' texts too). */
+const moderated = (console_: Page, text: string) =>
+  console_
+    .getByTestId('questions-card')
+    .getByTestId('moderate-question')
+    .filter({ has: console_.getByTestId('moderate-text').getByText(text, { exact: true }) });
+
+const question = (phone: Page, text: string) => phone.getByTestId('question').filter({ hasText: text });
+
+async function download(page: Page, testId: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  return file.path();
+}
+
 const recorded = (page: Page) => page.evaluate(() => (window as unknown as { __canopyTest: { chimes: number[]; vibrations: unknown[] } }).__canopyTest);
 
-test('live toolkit: notes on the console only, "I\'m done" and hands live, the timer speaks up', async ({ browser }) => {
+test('live toolkit: notes on the console only, "I\'m done" and hands live, the timer speaks up, questions asked, moderated, pinned and in the report', async ({
+  browser,
+}) => {
   const devices = new Devices(browser);
   try {
-    const console_ = await devices.open(LAPTOP);
+    const console_ = await devices.open({ ...LAPTOP, acceptDownloads: true });
     let displayLink = '';
     let joinLink = '';
-    await test.step('the facilitator opens a room from the short example, the chime left on', async () => {
+    await test.step('the facilitator opens a room from the short example, the chime left on, anonymous questions on', async () => {
       await console_.goto('/new');
       await console_.getByRole('button', { name: 'Short example (about 20 minutes)' }).click();
       await console_.getByLabel('Workshop title').fill('Allies at Northwind');
       await expect(console_.getByTestId('chime-off')).not.toBeChecked();
+      await console_.getByLabel(/Open anonymous questions from the start/).check();
       await console_.getByRole('button', { name: 'Open the room' }).click();
       await expect(console_).toHaveURL(/\/c\/[A-Za-z0-9_-]+#t=/);
+      await expect(console_.getByTestId('questions-on')).toBeChecked();
       displayLink = await console_.getByTestId('display-link').inputValue();
       joinLink = await console_.getByTestId('join-link').inputValue();
     });
@@ -149,6 +197,79 @@ test('live toolkit: notes on the console only, "I\'m done" and hands live, the t
       expect((await recorded(display)).chimes).toHaveLength(1);
       expect(errors).toEqual([]);
     });
+
+    const qaProblems: string[] = [];
+    await test.step('Ada asks from her phone; Bo and Cy upvote her question; Bo asks much the same, Cy posts an advert', async () => {
+      await console_.getByRole('button', { name: 'Reset' }).click();
+      await expect(display.getByTestId('time-up')).toHaveCount(0);
+      await openQuestions(phones.Ada!);
+      await ask(phones.Ada!, ADAS);
+      qaProblems.push(...(await axeProblems(phones.Ada!, 'phone questions')));
+      for (const phone of [phones.Bo!, phones.Cy!]) {
+        await openQuestions(phone);
+        const upvote = question(phone, ADAS).getByTestId('upvote');
+        await upvote.click();
+        await expect(upvote).toHaveAttribute('aria-pressed', 'true');
+      }
+      await ask(phones.Bo!, BOS);
+      await ask(phones.Cy!, ADVERT);
+      // Ada upvotes Bo's: after the merge she still counts once
+      await question(phones.Ada!, BOS).getByTestId('upvote').click();
+      await expect(question(phones.Ada!, ADAS).getByTestId('votes')).toHaveText('2');
+      // Ada's own question is marked hers (she may withdraw it); on the others' phones it is nobody's
+      await expect(question(phones.Ada!, ADAS).getByTestId('withdraw')).toBeVisible();
+      await expect(question(phones.Bo!, ADAS).getByTestId('withdraw')).toHaveCount(0);
+      await expect(phones.Bo!.getByRole('dialog', { name: 'Questions' })).not.toContainText('Ada');
+    });
+
+    await test.step('on the console the facilitator hides the advert, merges Bo’s question into Ada’s, and pins it to the display', async () => {
+      const card = console_.getByTestId('questions-card');
+      await expect(card.getByTestId('moderate-question')).toHaveCount(3);
+      await moderated(console_, ADVERT).getByTestId('hide-question').click();
+      await expect(moderated(console_, ADVERT)).toContainText('Hidden');
+      await moderated(console_, BOS).getByTestId('merge-into').selectOption({ label: ADAS });
+      await moderated(console_, BOS).getByTestId('merge-question').click();
+      await expect(card.getByTestId('moderate-question')).toHaveCount(2);
+      // Bo, Cy and Ada: three people, each once
+      await expect(moderated(console_, ADAS).getByTestId('moderate-votes')).toHaveText('3');
+      await moderated(console_, ADAS).getByTestId('pin-question').click();
+      await expect(moderated(console_, ADAS)).toContainText('On the display');
+      qaProblems.push(...(await axeProblems(console_, 'console questions card')));
+    });
+
+    await test.step('the projector shows the pinned question large, with its votes, over the step; phones no longer show the advert', async () => {
+      await expect(display.getByTestId('pinned-text')).toHaveText(ADAS);
+      await expect(display.getByTestId('pinned-votes')).toHaveText('3');
+      await expect(display.getByTestId('step-title')).toHaveText('Welcome');
+      qaProblems.push(...(await axeProblems(display, 'display pinned question')));
+      await display.screenshot({ path: `${SCREENSHOTS}display-question.png` });
+      await expect(phones.Cy!.getByTestId('question-list')).not.toContainText(ADVERT);
+      await expect(question(phones.Bo!, ADAS).getByTestId('votes')).toHaveText('3');
+      // Bo's vote for his own question now counts for Ada's: his phone shows it pressed
+      await expect(question(phones.Bo!, ADAS).getByTestId('upvote')).toHaveAttribute('aria-pressed', 'true');
+    });
+
+    await test.step('answered and unpinned: the display lets go; the report lists the question with its votes, not the advert', async () => {
+      const answeredRow = moderated(console_, ADAS);
+      await answeredRow.getByTestId('answer-question').click();
+      await expect(answeredRow).toContainText('Answered');
+      await answeredRow.getByTestId('pin-question').click();
+      await expect(display.getByTestId('pinned-question')).toHaveCount(0);
+      await expect(question(phones.Ada!, ADAS).getByTestId('answered')).toBeVisible();
+
+      const pdf = await download(console_, 'download-report-pdf');
+      const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', pdf, '-']);
+      const text = stdout.replace(/\s+/g, ' ');
+      expect(text).toContain('Questions');
+      expect(text).toContain(ADAS);
+      expect(text).not.toContain(ADVERT);
+      expect(text).not.toContain(BOS);
+
+      const data = JSON.parse(await readFile(await download(console_, 'download-data-json'), 'utf8')) as SessionData;
+      expect(data.questions?.tables[0]?.rows).toEqual([[ADAS, 3, 1]]);
+    });
+    expect(qaProblems).toEqual([]);
+    expect(errors).toEqual([]);
   } finally {
     await devices.closeAll();
   }
