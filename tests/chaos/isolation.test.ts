@@ -87,7 +87,7 @@ describe('the storage cap', () => {
     const node = await CanopyNode.start('capped', { REDIS_URL: redis.url, ...ROOMY, ROOM_MAX_BYTES: String(CAP) });
     const steps = Array.from({ length: 20 }, (_, i) => ({
       id: `ideas${i}`,
-      type: 'open-prompt',
+      type: 'open-prompt' as const,
       title: `Ideas ${i}`,
       durationSec: 0,
       config: { maxAnswersPerPerson: 10, maxLength: 280 },
