@@ -24,14 +24,31 @@ const wsFrame = (payload: number) => payload + (payload < 126 ? 2 : payload < 65
 function meter(p: ParticipantScreen) {
   let bytes = 0;
   let packets: string[] = [];
+  let waiting: { test: (data: string) => boolean; done: () => void } | null = null;
   const engine = p.conn.socket.io.engine as unknown as { on(e: 'packet', f: (pk: { type: string; data?: unknown }) => void): void };
   engine.on('packet', (pk) => {
     const data = typeof pk.data === 'string' ? pk.data : '';
     if (pk.type === 'message' && data.startsWith('3')) return; // an ack of this phone's own request
     bytes += wsFrame(1 + Buffer.byteLength(data));
     packets.push(data);
+    if (waiting?.test(data)) waiting.done();
   });
   return {
+    /** until a message like this has come since the last `take` (a push can follow the round trips on a busy machine) */
+    seen(test: (data: string) => boolean) {
+      if (packets.some(test)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no such message came')), WAIT_MS);
+        waiting = {
+          test,
+          done: () => {
+            clearTimeout(timer);
+            waiting = null;
+            resolve();
+          },
+        };
+      });
+    },
     take(explain = false) {
       const b = bytes;
       // over the budget, say what came (a late push of something else shows here)
@@ -82,6 +99,11 @@ describe('step change bytes', () => {
         if (!moved.ok) throw new Error(moved.error.message);
         await settle(moved.version, `s${i}`, false);
         await ana.conn.until((s) => (s.activity as ActivityView | null)?.stepId === `s${i}` || !hasView, WAIT_MS);
+        // this phase's own picture (built from the step's content, or the room's results) has come, not only the stage
+        if (hasView)
+          await onWire.seen(
+            (d) => d.startsWith('2["activity",') && d.includes(`"stepId":"s${i}"`) && (d.includes(`"phase":"${phase}"`) || d.includes('"room":')),
+          );
         phases[phase] = onWire.take(true);
         // a phase that shows the room's results carries them (they are what changed); any other stays within the budget
         if (ana.conn.state.activity?.room == null)
