@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string' },
     workers: { type: 'string', default: '2' },
     driver: { type: 'string', default: 'node-redis' },
-    /** `cluster`: only the Redis Cluster measures (the JSON then has just `cluster`, `generator` and the run's facts) */
+    /** some of core,multinode,drivers,cluster,rooms,isolation: only those parts (the JSON then has just their keys, `generator` and the run's facts) */
     only: { type: 'string' },
     /** write V8 CPU profiles of the Canopy processes into this folder (open them in Chrome DevTools) */
     'cpu-prof': { type: 'string' },
