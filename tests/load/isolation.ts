@@ -40,7 +40,8 @@ function answerFor(stepId: string, i: number): unknown {
 
 /**
  * Every event a participant's socket can send, in turn: answers (written), the costly reads, the
- * follow-up reads and writes, the facilitator's events (refused), a clock and an unknown event.
+ * follow-up reads and writes, "I'm done" and hands, the room's questions (on in that room), the facilitator's events
+ * (refused), a clock and an unknown event.
  * `forgetMe` is left out: it would end the flooder's own membership (and so the flood).
  */
 function floodMessages(stepId: string, participantId: string): Array<() => [string, unknown]> {
@@ -52,6 +53,16 @@ function floodMessages(stepId: string, participantId: string): Array<() => [stri
     () => ['followUp:plan', {}],
     () => ['followUp:checkIn', { submissionId: randomId(), checkIn: { index: 0, ratings: { 'offer-help': 4 } } }],
     () => ['followUp:impact', {}],
+    () => ['followUp:edit', { submissionId: randomId(), edit: { op: 'notes', entryId: 'nobody', notes: {} } }],
+    () => ['signal', i % 2 ? { type: 'done', done: true } : { type: 'hand', raised: true }],
+    () => ['questions:list', {}],
+    () => ['questions:ask', { submissionId: randomId(), text: `Question number ${i}` }],
+    () => ['questions:vote', { id: 'nobody', up: true }],
+    () => ['questions:withdraw', { id: 'nobody' }],
+    () => ['questions:moderate', { action: { type: 'pin', id: null } }],
+    () => ['signals:lower', {}],
+    () => ['admit', { participantIds: [participantId] }],
+    () => ['refuse', { participantId }],
     () => ['act', { stepId, actionId: randomId(), action: { type: 'start-round' } }],
     () => ['command', { cmd: { type: 'next' } }],
     () => ['remove', { participantId }],
@@ -77,7 +88,7 @@ async function insist(send: () => Promise<AckLike>, what: string): Promise<void>
 /** Build the hostile room: 60 steps walked through by its facilitator, the flooder's answer on each activity step. */
 export async function buildFloodRoom(url: string): Promise<{ roomId: string; token: string; participantId: string; stepId: string; console_: RoomConnection }> {
   const api = createApi(url);
-  const room = await api.rooms.create.mutate({ title: 'Noisy neighbour', agenda: floodAgenda() });
+  const room = await api.rooms.create.mutate({ title: 'Noisy neighbour', agenda: floodAgenda(), questions: true });
   const console_ = connectRoom({ url, roomId: room.roomId, token: room.facilitatorToken, transports: ['websocket'], ackTimeoutMs: DEADLINE_MS });
   await console_.until((s) => s.status === 'connected' && s.stage !== null, DEADLINE_MS);
   const token = newParticipantToken();
