@@ -4,7 +4,7 @@
  * is left, every screen is told and let go, and the room answers as unknown; a participant
  * deletes their data and the pictures on the console and the projector stop counting them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importSealKey, newSealKey, seal } from '@canopy/client';
 import {
   mapContribution,
@@ -15,26 +15,14 @@ import {
   type PartnershipParticipantView,
   type SelfAssessmentPresenterView,
 } from '@canopy/core';
-import { startRedisServer, type RedisServer } from '@canopy/store/testing';
-import { createClient } from 'redis';
 import { SIO_STREAM } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { STREAM_KEEP_MS, trimStream } from '../src/stream-trim.js';
-import { apiFailure, disconnected, emitRaw, refused, useWorkshops, WAIT_MS, type Screen } from './support.js';
+import { apiFailure, disconnected, emitRaw, refused, useWorkshops, WAIT_MS, type Screen, useRedis } from './support.js';
 
 const { server, workshop } = useWorkshops();
 
-let redis: RedisServer;
-let admin: ReturnType<typeof createClient>;
-beforeAll(async () => {
-  redis = await startRedisServer();
-  admin = createClient({ url: redis.url, RESP: 2 });
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
 
 /**
  * Every HTTP route that belongs to one room (the facilitator's downloads): each answers the
@@ -50,7 +38,7 @@ const download = (url: string, path: string, token: string) => fetch(`${url}${pa
 async function keysOf(roomId: string, code: string): Promise<string[]> {
   const codeKey = `canopy:code:${code.replace('-', '')}`;
   const found: string[] = [];
-  for await (const batch of admin.scanIterator({ MATCH: '*', COUNT: 1000 })) found.push(...batch.filter((k) => k.includes(roomId) || k === codeKey));
+  for await (const batch of redis.admin.scanIterator({ MATCH: '*', COUNT: 1000 })) found.push(...batch.filter((k) => k.includes(roomId) || k === codeKey));
   return found.sort();
 }
 
@@ -58,16 +46,16 @@ async function keysOf(roomId: string, code: string): Promise<string[]> {
 async function everythingStored(roomId: string): Promise<string> {
   const out: unknown[] = [];
   for (const key of await keysOf(roomId, '-')) {
-    const type = await admin.type(key);
+    const type = await redis.admin.type(key);
     out.push(
       key,
       type === 'hash'
-        ? await admin.hGetAll(key)
+        ? await redis.admin.hGetAll(key)
         : type === 'list'
-          ? await admin.lRange(key, 0, -1)
+          ? await redis.admin.lRange(key, 0, -1)
           : type === 'set'
-            ? await admin.sMembers(key)
-            : await admin.get(key),
+            ? await redis.admin.sMembers(key)
+            : await redis.admin.get(key),
     );
   }
   return JSON.stringify(out);
@@ -113,19 +101,19 @@ describe('retention', () => {
     expect(w.console.conn.state.retentionDays).toBe(7);
     expect(ana.conn.state.retentionDays).toBeNull();
     // an open room is already on a clock: its last change plus the retention time
-    for (const key of await keysOf(w.roomId, w.code)) expect([key, await admin.ttl(key)]).toEqual([key, expect.closeTo(7 * DAY, -2)]);
+    for (const key of await keysOf(w.roomId, w.code)) expect([key, await redis.admin.ttl(key)]).toEqual([key, expect.closeTo(7 * DAY, -2)]);
 
     await goto(1, [ana]);
     await place(ana, 'person1', 'Maria', 'across');
     // …and the room sits there untouched for days (as if: every key is nearer its end)
-    for (const key of await keysOf(w.roomId, w.code)) await admin.expire(key, 3 * DAY);
+    for (const key of await keysOf(w.roomId, w.code)) await redis.admin.expire(key, 3 * DAY);
 
     expect(await w.console.conn.command({ type: 'close' })).toMatchObject({ ok: true });
     const keys = await keysOf(w.roomId, w.code);
     // room, secrets, participants, order, tokens, joins, pmeta, registry, the map step's 3, the code
     expect(keys.length).toBeGreaterThanOrEqual(12);
     expect(keys).toContain(`canopy:code:${w.code.replace('-', '')}`);
-    for (const key of keys) expect([key, await admin.ttl(key)]).toEqual([key, expect.closeTo(7 * DAY, -2)]);
+    for (const key of keys) expect([key, await redis.admin.ttl(key)]).toEqual([key, expect.closeTo(7 * DAY, -2)]);
   });
 });
 
@@ -310,24 +298,24 @@ describe('the broadcast stream between nodes', () => {
     const stream = `canopy:test-stream:${Date.now()}`;
     const now = Date.now();
     const old = now - STREAM_KEEP_MS - 60_000;
-    await admin.sendCommand(['XADD', stream, `${old}-0`, 'packet', 'roster: Anastasia joined']);
-    await admin.sendCommand(['XADD', stream, `${old + 1}-0`, 'packet', 'activity: an old answer']);
-    await admin.sendCommand(['XADD', stream, `${now - 1_000}-0`, 'packet', 'roster: Ben joined']);
-    expect(await trimStream(admin, stream, STREAM_KEEP_MS, now)).toBe(2);
-    const left = (await admin.sendCommand(['XRANGE', stream, '-', '+'])) as Array<[string, string[]]>;
+    await redis.admin.sendCommand(['XADD', stream, `${old}-0`, 'packet', 'roster: Anastasia joined']);
+    await redis.admin.sendCommand(['XADD', stream, `${old + 1}-0`, 'packet', 'activity: an old answer']);
+    await redis.admin.sendCommand(['XADD', stream, `${now - 1_000}-0`, 'packet', 'roster: Ben joined']);
+    expect(await trimStream(redis.admin, stream, STREAM_KEEP_MS, now)).toBe(2);
+    const left = (await redis.admin.sendCommand(['XRANGE', stream, '-', '+'])) as Array<[string, string[]]>;
     expect(left.map(([, fields]) => fields[1])).toEqual(['roster: Ben joined']);
-    await admin.del(stream);
+    await redis.admin.del(stream);
   });
 
   it('a server on Redis trims the real stream as it starts', async () => {
-    await admin.del(SIO_STREAM); // this Redis is ours and no server is running: start the stream from an old entry
-    await admin.sendCommand(['XADD', SIO_STREAM, `${Date.now() - STREAM_KEEP_MS - 60_000}-0`, 'packet', 'from a room long gone']);
+    await redis.admin.del(SIO_STREAM); // this Redis is ours and no server is running: start the stream from an old entry
+    await redis.admin.sendCommand(['XADD', SIO_STREAM, `${Date.now() - STREAM_KEEP_MS - 60_000}-0`, 'packet', 'from a room long gone']);
     const w = await workshop(await server({ REDIS_URL: redis.url }));
     await w.join('Ben');
     await expect
-      .poll(async () => JSON.stringify(await admin.sendCommand(['XRANGE', SIO_STREAM, '-', '+'])), { timeout: WAIT_MS })
+      .poll(async () => JSON.stringify(await redis.admin.sendCommand(['XRANGE', SIO_STREAM, '-', '+'])), { timeout: WAIT_MS })
       .not.toContain('from a room long gone');
     // the room's own broadcasts flow through the same stream meanwhile
-    expect(Number(await admin.sendCommand(['XLEN', SIO_STREAM]))).toBeGreaterThan(0);
+    expect(Number(await redis.admin.sendCommand(['XLEN', SIO_STREAM]))).toBeGreaterThan(0);
   });
 });

@@ -18,24 +18,18 @@ import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import { createClient } from 'redis';
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importSealKey, seal } from '@canopy/client';
 import { DAY_MS, WEEK_MS, type CheckInInput, type ImpactData, type ImpactFigures, type PlanView } from '@canopy/core';
 import { MemoryRoomStore } from '@canopy/store';
-import { dumpRedis, startRedisServer, type RedisServer } from '@canopy/store/testing';
+import { dumpRedis } from '@canopy/store/testing';
 import { PEOPLE, runEveryActivitySession } from './every-activity.js';
-import { emitRaw, nextEvent, useWorkshops, welcomed, type Screen } from './support.js';
+import { emitRaw, nextEvent, useWorkshops, welcomed, type Screen, useRedis } from './support.js';
 
 const run = promisify(execFile);
 const { server, connect } = useWorkshops();
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedis();
 
 /** What people type after the session: none of it may reach the server in clear. */
 const NOTES = ['Had coffee with Hélène, she offered to review my plan', 'Kwame was travelling, try again', 'Sent the roadmap to 王芳芳'];
@@ -115,7 +109,7 @@ describe('after the room: plans, check-ins and the room’s effect', () => {
       typed.push(NOTES[i]!, NEW_NAMES[i]!);
       expect((await pushed).checkIns[0]!.checkedIn.value).toBe(i + 1 >= 3 ? 3 : null);
       // a scan of everything Redis holds: no name and no note typed so far, in any key
-      const everything = await dumpRedis(redis);
+      const everything = await dumpRedis(redis.server);
       for (const t of typed) expect(everything).not.toContain(t);
       expect(everything).toContain('~follow-up'); // the check-ins are there, sealed
     }

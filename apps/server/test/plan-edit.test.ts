@@ -6,21 +6,15 @@
  * the session their plan page adds a commitment, which the next check-in can mark. Only their own
  * records, only the room's map step, within the map's size; Redis never holds a name or a note.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importSealKey, newSealKey, seal } from '@canopy/client';
 import { WEEK_MS, type PlanEditInput, type PlanView } from '@canopy/core';
-import { dumpRedis, startRedisServer, type RedisServer } from '@canopy/store/testing';
-import { emitRaw, useWorkshops, type Screen } from './support.js';
+import { dumpRedis } from '@canopy/store/testing';
+import { emitRaw, useWorkshops, type Screen, useRedis } from './support.js';
 
 const { server, workshop } = useWorkshops();
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedis();
 
 /** What Ana types: none of it may reach the server in clear. */
 const TYPED = {
@@ -123,7 +117,7 @@ describe('the plan, tied together', () => {
     expect(kept.ok && kept.plan.record.notes?.['mapped-aaaa']).toEqual(notes);
 
     // a scan of everything Redis holds: no name and no note in clear
-    const everything = await dumpRedis(redis);
+    const everything = await dumpRedis(redis.server);
     expect(everything).toContain('commit-late');
     for (const t of Object.values(TYPED)) expect(everything).not.toContain(t);
   });

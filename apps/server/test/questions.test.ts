@@ -5,26 +5,14 @@
  * for its sender's role and its shape; caps and the ask budget hold; deleting the room or one's
  * data takes the questions with it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
+import { describe, expect, it } from 'vitest';
 import { QUESTIONS_PER_PERSON, type MyQuestionsBoard, type QuestionsBoard, type SessionData } from '@canopy/core';
-import { startRedisServer, type RedisServer } from '@canopy/store/testing';
 import { pseudonym } from '../src/service/questions.js';
-import { emitRaw, useWorkshops, WAIT_MS, type ParticipantScreen, type Screen, type Workshop } from './support.js';
+import { emitRaw, useWorkshops, WAIT_MS, type ParticipantScreen, type Screen, type Workshop, useRedis } from './support.js';
 
 const { server, workshop } = useWorkshops();
 
-let redis: RedisServer;
-let admin: ReturnType<typeof createClient>;
-beforeAll(async () => {
-  redis = await startRedisServer();
-  admin = createClient({ url: redis.url, RESP: 2 });
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin?.close();
-  await redis?.stop();
-});
+const redis = useRedis();
 
 const board = (s: Screen) => s.conn.state.questions as QuestionsBoard | null;
 const texts = (s: Screen) => board(s)?.questions.map((q) => `${q.text} (${q.votes})`) ?? [];
@@ -142,9 +130,9 @@ describe('the room’s questions', () => {
     // Removing takes the text out of the store, and the questions merged into it with it.
     expect(await w.console.conn.moderateQuestion({ type: 'remove', id: a })).toMatchObject({ ok: true });
     await ana.conn.until(() => board(ana)?.questions.length === 1, WAIT_MS);
-    const stored = JSON.stringify(await admin.sendCommand(['KEYS', `*${w.roomId}*`]));
+    const stored = JSON.stringify(await redis.admin.sendCommand(['KEYS', `*${w.roomId}*`]));
     let values = '';
-    for (const key of JSON.parse(stored) as string[]) if ((await admin.type(key)) === 'hash') values += JSON.stringify(await admin.hGetAll(key));
+    for (const key of JSON.parse(stored) as string[]) if ((await redis.admin.type(key)) === 'hash') values += JSON.stringify(await redis.admin.hGetAll(key));
     expect(values).toContain('Where do I start on Monday?');
     expect(values).not.toContain('How do we keep allies');
     expect(values).not.toContain('What if my ally changes team');
@@ -250,7 +238,7 @@ describe('the room’s questions', () => {
       await display2.until((s) => s.questions?.questions.length === 1 && s.questions.questions[0]!.votes === 0, WAIT_MS);
 
       expect(await w.console.conn.deleteRoom(w.code)).toMatchObject({ ok: true });
-      const left = (await admin.sendCommand(['KEYS', `*${w.roomId}*`])) as string[];
+      const left = (await redis.admin.sendCommand(['KEYS', `*${w.roomId}*`])) as string[];
       expect(left).toEqual([]);
     } finally {
       display2.close();

@@ -4,20 +4,13 @@
  * counts; a new step starts everyone at "not done"; hands stay up until lowered; a screen that
  * reconnects (or a second node) sees the same. Real server, real Redis, real Socket.IO clients.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIGNALS_STEP, type SignalsView } from '@canopy/core';
-import { startRedisServer, type RedisServer } from '@canopy/store/testing';
-import { emitRaw, useWorkshops, welcomed, type Screen } from './support.js';
+import { emitRaw, useWorkshops, welcomed, type Screen, useRedis } from './support.js';
 
 const { server, workshop } = useWorkshops();
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedis();
 
 const signalsOf = (s: Screen) => s.conn.state.signals;
 const until = async (s: Screen, pred: (v: SignalsView) => boolean): Promise<SignalsView> =>

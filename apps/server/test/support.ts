@@ -4,7 +4,9 @@
  * participants) so that tests read like a facilitator's story. Everything a test opens is closed
  * in `afterEach`.
  */
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startRedisServer, type RedisServer } from '@canopy/store/testing';
+import { createClient } from 'redis';
 import {
   apiErrorCode,
   apiErrorMessage,
@@ -83,6 +85,37 @@ export interface Workshop {
   connect(token: string, opts?: Partial<ConnectOptions>): Screen;
   /** a participant joins with the code (as typed) and a nickname, connects and is welcomed */
   join(nickname: string, opts?: { code?: string; deviceId?: string; token?: string; department?: string; level?: string }): Promise<ParticipantScreen>;
+}
+
+/**
+ * A redis-server of this test file's own on a free port (started before its tests, stopped after),
+ * and a plain client to look inside it (`admin`, RESP 2).
+ */
+export function useRedis() {
+  let redis: RedisServer | undefined;
+  let admin: ReturnType<typeof createClient> | undefined;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    admin = createClient({ url: redis.url, RESP: 2 });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await redis?.stop();
+  });
+  return {
+    get server() {
+      if (!redis) throw new Error('useRedis: Redis starts before the tests');
+      return redis;
+    },
+    get url() {
+      return this.server.url;
+    },
+    get admin() {
+      if (!admin) throw new Error('useRedis: Redis starts before the tests');
+      return admin;
+    },
+  };
 }
 
 /**

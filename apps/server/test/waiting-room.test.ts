@@ -5,23 +5,16 @@
  * counted nowhere and can send nothing that acts; the facilitator lets them in (their phone moves
  * on to the step live) or refuses them (their phone says so and what was stored of them is gone).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { importSealKey, newParticipantToken, newSealKey, randomId, seal } from '@canopy/client';
 import type { RosterEntry } from '@canopy/core';
 import { roomKeys } from '@canopy/store';
-import { startRedisServer, type RedisServer } from '@canopy/store/testing';
-import { apiFailure, emitRaw, refused, useWorkshops, WAIT_MS, welcomed, type Workshop } from './support.js';
+import { apiFailure, emitRaw, refused, useWorkshops, WAIT_MS, welcomed, type Workshop, useRedis } from './support.js';
 
 const { server, workshop, connect } = useWorkshops();
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redis = useRedis();
 
 /** A room on Redis with a welcome slide and the ally map (a step that takes answers). */
 async function mapWorkshop(waitingRoom?: boolean): Promise<Workshop> {
