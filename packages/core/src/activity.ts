@@ -1,5 +1,5 @@
 /**
- * The shape of every activity (DESIGN §3). An activity is one self-contained module: its config
+ * The shape of every activity. An activity is one self-contained module: its config
  * schema, its phases, the participant input it accepts with a pure reducer over a record (the
  * participant's own, or a shared one such as their group's notes), the contribution of one
  * record to the room's aggregate counters (so aggregates are maintained incrementally:

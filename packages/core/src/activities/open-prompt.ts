@@ -1,5 +1,5 @@
 /**
- * Open prompt with votes (DESIGN §3). Everyone posts a few short answers to one question; the
+ * Open prompt with votes. Everyone posts a few short answers to one question; the
  * facilitator then opens the vote and everyone spends a small budget of votes on the answers they
  * find best; the console and the projector show a live ranked list and a word cloud. The
  * facilitator moderates: hide every answer from the projector (and show them again), remove an
