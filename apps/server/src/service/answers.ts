@@ -6,6 +6,7 @@
  */
 import { ServiceError } from '@canopy/api';
 import { counterDelta, issueMessage, ownScope, SHARED_SCOPE } from '@canopy/core';
+import type { RecordWriteResult } from '@canopy/store';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
 import { participantView } from './views.js';
@@ -26,6 +27,24 @@ export interface Submitted {
 /** The refusal of an answer in a room at its storage cap: names the cap, and that nothing else is affected. */
 export const roomCapMessage = (maxBytes: number) =>
   `Not saved: this room has reached its storage cap (ROOM_MAX_BYTES, ${Math.round(maxBytes / 1024)} KB of answers). Answers already given are kept; ask the facilitator.`;
+
+/**
+ * A participant's record write that did not land, as the service answers it: a replay (DUPLICATE),
+ * a race to read again (LOST), or the refusal the person sees (removed, room at its cap).
+ */
+export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteResult['status'], 'ok'>): typeof DUPLICATE | typeof LOST {
+  switch (status) {
+    case 'gone':
+      throw new ServiceError('REMOVED', 'You are no longer in this room.');
+    case 'capped':
+      throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
+    case 'duplicate':
+      return DUPLICATE;
+    case 'conflict':
+    case 'stale': // (not asked for without roomVersion) another writer came first
+      return LOST;
+  }
+}
 
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
@@ -69,27 +88,15 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
         writer: pid,
         ...(ctx.maxRoomBytes === undefined ? {} : { maxRoomBytes: ctx.maxRoomBytes }),
       });
-      switch (res.status) {
-        case 'gone':
-          throw new ServiceError('REMOVED', 'You are no longer in this room.');
-        case 'capped':
-          throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
-        case 'duplicate':
-          return DUPLICATE;
-        case 'conflict':
-        case 'stale': // (not asked for: no roomVersion)
-          return LOST; // another node wrote the same record first
-        case 'ok': {
-          ctx.broadcaster?.activityChanged(room.id, stepId);
-          const written = new Map([[scope, { rev: res.rev, value: next.value }]]);
-          const audience = scope === ownScope(pid) ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
-          if (!audience.includes(pid)) audience.push(pid);
-          const views = await Promise.all(audience.map((id) => participantView(ctx, room, step, mod, id, shared, written)));
-          audience.forEach((id, i) => ctx.broadcaster?.ownViewChanged(id, views[i]!, who.socketId));
-          const mine = views[audience.indexOf(pid)]!;
-          return { duplicate: false, view: mine.data, rev: mine.rev ?? 0 };
-        }
-      }
+      if (res.status !== 'ok') return writeRefusal(ctx, res.status);
+      ctx.broadcaster?.activityChanged(room.id, stepId);
+      const written = new Map([[scope, { rev: res.rev, value: next.value }]]);
+      const audience = scope === ownScope(pid) ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
+      if (!audience.includes(pid)) audience.push(pid);
+      const views = await Promise.all(audience.map((id) => participantView(ctx, room, step, mod, id, shared, written)));
+      audience.forEach((id, i) => ctx.broadcaster?.ownViewChanged(id, views[i]!, who.socketId));
+      const mine = views[audience.indexOf(pid)]!;
+      return { duplicate: false, view: mine.data, rev: mine.rev ?? 0 };
     },
     busy: () => new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…'),
   });

@@ -43,8 +43,7 @@ import {
   type RoomState,
   type Statement,
 } from '@canopy/core';
-import { DUPLICATE, LOST } from './apply-once.js';
-import { roomCapMessage } from './answers.js';
+import { writeRefusal } from './answers.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
 
 /** One person's plan, from their own records (and the partnership groups they were in). */
@@ -197,20 +196,9 @@ function addToWorkshopMap(ctx: ServiceContext, room: RoomState, pid: string, sub
 
 /** What a store write's status means for a follow-up write: saved (false), a replay, lost to another writer, or an error. */
 function settled(ctx: ServiceContext, status: 'ok' | 'gone' | 'capped' | 'duplicate' | 'conflict' | 'stale', changed: () => void) {
-  switch (status) {
-    case 'gone':
-      throw new ServiceError('REMOVED', 'You are no longer in this room.');
-    case 'capped':
-      throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
-    case 'duplicate':
-      return DUPLICATE;
-    case 'conflict':
-    case 'stale': // (not asked for: no roomVersion) another writer came first; read again
-      return LOST;
-    case 'ok':
-      changed();
-      return false;
-  }
+  if (status !== 'ok') return writeRefusal(ctx, status);
+  changed();
+  return false;
 }
 
 /** The room's effect from everyone's plan and check-ins (aggregates only). */

@@ -32,7 +32,7 @@ import {
 import type { RecordWriteResult } from '@canopy/store';
 import { newId } from '../security.js';
 import { DUPLICATE, LOST } from './apply-once.js';
-import { roomCapMessage } from './answers.js';
+import { writeRefusal } from './answers.js';
 import type { Identity, ServiceContext } from './context.js';
 
 /** The room's questions as stored: each with its rev, and the moderation record with its rev. */
@@ -96,19 +96,7 @@ async function openRoom(ctx: ServiceContext, who: Identity): Promise<RoomState> 
 
 /** A record write's refusals, as the service's; LOST for a race to read again. */
 function settled(res: RecordWriteResult, ctx: ServiceContext): typeof LOST | typeof DUPLICATE | null {
-  switch (res.status) {
-    case 'ok':
-      return null;
-    case 'duplicate':
-      return DUPLICATE;
-    case 'conflict':
-    case 'stale':
-      return LOST;
-    case 'gone':
-      throw new ServiceError('REMOVED', 'You are no longer in this room.');
-    case 'capped':
-      throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
-  }
+  return res.status === 'ok' ? null : writeRefusal(ctx, res.status);
 }
 
 const busy = () => new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…');
