@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The languages check (part of `npm test`): fails when
-//   1. a catalogue in packages/i18n/messages misses a key English has, has one English lacks, or a
+//   1. a catalogue file in packages/i18n/messages/<locale>/ misses a key English has, has one English lacks, or a
 //      translation uses other {placeholders} than English;
 //   2. a web screen shows text that is not from the catalogues: text in Svelte markup, a static
 //      `aria-label`/`title`/`placeholder`/`alt`/`label`, or a sentence-like string in a script
@@ -37,8 +37,9 @@ const TEXT_ATTRIBUTES = new Set([
 const problems = [];
 
 // --- 1. the catalogues have the same keys and placeholders --------------------------------------
-const catalogue = (locale) => {
-  const { $schema: _, ...messages } = JSON.parse(readFileSync(join(MESSAGES, `${locale}.json`), 'utf8'));
+// messages/<locale>/<area>.json: each area's file holds the same keys in every language
+const readJson = (path) => {
+  const { $schema: _, ...messages } = JSON.parse(readFileSync(path, 'utf8'));
   return messages;
 };
 const placeholders = (value) => {
@@ -55,19 +56,32 @@ const placeholders = (value) => {
   visit(value);
   return [...found].sort().join(',');
 };
-const english = catalogue('en');
-const locales = readdirSync(MESSAGES)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => f.slice(0, -5));
+const locales = readdirSync(MESSAGES).filter((d) => statSync(join(MESSAGES, d)).isDirectory());
+const areas = readdirSync(join(MESSAGES, 'en')).filter((f) => f.endsWith('.json'));
+const english = {};
+for (const area of areas) {
+  const messages = readJson(join(MESSAGES, 'en', area));
+  for (const key of Object.keys(messages)) if (key in english) problems.push(`messages/en/${area}: "${key}" is also in another file`);
+  Object.assign(english, messages);
+}
 for (const locale of locales.filter((l) => l !== 'en')) {
-  const other = catalogue(locale);
-  for (const key of Object.keys(english)) {
-    if (!(key in other)) problems.push(`messages/${locale}.json misses "${key}" (English: ${JSON.stringify(english[key]).slice(0, 80)})`);
-    else if (placeholders(other[key]) !== placeholders(english[key]))
-      problems.push(`messages/${locale}.json "${key}" uses {${placeholders(other[key])}} where English uses {${placeholders(english[key])}}`);
-    else if (JSON.stringify(other[key]).trim() === '""') problems.push(`messages/${locale}.json "${key}" is empty`);
+  for (const area of areas) {
+    const file = `messages/${locale}/${area}`;
+    if (!existsSync(join(MESSAGES, locale, area))) {
+      problems.push(`${file} is missing`);
+      continue;
+    }
+    const source = readJson(join(MESSAGES, 'en', area));
+    const other = readJson(join(MESSAGES, locale, area));
+    for (const key of Object.keys(source)) {
+      if (!(key in other)) problems.push(`${file} misses "${key}" (English: ${JSON.stringify(source[key]).slice(0, 80)})`);
+      else if (placeholders(other[key]) !== placeholders(source[key]))
+        problems.push(`${file} "${key}" uses {${placeholders(other[key])}} where English uses {${placeholders(source[key])}}`);
+      else if (JSON.stringify(other[key]).trim() === '""') problems.push(`${file} "${key}" is empty`);
+    }
+    for (const key of Object.keys(other)) if (!(key in source)) problems.push(`${file} has "${key}", which English lacks there`);
   }
-  for (const key of Object.keys(other)) if (!(key in english)) problems.push(`messages/${locale}.json has "${key}", which English lacks`);
+  for (const f of readdirSync(join(MESSAGES, locale))) if (!areas.includes(f)) problems.push(`messages/${locale}/${f} has no English counterpart`);
 }
 
 // --- 2. no text outside the catalogues on the screens -------------------------------------------

@@ -47,7 +47,9 @@ function pruneFonts(out) {
 }
 
 function ensureWebBuild(force) {
-  const src = Math.max(...['apps/web/src', 'packages/core/src', 'packages/client/src', 'packages/print/src', 'packages/i18n/messages'].map((d) => newest(join(root, d))));
+  const src = Math.max(
+    ...['apps/web/src', 'packages/core/src', 'packages/client/src', 'packages/print/src', 'packages/i18n/messages'].map((d) => newest(join(root, d))),
+  );
   if (!force && mtime(join(WEB_BUILD, 'handler.js')) > src) return;
   console.log('› building the web app…');
   run(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/web', 'build']);

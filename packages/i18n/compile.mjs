@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles the message catalogues (messages/<locale>.json) into typed message functions in
+// Compiles the message catalogues (messages/<locale>/<area>.json) into typed message functions in
 // src/paraglide (not in git). Runs after `pnpm install`, before the tests, and in the web build
 // (through Vite); plain Node so it works from the root's postinstall. `--if-stale` skips the work
 // when the output is newer than every catalogue and the settings.
@@ -15,7 +15,11 @@ export const OUTDIR = join(here, 'src/paraglide');
 export const STRATEGY = ['globalVariable', 'baseLocale'];
 
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
-const sources = () => [join(PROJECT, 'settings.json'), ...readdirSync(join(here, 'messages')).map((f) => join(here, 'messages', f))];
+/** messages/<locale>/<area>.json: one catalogue file per part of the product, so parts change without touching each other */
+const sources = () => [
+  join(PROJECT, 'settings.json'),
+  ...readdirSync(join(here, 'messages')).flatMap((locale) => readdirSync(join(here, 'messages', locale)).map((f) => join(here, 'messages', locale, f))),
+];
 
 export async function compileCatalogues({ ifStale = false } = {}) {
   const built = mtime(join(OUTDIR, 'runtime.js'));
