@@ -163,7 +163,11 @@ describe('agendas are checked before a room opens', () => {
 
 describe("the room's language", () => {
   const planned = (language?: unknown) =>
-    NewRoomSchema.safeParse({ title: 'Aliados', agenda: [{ id: 'hola', type: 'slide', title: 'Hola', config: {} }], ...(language === undefined ? {} : { language }) });
+    NewRoomSchema.safeParse({
+      title: 'Aliados',
+      agenda: [{ id: 'hola', type: 'slide', title: 'Hola', config: {} }],
+      ...(language === undefined ? {} : { language }),
+    });
 
   it('is chosen when planning, and every screen learns it from the stage — also after a step change', () => {
     const room = planned('ar');
