@@ -15,6 +15,7 @@ export default ts.config(
       'test-results/',
       'playwright-report/',
       'tests/load/results/',
+      'packages/i18n/src/paraglide/',
     ],
   },
   js.configs.recommended,

@@ -47,7 +47,9 @@ function pruneFonts(out) {
 }
 
 function ensureWebBuild(force) {
-  const src = Math.max(...['apps/web/src', 'packages/core/src', 'packages/client/src', 'packages/print/src'].map((d) => newest(join(root, d))));
+  const src = Math.max(
+    ...['apps/web/src', 'packages/core/src', 'packages/client/src', 'packages/print/src', 'packages/i18n/messages'].map((d) => newest(join(root, d))),
+  );
   if (!force && mtime(join(WEB_BUILD, 'handler.js')) > src) return;
   console.log('› building the web app…');
   run(PNPM[0], [...PNPM.slice(1), '--filter', '@canopy/web', 'build']);
@@ -130,6 +132,9 @@ switch (task) {
       console.error('✗ Tests that need Redis spawn their own redis-server: install it (apt-get install -y redis-server).');
       process.exit(1);
     }
+    console.log('› languages: every catalogue has English keys, no screen text outside them…');
+    run('node', ['packages/i18n/compile.mjs', '--if-stale']);
+    run('node', ['scripts/i18n-check.mjs']);
     console.log('› type check (svelte-check, tsc), lint (type-aware eslint), format (prettier)…');
     run(PNPM[0], [...PNPM.slice(1), 'check']);
     run(PNPM[0], [...PNPM.slice(1), 'lint']);

@@ -160,3 +160,32 @@ describe('agendas are checked before a room opens', () => {
     expect(big.ok === false && big.error).toMatch(/^Step 1 \(One\): body/);
   });
 });
+
+describe("the room's language", () => {
+  const planned = (language?: unknown) =>
+    NewRoomSchema.safeParse({
+      title: 'Aliados',
+      agenda: [{ id: 'hola', type: 'slide', title: 'Hola', config: {} }],
+      ...(language === undefined ? {} : { language }),
+    });
+
+  it('is chosen when planning, and every screen learns it from the stage — also after a step change', () => {
+    const room = planned('ar');
+    if (!room.success) throw new Error(room.error.message);
+    let state = createRoomState({ id: 'r', code: 'K7FQ3MXD', now: 0, room: room.data });
+    expect(stageView(state).language).toBe('ar');
+    state = run(state, [{ type: 'next' }]);
+    expect(stageView(state)).toMatchObject({ index: 0, language: 'ar' });
+  });
+
+  it('is English when the plan names none, and English rooms do not spend bytes saying so', () => {
+    const room = planned();
+    if (!room.success) throw new Error(room.error.message);
+    expect(room.data.language).toBe('en');
+    expect('language' in stageView(createRoomState({ id: 'r', code: 'K7FQ3MXD', now: 0, room: room.data }))).toBe(false);
+  });
+
+  it('refuses a language Canopy does not speak', () => {
+    expect(planned('xx').success).toBe(false);
+  });
+});

@@ -4,6 +4,7 @@
  * `version`, and broadcasts the participant projection.
  */
 import { z } from 'zod';
+import { baseLocale, locales, type Locale } from '@canopy/i18n';
 import { ACTIVITY_TYPES, activities, getActivity } from './activities/index.js';
 import { issueMessage } from './issues.js';
 import { ATTRIBUTE_MAX } from './text.js';
@@ -56,6 +57,8 @@ export const NewRoomSchema = z.object({
   chimeOff: z.boolean().default(false),
   /** the room's questions (anonymous Q&A with upvotes) open from the start; the console turns them on and off any time */
   questions: z.boolean().default(false),
+  /** the room's language: the display speaks it, and every phone starts in it (a phone may switch its own) */
+  language: z.enum(locales).default(baseLocale),
 });
 export type NewRoom = z.input<typeof NewRoomSchema>;
 
@@ -81,6 +84,8 @@ export interface RoomState {
   entered?: number;
   /** the display plays no chime when a timer runs out (toggled on the console) */
   chimeMuted?: boolean;
+  /** the room's language; absent in rooms planned in English or stored before languages existed */
+  language?: Locale;
   /** bumped by every accepted transition; the store compares and sets on it */
   version: number;
 }
@@ -116,7 +121,12 @@ export function createRoomState(input: {
   id: string;
   code: string;
   now: number;
-  room: Omit<z.output<typeof NewRoomSchema>, 'followUp' | 'chimeOff' | 'questions'> & { followUp?: FollowUpSettings; chimeOff?: boolean; questions?: boolean };
+  room: Omit<z.output<typeof NewRoomSchema>, 'followUp' | 'chimeOff' | 'questions' | 'language'> & {
+    followUp?: FollowUpSettings;
+    chimeOff?: boolean;
+    questions?: boolean;
+    language?: Locale;
+  };
 }): RoomState {
   return {
     id: input.id,
@@ -134,6 +144,7 @@ export function createRoomState(input: {
     phase: null,
     timer: idleTimer(0),
     ...(input.room.chimeOff ? { chimeMuted: true } : {}),
+    ...(input.room.language && input.room.language !== baseLocale ? { language: input.room.language } : {}),
     version: 1,
   };
 }
@@ -269,6 +280,8 @@ export interface StageView {
   chimeMuted?: boolean;
   /** present while the room's questions are on: every phone offers "Questions" */
   questions?: true;
+  /** the room's language when it is not English */
+  language?: Locale;
 }
 
 export function stageView(state: RoomState): StageView {
@@ -287,6 +300,7 @@ export function stageView(state: RoomState): StageView {
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
     ...(state.chimeMuted ? { chimeMuted: true } : {}),
     ...(state.questions ? { questions: true as const } : {}),
+    ...(state.language ? { language: state.language } : {}),
   };
 }
 
@@ -302,6 +316,7 @@ export function waitingStage(state: RoomState): StageView {
     step: null,
     phase: null,
     timer: idleTimer(0),
+    ...(state.language ? { language: state.language } : {}),
   };
 }
 
@@ -336,6 +351,7 @@ export function stageChange(state: RoomState): StageChange {
     ...(state.followUp?.weeks.length ? { followUp: state.followUp.weeks } : {}),
     ...(state.chimeMuted ? { chimeMuted: true } : {}),
     ...(state.questions ? { questions: true as const } : {}),
+    ...(state.language ? { language: state.language } : {}),
   };
 }
 

@@ -170,3 +170,14 @@ export function forgetPlan(roomId: string) {
   const left = getPlans().filter((p) => p.roomId !== roomId);
   write(local(), PLANS_KEY, left.length ? JSON.stringify(left) : null);
 }
+
+const LANGUAGE_KEY = 'canopy:language';
+
+/** The language this device asked for (the language menu), if any: it wins over the room's. */
+export function getDeviceLanguage(): string | null {
+  return read(local(), LANGUAGE_KEY);
+}
+
+export function setDeviceLanguage(locale: string | null) {
+  write(local(), LANGUAGE_KEY, locale);
+}
