@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILDING_ALLIES, validateAgenda, type Step } from '@canopy/core';
+import { BUILDING_ALLIES, builtInTemplates, validateAgenda, type Step } from '@canopy/core';
 
 const ARTICLES = ['Commitment', 'Ride or die', 'Ten ways', 'Alliances', 'Four tips'];
 
@@ -85,5 +85,17 @@ describe('docs/content.md: what the built-in workshop teaches, and from which ar
 
   it('every step of the workshop has notes for the facilitator', () => {
     for (const s of agenda) expect(s.notes?.trim().length ?? 0, `${s.id} has no notes`).toBeGreaterThan(0);
+  });
+
+  it('in every language the workshop holds a text wherever a row points: the same ideas, in its own words', () => {
+    for (const locale of ['en', 'es', 'de', 'ar'] as const) {
+      const own = validateAgenda(builtInTemplates(locale).buildingAllies.agenda);
+      if (!own.ok) throw new Error(`${locale}: ${own.error}`);
+      for (const r of rows) {
+        const step = own.agenda.find((s) => s.id === r.step);
+        expect(step, `${locale}: no step “${r.step}”`).toBeDefined();
+        expect(textAt(step!, r.where)?.trim() || null, `${locale}: ${r.idea}: nothing at ${r.step} ${r.where}`).not.toBeNull();
+      }
+    }
   });
 });

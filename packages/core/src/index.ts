@@ -11,6 +11,7 @@ export * from './grouping.js';
 export * from './pairing.js';
 export { maxWeightMatching } from './matching.js';
 export * from './templates.js';
+export * from './content.js';
 export * from './retention.js';
 export * from './report.js';
 export * from './outcomes.js';

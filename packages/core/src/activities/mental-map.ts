@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
 import { wholeNumber } from '../issues.js';
 import { ofPeople, paragraph, shareShown, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { say, type Locale } from '../say.js';
 
 export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
 export const RINGS = ['contact', 'colleague', 'ally', 'core'] as const;
@@ -134,104 +135,96 @@ export interface Insight {
   suggest?: { entryId?: string; what: string };
 }
 
-const NO_ALLY_STEP: Record<Sector, string> = {
-  above: 'Ask about their goals for this year and offer help with one',
-  across: 'Invite them for a coffee and ask what they are working on',
-  below: 'Offer to coach them, or ask for their honest feedback',
-  outside: 'Catch up and ask how things look from where they are',
-};
-
-const NO_ALLY_PROMPT: Record<Sector, string> = {
-  above: 'No ally above you yet. Which senior person’s goals could you help with first?',
-  across: 'No ally among your peers yet. Peers are the allies people overlook most — who could you invite for coffee?',
-  below: 'No ally among the people you lead or the rising talent around you. Who could you coach, or ask for honest feedback?',
-  outside: 'No ally outside your organisation. A former colleague or a client can give you the view from outside — who comes to mind?',
-};
-
-/** Prompts for action computed from the participant's own map (structure only; labels stay encrypted). */
-export function mapInsights(rec: MentalMapRecord): Insight[] {
+/**
+ * Prompts for action computed from the participant's own map (structure only; labels stay
+ * encrypted), in `locale` (the server words them in English; a phone words them in its own language).
+ */
+export function mapInsights(rec: MentalMapRecord, locale: Locale = 'en'): Insight[] {
   const n = rec.entries.length;
-  if (n === 0) return [{ kind: 'start', text: 'Start with the first person who comes to mind, then work outward by direction.' }, ...levelInsights(rec)];
-  const out: Insight[] = levelInsights(rec);
+  if (n === 0) return [{ kind: 'start', text: say('insight_start', locale) }, ...levelInsights(rec, locale)];
+  const out: Insight[] = levelInsights(rec, locale);
   for (const s of SECTORS) {
     if (rec.entries.some((e) => e.sector === s && isAllyRing(e.ring))) continue;
     // the closest person in that direction is the one to grow into an ally (or someone new)
     const closest = rec.entries.filter((e) => e.sector === s).sort((a, b) => RINGS.indexOf(b.ring) - RINGS.indexOf(a.ring))[0];
-    out.push({ kind: 'no-ally', text: NO_ALLY_PROMPT[s], suggest: { ...(closest ? { entryId: closest.id } : {}), what: NO_ALLY_STEP[s] } });
+    out.push({
+      kind: 'no-ally',
+      text: say(`insight_no_ally_${s}`, locale),
+      suggest: { ...(closest ? { entryId: closest.id } : {}), what: say(`insight_step_${s}`, locale) },
+    });
   }
   const core = rec.entries.filter((e) => e.ring === 'core').length;
   out.push({
     kind: 'core',
     text:
       core === 0
-        ? 'Your core circle is empty. Who would you call at 3 a.m.? That relationship is worth investing in.'
+        ? say('insight_core_empty', locale)
         : core <= 4
-          ? `Your core circle has ${core} ${core === 1 ? 'person' : 'people'}. Small is normal: let them know they matter, and check in this month.`
-          : `Your core circle has ${core} people. That is a lot of closeness to sustain — who is it time to reconnect with?`,
+          ? say('insight_core_few', locale, { count: core })
+          : say('insight_core_many', locale, { count: core }),
   });
   const notContacted = rec.entries.filter((e) => e.tags.includes('uncontacted'));
   const uncontacted = notContacted.length;
   if (uncontacted > 0) {
     out.push({
       kind: 'uncontacted',
-      text: `${uncontacted} ${uncontacted === 1 ? 'person is' : 'people are'} not yet contacted. Pick one and reach out this week — offer something before you ask.`,
-      suggest: { entryId: notContacted[0]!.id, what: 'Reach out and offer something before asking' },
+      text: say('insight_uncontacted', locale, { count: uncontacted }),
+      suggest: { entryId: notContacted[0]!.id, what: say('insight_uncontacted_step', locale) },
     });
   }
   const potential = rec.entries.filter((e) => e.tags.includes('potential')).length;
-  if (potential > 0) {
-    out.push({
-      kind: 'potential',
-      text: `${potential} potential ${potential === 1 ? 'ally' : 'allies'}. What do they care about, and how could you help them succeed?`,
-    });
-  }
+  if (potential > 0) out.push({ kind: 'potential', text: say('insight_potential', locale, { count: potential }) });
   const bySector = SECTORS.map((s) => ({ s, k: rec.entries.filter((e) => e.sector === s).length })).sort((a, b) => b.k - a.k);
   const top = bySector[0];
-  if (top && n >= 4 && top.k / n >= 0.7) {
-    out.push({
-      kind: 'lopsided',
-      text: `Most of your map sits ${SECTOR_LABELS[top.s].name.toLowerCase()} you. Allies in other directions would widen what you see.`,
-    });
-  }
+  if (top && n >= 4 && top.k / n >= 0.7) out.push({ kind: 'lopsided', text: say(`insight_lopsided_${top.s}`, locale) });
   return out;
 }
 
 /** What someone new and a seasoned leader should look for, from the shape of their map. */
-function levelInsights(rec: MentalMapRecord): Insight[] {
+function levelInsights(rec: MentalMapRecord, locale: Locale): Insight[] {
   const inSector = (s: Sector) => rec.entries.filter((e) => e.sector === s);
   if (rec.level === 'newer') {
     const out: Insight[] = [];
-    if (inSector('above').length < 2)
-      out.push({ kind: 'level', text: 'Map upward: who senior to you backs people early in their careers? Place them even if you have never spoken.' });
-    if (inSector('across').length < 2)
-      out.push({ kind: 'level', text: 'Map across: peers in other teams are where most new allies come from. Who shares your standards and your goals?' });
+    if (inSector('above').length < 2) out.push({ kind: 'level', text: say('insight_newer_above', locale) });
+    if (inSector('across').length < 2) out.push({ kind: 'level', text: say('insight_newer_across', locale) });
     return out;
   }
   if (rec.level === 'seasoned') {
     const below = inSector('below');
     const out: Insight[] = [];
-    if (!below.some((e) => e.tags.includes('potential')))
-      out.push({
-        kind: 'level',
-        text: 'Who below you has more to give than anyone has asked for? Place them and tag them “Potential ally”: your support can open the door.',
-      });
-    out.push({
-      kind: 'level',
-      text: 'Look at your map for people unlike you — in background, culture, age, path. Where there are few, talent is probably being overlooked.',
-    });
+    if (!below.some((e) => e.tags.includes('potential'))) out.push({ kind: 'level', text: say('insight_seasoned_potential', locale) });
+    out.push({ kind: 'level', text: say('insight_seasoned_unlike', locale) });
     return out;
   }
   return [];
 }
 
-// --- the room's picture ------------------------------------------------------------------------
+/** The room's blind spot in words, in `locale`: "40% of you have no ally among peers." */
+export function blindSpotText(spot: { sector: Sector; share: number }, locale: Locale = 'en'): string {
+  return say(`map_blind_spot_${spot.sector}`, locale, { percent: Math.round((1 - spot.share) * 100) });
+}
 
-const BLIND_SPOT_PLACE: Record<Sector, string> = {
-  above: 'above you',
-  across: 'among peers',
-  below: 'among the people you lead',
-  outside: 'outside the organisation',
-};
+/** The map's directions, rings, tags and levels in `locale` (the English constants above are `mapLabels('en')`). */
+export function mapLabels(locale: Locale): {
+  sectors: Record<Sector, { name: string; hint: string }>;
+  rings: Record<Ring, { name: string; hint: string }>;
+  tags: Record<Tag, string>;
+  levels: Record<MapLevel, { name: string; hint: string }>;
+} {
+  const named = <K extends string>(ids: readonly K[], kind: string) =>
+    Object.fromEntries(ids.map((id) => [id, { name: say(`map_${kind}_${id}_name`, locale), hint: say(`map_${kind}_${id}_hint`, locale) }])) as Record<
+      K,
+      { name: string; hint: string }
+    >;
+  return {
+    sectors: named(SECTORS, 'sector'),
+    rings: named(RINGS, 'ring'),
+    tags: Object.fromEntries(TAGS.map((t) => [t, say(`map_tag_${t}`, locale)])) as Record<Tag, string>,
+    levels: named(LEVELS, 'level'),
+  };
+}
+
+// --- the room's picture ------------------------------------------------------------------------
 
 export interface MentalMapPresenterView {
   phase: string;
@@ -293,8 +286,7 @@ export function mapPresenterView(ctx: PresenterContext<MentalMapConfig>): Mental
   const shown = SECTORS.filter((s) => allyShare[s] !== null);
   const worst = shown.sort((a, b) => allyShare[a]! - allyShare[b]!)[0];
   if (worst === undefined) return { ...base, cells, allyShare, blindSpot: null, byLevel };
-  const without = Math.round((1 - allyShare[worst]!) * 100);
-  const blindSpot = { sector: worst, share: allyShare[worst]!, text: `${without}% of you have no ally ${BLIND_SPOT_PLACE[worst]}.` };
+  const blindSpot = { sector: worst, share: allyShare[worst]!, text: blindSpotText({ sector: worst, share: allyShare[worst]! }) };
   return { ...base, cells, allyShare, blindSpot, byLevel };
 }
 
