@@ -7,6 +7,7 @@
  */
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, degrees, rgb, type Color, type PDFFont, type PDFPage } from 'pdf-lib';
+import { m } from '@canopy/i18n';
 import { Typesetter, baseFace, type Face, type Weight } from '@canopy/print';
 import { circlePath, rectPath, type Figure, type Shape } from './figure';
 import { prepareFonts, regularBytes } from './fonts';
@@ -23,9 +24,9 @@ const BRAND = rgb(0.13, 0.45, 0.3);
 
 /** `#rrggbb` → pdf-lib colour */
 export function hex(c: string): Color {
-  const m = /^#([0-9a-f]{6})$/i.exec(c.trim());
-  if (!m) return INK;
-  const v = parseInt(m[1]!, 16);
+  const hit = /^#([0-9a-f]{6})$/i.exec(c.trim());
+  if (!hit) return INK;
+  const v = parseInt(hit[1]!, 16);
   return rgb(((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255);
 }
 
@@ -80,10 +81,7 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
   if (typesetter.missing(texts.map(([t]) => t)))
     cover = {
       ...cover,
-      lines: [
-        ...cover.lines,
-        'Some characters in here are outside this PDF’s fonts and show as boxes; the map’s SVG file in your pack keeps every name as written.',
-      ],
+      lines: [...cover.lines, m.console_pack_missing_glyphs()],
     };
   const needed = new Map<string, Face>();
   for (const weight of [400, 700] as const)
