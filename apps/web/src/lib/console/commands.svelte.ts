@@ -4,6 +4,8 @@
  * in flight (`busy`).
  */
 import type { RoomCommand } from '@canopy/core';
+import { formatNumber, m } from '@canopy/i18n';
+import { currentLocale } from '$lib/i18n.svelte';
 import type { LiveRoom } from '$lib/room.svelte';
 
 export class ConsoleCommands {
@@ -36,4 +38,7 @@ export class ConsoleCommands {
 }
 
 /** A planned length: "5 min", or "2:30" when it is not whole minutes. */
-export const mins = (sec: number) => (sec % 60 === 0 ? `${sec / 60} min` : `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`);
+export const mins = (sec: number) =>
+  sec % 60 === 0
+    ? m.console_minutes_short({ minutes: formatNumber(currentLocale(), sec / 60) })
+    : `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;

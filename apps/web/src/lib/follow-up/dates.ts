@@ -1,4 +1,7 @@
-/** "Thu 17 Dec 2026" for a moment, in the browser's language and zone. */
+import { formatDate } from '@canopy/i18n';
+import { currentLocale } from '$lib/i18n.svelte';
+
+/** "Thu, Dec 17, 2026" for a moment, in the screen's language and the browser's zone. */
 export function longDate(ms: number): string {
-  return new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  return formatDate(currentLocale(), ms, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }

@@ -5,7 +5,9 @@
  */
 import type { MyOutcomes } from '@canopy/core';
 import { importSealKey, unseal, type SealKey } from '@canopy/client';
+import { formatDate, m } from '@canopy/i18n';
 import { activityUi } from '$lib/activities';
+import { currentLocale } from '$lib/i18n.svelte';
 import { slug } from './names';
 import type { PackFile, PackSection } from './types';
 
@@ -17,10 +19,11 @@ export interface Pack {
 
 export type Progress = (fraction: number, doing: string) => void;
 
-const dateOf = (t: number) => new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+/** The pack speaks the phone's language as it is when the pack is made. */
+const dateOf = (t: number) => formatDate(currentLocale(), t, { year: 'numeric', month: 'long', day: 'numeric' });
 
 export async function buildPack(outcomes: MyOutcomes, sealKey: string | null, progress: Progress = () => {}): Promise<Pack> {
-  progress(0.05, 'Opening your private labels…');
+  progress(0.05, m.console_pack_opening_labels());
   let key: SealKey | null = null;
   if (sealKey) key = await importSealKey(sealKey).catch(() => null);
   const open = async (label: Parameters<typeof unseal>[1]) => (key ? unseal(key, label) : null);
@@ -29,39 +32,35 @@ export async function buildPack(outcomes: MyOutcomes, sealKey: string | null, pr
   const sections: PackSection[] = [];
   const steps = outcomes.steps;
   for (const [i, step] of steps.entries()) {
-    progress(0.1 + (0.4 * i) / Math.max(1, steps.length), `Gathering “${step.title}”…`);
+    progress(0.1 + (0.4 * i) / Math.max(1, steps.length), m.console_pack_gathering({ title: step.title }));
     const hook = activityUi(step.type)?.pack;
     if (!hook || step.data === null) continue;
     const section = await hook({ step, outcomes, unseal: open, fileBase: `${base}-${step.index + 1}-${slug(step.title)}` });
     if (section) sections.push(section);
   }
 
-  progress(0.5, 'Drawing your PDF…');
+  progress(0.5, m.console_pack_drawing());
   const { buildPdf } = await import('./pdf');
   const when = outcomes.closedAt ?? outcomes.at;
   const pdf = await buildPdf(
     {
-      title: 'My outcomes',
+      title: m.console_pack_title(),
       subtitle: outcomes.title,
       lines: [
         `${outcomes.you.nickname} · ${dateOf(outcomes.createdAt)}`,
-        outcomes.status === 'closed'
-          ? `The session ended on ${dateOf(when)}.`
-          : `Made during the session, ${dateOf(when)}: download again at the end for everything.`,
-        sections.length
-          ? `In this pack: ${sections.map((s) => s.title).join(' · ')}`
-          : 'Nothing of yours to take home yet: steps with your answers, maps and notes appear here once they have run.',
-        'Private: the names in here were opened on your device only. Nobody else, not even the facilitator or the server, can read them.',
+        outcomes.status === 'closed' ? m.console_plan_ended_on({ date: dateOf(when) }) : m.console_pack_made_during({ date: dateOf(when) }),
+        sections.length ? m.console_pack_in_this_pack({ sections: sections.map((s) => s.title).join(' · ') }) : m.console_pack_nothing_yet(),
+        m.console_pack_private(),
       ],
     },
     sections,
-    (f) => progress(0.5 + 0.45 * f, 'Drawing your PDF…'),
+    (f) => progress(0.5 + 0.45 * f, m.console_pack_drawing()),
   );
   const files: PackFile[] = [
-    { name: `${base}-my-outcomes.pdf`, mime: 'application/pdf', label: 'Everything as one PDF', data: pdf },
+    { name: `${base}-my-outcomes.pdf`, mime: 'application/pdf', label: m.console_pack_pdf_label(), data: pdf },
     ...sections.flatMap((s) => s.files ?? []),
   ];
-  progress(1, 'Ready');
+  progress(1, m.console_pack_ready());
   return { sections, files };
 }
 

@@ -7,7 +7,9 @@
  */
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, degrees, rgb, type Color, type PDFFont, type PDFPage } from 'pdf-lib';
+import { m } from '@canopy/i18n';
 import { Typesetter, baseFace, type Face, type Weight } from '@canopy/print';
+import { textDirection } from '$lib/i18n.svelte';
 import { circlePath, rectPath, type Figure, type Shape } from './figure';
 import { prepareFonts, regularBytes } from './fonts';
 import type { PackBlock, PackSection } from './types';
@@ -23,9 +25,9 @@ const BRAND = rgb(0.13, 0.45, 0.3);
 
 /** `#rrggbb` → pdf-lib colour */
 export function hex(c: string): Color {
-  const m = /^#([0-9a-f]{6})$/i.exec(c.trim());
-  if (!m) return INK;
-  const v = parseInt(m[1]!, 16);
+  const hit = /^#([0-9a-f]{6})$/i.exec(c.trim());
+  if (!hit) return INK;
+  const v = parseInt(hit[1]!, 16);
   return rgb(((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255);
 }
 
@@ -80,10 +82,7 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
   if (typesetter.missing(texts.map(([t]) => t)))
     cover = {
       ...cover,
-      lines: [
-        ...cover.lines,
-        'Some characters in here are outside this PDF’s fonts and show as boxes; the map’s SVG file in your pack keeps every name as written.',
-      ],
+      lines: [...cover.lines, m.console_pack_missing_glyphs()],
     };
   const needed = new Map<string, Face>();
   for (const weight of [400, 700] as const)
@@ -99,6 +98,8 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
   const fontOf = (f: Face) => fonts.get(f.id) ?? (f.weight === 700 ? bold : regular);
   const measure = (size: number) => (text: string, f: Face) => fontOf(f).widthOfTextAtSize(text, size);
 
+  /** the pack's direction: the phone's language when it is made */
+  const dir = textDirection();
   let page: PDFPage = doc.addPage(PAGE);
   let y = PAGE[1] - MARGIN;
   const newPage = () => {
@@ -113,12 +114,16 @@ export async function buildPdf(cover: PdfCover, sections: PackSection[], progres
     const size = opts.size ?? 10.5;
     const indent = opts.indent ?? 0;
     const lead = size * 1.38;
-    const left = MARGIN + indent + (opts.bullet ? 12 : 0);
-    const placed = typesetter.set(text, { weight, width: WIDTH - indent - (opts.bullet ? 12 : 0) }, measure(size));
+    // a right-to-left pack (an Arabic phone) sets its paragraphs from the right, indents and bullets there too
+    const rtl = dir === 'rtl';
+    const inset = indent + (opts.bullet ? 12 : 0);
+    const left = rtl ? MARGIN : MARGIN + inset;
+    const placed = typesetter.set(text, { weight, width: WIDTH - inset, dir }, measure(size));
+    const bulletX = rtl ? MARGIN + WIDTH - indent - regular.widthOfTextAtSize('•', size) : MARGIN + indent;
     placed.forEach((line, i) => {
       room(lead);
       y -= lead;
-      if (opts.bullet && i === 0) page.drawText('•', { x: MARGIN + indent, y, size, font: regular, color: BRAND });
+      if (opts.bullet && i === 0) page.drawText('•', { x: bulletX, y, size, font: regular, color: BRAND });
       for (const p of line.pieces) if (!p.space) page.drawText(p.text, { x: left + p.x, y, size, font: fontOf(p.face), color: opts.color ?? INK });
     });
     y -= opts.gap ?? 0;
