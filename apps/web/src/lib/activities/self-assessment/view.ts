@@ -1,15 +1,13 @@
 /** Reading the self-assessment views off the live room, and what its screens say about phases and points. */
-import type { SelfAssessmentParticipantView, SelfAssessmentPresenterView, SelfAssessmentRoomView, StatementResult } from '@canopy/core';
+import type { SelfAssessmentPresenterView, SelfAssessmentRoomView, StatementResult } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 import { formatNumber, m } from '@canopy/i18n';
 import { currentLocale } from '$lib/i18n.svelte';
 import { activityData, activityRoom } from '../data';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<SelfAssessmentPresenterView>(snap, stepId);
-
-export function participantView(snap: RoomSnapshot, stepId: string): { view: SelfAssessmentParticipantView | null; room: SelfAssessmentRoomView | null } {
-  return { view: activityData<SelfAssessmentParticipantView>(snap, stepId), room: activityRoom<SelfAssessmentRoomView>(snap, stepId) };
-}
+/** the room's answers a phone sees once the results are shared */
+export const roomView = (snap: RoomSnapshot, stepId: string) => activityRoom<SelfAssessmentRoomView>(snap, stepId);
 
 /** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
