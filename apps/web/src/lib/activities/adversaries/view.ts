@@ -51,8 +51,6 @@ export const oneDecimal = (n: number) => formatNumber(currentLocale(), n, { mini
 
 export const SCALE_SHORT = ['1', '2', '3', '4', '5', '6', '7'];
 
-export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** "by 2 points on average, towards agreeing" — the average over those who moved (see describeMovement in @canopy/core). */
 export function movedBy(mv: StanceMovement): string {
   if (mv.moved === 0) return m.adv_moved_nobody();
