@@ -2,8 +2,7 @@
 import type { AdversariesParticipantView, AdversariesRoomView } from '@canopy/core';
 import { scaleFigure } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
-import { formatList, m } from '@canopy/i18n';
-import { currentLocale } from '$lib/i18n.svelte';
+import { formatList, getLocale, m } from '@canopy/i18n';
 
 export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
   const view = step.data as AdversariesParticipantView | null;
@@ -39,7 +38,7 @@ export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
       text: m.adv_pack_round({
         round: t.round,
         names: formatList(
-          currentLocale(),
+          getLocale(),
           t.partners.map((p) => p.nickname),
         ),
       }),

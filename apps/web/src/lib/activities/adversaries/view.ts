@@ -1,8 +1,7 @@
 /** Reading the adversaries views off the live room, and the words the screens share. */
 import type { AdversariesPresenterView, AdversariesRoomView, StanceMovement, SteelmanStep } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
-import { formatNumber, m } from '@canopy/i18n';
-import { currentLocale } from '$lib/i18n.svelte';
+import { formatNumber, getLocale, m } from '@canopy/i18n';
 import { activityData, activityRoom } from '../data';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<AdversariesPresenterView>(snap, stepId);
@@ -44,10 +43,10 @@ export const STEP_LABELS: Record<SteelmanStep, string> = {
 };
 
 /** A number as the screen's language writes it. */
-export const fmt = (n: number) => formatNumber(currentLocale(), n);
+export const fmt = (n: number) => formatNumber(getLocale(), n);
 
 /** An average as the screen's language writes it, with one decimal ("3.4", "3,4"). */
-export const oneDecimal = (n: number) => formatNumber(currentLocale(), n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+export const oneDecimal = (n: number) => formatNumber(getLocale(), n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 export const SCALE_SHORT = ['1', '2', '3', '4', '5', '6', '7'];
 

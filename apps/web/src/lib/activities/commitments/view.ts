@@ -2,8 +2,7 @@
 import { commitmentsCalendar, type CalendarAction, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
 import { randomId, type RoomConnection, type RoomSnapshot } from '@canopy/client';
 import type { Cadence, CommitmentItem, CommitmentsPresenterView, CommitmentsRecord, MapEntry } from '@canopy/core';
-import { formatDate, m } from '@canopy/i18n';
-import { currentLocale } from '$lib/i18n.svelte';
+import { formatDate, getLocale, m } from '@canopy/i18n';
 import type { Sealer } from '../sealer.svelte';
 import { activityData } from '../data';
 
@@ -56,7 +55,7 @@ export function today(now = new Date()): string {
 export function dayText(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
   const date = new Date(y ?? 2000, (m ?? 1) - 1, d ?? 1);
-  return formatDate(currentLocale(), date, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  return formatDate(getLocale(), date, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** A commitment as the calendar file takes it, with whom and what opened in this browser. */

@@ -1,8 +1,7 @@
 /** Reading the self-assessment views off the live room, and what its screens say about phases and points. */
 import type { SelfAssessmentPresenterView, SelfAssessmentRoomView, StatementResult } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
-import { formatNumber, m } from '@canopy/i18n';
-import { currentLocale } from '$lib/i18n.svelte';
+import { formatNumber, getLocale, m } from '@canopy/i18n';
 import { activityData, activityRoom } from '../data';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<SelfAssessmentPresenterView>(snap, stepId);
@@ -32,7 +31,7 @@ export const PHASES = [
 ] as const;
 
 /** An average as the screen's language writes it, with one decimal ("3.4", "3,4"). */
-export const oneDecimal = (n: number) => formatNumber(currentLocale(), n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+export const oneDecimal = (n: number) => formatNumber(getLocale(), n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** Colours of the points, low to high: warm for "rarely", grey in the middle, green for "almost always". */
 export const POINT_COLOURS = ['var(--sun-600)', 'var(--sun-400)', 'var(--grey-300)', 'var(--green-400)', 'var(--green-700)'];
