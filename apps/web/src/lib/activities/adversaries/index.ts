@@ -1,4 +1,5 @@
 import { adversaries, type AdversariesConfig } from '@canopy/core';
+import { m } from '@canopy/i18n';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -20,7 +21,9 @@ const draftOf = (c: AdversariesConfig): AdversariesDraft => ({
 
 export const adversariesUi: ActivityUi<'adversaries'> = {
   pack: adversariesPack,
-  label: 'Worthy adversaries',
+  get label() {
+    return m.adv_label();
+  },
   Participant,
   Display,
   Console,

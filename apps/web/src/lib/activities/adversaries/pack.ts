@@ -2,26 +2,27 @@
 import type { AdversariesParticipantView, AdversariesRoomView } from '@canopy/core';
 import { scaleFigure } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
+import { formatList, getLocale, m } from '@canopy/i18n';
 
 export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
   const view = step.data as AdversariesParticipantView | null;
   const room = (step.room ?? null) as AdversariesRoomView | null;
-  const kind = 'Worthy adversaries';
+  const kind = m.adv_pack_kind();
   if (!view) return null;
   const blocks: PackBlock[] = [];
   const answered = view.statements.filter((s) => s.before !== null || s.after !== null);
   if (answered.length) {
-    blocks.push({ kind: 'heading', text: 'Where you stood' });
+    blocks.push({ kind: 'heading', text: m.adv_pack_where() });
     for (const s of answered) {
       const word = (v: number | null) => (v === null ? '—' : (view.scale[v - 1] ?? String(v)));
       blocks.push({ kind: 'text', text: s.text, tone: 'label' });
-      blocks.push({ kind: 'list', items: [`Before the conversation: ${word(s.before)}`, `After: ${word(s.after)}`] });
+      blocks.push({ kind: 'list', items: [m.adv_pack_before({ answer: word(s.before) }), m.adv_pack_after({ answer: word(s.after) })] });
       const r = room?.statements.find((x) => x.id === s.id);
       if (r?.after.counts)
         blocks.push({
           kind: 'figure',
-          figure: scaleFigure({ title: `Where the room stood after the conversations: ${s.text}`, scale: view.scale, counts: r.after.counts, mine: s.after }),
-          caption: `Where the room stood afterwards (${r.after.answered} people); you in amber.`,
+          figure: scaleFigure({ title: m.adv_pack_room_title({ statement: s.text }), scale: view.scale, counts: r.after.counts, mine: s.after }),
+          caption: m.adv_pack_room_caption({ count: r.after.answered }),
         });
     }
   }
@@ -32,12 +33,21 @@ export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
       : []),
   ].sort((a, b) => a.round - b.round);
   for (const t of talks) {
-    blocks.push({ kind: 'heading', text: `Round ${t.round}: your conversation with ${t.partners.map((p) => p.nickname).join(' and ')}` });
-    blocks.push({ kind: 'text', text: 'What you learned', tone: 'label' });
-    blocks.push({ kind: 'text', text: t.learned || 'You did not write a note.', tone: t.learned ? 'quote' : 'muted' });
+    blocks.push({
+      kind: 'heading',
+      text: m.adv_pack_round({
+        round: t.round,
+        names: formatList(
+          getLocale(),
+          t.partners.map((p) => p.nickname),
+        ),
+      }),
+    });
+    blocks.push({ kind: 'text', text: m.adv_pack_learned(), tone: 'label' });
+    blocks.push({ kind: 'text', text: t.learned || m.adv_pack_no_note(), tone: t.learned ? 'quote' : 'muted' });
     for (const p of t.partners) {
       if (!p.learned) continue;
-      blocks.push({ kind: 'text', text: `What ${p.nickname} learned`, tone: 'label' });
+      blocks.push({ kind: 'text', text: m.adv_pack_partner_learned({ name: p.nickname }), tone: 'label' });
       blocks.push({ kind: 'text', text: p.learned, tone: 'quote' });
     }
   }

@@ -1,35 +1,59 @@
 /** Reading the adversaries views off the live room, and the words the screens share. */
 import type { AdversariesPresenterView, AdversariesRoomView, StanceMovement, SteelmanStep } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
+import { formatNumber, getLocale, m } from '@canopy/i18n';
 import { activityData, activityRoom } from '../data';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<AdversariesPresenterView>(snap, stepId);
 /** the room's stances a phone sees once the results are shared */
 export const roomView = (snap: RoomSnapshot, stepId: string) => activityRoom<AdversariesRoomView>(snap, stepId);
 
+const phase = (id: string, name: () => string, what: () => string) => ({
+  id,
+  get name() {
+    return name();
+  },
+  get what() {
+    return what();
+  },
+});
+
+/** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
-  { id: 'stance', name: 'Stance', what: 'Everyone places themselves on each statement. The display shows the room’s stances live, without names.' },
-  { id: 'pairing', name: 'Pairing', what: 'Stances are closed. Pair the room on one statement: the display shows who talks with whom.' },
-  { id: 'steelman', name: 'Steelman', what: 'Pairs take turns: state, restate until accepted, swap. Then everyone notes what they learned and re-rates.' },
-  { id: 'results', name: 'Results', what: 'The display shows the room’s before and after, and how many moved.' },
+  phase('stance', m.adv_phase_stance, m.adv_phase_stance_what),
+  phase('pairing', m.adv_phase_pairing, m.adv_phase_pairing_what),
+  phase('steelman', m.adv_phase_steelman, m.adv_phase_steelman_what),
+  phase('results', m.adv_phase_results, m.adv_phase_results_what),
 ] as const;
 
-/** the button text of each steelman step, as a participant sees it */
+/** the button text of each steelman step, as a participant sees it (read when shown, in the screen's language) */
 export const STEP_LABELS: Record<SteelmanStep, string> = {
-  stated: 'I’ve stated my view',
-  restated: 'I’ve restated it',
-  accept: 'Yes, that’s my view',
-  retry: 'Not quite — try again',
+  get stated() {
+    return m.adv_step_stated();
+  },
+  get restated() {
+    return m.adv_step_restated();
+  },
+  get accept() {
+    return m.adv_step_accept();
+  },
+  get retry() {
+    return m.adv_step_retry();
+  },
 };
+
+/** A number as the screen's language writes it. */
+export const fmt = (n: number) => formatNumber(getLocale(), n);
+
+/** An average as the screen's language writes it, with one decimal ("3.4", "3,4"). */
+export const oneDecimal = (n: number) => formatNumber(getLocale(), n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 export const SCALE_SHORT = ['1', '2', '3', '4', '5', '6', '7'];
 
-export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** "by 2 points on average, towards agreeing" — the average over those who moved (see describeMovement in @canopy/core). */
-export function movedBy(m: StanceMovement): string {
-  if (m.moved === 0) return 'nobody changed their view';
-  const pts = Math.round(m.movedShift * 10) / 10;
-  const toward = m.meanNet === 0 ? '' : `, towards ${m.meanNet > 0 ? 'agreeing' : 'disagreeing'}`;
-  return `those who moved: by ${pts} ${pts === 1 ? 'point' : 'points'} on average${toward}`;
+export function movedBy(mv: StanceMovement): string {
+  if (mv.moved === 0) return m.adv_moved_nobody();
+  const pts = Math.round(mv.movedShift * 10) / 10;
+  const words = { count: pts, points: fmt(pts) };
+  return mv.meanNet === 0 ? m.adv_moved_by(words) : mv.meanNet > 0 ? m.adv_moved_by_agree(words) : m.adv_moved_by_disagree(words);
 }

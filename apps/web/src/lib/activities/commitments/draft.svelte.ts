@@ -4,6 +4,7 @@
  */
 import { randomId } from '@canopy/client';
 import { normalizeCommitmentWhat, type Cadence, type CommitmentItem } from '@canopy/core';
+import { m } from '@canopy/i18n';
 import type { Sealer } from '../sealer.svelte';
 import { clampLabel } from '../mental-map/model';
 import { today } from './view';
@@ -45,10 +46,10 @@ export class CommitmentDraft {
   /** Whom and what as they will be sealed, or what is missing and which field to go to. */
   check(): { ok: true; name: string; doing: string } | { ok: false; error: string; field: 'whom' | 'what' | 'start' } {
     const name = clampLabel(this.whom);
-    if (!name) return { ok: false, error: 'Write whom it is about: initials or a nickname are enough.', field: 'whom' };
+    if (!name) return { ok: false, error: m.commit_error_whom(), field: 'whom' };
     const doing = normalizeCommitmentWhat(this.what);
-    if (!doing) return { ok: false, error: 'Write what you will do.', field: 'what' };
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(this.start)) return { ok: false, error: 'Pick the first date.', field: 'start' };
+    if (!doing) return { ok: false, error: m.commit_error_what(), field: 'what' };
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(this.start)) return { ok: false, error: m.commit_error_start(), field: 'start' };
     return { ok: true, name, doing };
   }
 

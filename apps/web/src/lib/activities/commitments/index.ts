@@ -1,4 +1,5 @@
 import { commitments, type CommitmentsConfig } from '@canopy/core';
+import { m } from '@canopy/i18n';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -9,7 +10,9 @@ import { commitmentsPack } from './pack';
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
 export const commitmentsUi: ActivityUi<'commitments'> = {
-  label: 'Commitments',
+  get label() {
+    return m.commit_label();
+  },
   pack: commitmentsPack,
   Participant,
   Display,

@@ -1,17 +1,49 @@
 /** Reading the commitments views off the live room, the calendar file, and what the phases mean. */
 import { commitmentsCalendar, type CalendarAction, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
 import { randomId, type RoomConnection, type RoomSnapshot } from '@canopy/client';
-import type { CommitmentItem, CommitmentsPresenterView, CommitmentsRecord, MapEntry } from '@canopy/core';
+import type { Cadence, CommitmentItem, CommitmentsPresenterView, CommitmentsRecord, MapEntry } from '@canopy/core';
+import { formatDate, getLocale, m } from '@canopy/i18n';
 import type { Sealer } from '../sealer.svelte';
 import { activityData } from '../data';
 
 export const ownView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsRecord>(snap, stepId);
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsPresenterView>(snap, stepId);
 
+/** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
-  { id: 'write', name: 'Write', what: 'Everyone writes their follow-ups privately. The display shows only how many, and how often.' },
-  { id: 'review', name: 'Review', what: 'Time to download the calendar file and, if they like, share one commitment aloud.' },
+  {
+    id: 'write',
+    get name() {
+      return m.commit_phase_write();
+    },
+    get what() {
+      return m.commit_phase_write_what();
+    },
+  },
+  {
+    id: 'review',
+    get name() {
+      return m.commit_phase_review();
+    },
+    get what() {
+      return m.commit_phase_review_what();
+    },
+  },
 ] as const;
+
+const CADENCE_WORDS: Record<Cadence, { label: () => string; inSentence: () => string }> = {
+  once: { label: m.commit_cadence_once, inSentence: m.commit_cadence_once_lower },
+  weekly: { label: m.commit_cadence_weekly, inSentence: m.commit_cadence_weekly_lower },
+  biweekly: { label: m.commit_cadence_biweekly, inSentence: m.commit_cadence_biweekly_lower },
+  monthly: { label: m.commit_cadence_monthly, inSentence: m.commit_cadence_monthly_lower },
+  quarterly: { label: m.commit_cadence_quarterly, inSentence: m.commit_cadence_quarterly_lower },
+};
+
+/** "Every month": how often a commitment repeats, on its own (a chip, a chart's row), in the screen's language. */
+export const cadenceLabel = (c: Cadence): string => CADENCE_WORDS[c].label();
+
+/** "every month": the same inside a sentence (lower case where the language writes it so). */
+export const cadenceInSentence = (c: Cadence): string => CADENCE_WORDS[c].inSentence();
 
 /** Today in the browser's calendar, YYYY-MM-DD. */
 export function today(now = new Date()): string {
@@ -19,11 +51,11 @@ export function today(now = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** "Mon 30 Nov 2026" for a YYYY-MM-DD day, in the browser's language. */
+/** "Mon 30 Nov 2026" for a YYYY-MM-DD day, in the screen's language. */
 export function dayText(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
   const date = new Date(y ?? 2000, (m ?? 1) - 1, d ?? 1);
-  return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  return formatDate(getLocale(), date, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** A commitment as the calendar file takes it, with whom and what opened in this browser. */
@@ -88,7 +120,7 @@ export async function addWhomToMap(
   name: string,
 ): Promise<{ ok: true; entries: MapEntry[] } | { ok: false; error: string }> {
   const label = await sealer.seal(name);
-  if (!label) return { ok: false, error: 'This device cannot lock names yet: open your resume link and try again.' };
+  if (!label) return { ok: false, error: m.commit_cannot_lock() };
   const res = await conn.editPlan({ op: 'person', entry: { id: randomId(8), label, ...NEW_WHOM_PLACE, tags: [...NEW_WHOM_PLACE.tags] } });
   return res.ok ? { ok: true, entries: res.plan.basis.map?.entries ?? [] } : { ok: false, error: res.error.message };
 }

@@ -1,4 +1,5 @@
 import { openPrompt, type OpenPromptConfig } from '@canopy/core';
+import { m } from '@canopy/i18n';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -10,7 +11,9 @@ import { openPromptPack } from './pack';
 const int = (v: unknown) => (typeof v === 'number' ? v : Number(String(v).trim()));
 
 export const openPromptUi: ActivityUi<'open-prompt'> = {
-  label: 'Open prompt with votes',
+  get label() {
+    return m.prompt_label();
+  },
   pack: openPromptPack,
   Participant,
   Display,

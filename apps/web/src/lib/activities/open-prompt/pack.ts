@@ -1,6 +1,7 @@
 /** The open prompt in the participant's pack: their own answers, and what they voted for. */
 import type { OpenPromptParticipantView } from '@canopy/core';
 import type { PackBlock, PackHook } from '$lib/pack/types';
+import { m } from '@canopy/i18n';
 
 export const openPromptPack: PackHook<'open-prompt'> = async ({ step }) => {
   const view = step.data as OpenPromptParticipantView | null;
@@ -11,11 +12,11 @@ export const openPromptPack: PackHook<'open-prompt'> = async ({ step }) => {
   if (!answers.length && !voted.length) return null;
   const blocks: PackBlock[] = [];
   if (question) blocks.push({ kind: 'text', text: question, tone: 'quote' });
-  if (answers.length) blocks.push({ kind: 'heading', text: 'Your answers' }, { kind: 'list', items: answers.map((a) => a.text) });
+  if (answers.length) blocks.push({ kind: 'heading', text: m.prompt_pack_answers() }, { kind: 'list', items: answers.map((a) => a.text) });
   if (voted.length)
     blocks.push(
-      { kind: 'heading', text: 'You voted for' },
-      { kind: 'list', items: voted.map((b) => `${b.text}${b.myVotes > 1 ? ` (${b.myVotes} votes)` : ''}`) },
+      { kind: 'heading', text: m.prompt_pack_voted() },
+      { kind: 'list', items: voted.map((b) => (b.myVotes > 1 ? m.prompt_pack_votes({ text: b.text, count: b.myVotes }) : b.text)) },
     );
-  return { title: step.title, kind: 'Open prompt', blocks };
+  return { title: step.title, kind: m.prompt_pack_kind(), blocks };
 };

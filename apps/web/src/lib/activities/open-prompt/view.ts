@@ -1,6 +1,7 @@
 /** Reading the open-prompt views off the live room, the word cloud's layout, and what the phases mean. */
 import type { OpenPromptConsoleView, OpenPromptDisplayView, WordCount } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
+import { m } from '@canopy/i18n';
 import { activityData } from '../data';
 
 export function consoleView(snap: RoomSnapshot, stepId: string): OpenPromptConsoleView | null {
@@ -13,10 +14,35 @@ export function displayView(snap: RoomSnapshot, stepId: string): OpenPromptDispl
   return d?.audience === 'display' ? d : null;
 }
 
+/** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
-  { id: 'answer', name: 'Answer', what: 'Everyone posts short answers. The display shows them as they come, and the word cloud grows.' },
-  { id: 'vote', name: 'Vote', what: 'Answers are closed and the ballot goes to every phone. The display ranks the answers by votes, live.' },
-  { id: 'results', name: 'Results', what: 'Voting is closed. The display keeps the ranked list and the word cloud up for the discussion.' },
+  {
+    id: 'answer',
+    get name() {
+      return m.prompt_phase_answer();
+    },
+    get what() {
+      return m.prompt_phase_answer_what();
+    },
+  },
+  {
+    id: 'vote',
+    get name() {
+      return m.prompt_phase_vote();
+    },
+    get what() {
+      return m.prompt_phase_vote_what();
+    },
+  },
+  {
+    id: 'results',
+    get name() {
+      return m.prompt_phase_results();
+    },
+    get what() {
+      return m.prompt_phase_results_what();
+    },
+  },
 ] as const;
 
 export interface CloudWord extends WordCount {

@@ -1,4 +1,5 @@
 import { selfAssessment, type SelfAssessmentConfig } from '@canopy/core';
+import { m } from '@canopy/i18n';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
 import Display from './Display.svelte';
@@ -23,7 +24,9 @@ function statementIds(keys: string[]): string[] {
 }
 
 export const selfAssessmentUi: ActivityUi<'self-assessment'> = {
-  label: 'Self-assessment',
+  get label() {
+    return m.self_label();
+  },
   pack: selfAssessmentPack,
   Participant,
   Display,

@@ -1,16 +1,37 @@
 /** Reading the self-assessment views off the live room, and what its screens say about phases and points. */
 import type { SelfAssessmentPresenterView, SelfAssessmentRoomView, StatementResult } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
+import { formatNumber, getLocale, m } from '@canopy/i18n';
 import { activityData, activityRoom } from '../data';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<SelfAssessmentPresenterView>(snap, stepId);
 /** the room's answers a phone sees once the results are shared */
 export const roomView = (snap: RoomSnapshot, stepId: string) => activityRoom<SelfAssessmentRoomView>(snap, stepId);
 
+/** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
-  { id: 'answer', name: 'Answer', what: 'Everyone rates each statement privately. The bars below fill in live, without names.' },
-  { id: 'results', name: 'Results', what: 'Every phone shows the room’s answers next to the person’s own; the display keeps the chart up for the discussion.' },
+  {
+    id: 'answer',
+    get name() {
+      return m.self_phase_answer();
+    },
+    get what() {
+      return m.self_phase_answer_what();
+    },
+  },
+  {
+    id: 'results',
+    get name() {
+      return m.self_phase_results();
+    },
+    get what() {
+      return m.self_phase_results_what();
+    },
+  },
 ] as const;
+
+/** An average as the screen's language writes it, with one decimal ("3.4", "3,4"). */
+export const oneDecimal = (n: number) => formatNumber(getLocale(), n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** Colours of the points, low to high: warm for "rarely", grey in the middle, green for "almost always". */
 export const POINT_COLOURS = ['var(--sun-600)', 'var(--sun-400)', 'var(--grey-300)', 'var(--green-400)', 'var(--green-700)'];
