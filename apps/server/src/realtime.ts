@@ -5,7 +5,7 @@
  * `f:<room>` consoles (facilitator and co-host), `p:<participant>` one participant. A participant
  * in the waiting room joins `p:<participant>` only, and may send nothing but `sync` and `clock`.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import {
   ActPayloadSchema,
   AdmitPayloadSchema,
@@ -53,9 +53,9 @@ import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
-import { Brake, COSTLY_EVENTS, Fairness, RoomBusyError } from './fairness.js';
+import { Brake, type Bucket, COSTLY_EVENTS, Fairness, RoomBusyError } from './fairness.js';
 import { groupSame } from './same-views.js';
-import { addressOf, configuredOrigins, originAllowed } from './security.js';
+import { clientAddress, configuredOrigins, originAllowed } from './security.js';
 import { ServiceError } from '@canopy/api';
 import type { Broadcaster, Identity, RoomService } from './service.js';
 
@@ -67,6 +67,16 @@ interface InterServerEvents {
 }
 type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** What a socket keeps of its own (see `states` in attachRealtime). */
+interface SocketState {
+  /** `room:participant` (or `room:role`): the fair shares of its token */
+  tokenKey: string;
+  /** the client's address, for the sockets-per-address cap */
+  address: string;
+  bucket: Bucket;
+  brake: Brake;
+}
 
 export const ROOM_DELETED_MESSAGE = 'The facilitator deleted this room and everything in it.';
 export const DATA_DELETED_MESSAGE = 'Your answers and your name were deleted from this room.';
@@ -120,10 +130,22 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     ...(adapter ? { adapter } : {}),
   });
 
-  // The raw HTTP request is not needed after the handshake: dropping it saves memory per connection.
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  /**
+   * The raw HTTP request is not kept after the handshake (it would be, per connection, for as long
+   * as the connection lasts): what is needed of it, the client's address (X-Forwarded-For behind a
+   * trusted proxy), is taken first.
+   */
+  const addresses = new WeakMap<object, string>();
+  io.engine.on('connection', (raw: { request: IncomingMessage | null; remoteAddress?: string }) => {
+    if (raw.request) addresses.set(raw, clientAddress(raw.request, config.TRUST_PROXY));
     raw.request = null;
   });
+
+  /**
+   * What each open socket keeps of its own: its message budget and brake and its fair-share keys.
+   * The handlers are shared by every socket (`onEvent`, `onDisconnect`): no closures per socket.
+   */
+  const states = new WeakMap<CanopySocket, SocketState>();
 
   // Every path below calls `next` exactly once and catches its own errors.
   io.use((socket, next) => void handshake(socket, next));
@@ -149,14 +171,171 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       };
       // fair shares: sockets per token and per client address (counted until the socket goes)
       const tokenKey = `${who.roomId}:${who.participant?.id ?? who.role}`;
-      const address = addressOf(socket.handshake.headers, socket.handshake.address, config.TRUST_PROXY);
+      const address = addresses.get(socket.conn) ?? socket.handshake.address ?? 'unknown';
       const tooMany = fair.admit(tokenKey, address);
       if (tooMany) return next(new HandshakeError({ code: 'RATE_LIMITED', message: tooMany, retryAfterMs: 5000 }));
-      socket.once('disconnect', () => fair.release(tokenKey, address));
+      states.set(socket, { tokenKey, address, bucket: fair.socketBucket(), brake: new Brake() });
+      socket.once('disconnect', onDisconnect);
       next();
     } catch (e) {
       log.error('handshake failed', e);
       next(new HandshakeError({ code: 'STORE_UNAVAILABLE', message: 'The server cannot reach its storage right now; retrying.' }));
+    }
+  }
+
+  /** A socket went: its fair-share count is given back; consoles hear when a participant's last screen left. */
+  function onDisconnect(this: CanopySocket, reason: string): void {
+    const { roomId, role, participantId } = this.data;
+    const state = states.get(this);
+    if (state) fair.release(state.tokenKey, state.address);
+    log.debug('socket disconnected', { room: roomId, role, reason });
+    if (!participantId) return;
+    // Still here in another tab on this node: nothing to ask the other nodes.
+    if (io.sockets.adapter.rooms.get(rooms.participant(participantId))?.size) return;
+    io.in(rooms.participant(participantId))
+      .timeout(1000)
+      .fetchSockets()
+      .then(
+        (left) => {
+          if (!left.length) io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: false });
+        },
+        () => {},
+      );
+  }
+
+  /**
+   * The socket's own budget, then its token's (shared by all its sockets): 0 or the ms to wait.
+   * Over budget, the socket is also not read until then (`holdBack`), longer each time it sends
+   * again before that (`Brake`).
+   */
+  function budget(socket: CanopySocket, state: SocketState, event: string): number {
+    const wait = state.bucket.take() || fair.take(state.tokenKey, event);
+    if (!wait) return 0;
+    const hold = state.brake.hold(wait);
+    holdBack(socket, hold);
+    return hold;
+  }
+
+  /** Who sent a message on this socket, for the service. */
+  const whoOn = (socket: CanopySocket): Identity => {
+    const { role, roomId, participantId } = socket.data;
+    return { role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) };
+  };
+
+  /** One handler per client event, shared by every socket: its payload schema and what it does. */
+  const handlers = new Map<string, { schema: z.ZodType | null; run: (payload: unknown, who: Identity, socket: CanopySocket) => Promise<object> }>();
+  function on<S extends z.ZodType, R extends object>(
+    event: keyof ClientToServerEvents,
+    schema: S | null,
+    run: (payload: z.output<S>, who: Identity, socket: CanopySocket) => Promise<R>,
+  ) {
+    handlers.set(event, { schema, run: run as (payload: unknown, who: Identity, socket: CanopySocket) => Promise<object> });
+  }
+
+  on('command', CommandPayloadSchema, async (p, who) => {
+    const room = await service.command(who, p.cmd, p.expectedVersion);
+    return { version: room.version };
+  });
+  on('remove', RemovePayloadSchema, async (p, who) => {
+    await service.removeParticipant(who, p.participantId);
+    return {};
+  });
+  on('admit', AdmitPayloadSchema, async (p, who) => ({ admitted: await service.admit(who, p.participantIds) }));
+  on('refuse', RefusePayloadSchema, async (p, who) => {
+    await service.refuse(who, p.participantId);
+    return {};
+  });
+  on('deleteRoom', DeleteRoomPayloadSchema, async (p, who) => {
+    await service.deleteRoom(who, p.code);
+    return {};
+  });
+  on('forgetMe', ForgetMePayloadSchema, async (_p, who) => {
+    await service.forgetParticipant(who);
+    return {};
+  });
+  on('submit', SubmitPayloadSchema, (p, who) => service.submit(who, p.stepId, p.submissionId, p.input));
+  on('act', ActPayloadSchema, (p, who) => service.act(who, p.stepId, p.actionId, p.action));
+  on('outcomes:mine', OutcomesPayloadSchema, async (_p, who) => ({ outcomes: await service.myOutcomes(who) }));
+  on('followUp:plan', PlanPayloadSchema, async (_p, who) => ({ plan: await service.plan(who) }));
+  on('followUp:checkIn', CheckInPayloadSchema, (p, who) => service.checkIn(who, p.submissionId, p.checkIn));
+  on('followUp:edit', PlanEditPayloadSchema, (p, who) => service.editPlan(who, p.submissionId, p.edit));
+  on('followUp:impact', ImpactPayloadSchema, async (_p, who) => ({ impact: await service.impact(who) }));
+  on('signal', SignalPayloadSchema, async (p, who) => ({ signals: await service.signal(who, p) }));
+  on('signals:lower', LowerHandsPayloadSchema, async (p, who) => ({ lowered: await service.lowerHands(who, p.participantId) }));
+  on('questions:list', QuestionsListPayloadSchema, async (_p, who) => ({ board: await service.questions(who) }));
+  on('questions:ask', QuestionAskPayloadSchema, (p, who) => service.askQuestion(who, p.submissionId, p.text));
+  on('questions:vote', QuestionVotePayloadSchema, (p, who) => service.voteQuestion(who, p.id, p.up));
+  on('questions:withdraw', QuestionWithdrawPayloadSchema, (p, who) => service.withdrawQuestion(who, p.id));
+  on('questions:moderate', QuestionModeratePayloadSchema, (p, who) => service.moderateQuestion(who, p.action));
+  on('sync', null, async (_p, _who, socket) => ({ welcome: await welcome(socket) }));
+  on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));
+
+  /**
+   * Every client event of every socket (`this`): rate limit, validate, run, always answer (errors
+   * included). An event nobody handles still gets an answer when it asks for one (and counts
+   * towards the limit).
+   */
+  function onEvent(this: CanopySocket, event: unknown, ...args: unknown[]): void {
+    dispatch(this, event, args);
+  }
+  function dispatch(socket: CanopySocket, event: unknown, args: unknown[]): void {
+    const state = states.get(socket);
+    if (!state) return;
+    const { roomId, role, waiting } = socket.data;
+    const handler = typeof event === 'string' ? handlers.get(event) : undefined;
+    const last = args[args.length - 1];
+    if (!handler) {
+      if (typeof last !== 'function') return;
+      const wait = budget(socket, state, 'unknown');
+      if (wait) return last(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
+      log.info('refused an unknown event', { room: roomId, role });
+      return last(errorAck('BAD_REQUEST', 'Unknown event.'));
+    }
+    const name = event as string;
+    const ack = typeof last === 'function' ? (args.pop() as (a: Ack<object>) => void) : () => {};
+    const wait = budget(socket, state, name);
+    if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
+    if (waiting && !WHILE_WAITING.has(name)) {
+      log.info('refused a message from the waiting room', { event: name, room: roomId, role });
+      return ack(errorAck('WAITING', WAITING_MESSAGE));
+    }
+    let payload: unknown = args[0];
+    if (handler.schema) {
+      const parsed = handler.schema.safeParse(payload);
+      if (!parsed.success) {
+        log.info('refused a malformed message', { event: name, room: roomId, role });
+        return ack(errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${name}`, whole: 'payload' })));
+      }
+      payload = parsed.data;
+    }
+    void handle(socket, state, name, handler.run, payload, ack);
+  }
+
+  async function handle(
+    socket: CanopySocket,
+    state: SocketState,
+    event: string,
+    run: (payload: unknown, who: Identity, socket: CanopySocket) => Promise<object>,
+    payload: unknown,
+    ack: (a: Ack<object>) => void,
+  ): Promise<void> {
+    const { roomId, role } = socket.data;
+    try {
+      // in the room's own lane: a busy room waits behind its own work, not everyone's
+      const work = () => fair.inRoom(roomId, () => run(payload, whoOn(socket), socket));
+      ack({ ok: true, ...(await (COSTLY_EVENTS.has(event) ? fair.costly(state.tokenKey, work) : work())) });
+      log.debug('handled a message', { event, room: roomId, role });
+    } catch (e) {
+      if (e instanceof ServiceError) {
+        // ids and the code only: never the payload or the message text (it may quote the input)
+        if (e.code === 'FORBIDDEN') log.warn('refused an unauthorized message', { event, room: roomId, role });
+        else log.info('refused a message', { event, room: roomId, role, code: e.code });
+        return ack({ ok: false, error: e.body });
+      }
+      if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));
+      if (e instanceof RoomBusyError) return ack(errorAck('BUSY', e.message, 1000));
+      log.error(`handler ${event} failed`, e);
+      ack(errorAck('STORE_UNAVAILABLE', 'Not saved: the server could not reach its storage. Retrying…'));
     }
   }
 
@@ -172,131 +351,9 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []),
       ...(participantId ? [rooms.participant(participantId)] : []),
     ]);
-    const bucket = fair.socketBucket();
-    const tokenKey = `${roomId}:${participantId ?? role}`;
-    /**
-     * the socket's own budget, then its token's (shared by all its sockets): 0 or the ms to wait.
-     * Over budget, the socket is also not read until then (`holdBack`), longer each time it
-     * sends again before that (`Brake`).
-     */
-    const brake = new Brake();
-    const budget = (event: string) => {
-      const wait = bucket.take() || fair.take(tokenKey, event);
-      if (!wait) return 0;
-      const hold = brake.hold(wait);
-      holdBack(socket, hold);
-      return hold;
-    };
     log.debug('socket connected', { room: roomId, role, recovered: socket.recovered });
-    socket.on('disconnect', (reason) => log.debug('socket disconnected', { room: roomId, role, reason }));
-    const who = (): Identity => ({ role, roomId, socketId: socket.id, ...(participantId ? { participant: { id: participantId } as Participant } : {}) });
-
-    if (participantId) {
-      io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: true });
-      socket.on('disconnect', () => {
-        // Still here in another tab on this node: nothing to ask the other nodes.
-        if (io.sockets.adapter.rooms.get(rooms.participant(participantId))?.size) return;
-        io.in(rooms.participant(participantId))
-          .timeout(1000)
-          .fetchSockets()
-          .then(
-            (left) => {
-              if (!left.length) io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: false });
-            },
-            () => {},
-          );
-      });
-    }
-
-    const known = new Set<string>();
-    // An event nobody handles still gets an answer when it asks for one (and counts towards the limit).
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && known.has(event)) return;
-      const ack = args[args.length - 1];
-      if (typeof ack !== 'function') return;
-      const wait = budget('unknown');
-      if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
-      log.info('refused an unknown event', { room: roomId, role });
-      ack(errorAck('BAD_REQUEST', 'Unknown event.'));
-    });
-
-    /** Wrap a handler: rate limit, validate, run, always answer (errors included). */
-    function on<S extends z.ZodType, R extends object>(event: keyof ClientToServerEvents, schema: S | null, run: (payload: z.output<S>) => Promise<R>) {
-      known.add(event);
-      socket.on(event, async (...args: unknown[]) => {
-        const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack<R>) => void) : () => {};
-        const wait = budget(event);
-        if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
-        if (waiting && !WHILE_WAITING.has(event)) {
-          log.info('refused a message from the waiting room', { event, room: roomId, role });
-          return ack(errorAck('WAITING', WAITING_MESSAGE));
-        }
-        let payload: unknown = args[0];
-        if (schema) {
-          const parsed = schema.safeParse(payload);
-          if (!parsed.success) {
-            log.info('refused a malformed message', { event, room: roomId, role });
-            return ack(errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${event}`, whole: 'payload' })));
-          }
-          payload = parsed.data;
-        }
-        try {
-          // in the room's own lane: a busy room waits behind its own work, not everyone's
-          const work = () => fair.inRoom(roomId, () => run(payload as z.output<S>));
-          ack({ ok: true, ...(await (COSTLY_EVENTS.has(event) ? fair.costly(tokenKey, work) : work())) });
-          log.debug('handled a message', { event, room: roomId, role });
-        } catch (e) {
-          if (e instanceof ServiceError) {
-            // ids and the code only: never the payload or the message text (it may quote the input)
-            if (e.code === 'FORBIDDEN') log.warn('refused an unauthorized message', { event, room: roomId, role });
-            else log.info('refused a message', { event, room: roomId, role, code: e.code });
-            return ack({ ok: false, error: e.body });
-          }
-          if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));
-          if (e instanceof RoomBusyError) return ack(errorAck('BUSY', e.message, 1000));
-          log.error(`handler ${event} failed`, e);
-          ack(errorAck('STORE_UNAVAILABLE', 'Not saved: the server could not reach its storage. Retrying…'));
-        }
-      });
-    }
-
-    on('command', CommandPayloadSchema, async (p) => {
-      const room = await service.command(who(), p.cmd, p.expectedVersion);
-      return { version: room.version };
-    });
-    on('remove', RemovePayloadSchema, async (p) => {
-      await service.removeParticipant(who(), p.participantId);
-      return {};
-    });
-    on('admit', AdmitPayloadSchema, async (p) => ({ admitted: await service.admit(who(), p.participantIds) }));
-    on('refuse', RefusePayloadSchema, async (p) => {
-      await service.refuse(who(), p.participantId);
-      return {};
-    });
-    on('deleteRoom', DeleteRoomPayloadSchema, async (p) => {
-      await service.deleteRoom(who(), p.code);
-      return {};
-    });
-    on('forgetMe', ForgetMePayloadSchema, async () => {
-      await service.forgetParticipant(who());
-      return {};
-    });
-    on('submit', SubmitPayloadSchema, (p) => service.submit(who(), p.stepId, p.submissionId, p.input));
-    on('act', ActPayloadSchema, (p) => service.act(who(), p.stepId, p.actionId, p.action));
-    on('outcomes:mine', OutcomesPayloadSchema, async () => ({ outcomes: await service.myOutcomes(who()) }));
-    on('followUp:plan', PlanPayloadSchema, async () => ({ plan: await service.plan(who()) }));
-    on('followUp:checkIn', CheckInPayloadSchema, (p) => service.checkIn(who(), p.submissionId, p.checkIn));
-    on('followUp:edit', PlanEditPayloadSchema, (p) => service.editPlan(who(), p.submissionId, p.edit));
-    on('followUp:impact', ImpactPayloadSchema, async () => ({ impact: await service.impact(who()) }));
-    on('signal', SignalPayloadSchema, async (p) => ({ signals: await service.signal(who(), p) }));
-    on('signals:lower', LowerHandsPayloadSchema, async (p) => ({ lowered: await service.lowerHands(who(), p.participantId) }));
-    on('questions:list', QuestionsListPayloadSchema, async () => ({ board: await service.questions(who()) }));
-    on('questions:ask', QuestionAskPayloadSchema, (p) => service.askQuestion(who(), p.submissionId, p.text));
-    on('questions:vote', QuestionVotePayloadSchema, (p) => service.voteQuestion(who(), p.id, p.up));
-    on('questions:withdraw', QuestionWithdrawPayloadSchema, (p) => service.withdrawQuestion(who(), p.id));
-    on('questions:moderate', QuestionModeratePayloadSchema, (p) => service.moderateQuestion(who(), p.action));
-    on('sync', null, async () => ({ welcome: await welcome(socket) }));
-    on('clock', null, async (clientNow: unknown) => ({ clientNow: typeof clientNow === 'number' ? clientNow : 0, serverNow: service.now() }));
+    socket.onAny(onEvent);
+    if (participantId) io.to(rooms.consoles(roomId)).emit('roster', { type: 'online', participantId, online: true });
 
     if (!socket.recovered) {
       welcome(socket)
@@ -419,9 +476,9 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
   /** "I'm done" and hands: consoles see who, displays the counts (coalesced like the pictures) */
   const pushSignals = (roomId: string) =>
     later(signalTimers, roomId, ACTIVITY_PUSH_MS, async () => {
-      const [forConsoles, forDisplays] = await Promise.all([service.signals(roomId, 'console'), service.signals(roomId, 'display')]);
-      io.to(rooms.consoles(roomId)).emit('signals', forConsoles);
-      io.to(rooms.displays(roomId)).emit('signals', forDisplays);
+      const views = await service.presenterSignals(roomId);
+      io.to(rooms.consoles(roomId)).emit('signals', views.console);
+      io.to(rooms.displays(roomId)).emit('signals', views.display);
     });
   /** every participant connected to this node gets their own signals (identical ones as one broadcast) */
   const pushOwnSignalsHere = (roomId: string) =>

@@ -42,7 +42,7 @@ import { ServiceContext, type Broadcaster, type Identity, type ServiceOptions } 
 import { deleteRoom, forgetParticipant } from './service/erasure.js';
 import { admit, refuse } from './service/waiting.js';
 import { checkIn, editPlan, impactFor, impactReportData, readPlan } from './service/follow-up.js';
-import { lowerHands, participantSignals, readSignals, signal, signalsAudience } from './service/signals.js';
+import { lowerHands, participantSignals, presenterSignals, readSignals, signal, signalsAudience } from './service/signals.js';
 import { askQuestion, boardFor, listQuestions, moderateQuestion, readQuestions, voteQuestion, withdrawQuestion } from './service/questions.js';
 import { currentPresenterViews, myOutcomes, participantViews, sessionData, welcome } from './service/views.js';
 
@@ -142,6 +142,10 @@ export class RoomService implements RoomApi {
   }
   signals(roomId: string, audience: SignalsAudience): Promise<SignalsView> {
     return readSignals(this.ctx, roomId, audience);
+  }
+  /** what consoles and displays see of the room's signals, from one read */
+  presenterSignals(roomId: string): Promise<{ console: SignalsView; display: SignalsView }> {
+    return presenterSignals(this.ctx, roomId);
   }
   participantSignals(roomId: string, participantIds: string[]): Promise<Array<[string, SignalsView]>> {
     return participantSignals(this.ctx, roomId, participantIds);

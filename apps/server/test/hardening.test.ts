@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { PROTOCOL_VERSION, type OutcomeTable, type Step } from '@canopy/core';
 import { io as ioClient } from 'socket.io-client';
+import { newParticipantToken, randomId } from '@canopy/client';
 import { tableCsv } from '../src/downloads.js';
 import { startServer } from '../src/index.js';
 import { createLogger } from '../src/log.js';
@@ -254,6 +255,45 @@ describe('fair shares', () => {
     // one tab closed: the refused one gets in when it tries again by itself
     tabs[0]!.conn.close();
     expect((await welcomed(fourth.conn)).status).toBe('connected');
+  });
+
+  it('behind a trusted proxy, SOCKETS_PER_ADDRESS counts the address the proxy names, not the proxy', async () => {
+    const srv = await server({ TRUST_PROXY: true, SOCKETS_PER_ADDRESS: 2 });
+    const w = await workshop(srv);
+    // four people join (their phones connect below, through the proxy)
+    const people = await Promise.all(
+      ['Ana', 'Ben', 'Cleo', 'Dev'].map(async (nickname) => {
+        const token = newParticipantToken();
+        await w.api.rooms.join.mutate({ code: w.code, nickname, token, deviceId: randomId() });
+        return { token };
+      }),
+    );
+    /** a participant's socket as it arrives through the proxy, from `address`: welcomed, or refused with a message */
+    const open = (token: string, address: string) => {
+      const socket = ioClient(srv.url, {
+        auth: { v: PROTOCOL_VERSION, roomId: w.roomId, token },
+        transports: ['websocket'],
+        reconnection: false,
+        extraHeaders: { 'x-forwarded-for': `198.51.100.1, ${address}` },
+      });
+      opened.push(socket);
+      return new Promise<string>((resolve) => {
+        const t = setTimeout(() => resolve('nothing'), WAIT_MS);
+        socket.once('welcome', () => (clearTimeout(t), resolve('welcome')));
+        socket.once('connect_error', (e: Error & { data?: { message?: string } }) => (clearTimeout(t), resolve(e.data?.message ?? e.message)));
+      });
+    };
+    const opened: Array<ReturnType<typeof ioClient>> = [];
+    try {
+      // one venue's network: two sockets, then no more from it
+      expect(await open(people[0]!.token, '203.0.113.7')).toBe('welcome');
+      expect(await open(people[1]!.token, '203.0.113.7')).toBe('welcome');
+      expect(await open(people[2]!.token, '203.0.113.7')).toBe('Too many open connections from this network (SOCKETS_PER_ADDRESS, 2).');
+      // someone elsewhere, through the same proxy, is not counted with them
+      expect(await open(people[3]!.token, '192.0.2.44')).toBe('welcome');
+    } finally {
+      for (const s of opened) s.close();
+    }
   });
 
   it('all the connections of one link share one message budget (TOKEN_MSGS_PER_SEC), and costly reads a smaller one', async () => {

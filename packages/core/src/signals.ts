@@ -93,11 +93,14 @@ export type SignalsAudience = 'console' | 'display' | { participantId: string };
 
 const idOf = (scope: string) => (scope.startsWith('p:') ? scope.slice(2) : null);
 
-/** Build one screen's view from every participant's record (`active`: who still counts). */
+/**
+ * Build one screen's view from every participant's record (`active`: who still counts — of a set,
+ * only `has` and `size` are used, so a room nobody has signalled in can pass its count alone).
+ */
 export function signalsView(
   room: RoomState,
   records: Array<{ scope: string; value: SignalRecord }>,
-  active: ReadonlySet<string>,
+  active: Pick<ReadonlySet<string>, 'has' | 'size'>,
   audience: SignalsAudience,
 ): SignalsView {
   const stepId = room.agenda[room.current]?.id ?? null;

@@ -42,14 +42,34 @@ export async function readSignals(ctx: ServiceContext, roomId: string, audience:
     const own = await ctx.store.getRecord(roomId, SIGNALS_STEP, ownScope(audience.participantId));
     return signalsView(current, own ? [{ scope: ownScope(audience.participantId), value: parse(own) }] : [], new Set(), audience);
   }
-  const [records, participants] = await Promise.all([ctx.store.listRecords(roomId, SIGNALS_STEP), ctx.store.listParticipants(roomId)]);
-  const active = new Set(participants.filter(isPresent).map((p) => p.id));
-  return signalsView(
-    current,
-    records.map((r) => ({ scope: r.scope, value: parse(r) })),
-    active,
-    audience,
-  );
+  const { records, active } = await presentSignals(ctx, roomId);
+  return signalsView(current, records, active, audience);
+}
+
+/**
+ * The room's signal records and who is present: what the consoles' and displays' views are made
+ * of. Who is present is only needed to tell whose records count: while nobody has signalled (a
+ * room filling up), the room's count of present participants is enough, and the whole list of
+ * participants is not read.
+ */
+async function presentSignals(
+  ctx: ServiceContext,
+  roomId: string,
+): Promise<{ records: Array<{ scope: string; value: SignalRecord }>; active: Pick<ReadonlySet<string>, 'has' | 'size'> }> {
+  const stored = await ctx.store.listRecords(roomId, SIGNALS_STEP);
+  const records = stored.map((r) => ({ scope: r.scope, value: parse(r) }));
+  if (!records.length) return { records, active: { size: await ctx.store.countParticipants(roomId), has: () => false } };
+  const participants = await ctx.store.listParticipants(roomId);
+  return { records, active: new Set(participants.filter(isPresent).map((p) => p.id)) };
+}
+
+/**
+ * The consoles' and the displays' views at once, from one read of the room's signals and people
+ * (each is every participant of the room: pushed on every join, it is read once, not twice).
+ */
+export async function presenterSignals(ctx: ServiceContext, roomId: string): Promise<{ console: SignalsView; display: SignalsView }> {
+  const [current, { records, active }] = await Promise.all([ctx.currentRoom(roomId), presentSignals(ctx, roomId)]);
+  return { console: signalsView(current, records, active, 'console'), display: signalsView(current, records, active, 'display') };
 }
 
 /** Every participant's own view at once (one read), for a push after a step change. */

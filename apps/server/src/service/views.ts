@@ -218,7 +218,8 @@ export async function currentPresenterViews(ctx: ServiceContext, roomId: string,
  */
 export async function welcome(ctx: ServiceContext, screen: SocketData, online: () => Promise<Array<string | undefined>>): Promise<Welcome> {
   const { roomId, role, participantId } = screen;
-  const room = await ctx.getRoom(roomId);
+  // the cached room when its version has not moved (one small read on every connection, not the whole room)
+  const room = await ctx.currentRoom(roomId);
   const you = participantId ? await ctx.store.getParticipant(roomId, participantId) : null;
   // in the waiting room: who they are and the room's name, nothing of the session
   if (you?.waiting)
