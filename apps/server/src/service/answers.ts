@@ -50,11 +50,9 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
   if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
   const pid = who.participant.id;
   // Most answers go to the person's own record: its read (and the dedupe look-up) goes out with the
-  // room's version check, in one round trip; taken by the write below if that is the record. Not
-  // while an earlier change of that record is under way here: it would read what that one replaces.
-  const ownKey = `${who.roomId}/${stepId}/${ownScope(pid)}`;
-  const mine = ctx.changing(ownKey) ? undefined : ctx.recordFor(who.roomId, stepId, ownScope(pid), submissionId);
-  mine?.catch(() => {}); // (awaited below only if the answer gets that far)
+  // room's version check, in one round trip; taken by the write below if that is the record.
+  const mine = ctx.recordFor(who.roomId, stepId, ownScope(pid), submissionId);
+  mine.catch(() => {}); // (awaited below only if the answer gets that far)
   const room = await ctx.currentRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
@@ -70,11 +68,10 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
     scope = chosen.value;
   }
   if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.');
-  const key = `${room.id}/${stepId}/${scope}`;
   return ctx.applyOnce<RecordRead, Submitted>({
-    key,
+    key: `${room.id}/${stepId}/${scope}`,
     read: () => ctx.recordFor(room.id, stepId, scope, submissionId),
-    ...(mine && key === ownKey ? { first: mine } : {}),
+    ...(scope === ownScope(pid) ? { first: mine } : {}),
     dedupe: {
       seen: ({ applied }) => applied !== null,
       async answer() {

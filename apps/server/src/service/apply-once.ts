@@ -66,11 +66,6 @@ export function applyOnce<S, T>(queues: KeyedQueue, change: Change<S, T>): Promi
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
-  /** Is work for `key` running or waiting on this node? */
-  busy(key: string): boolean {
-    return this.tails.has(key);
-  }
-
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const run = (this.tails.get(key) ?? Promise.resolve()).then(fn, fn);
     const tail = run.then(

@@ -106,11 +106,6 @@ export class ServiceContext {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Is a change with this key running or waiting on this node (see `Change.key`)? */
-  changing(key: string): boolean {
-    return this.queues.busy(key);
-  }
-
   /** Apply a change once, with compare-and-set, dedupe and backoff (see apply-once.ts). */
   applyOnce<S, T>(change: Change<S, T>): Promise<T> {
     return applyOnce(this.queues, change);
