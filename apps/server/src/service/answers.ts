@@ -48,17 +48,13 @@ export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteRes
 
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
-  const pid = who.participant.id;
-  // Most answers go to the person's own record: its read (and the dedupe look-up) goes out with the
-  // room's version check, in one round trip; taken by the write below if that is the record.
-  const mine = ctx.recordFor(who.roomId, stepId, ownScope(pid), submissionId);
-  mine.catch(() => {}); // (awaited below only if the answer gets that far)
   const room = await ctx.currentRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
   const parsed = spec.schema.safeParse(input);
   if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid answer' }));
+  const pid = who.participant.id;
   const phase = room.phase ?? '';
   const shared = await ctx.readShared(room.id, step, mod);
   let scope = ownScope(pid);
@@ -71,7 +67,6 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
   return ctx.applyOnce<RecordRead, Submitted>({
     key: `${room.id}/${stepId}/${scope}`,
     read: () => ctx.recordFor(room.id, stepId, scope, submissionId),
-    ...(scope === ownScope(pid) ? { first: mine } : {}),
     dedupe: {
       seen: ({ applied }) => applied !== null,
       async answer() {

@@ -20,12 +20,6 @@ export interface Change<S, T> {
   /** What the change needs to decide, read again on every attempt (with the dedupe look-up, in one round trip). */
   read(): Promise<S>;
   /**
-   * What `read` would answer, already being read (e.g. in the same round trip as something else
-   * the caller needed first): the first attempt takes it instead of reading. A stale one costs a
-   * lost race (compare-and-set), never a wrong write.
-   */
-  first?: Promise<S>;
-  /**
    * For changes carrying a client-made id: `seen` says whether `read` found it applied already, and
    * `answer` is what a resend gets then (also when the write itself answers DUPLICATE). Checked
    * before anything else: the change might be refused now (the record or the step moved on since).
@@ -44,7 +38,7 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
 export function applyOnce<S, T>(queues: KeyedQueue, change: Change<S, T>): Promise<T> {
   const loop = async (): Promise<T> => {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const state = await (attempt === 0 && change.first ? change.first : change.read());
+      const state = await change.read();
       if (change.dedupe?.seen(state)) return change.dedupe.answer(state);
       const out = await change.write(state);
       if (out === DUPLICATE) {
