@@ -34,6 +34,8 @@ export interface CanopyServer {
   service: RoomService;
   store: RoomStore;
   log: Logger;
+  /** how many nodes serve the app, this one included, as this one last counted them (Infinity: not counted yet; see realtime.ts) */
+  nodes(): number;
   close(): Promise<void>;
 }
 
@@ -142,7 +144,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
 
   const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  const io = attachRealtime(http, service, config, log, redis?.adapter);
+  const { io, nodes } = attachRealtime(http, service, config, log, redis?.adapter);
   io.engine.on('initial_headers', socketHeaders);
   io.engine.on('headers', socketHeaders);
 
@@ -172,6 +174,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     service,
     store,
     log,
+    nodes,
     close: () =>
       (closing ??= (async () => {
         await io.close(); // also closes the HTTP server

@@ -64,6 +64,8 @@ interface InterServerEvents {
   views: (roomId: string) => void;
   /** the same for their own "I'm done" and hand (after a step change) */
   signals: (roomId: string) => void;
+  /** "I have just started": count me among the nodes (see `alone` in the broadcaster) */
+  hello: () => void;
 }
 type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type CanopySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -88,6 +90,8 @@ const WHILE_WAITING: ReadonlySet<string> = new Set(['sync', 'clock']);
 const ACTIVITY_PUSH_MS = 100;
 /** participant counts are pushed to every screen at most this often per room */
 const COUNT_PUSH_MS = 500;
+/** how often a node counts the nodes serving the app (see `alone` in the broadcaster) */
+const NODES_COUNT_MS = 2000;
 
 export const rooms = {
   all: (roomId: string) => `r:${roomId}`,
@@ -117,7 +121,13 @@ export const SOCKET_OPTIONS = {
   connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
 } as const;
 
-export function attachRealtime(httpServer: HttpServer, service: RoomService, config: Config, log: Logger, adapter?: Parameters<IO['adapter']>[0]): IO {
+export interface Realtime {
+  io: IO;
+  /** how many nodes serve the app, this one included, as this one last counted them (Infinity: not counted yet) */
+  nodes(): number;
+}
+
+export function attachRealtime(httpServer: HttpServer, service: RoomService, config: Config, log: Logger, adapter?: Parameters<IO['adapter']>[0]): Realtime {
   const origins = configuredOrigins(config);
   const fair = new Fairness(config);
   const io: IO = new Server(httpServer, {
@@ -190,6 +200,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     if (state) fair.release(state.tokenKey, state.address);
     log.debug('socket disconnected', { room: roomId, role, reason });
     if (!participantId) return;
+    away.set(participantId, performance.now());
     // Still here in another tab on this node: nothing to ask the other nodes.
     if (io.sockets.adapter.rooms.get(rooms.participant(participantId))?.size) return;
     io.in(rooms.participant(participantId))
@@ -339,7 +350,14 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     }
   }
 
-  const broadcaster = createBroadcaster(io, service, log, adapter !== undefined);
+  /** participants with a screen that left this node lately, and when (see `ownViewChanged`) */
+  const away = new Map<string, number>();
+  setInterval(() => {
+    const since = performance.now() - SOCKET_OPTIONS.connectionStateRecovery.maxDisconnectionDuration;
+    for (const [id, at] of away) if (at < since) away.delete(id);
+  }, 60_000).unref();
+  const nodes = countNodes(io, adapter !== undefined);
+  const broadcaster = createBroadcaster(io, service, log, adapter !== undefined, () => nodes() === 1, away);
   service.broadcaster = broadcaster;
 
   io.on('connection', (socket) => {
@@ -379,7 +397,44 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     return service.welcome(socket.data, online);
   }
 
-  return io;
+  return { io, nodes };
+}
+
+/**
+ * How many nodes serve the app, this one included, so that a node knows when what it sees of its
+ * own sockets is all there is (one node). Without an adapter: one. With one, the adapter counts the
+ * nodes (`serverCount`: the nodes subscribed to its channel, one round trip to Redis) every
+ * NODES_COUNT_MS, the first time NODES_COUNT_MS after starting (its own subscription is in place
+ * by then), never on a hot path; until then, and while counting fails, the answer is "not
+ * known" (Infinity). A node says `hello` to the others as it starts, before it accepts a
+ * connection: they count it at once, and a count taken within NODES_COUNT_MS of that cannot make
+ * them forget it (its subscription may not be visible yet). A node that dies is counted out at the
+ * next count; until then the others push as if it were there (work not spared, nothing lost).
+ */
+function countNodes(io: IO, clustered: boolean): () => number {
+  if (!clustered) return () => 1;
+  let nodes = Infinity;
+  let helloAt = -Infinity;
+  const count = () =>
+    io
+      .of('/')
+      .adapter.serverCount()
+      .then(
+        (n) => {
+          if (n < 1) nodes = Infinity;
+          else if (n >= nodes || performance.now() - helloAt > NODES_COUNT_MS) nodes = n;
+        },
+        () => {
+          nodes = Infinity;
+        },
+      );
+  setInterval(() => void count(), NODES_COUNT_MS).unref();
+  io.on('hello', () => {
+    helloAt = performance.now();
+    nodes = Math.max(nodes, 2);
+  });
+  io.serverSideEmit('hello');
+  return () => nodes;
 }
 
 /**
@@ -399,7 +454,14 @@ function holdBack(socket: CanopySocket, ms: number): void {
 }
 
 /** Tell the screens of a room what changed; frequent pictures are coalesced, not sent per change. */
-function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered: boolean): Broadcaster {
+function createBroadcaster(
+  io: IO,
+  service: RoomService,
+  log: Logger,
+  clustered: boolean,
+  alone: () => boolean,
+  away: ReadonlyMap<string, number>,
+): Broadcaster {
   const countTimers = new Map<string, NodeJS.Timeout>();
   const activityTimers = new Map<string, NodeJS.Timeout>();
   const viewTimers = new Map<string, NodeJS.Timeout>();
@@ -432,7 +494,7 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
    */
   const pushActivity = (roomId: string) =>
     later(activityTimers, roomId, ACTIVITY_PUSH_MS, async () => {
-      if (!clustered && !hereIn(rooms.consoles(roomId)) && !hereIn(rooms.displays(roomId))) return;
+      if (alone() && !hereIn(rooms.consoles(roomId)) && !hereIn(rooms.displays(roomId))) return;
       const views = await service.currentPresenterViews(roomId, ['console', 'display']);
       if (!views) return;
       const [forConsoles, forDisplays] = views;
@@ -522,11 +584,15 @@ function createBroadcaster(io: IO, service: RoomService, log: Logger, clustered:
     },
     activityChanged: (roomId) => pushActivity(roomId),
     ownViewChanged(participantId, view, exceptSocket) {
-      // one node, and no screen of theirs on it but the one that has the view in its answer: nobody to tell
-      if (!clustered) {
-        const screens = io.sockets.adapter.rooms.get(rooms.participant(participantId));
-        if (!screens || (screens.size === 1 && exceptSocket !== undefined && screens.has(exceptSocket))) return;
-      }
+      // No screen of theirs on this node but the one that has the view in its answer, none that left
+      // lately (it may come back and recover what it missed), and no other node: nobody to tell.
+      // Most people have one screen: this spares a publish through the adapter, and reading it
+      // back, per answer.
+      const screens = io.sockets.adapter.rooms.get(rooms.participant(participantId));
+      const onlyTheSender = !screens || (screens.size === 1 && exceptSocket !== undefined && screens.has(exceptSocket));
+      const left = away.get(participantId);
+      const mayRecover = left !== undefined && performance.now() - left < SOCKET_OPTIONS.connectionStateRecovery.maxDisconnectionDuration;
+      if (onlyTheSender && !mayRecover && alone()) return;
       io.to(rooms.participant(participantId))
         .except(exceptSocket ?? [])
         .emit('activity', view);

@@ -2,13 +2,16 @@
  * When the facilitator moves the room, each participant's own view of the new step is pushed to
  * them (built from one read of the step), so a room full of phones does not each ask for the full
  * state: entering a step, coming back to one already answered, and the results phase all arrive
- * without a single `sync`.
+ * without a single `sync`. A person's answer reaches their other screens, on any node, and costs
+ * nothing more when they have only the one screen they answered on.
  */
 import { describe, expect, it } from 'vitest';
-import type { SelfAssessmentParticipantView } from '@canopy/core';
-import { useWorkshops, WAIT_MS, type ParticipantScreen } from './support.js';
+import type { NewRoom, SelfAssessmentParticipantView } from '@canopy/core';
+import { SIO_STREAM } from '../src/redis-shared.js';
+import { useRedis, useWorkshops, WAIT_MS, type ParticipantScreen } from './support.js';
 
 const { server, workshop } = useWorkshops();
+const redis = useRedis();
 
 /** Every event this participant's phone sent, by name. */
 function sent(p: ParticipantScreen): string[] {
@@ -65,5 +68,50 @@ describe('pushed views', () => {
 
     expect(anaSent).not.toContain('sync');
     expect(benSent).not.toContain('sync');
+  });
+});
+
+describe('pushed views between nodes (Redis and its Streams adapter)', () => {
+  /** What went through the Streams adapter to a participant's screens (a broadcast names its Socket.IO rooms). */
+  const publishedTo = async (participantId: string) =>
+    ((await redis.admin.xRange(SIO_STREAM, '-', '+')) ?? []).filter((e) => JSON.stringify(e?.message).includes(`p:${participantId}`)).length;
+
+  /** Resolve once `check` holds (polled), failing after WAIT_MS. */
+  async function until(what: string, check: () => boolean): Promise<void> {
+    for (const end = Date.now() + WAIT_MS; !check(); await new Promise((r) => setTimeout(r, 50)))
+      if (Date.now() > end) throw new Error(`${what}: not within ${WAIT_MS} ms`);
+  }
+
+  it("an answer reaches the person's screen on another node; with one screen and one node, nothing is published for other screens", async () => {
+    const agenda: NewRoom['agenda'] = [
+      { id: 'hello', type: 'slide', title: 'Welcome', durationSec: 0, config: {} },
+      { id: 'rate', type: 'self-assessment', title: 'How do you ally?', durationSec: 300, config: { minGroupSize: 1 } },
+    ];
+    const first = await server({ REDIS_URL: redis.url });
+    const w = await workshop(first, { agenda });
+    const ana = await w.join('Ana');
+    await w.console.conn.command({ type: 'goto', index: 1 });
+    await ana.conn.until((s) => s.activity?.stepId === 'rate', WAIT_MS);
+
+    // her phone is her only screen, on the only node (once the node has counted the nodes): the
+    // acknowledgement is all she needs
+    await until('the node to count itself alone', () => first.nodes() === 1);
+    expect(await ana.conn.submit('rate', { op: 'rate', statementId: 'thanks', value: 3 })).toMatchObject({ ok: true, rev: 1 });
+    expect(await publishedTo(ana.id)).toBe(0);
+
+    // a second node comes up and her laptop opens there: her next answer on the phone reaches it
+    const second = await server({ REDIS_URL: redis.url });
+    await until('the first node to hear of the second', () => first.nodes() === 2);
+    const { connectRoom } = await import('@canopy/client');
+    const laptop = connectRoom({ url: second.url, roomId: w.roomId, token: ana.token });
+    try {
+      await laptop.until((s) => s.activity?.stepId === 'rate' && s.activity.rev === 1, WAIT_MS);
+      expect(await ana.conn.submit('rate', { op: 'rate', statementId: 'thanks', value: 5 })).toMatchObject({ ok: true, rev: 2 });
+      const seen = await laptop.until((s) => s.activity?.rev === 2, WAIT_MS);
+      expect((seen.activity?.data as SelfAssessmentParticipantView).ratings).toEqual({ thanks: 5 });
+      expect(await publishedTo(ana.id)).toBe(1);
+    } finally {
+      laptop.close();
+    }
   });
 });

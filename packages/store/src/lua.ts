@@ -207,54 +207,78 @@ return out
 );
 
 /**
- * KEYS: room, records, counters, subs, registry, participants
- * ARGV: scope, submissionField, expectedRev, value, writer ('' = none), roomVersion ('' = any), dedupe window,
- *       maxRoomBytes ('' = none), ring field prefix ("#<scope length>:<scope>:"), counterName1, delta1, counterName2, delta2, …
- * → {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'} | {'stale'} | {'capped', usedBytes} | {'missing'}
+ * Record writes to one room, applied in order in one atomic step, each exactly as it would be alone
+ * (its own checks, its own reply: a refused write does not refuse the others, and a later write
+ * sees what an earlier one changed). `writeRecord` is a batch of one; the store sends the writes
+ * made in the same tick for the same room as one batch.
+ *
+ * KEYS: room, registry, participants, then per step of the batch: records, counters, subs
+ * ARGV: dedupe window, then per write: step index (0 = the first step's three keys), scope, submissionField,
+ *       expectedRev, value, writer ('' = none), roomVersion ('' = any), maxRoomBytes ('' = none),
+ *       ring field prefix ("#<scope length>:<scope>:"), counter count n, then n × (counterName, delta)
+ * → {'missing'} | one reply per write: {'ok', rev} | {'duplicate', rev} | {'conflict', storedOrNil} | {'gone'}
+ *   | {'stale'} | {'capped', usedBytes}
  *
  * The dedupe window: the id that produced rev r is also kept in ring slot r mod window; writing
  * rev r + window finds the older id in that slot and forgets it. The room hash's `bytes` counts
  * record values plus ${SUBMISSION_OVERHEAD} + the field's length per remembered id (shared.ts).
  */
-export const WRITE_RECORD = lua(
-  'writeRecord',
+export const WRITE_RECORDS = lua(
+  'writeRecords',
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
-if ARGV[5] ~= '' then
-  local p = redis.call('HGET', KEYS[6], ARGV[5])
-  if not p or string.sub(p, 1, 1) ~= '0' then return {'gone'} end
+local window = tonumber(ARGV[1])
+local version = nil
+local function one(records, counters, subs, scope, field, expected, value, writer, roomVersion, maxBytes, ringPrefix, first, last)
+  if writer ~= '' then
+    local p = redis.call('HGET', KEYS[3], writer)
+    if not p or string.sub(p, 1, 1) ~= '0' then return {'gone'} end
+  end
+  if roomVersion ~= '' then
+    if version == nil then version = redis.call('HGET', KEYS[1], 'version') end
+    if version ~= roomVersion then return {'stale'} end
+  end
+  local done = redis.call('HGET', subs, field)
+  if done then return {'duplicate', tonumber(done)} end
+  local cur = redis.call('HGET', records, scope)
+  local rev = 0
+  local oldLen = 0
+  if cur then
+    local bar = string.find(cur, '|', 1, true)
+    rev = tonumber(string.sub(cur, 1, bar - 1))
+    oldLen = #cur - bar
+  end
+  if rev ~= tonumber(expected) then return {'conflict', cur} end
+  rev = rev + 1
+  local ring = ringPrefix .. (rev % window)
+  local evicted = redis.call('HGET', subs, ring)
+  local delta = #value - oldLen + #field + ${SUBMISSION_OVERHEAD}
+  if evicted then delta = delta - #evicted - ${SUBMISSION_OVERHEAD} end
+  if maxBytes ~= '' and delta > 0 then
+    local used = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
+    if used + delta > tonumber(maxBytes) then return {'capped', used} end
+  end
+  redis.call('HSET', records, scope, rev .. '|' .. value)
+  if evicted then redis.call('HDEL', subs, evicted) end
+  redis.call('HSET', subs, field, rev, ring, field)
+  redis.call('HINCRBY', KEYS[1], 'bytes', delta)
+  for i = first, last, 2 do
+    if redis.call('HINCRBY', counters, ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', counters, ARGV[i]) end
+  end
+  redis.call('SADD', KEYS[2], records, counters, subs)
+  return {'ok', rev}
 end
-if ARGV[6] ~= '' and redis.call('HGET', KEYS[1], 'version') ~= ARGV[6] then return {'stale'} end
-local done = redis.call('HGET', KEYS[4], ARGV[2])
-if done then return {'duplicate', tonumber(done)} end
-local cur = redis.call('HGET', KEYS[2], ARGV[1])
-local rev = 0
-local oldLen = 0
-if cur then
-  local bar = string.find(cur, '|', 1, true)
-  rev = tonumber(string.sub(cur, 1, bar - 1))
-  oldLen = #cur - bar
+local out = {}
+local i = 2
+while i <= #ARGV do
+  local k = 4 + 3 * tonumber(ARGV[i])
+  local first = i + 10
+  local last = first + 2 * tonumber(ARGV[i + 9]) - 1
+  out[#out + 1] = one(KEYS[k], KEYS[k + 1], KEYS[k + 2], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], first, last)
+  i = last + 1
 end
-if rev ~= tonumber(ARGV[3]) then return {'conflict', cur} end
-rev = rev + 1
-local ring = ARGV[9] .. (rev % tonumber(ARGV[7]))
-local evicted = redis.call('HGET', KEYS[4], ring)
-local delta = #ARGV[4] - oldLen + #ARGV[2] + ${SUBMISSION_OVERHEAD}
-if evicted then delta = delta - #evicted - ${SUBMISSION_OVERHEAD} end
-if ARGV[8] ~= '' and delta > 0 then
-  local used = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
-  if used + delta > tonumber(ARGV[8]) then return {'capped', used} end
-end
-redis.call('HSET', KEYS[2], ARGV[1], rev .. '|' .. ARGV[4])
-if evicted then redis.call('HDEL', KEYS[4], evicted) end
-redis.call('HSET', KEYS[4], ARGV[2], rev, ring, ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'bytes', delta)
-for i = 10, #ARGV, 2 do
-  if redis.call('HINCRBY', KEYS[3], ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
-end
-redis.call('SADD', KEYS[5], KEYS[2], KEYS[3], KEYS[4])
 ${INHERIT_EXPIRY}
-return {'ok', rev}
+return out
 `,
 );
 
@@ -382,7 +406,7 @@ export const SCRIPTS = [
   REMOVE_PARTICIPANT,
   PARTICIPANT_BY_TOKEN,
   LIST_PARTICIPANTS,
-  WRITE_RECORD,
+  WRITE_RECORDS,
   DELETE_ROOM,
   ERASE_PARTICIPANT,
   DELETE_RECORD,

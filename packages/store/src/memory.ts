@@ -13,6 +13,7 @@ import type {
   AddParticipantOptions,
   AddParticipantResult,
   RecordDelete,
+  RecordBatchWrite,
   RecordDeleteResult,
   RecordWrite,
   RecordWriteResult,
@@ -245,6 +246,17 @@ export class MemoryRoomStore implements RoomStore {
     checkRecordWrite(write);
     const r = this.live(roomId);
     if (!r) throw new RoomNotFoundError(roomId);
+    return this.writeOne(r, stepId, scope, write);
+  }
+
+  async writeRecords(roomId: string, writes: readonly RecordBatchWrite[]): Promise<RecordWriteResult[]> {
+    for (const w of writes) checkRecordWrite(w.write);
+    const r = this.live(roomId);
+    if (!r) throw new RoomNotFoundError(roomId);
+    return writes.map((w) => this.writeOne(r, w.stepId, w.scope, w.write));
+  }
+
+  private writeOne(r: RoomData, stepId: string, scope: string, write: RecordWrite): RecordWriteResult {
     if (write.writer !== undefined) {
       const p = r.participants.get(write.writer);
       if (!p || p.removed || p.waiting) return { status: 'gone' };

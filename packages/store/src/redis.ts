@@ -61,7 +61,7 @@ import {
   LIST_PARTICIPANTS,
   PARTICIPANT_BY_TOKEN,
   REMOVE_PARTICIPANT,
-  WRITE_RECORD,
+  WRITE_RECORDS,
   RECORD_REV,
 } from './lua.js';
 import { checkExpiry, checkNextRoom, checkRecordWrite, checkWindow, DEDUPE_WINDOW, RoomNotFoundError, subsField } from './shared.js';
@@ -69,6 +69,7 @@ import type {
   AddParticipantOptions,
   AddParticipantResult,
   RecordDelete,
+  RecordBatchWrite,
   RecordDeleteResult,
   RecordWrite,
   RecordWriteResult,
@@ -192,6 +193,8 @@ export class RedisRoomStore implements RoomStore {
   private readonly waitReplicas: number;
   private readonly waitTimeoutMs: number;
   readonly dedupeWindow: number;
+  /** record writes made in this tick, by room, not sent yet (see writeRecord) */
+  private readonly batches = new Map<string, Array<RecordBatchWrite & { resolve(r: RecordWriteResult): void; reject(e: unknown): void }>>();
 
   constructor(
     private readonly exec: RedisExec,
@@ -362,45 +365,85 @@ export class RedisRoomStore implements RoomStore {
     return Number(await this.exec.script(RECORD_REV, [roomKeys(roomId).step(stepId).records], [scope]));
   }
 
-  async writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult> {
-    checkRecordWrite(write);
-    const k = roomKeys(roomId);
-    const s = k.step(stepId);
-    const deltas = Object.entries(write.counters).flatMap(([name, d]) => (d === 0 ? [] : [name, String(d)]));
-    const [status, arg] = list(
-      await this.write(
-        WRITE_RECORD,
-        [k.room, s.records, s.counters, s.subs, k.registry, k.participants],
-        [
-          scope,
-          subsField(scope, write.submissionId),
-          String(write.expectedRev),
-          write.value,
-          write.writer ?? '',
-          write.roomVersion === undefined ? '' : String(write.roomVersion),
-          String(this.dedupeWindow),
-          write.maxRoomBytes === undefined ? '' : String(write.maxRoomBytes),
-          `#${scope.length}:${scope}:`,
-          ...deltas,
-        ],
-      ),
-    );
-    switch (status) {
-      case 'ok':
-      case 'duplicate':
-        return { status, rev: num(arg) };
-      case 'conflict':
-        return { status, current: decodeRecord(arg) };
-      case 'gone':
-      case 'stale':
-        return { status };
-      case 'capped':
-        return { status, used: num(arg) };
-      case 'missing':
-        throw new RoomNotFoundError(roomId);
-      default:
-        throw new Error(`canopy store: unexpected writeRecord reply ${String(status)}`);
+  /**
+   * Joins the batch of writes to this room made in this tick (sent with `writeRecords` once the
+   * tick's work is done: answers that arrive together cost one script call, not one each).
+   */
+  writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult> {
+    try {
+      checkRecordWrite(write);
+      roomKeys(roomId);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
+    return new Promise((resolve, reject) => {
+      let batch = this.batches.get(roomId);
+      if (!batch) {
+        this.batches.set(roomId, (batch = []));
+        process.nextTick(() => this.flush(roomId));
+      }
+      batch.push({ stepId, scope, write, resolve, reject });
+    });
+  }
+
+  private flush(roomId: string): void {
+    const batch = this.batches.get(roomId) ?? [];
+    this.batches.delete(roomId);
+    this.writeRecords(roomId, batch).then(
+      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+      (err: unknown) => batch.forEach((w) => w.reject(err)),
+    );
+  }
+
+  async writeRecords(roomId: string, writes: readonly RecordBatchWrite[]): Promise<RecordWriteResult[]> {
+    if (!writes.length) return [];
+    const k = roomKeys(roomId);
+    const keys = [k.room, k.registry, k.participants];
+    const steps = new Map<string, number>();
+    const args = [String(this.dedupeWindow)];
+    for (const { stepId, scope, write } of writes) {
+      checkRecordWrite(write);
+      let step = steps.get(stepId);
+      if (step === undefined) {
+        steps.set(stepId, (step = steps.size));
+        const s = k.step(stepId);
+        keys.push(s.records, s.counters, s.subs);
+      }
+      const deltas = Object.entries(write.counters).flatMap(([name, d]) => (d === 0 ? [] : [name, String(d)]));
+      args.push(
+        String(step),
+        scope,
+        subsField(scope, write.submissionId),
+        String(write.expectedRev),
+        write.value,
+        write.writer ?? '',
+        write.roomVersion === undefined ? '' : String(write.roomVersion),
+        write.maxRoomBytes === undefined ? '' : String(write.maxRoomBytes),
+        `#${scope.length}:${scope}:`,
+        String(deltas.length / 2),
+        ...deltas,
+      );
+    }
+    const reply = list(await this.write(WRITE_RECORDS, keys, args));
+    if (reply[0] === 'missing') throw new RoomNotFoundError(roomId);
+    if (reply.length !== writes.length) throw new Error(`canopy store: writeRecords answered ${reply.length} of ${writes.length} writes`);
+    return reply.map((one) => {
+      const [status, arg] = list(one);
+      switch (status) {
+        case 'ok':
+        case 'duplicate':
+          return { status, rev: num(arg) };
+        case 'conflict':
+          return { status, current: decodeRecord(arg) };
+        case 'gone':
+        case 'stale':
+          return { status };
+        case 'capped':
+          return { status, used: num(arg) };
+        default:
+          throw new Error(`canopy store: unexpected writeRecords reply ${String(status)}`);
+      }
+    });
   }
 
   async wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null> {

@@ -69,6 +69,13 @@ export interface RecordWrite {
   maxRoomBytes?: number;
 }
 
+/** One write of a batch (`writeRecords`): a record of one step of the room. */
+export interface RecordBatchWrite {
+  stepId: string;
+  scope: string;
+  write: RecordWrite;
+}
+
 export interface RecordDelete {
   /** the rev the deleter read (0 = no record); a different stored rev answers `conflict` */
   expectedRev: number;
@@ -151,6 +158,15 @@ export interface RoomStore {
   /** Just the record's `rev` (0: no record) — a cheap check that a record read earlier is still current. */
   getRecordRev(roomId: string, stepId: string, scope: string): Promise<number>;
   writeRecord(roomId: string, stepId: string, scope: string, write: RecordWrite): Promise<RecordWriteResult>;
+  /**
+   * Several record writes to one room in one atomic step, applied in order, each exactly as
+   * `writeRecord` would apply it alone: one result per write, in the same order (a refused write
+   * does not refuse the others; a later write sees what an earlier one changed, so a second write
+   * of the same submission id is `duplicate` and a second write expecting the same rev `conflict`).
+   * Rejects with RoomNotFoundError when the room does not exist (nothing written). The Redis
+   * store sends `writeRecord` calls made in the same tick for the same room as one batch.
+   */
+  writeRecords(roomId: string, writes: readonly RecordBatchWrite[]): Promise<RecordWriteResult[]>;
   listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>>;
   /**
    * The rev this submission produced if `writeRecord` already applied it to this record and it is

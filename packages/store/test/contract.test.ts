@@ -542,6 +542,106 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect(await store.getCounters(room.id, 'wrap')).toEqual({ words: 3 });
   });
 
+  it('answers that arrive together are written as one batch: two people in two steps both land, each with its own result', async () => {
+    const { room, joins } = await roomWithPeople(2);
+    const [ada, bob] = joins.map((j) => j.participant.id);
+    const results = await store.writeRecords(room.id, [
+      { stepId: 'welcome', scope: `p:${ada}`, write: { submissionId: 'b-ada', expectedRev: 0, value: '{"v":"ada"}', counters: { answered: 1 }, writer: ada } },
+      { stepId: 'welcome', scope: `p:${bob}`, write: { submissionId: 'b-bob', expectedRev: 0, value: '{"v":"bob"}', counters: { answered: 1 }, writer: bob } },
+      { stepId: 'wrap', scope: `p:${bob}`, write: { submissionId: 'b-bob', expectedRev: 0, value: '{"v":"later"}', counters: { done: 1 }, writer: bob } },
+    ]);
+    expect(results).toEqual([
+      { status: 'ok', rev: 1 },
+      { status: 'ok', rev: 1 },
+      { status: 'ok', rev: 1 },
+    ]);
+    expect(await store.getRecord(room.id, 'welcome', `p:${ada}`)).toEqual({ rev: 1, value: '{"v":"ada"}' });
+    expect(await store.getRecord(room.id, 'welcome', `p:${bob}`)).toEqual({ rev: 1, value: '{"v":"bob"}' });
+    expect(await store.getRecord(room.id, 'wrap', `p:${bob}`)).toEqual({ rev: 1, value: '{"v":"later"}' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ answered: 2 });
+    expect(await store.getCounters(room.id, 'wrap')).toEqual({ done: 1 });
+    expect(await store.wasApplied(room.id, 'welcome', `p:${ada}`, 'b-ada')).toBe(1);
+    expect(await store.roomBytes(room.id)).toBe(
+      3 * '{"v":"ada"}'.length + '{"v":"later"}'.length - '{"v":"ada"}'.length + 2 * submissionCost(`p:${ada}`, 'b-ada') + submissionCost(`p:${bob}`, 'b-bob'),
+    );
+    // and answers made in the same tick (the Redis store sends them as one batch) land the same way
+    const together = await Promise.all(
+      [ada, bob].map((id, i) =>
+        store.writeRecord(room.id, 'welcome', `p:${id}`, { submissionId: `t-${i}`, expectedRev: 1, value: `{"v":${i}}`, counters: { changed: 1 }, writer: id }),
+      ),
+    );
+    expect(together).toEqual([
+      { status: 'ok', rev: 2 },
+      { status: 'ok', rev: 2 },
+    ]);
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ answered: 2, changed: 2 });
+  });
+
+  it('a submission sent twice in one batch is stored once: the second is answered as a duplicate', async () => {
+    const { room, joins } = await roomWithPeople(1);
+    const ada = joins[0]!.participant.id;
+    const write = { submissionId: 'twice', expectedRev: 0, value: '{"choice":"yes"}', counters: { yes: 1 }, writer: ada };
+    expect(
+      await store.writeRecords(room.id, [
+        { stepId: 'welcome', scope: `p:${ada}`, write },
+        { stepId: 'welcome', scope: `p:${ada}`, write },
+      ]),
+    ).toEqual([
+      { status: 'ok', rev: 1 },
+      { status: 'duplicate', rev: 1 },
+    ]);
+    // a second write expecting the same rev, in the same batch, lost the race like it would alone
+    expect(
+      await store.writeRecords(room.id, [
+        {
+          stepId: 'welcome',
+          scope: `p:${ada}`,
+          write: { ...write, submissionId: 'again-1', expectedRev: 1, value: '{"choice":"no"}', counters: { yes: -1, no: 1 } },
+        },
+        { stepId: 'welcome', scope: `p:${ada}`, write: { ...write, submissionId: 'again-2', expectedRev: 1 } },
+      ]),
+    ).toEqual([
+      { status: 'ok', rev: 2 },
+      { status: 'conflict', current: { rev: 2, value: '{"choice":"no"}' } },
+    ]);
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1 });
+    expect(await store.wasApplied(room.id, 'welcome', `p:${ada}`, 'again-2')).toBeNull();
+  });
+
+  it('one refused answer does not refuse its batch-mates', async () => {
+    const { room, joins } = await roomWithPeople(3);
+    const [ada, bob, cyd] = joins.map((j) => j.participant.id);
+    expect(await store.removeParticipant(room.id, bob!)).toBe(true);
+    await store.writeRecord(room.id, 'welcome', `p:${cyd}`, { submissionId: 'first', expectedRev: 0, value: 'C', counters: { n: 1 }, writer: cyd });
+    const results = await store.writeRecords(room.id, [
+      { stepId: 'welcome', scope: `p:${bob}`, write: { submissionId: 'removed', expectedRev: 0, value: 'B', counters: { n: 1 }, writer: bob } },
+      { stepId: 'welcome', scope: `p:${cyd}`, write: { submissionId: 'behind', expectedRev: 0, value: 'C2', counters: { n: 1 }, writer: cyd } },
+      {
+        stepId: 'welcome',
+        scope: `p:${ada}`,
+        write: { submissionId: 'moved-on', expectedRev: 0, value: 'A', counters: { n: 1 }, writer: ada, roomVersion: room.version + 1 },
+      },
+      {
+        stepId: 'welcome',
+        scope: `p:${ada}`,
+        write: { submissionId: 'fine', expectedRev: 0, value: 'A', counters: { n: 1 }, writer: ada, roomVersion: room.version },
+      },
+    ]);
+    expect(results).toEqual([{ status: 'gone' }, { status: 'conflict', current: { rev: 1, value: 'C' } }, { status: 'stale' }, { status: 'ok', rev: 1 }]);
+    expect(await store.getRecord(room.id, 'welcome', `p:${bob}`)).toBeNull();
+    expect(await store.getRecord(room.id, 'welcome', `p:${cyd}`)).toEqual({ rev: 1, value: 'C' });
+    expect(await store.getRecord(room.id, 'welcome', `p:${ada}`)).toEqual({ rev: 1, value: 'A' });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 2 });
+    // a batch for a room that is gone is refused whole, and writes nothing
+    const gone = newId();
+    await expect(
+      store.writeRecords(gone, [{ stepId: 'welcome', scope: 'p:x', write: { submissionId: 'x', expectedRev: 0, value: 'x', counters: {} } }]),
+    ).rejects.toBeInstanceOf(RoomNotFoundError);
+    const together = [1, 2].map((i) => store.writeRecord(gone, 'welcome', `p:${i}`, { submissionId: 'x', expectedRev: 0, value: 'x', counters: {} }));
+    for (const w of together) await expect(w).rejects.toBeInstanceOf(RoomNotFoundError);
+    if (store.kind === 'redis') expect(await allKeys(`*${gone}*`)).toEqual([]);
+  });
+
   it('records belong to one step and one scope; unknown ones read as empty', async () => {
     const room = newRoom();
     await store.createRoom(room, secrets());
