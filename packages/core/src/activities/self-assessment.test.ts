@@ -7,6 +7,7 @@ import {
   selfAssessment,
   SelfAssessmentConfig,
   selfAssessmentContribution,
+  selfAssessmentOwnView,
   selfAssessmentParticipantView,
   selfAssessmentPresenterView,
   selfAssessmentRoomView,
@@ -114,7 +115,7 @@ describe('a participant rates themselves', () => {
 
   it('sees their own answers, with what to build on and what to practise', () => {
     const rec = apply(input.initial(), rate('offer-help', 1), rate('thanks', 5), rate('confidences', 4), rate('disagreement', 2), rate('their-goals', 3));
-    expect(input.ownView!(rec)).toEqual({
+    expect(selfAssessmentOwnView(rec)).toEqual({
       ratings: { 'offer-help': 1, thanks: 5, confidences: 4, disagreement: 2, 'their-goals': 3 },
       answered: 5,
       strengths: ['thanks', 'confidences'],

@@ -376,7 +376,6 @@ export const selfAssessment: ActivityModule<
     initial: () => ({ ratings: {} }),
     reduce: (rec, input, { config }) => reduceSelfAssessment(rec, input, config),
     contribution: selfAssessmentContribution,
-    ownView: selfAssessmentOwnView,
   },
   participantView: ({ config, own }) => selfAssessmentParticipantView(config, own),
   preview: previewSelfAssessment,

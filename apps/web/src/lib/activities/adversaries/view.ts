@@ -1,19 +1,11 @@
 /** Reading the adversaries views off the live room, and the words the screens share. */
-import type { AdversariesParticipantView, AdversariesPresenterView, AdversariesRoomView, StanceMovement, SteelmanStep } from '@canopy/core';
+import type { AdversariesPresenterView, AdversariesRoomView, StanceMovement, SteelmanStep } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
+import { activityData, activityRoom } from '../data';
 
-export function presenterView(snap: RoomSnapshot, stepId: string): AdversariesPresenterView | null {
-  const a = snap.activity;
-  return a && a.stepId === stepId && a.data && typeof a.data === 'object' ? (a.data as AdversariesPresenterView) : null;
-}
-
-export function participantView(snap: RoomSnapshot, stepId: string): { view: AdversariesParticipantView | null; room: AdversariesRoomView | null } {
-  const a = snap.activity;
-  if (!a || a.stepId !== stepId) return { view: null, room: null };
-  const view = a.data && typeof a.data === 'object' ? (a.data as AdversariesParticipantView) : null;
-  const room = a.room && typeof a.room === 'object' ? (a.room as AdversariesRoomView) : null;
-  return { view, room };
-}
+export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<AdversariesPresenterView>(snap, stepId);
+/** the room's stances a phone sees once the results are shared */
+export const roomView = (snap: RoomSnapshot, stepId: string) => activityRoom<AdversariesRoomView>(snap, stepId);
 
 export const PHASES = [
   { id: 'stance', name: 'Stance', what: 'Everyone places themselves on each statement. The display shows the room’s stances live, without names.' },

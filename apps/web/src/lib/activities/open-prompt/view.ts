@@ -1,9 +1,7 @@
 /** Reading the open-prompt views off the live room, the word cloud's layout, and what the phases mean. */
-import type { OpenPromptConsoleView, OpenPromptDisplayView, OpenPromptParticipantView, WordCount } from '@canopy/core';
+import type { OpenPromptConsoleView, OpenPromptDisplayView, WordCount } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 import { activityData } from '../data';
-
-export const participantView = (snap: RoomSnapshot, stepId: string) => activityData<OpenPromptParticipantView>(snap, stepId);
 
 export function consoleView(snap: RoomSnapshot, stepId: string): OpenPromptConsoleView | null {
   const d = activityData<OpenPromptConsoleView>(snap, stepId);

@@ -1,13 +1,11 @@
 /** Reading the self-assessment views off the live room, and what its screens say about phases and points. */
-import type { SelfAssessmentParticipantView, SelfAssessmentPresenterView, SelfAssessmentRoomView, StatementResult } from '@canopy/core';
+import type { SelfAssessmentPresenterView, SelfAssessmentRoomView, StatementResult } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 import { activityData, activityRoom } from '../data';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<SelfAssessmentPresenterView>(snap, stepId);
-
-export function participantView(snap: RoomSnapshot, stepId: string): { view: SelfAssessmentParticipantView | null; room: SelfAssessmentRoomView | null } {
-  return { view: activityData<SelfAssessmentParticipantView>(snap, stepId), room: activityRoom<SelfAssessmentRoomView>(snap, stepId) };
-}
+/** the room's answers a phone sees once the results are shared */
+export const roomView = (snap: RoomSnapshot, stepId: string) => activityRoom<SelfAssessmentRoomView>(snap, stepId);
 
 export const PHASES = [
   { id: 'answer', name: 'Answer', what: 'Everyone rates each statement privately. The bars below fill in live, without names.' },
