@@ -4,6 +4,7 @@
  * left) and four rings of closeness (core circle innermost, contact outermost) around "you".
  * Units: an SVG viewBox of −100…100 with the centre at 0,0; angles in degrees clockwise from up.
  */
+import { m } from '@canopy/i18n';
 import { RINGS, SECTORS, type Ring, type Sector } from '@canopy/core';
 
 export const VIEW = 100;
@@ -60,7 +61,10 @@ export function ringLabelSpot(ring: Ring) {
   const p = polar((RING_BANDS[ring][0] + RING_BANDS[ring][1]) / 2, 45);
   return { x: p.x, y: p.y + 1.7 };
 }
-export const RING_SHORT: Record<Ring, string> = { core: 'Core', ally: 'Ally', colleague: 'Colleague', contact: 'Contact' };
+/** A ring's short name, drawn on the map (in the screen's language: call it when drawing). */
+export function ringShort(ring: Ring): string {
+  return { core: m.map_ring_core_short, ally: m.map_ring_ally_short, colleague: m.map_ring_colleague_short, contact: m.map_ring_contact_short }[ring]();
+}
 
 /** Token diameter in map units (about 28 px on a 360 px phone). */
 export const TOKEN = 15;

@@ -1,3 +1,4 @@
+import { m } from '@canopy/i18n';
 import { mentalMap } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
@@ -8,7 +9,9 @@ import Participant from './Participant.svelte';
 import { mentalMapPack } from './pack';
 
 export const mentalMapUi: ActivityUi<'mental-map'> = {
-  label: 'Ally map',
+  get label() {
+    return m.map_label();
+  },
   wide: true,
   Participant,
   Display,

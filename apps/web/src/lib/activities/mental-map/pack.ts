@@ -3,11 +3,12 @@
  * device (as SVG, as PNG and in the PDF, all from one figure built on the map's own geometry),
  * who is where, and what the map says.
  */
+import { m } from '@canopy/i18n';
 import { SECTOR_LABELS, SECTORS, type MapEntry, type MentalMapOwnView, type Ring, type Sector } from '@canopy/core';
 // relative, not $lib: the figure is unit-tested outside the SvelteKit build
 import { figureToSvg, svgToPng, type Figure, type Shape } from '../../pack/figure';
 import type { PackHook } from '../../pack/types';
-import { cellPath, placeInCells, R, R_YOU, RING_SHORT, RINGS_INSIDE_OUT, ringLabelSpot, SECTOR_LABEL_SPOTS, TOKEN, VIEW } from './geometry';
+import { cellPath, placeInCells, R, R_YOU, ringShort, RINGS_INSIDE_OUT, ringLabelSpot, SECTOR_LABEL_SPOTS, TOKEN, VIEW } from './geometry';
 import { describeEntry, tokenText } from './model';
 
 /** the screen's palette (PersonMap.svelte), light theme: rings darker towards the centre */
@@ -52,7 +53,7 @@ export function mapFigure(people: readonly LabelledEntry[], owner: string): Figu
   }
   for (const ring of RINGS_INSIDE_OUT) {
     const p = ringLabelSpot(ring);
-    shapes.push({ t: 'text', x: p.x, y: p.y, text: RING_SHORT[ring], size: 5.4, fill: MUTED, anchor: 'middle', bold: true, halo: '#ffffff' });
+    shapes.push({ t: 'text', x: p.x, y: p.y, text: ringShort(ring), size: 5.4, fill: MUTED, anchor: 'middle', bold: true, halo: '#ffffff' });
   }
   const r = (TOKEN / 2) * 0.82;
   for (const p of placeInCells(people)) {
@@ -75,20 +76,24 @@ export function mapFigure(people: readonly LabelledEntry[], owner: string): Figu
       shapes.push({ t: 'circle', cx: p.x + r * 0.8, cy: p.y - r * 0.8, r: 1.9, fill: INFLUENTIAL, stroke: '#ffffff', strokeWidth: 0.5 });
     shapes.push({ t: 'text', x: p.x, y: p.y + r + 4.2, text: p.label, size: 3.6, fill: '#16211b', anchor: 'middle', halo: '#ffffff' });
   }
-  return { title: `${owner}’s ally map: ${people.map((p) => p.label).join(', ') || 'nobody placed yet'}`, viewBox: [-VIEW, -VIEW, 2 * VIEW, 2 * VIEW], shapes };
+  return {
+    title: m.map_pack_figure_title({ owner, people: people.map((p) => p.label).join(', ') || m.map_pack_nobody() }),
+    viewBox: [-VIEW, -VIEW, 2 * VIEW, 2 * VIEW],
+    shapes,
+  };
 }
 
 export const mentalMapPack: PackHook<'mental-map'> = async ({ step, unseal, fileBase, outcomes }) => {
   const view = step.data as MentalMapOwnView | null;
   const entries = view?.entries ?? [];
-  const kind = 'Ally map';
-  if (entries.length === 0) return { title: step.title, kind, blocks: [{ kind: 'text', text: 'You did not place anyone on this map.', tone: 'muted' }] };
+  const kind = m.map_label();
+  if (entries.length === 0) return { title: step.title, kind, blocks: [{ kind: 'text', text: m.map_pack_empty(), tone: 'muted' }] };
   let locked = 0;
   const people = await Promise.all(
     entries.map(async (e) => {
       const label = await unseal(e.label);
       if (label === null) locked++;
-      return { id: e.id, sector: e.sector, ring: e.ring, tags: e.tags, label: label ?? 'Locked name' };
+      return { id: e.id, sector: e.sector, ring: e.ring, tags: e.tags, label: label ?? m.map_pack_locked_name() };
     }),
   );
   const figure = mapFigure(people, outcomes.you.nickname);
@@ -101,30 +106,29 @@ export const mentalMapPack: PackHook<'mental-map'> = async ({ step, unseal, file
       {
         kind: 'figure',
         figure,
-        caption:
-          'Directions: above, across, below and outside you. Rings: core circle (innermost), ally, colleague, contact. Green dot: trusted; amber dot: influential; amber ring: potential ally; dashed: not yet contacted.',
+        caption: m.map_pack_caption(),
       },
       ...(locked
         ? [
             {
               kind: 'text' as const,
-              text: `${locked} ${locked === 1 ? 'name was' : 'names were'} written on another device and cannot be opened with this one's key. Open your resume link from that device to include them.`,
+              text: m.map_pack_locked({ count: locked }),
               tone: 'muted' as const,
             },
           ]
         : []),
-      { kind: 'heading', text: 'Who is where' },
+      { kind: 'heading', text: m.map_pack_who_where() },
       { kind: 'list', items: people.map((p) => describeEntry(p.label, p)) },
       ...(view?.insights.length
         ? [
-            { kind: 'heading' as const, text: 'What your map says' },
+            { kind: 'heading' as const, text: m.map_pack_what_says() },
             { kind: 'list' as const, items: view.insights.map((i) => i.text) },
           ]
         : []),
     ],
     files: [
-      { name: `${fileBase}.svg`, mime: 'image/svg+xml', label: 'Ally map (SVG)', data: svg },
-      { name: `${fileBase}.png`, mime: 'image/png', label: 'Ally map (PNG)', data: png },
+      { name: `${fileBase}.svg`, mime: 'image/svg+xml', label: m.map_pack_file({ format: 'SVG' }), data: svg },
+      { name: `${fileBase}.png`, mime: 'image/png', label: m.map_pack_file({ format: 'PNG' }), data: png },
     ],
   };
 };

@@ -1,4 +1,5 @@
 /** Reading the presenter view (console and display) off the live room. */
+import { m } from '@canopy/i18n';
 import type { MentalMapPresenterView } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 
@@ -17,16 +18,42 @@ export function progressOf(view: MentalMapPresenterView | null, joined: number) 
     total,
     mapping: view?.mapping ?? 0,
     fraction: total > 0 ? Math.min(1, done / total) : 0,
-    text: `${done} of ${total} ${done === 1 && total === 1 ? 'has' : 'have'} placed at least ${target} ${target === 1 ? 'person' : 'people'}`,
+    /** "12 of 20 have placed at least 5 people" */
+    text: done === 1 && total === 1 ? m.map_progress_one_of_one({ count: target }) : m.map_progress({ done, total, count: target }),
+    /** the same, after the big "12" on the display: "of 20" … */
+    of: m.map_progress_of({ total }),
+    /** … "have placed at least 5 people" */
+    caption: done === 1 && total === 1 ? m.map_progress_caption_one({ count: target }) : m.map_progress_caption({ count: target }),
   };
 }
 
+/** The phases, named in the screen's language (getters: read them where they are shown). */
 export const PHASES = [
   {
     id: 'collect',
-    name: 'Collect',
-    what: 'Everyone maps privately. The display shows the prompt and progress — its heatmap appears from “Reveal” on; you see it live below.',
+    get name() {
+      return m.map_phase_collect();
+    },
+    get what() {
+      return m.map_phase_collect_what();
+    },
   },
-  { id: 'reveal', name: 'Reveal', what: 'The display shows the room’s heatmap, ally shares and biggest blind spot.' },
-  { id: 'discuss', name: 'Discuss', what: 'The picture stays up while the room talks. Maps can still change.' },
+  {
+    id: 'reveal',
+    get name() {
+      return m.map_phase_reveal();
+    },
+    get what() {
+      return m.map_phase_reveal_what();
+    },
+  },
+  {
+    id: 'discuss',
+    get name() {
+      return m.map_phase_discuss();
+    },
+    get what() {
+      return m.map_phase_discuss_what();
+    },
+  },
 ] as const;

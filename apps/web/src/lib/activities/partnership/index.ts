@@ -1,3 +1,4 @@
+import { m } from '@canopy/i18n';
 import { partnership } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
@@ -10,7 +11,9 @@ import { partnershipPack } from './pack';
 
 export const partnershipUi: ActivityUi<'partnership'> = {
   pack: partnershipPack,
-  label: 'Partnership meetings',
+  get label() {
+    return m.partner_label();
+  },
   Participant,
   Display,
   Console,

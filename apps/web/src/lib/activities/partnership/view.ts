@@ -1,4 +1,6 @@
 /** Reading the partnership views off the live room, and small helpers the screens share. */
+import { formatDate, m } from '@canopy/i18n';
+import { currentLocale } from '$lib/i18n.svelte';
 import type { PartnershipConsoleView, PartnershipDisplayView, PartnershipParticipantView } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
 
@@ -32,8 +34,8 @@ export function promptIdFor(p: { id: string }, index: number, used: Set<string>)
 export function mixText(mix: PartnershipConsoleView['mix']): string {
   if (!mix || mix.pairs === 0) return '';
   const cross = mix.pairs - mix.sameDepartmentPairs;
-  const repeats = mix.repeatedPairs === 0 ? 'no repeated pairs' : `${mix.repeatedPairs} repeated ${mix.repeatedPairs === 1 ? 'pair' : 'pairs'}`;
-  return `${repeats} · ${cross} of ${mix.pairs} ${mix.pairs === 1 ? 'pair crosses' : 'pairs cross'} departments`;
+  const repeats = mix.repeatedPairs === 0 ? m.partner_mix_no_repeats() : m.partner_mix_repeats({ count: mix.repeatedPairs });
+  return m.partner_mix({ repeats, cross, count: mix.pairs });
 }
 
 /** YYYY-MM-DD, `days` from today in this device's calendar. */
@@ -46,5 +48,5 @@ export function dateFromToday(days: number): string {
 export function shortDate(ymd: string): string {
   const [y, m, d] = ymd.split('-').map(Number);
   const date = new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
-  return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+  return formatDate(currentLocale(), date, { weekday: 'short', day: 'numeric', month: 'short' });
 }

@@ -1,3 +1,4 @@
+import { m } from '@canopy/i18n';
 import { slide } from '@canopy/core';
 import { stepEditor, type ActivityUi } from '../types';
 import Console from './Console.svelte';
@@ -6,7 +7,9 @@ import Editor, { type SlideDraft } from './Editor.svelte';
 import Participant from './Participant.svelte';
 
 export const slideUi: ActivityUi<'slide'> = {
-  label: 'Slide',
+  get label() {
+    return m.slide_label();
+  },
   Participant,
   Display,
   Console,
