@@ -7,6 +7,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import {
+  because,
   ActPayloadSchema,
   AdmitPayloadSchema,
   NOT_ADMITTED_MESSAGE,
@@ -27,6 +28,7 @@ import {
   QuestionWithdrawPayloadSchema,
   HandshakeSchema,
   issueMessage,
+  issueRefusal,
   LowerHandsPayloadSchema,
   OutcomesPayloadSchema,
   SignalPayloadSchema,
@@ -151,7 +153,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       const tokenKey = `${who.roomId}:${who.participant?.id ?? who.role}`;
       const address = addressOf(socket.handshake.headers, socket.handshake.address, config.TRUST_PROXY);
       const tooMany = fair.admit(tokenKey, address);
-      if (tooMany) return next(new HandshakeError({ code: 'RATE_LIMITED', message: tooMany, retryAfterMs: 5000 }));
+      if (tooMany) return next(new HandshakeError({ code: 'RATE_LIMITED', message: tooMany, retryAfterMs: 5000, ...because('TOO_MANY_SCREENS') }));
       socket.once('disconnect', () => fair.release(tokenKey, address));
       next();
     } catch (e) {
@@ -215,7 +217,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       const ack = args[args.length - 1];
       if (typeof ack !== 'function') return;
       const wait = budget('unknown');
-      if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
+      if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait, because('SLOW_DOWN')));
       log.info('refused an unknown event', { room: roomId, role });
       ack(errorAck('BAD_REQUEST', 'Unknown event.'));
     });
@@ -226,7 +228,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       socket.on(event, async (...args: unknown[]) => {
         const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack<R>) => void) : () => {};
         const wait = budget(event);
-        if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
+        if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait, because('SLOW_DOWN')));
         if (waiting && !WHILE_WAITING.has(event)) {
           log.info('refused a message from the waiting room', { event, room: roomId, role });
           return ack(errorAck('WAITING', WAITING_MESSAGE));
@@ -236,7 +238,9 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
           const parsed = schema.safeParse(payload);
           if (!parsed.success) {
             log.info('refused a malformed message', { event, room: roomId, role });
-            return ack(errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${event}`, whole: 'payload' })));
+            return ack(
+              errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${event}`, whole: 'payload' }), undefined, issueRefusal(parsed.error)),
+            );
           }
           payload = parsed.data;
         }
@@ -252,7 +256,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
             else log.info('refused a message', { event, room: roomId, role, code: e.code });
             return ack({ ok: false, error: e.body });
           }
-          if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));
+          if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.', undefined, because('ROOM_GONE')));
           if (e instanceof RoomBusyError) return ack(errorAck('BUSY', e.message, 1000));
           log.error(`handler ${event} failed`, e);
           ack(errorAck('STORE_UNAVAILABLE', 'Not saved: the server could not reach its storage. Retrying…'));

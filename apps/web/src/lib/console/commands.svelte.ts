@@ -5,6 +5,7 @@
  */
 import type { RoomCommand } from '@canopy/core';
 import type { LiveRoom } from '$lib/room.svelte';
+import { errorText } from '$lib/errors';
 
 export class ConsoleCommands {
   /** the last command's refusal, shown in the console's alert ('' when the last one went through) */
@@ -23,7 +24,7 @@ export class ConsoleCommands {
     try {
       const ack = await this.live.conn.command(cmd);
       if (!ack.ok) {
-        this.error = ack.error.message;
+        this.error = errorText(ack.error);
         return false;
       }
       this.error = '';

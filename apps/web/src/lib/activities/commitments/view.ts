@@ -4,6 +4,7 @@ import { randomId, type RoomConnection, type RoomSnapshot } from '@canopy/client
 import type { CommitmentItem, CommitmentsPresenterView, CommitmentsRecord, MapEntry } from '@canopy/core';
 import type { Sealer } from '../sealer.svelte';
 import { activityData } from '../data';
+import { errorText } from '$lib/errors';
 
 export const ownView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsRecord>(snap, stepId);
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsPresenterView>(snap, stepId);
@@ -90,5 +91,5 @@ export async function addWhomToMap(
   const label = await sealer.seal(name);
   if (!label) return { ok: false, error: 'This device cannot lock names yet: open your resume link and try again.' };
   const res = await conn.editPlan({ op: 'person', entry: { id: randomId(8), label, ...NEW_WHOM_PLACE, tags: [...NEW_WHOM_PLACE.tags] } });
-  return res.ok ? { ok: true, entries: res.plan.basis.map?.entries ?? [] } : { ok: false, error: res.error.message };
+  return res.ok ? { ok: true, entries: res.plan.basis.map?.entries ?? [] } : { ok: false, error: errorText(res.error) };
 }
