@@ -3,7 +3,7 @@
  * and what it is. Every place that refuses input with a zod schema words its refusal with this.
  */
 import { z } from 'zod';
-import { because, type Refusal } from './protocol.js';
+import { because, type Refusal } from './refusals.js';
 
 /** A zod error (of any zod instance): its issues, each with a path and a message. */
 export interface IssueList {

@@ -129,6 +129,7 @@ describe('the facilitator edits the plan during the session', () => {
     expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [why, welcome, wrap] }, 0)).toEqual({
       ok: false,
       error: 'Step 1 (Welcome) has already started; it cannot be changed, moved or removed.',
+      why: { reason: 'AGENDA_STARTED', params: { step: 1 } }, // what the console words in its own language
     });
     expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [{ ...welcome, title: 'Hi' }, wrap] }, 0).ok).toBe(false);
     expect(received(room, { type: 'agenda.set', agenda: [welcome, { ...wrap, type: 'poll' }] })).toEqual({
@@ -163,7 +164,11 @@ describe('agendas are checked before a room opens', () => {
 
 describe("the room's language", () => {
   const planned = (language?: unknown) =>
-    NewRoomSchema.safeParse({ title: 'Aliados', agenda: [{ id: 'hola', type: 'slide', title: 'Hola', config: {} }], ...(language === undefined ? {} : { language }) });
+    NewRoomSchema.safeParse({
+      title: 'Aliados',
+      agenda: [{ id: 'hola', type: 'slide', title: 'Hola', config: {} }],
+      ...(language === undefined ? {} : { language }),
+    });
 
   it('is chosen when planning, and every screen learns it from the stage — also after a step change', () => {
     const room = planned('ar');

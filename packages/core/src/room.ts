@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { baseLocale, locales, type Locale } from '@canopy/i18n';
 import { ACTIVITY_TYPES, activities, getActivity } from './activities/index.js';
 import { issueMessage, issuePath } from './issues.js';
-import { because, type Refusal } from './protocol.js';
+import { because, type Refusal } from './refusals.js';
 import { ATTRIBUTE_MAX } from './text.js';
 import { FOLLOW_UP_STEP, FollowUpSettingsSchema, type FollowUpSettings } from './follow-up.js';
 import { SIGNALS_STEP } from './signals.js';
