@@ -7,15 +7,18 @@
  */
 import { Readable } from 'node:stream';
 import {
+  because,
   canFacilitate,
   impactDataJsonSchema,
   renderMarkdown,
+  reportLocale,
   sessionDataJsonSchema,
   tableFileName,
   type ImpactData,
   type OutcomeTable,
   type SessionData,
 } from '@canopy/core';
+import { baseLocale, m, type Locale } from '@canopy/i18n';
 import { stringify } from 'csv-stringify';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
@@ -58,9 +61,25 @@ export function neutraliseCell(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** One table as CSV (UTF-8 with a BOM, so spreadsheets read the accents right; a header row; formulas neutralised). */
-export function tableCsv(t: OutcomeTable): Readable {
-  const csv = stringify({ bom: true, header: true, columns: t.columns.map(neutraliseCell), cast: { number: (n) => String(n), string: neutraliseCell } });
+/**
+ * A column's header in the room's language. English keeps the stable snake_case names (what
+ * data.json calls them, and what spreadsheets built on earlier downloads read); a column the
+ * catalogue does not know keeps its name.
+ */
+export function csvHeader(column: string, locale: Locale = baseLocale): string {
+  if (locale === baseLocale) return column;
+  const words = (m as unknown as Record<string, ((p: object, o: { locale: Locale }) => string) | undefined>)[`server_csv_${column}`];
+  return words ? words({}, { locale }) : column;
+}
+
+/** One table as CSV (UTF-8 with a BOM, so spreadsheets read the accents right; a header row in `locale`; formulas neutralised). */
+export function tableCsv(t: OutcomeTable, locale: Locale = baseLocale): Readable {
+  const csv = stringify({
+    bom: true,
+    header: true,
+    columns: t.columns.map((c) => neutraliseCell(csvHeader(c, locale))),
+    cast: { number: (n) => String(n), string: neutraliseCell },
+  });
   for (const r of t.rows) csv.write(r.map((c) => c ?? ''));
   csv.end();
   return csv;
@@ -68,6 +87,7 @@ export function tableCsv(t: OutcomeTable): Readable {
 
 /** Every table of the session, one CSV per table, in a zip (deflated, streamed one table at a time). */
 export function dataZip(data: SessionData): Readable {
+  const locale = reportLocale(data);
   return tablesZip(
     [
       ...data.steps.flatMap((s) => s.tables.map((t) => ({ name: tableFileName(s, t), table: t }))),
@@ -75,14 +95,15 @@ export function dataZip(data: SessionData): Readable {
       ...(data.questions?.tables ?? []).map((t) => ({ name: `${t.name}.csv`, table: t })),
     ],
     data.generatedAt,
+    locale,
   );
 }
 
 /** Tables as CSV files in a zip. */
-function tablesZip(tables: Array<{ name: string; table: OutcomeTable }>, generatedAt: string): Readable {
+function tablesZip(tables: Array<{ name: string; table: OutcomeTable }>, generatedAt: string, locale: Locale): Readable {
   return Readable.from(
     zipStream(
-      tables.map((t) => ({ name: t.name, body: () => tableCsv(t.table) })),
+      tables.map((t) => ({ name: t.name, body: () => tableCsv(t.table, locale) })),
       new Date(generatedAt),
     ),
   );
@@ -130,7 +151,14 @@ async function facilitatorRoom(
   addressOf: (c: Context<Env>) => string,
 ): Promise<string | Response> {
   const wait = await take(limiter, addressOf(c));
-  if (wait) return c.json({ error: `Too many downloads from this network. Try again in ${wait} s.` }, 429, { 'Retry-After': String(wait) });
+  if (wait)
+    return c.json(
+      { error: `Too many downloads from this network. Try again in ${wait} s.`, code: 'RATE_LIMITED', ...because('TOO_MANY_DOWNLOADS', { seconds: wait }) },
+      429,
+      {
+        'Retry-After': String(wait),
+      },
+    );
   const roomId = c.req.param('roomId') ?? '';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !(await service.roomExists(roomId))) return c.json({ error: 'This room no longer exists.' }, 404);
   const m = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(c.req.header('Authorization') ?? '');
@@ -196,7 +224,7 @@ export function mountDownloads(app: Hono<Env>, service: RoomService, limiter: Ra
         },
         404,
       );
-    return stream(c, tableCsv(t), 'text/csv; charset=utf-8', downloadName(data, tableFileName(step, t)));
+    return stream(c, tableCsv(t, reportLocale(data)), 'text/csv; charset=utf-8', downloadName(data, tableFileName(step, t)));
   });
 }
 
@@ -234,6 +262,7 @@ export function mountImpactDownloads(app: Hono<Env>, service: RoomService, limit
       tablesZip(
         data.tables.map((t) => ({ name: `${t.name}.csv`, table: t })),
         data.generatedAt,
+        reportLocale(data),
       ),
       'application/zip',
       downloadName(data, 'impact-csv.zip'),
@@ -246,6 +275,6 @@ export function mountImpactDownloads(app: Hono<Env>, service: RoomService, limit
     const name = c.req.query('table') ?? 'check_ins';
     const t = data.tables.find((x) => x.name === name);
     if (!t) return c.json({ error: `There is no table "${name}".`, tables: data.tables.map((x) => x.name) }, 404);
-    return stream(c, tableCsv(t), 'text/csv; charset=utf-8', downloadName(data, `impact-${t.name}.csv`));
+    return stream(c, tableCsv(t, reportLocale(data)), 'text/csv; charset=utf-8', downloadName(data, `impact-${t.name}.csv`));
   });
 }

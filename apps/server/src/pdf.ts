@@ -7,7 +7,18 @@
  * the fonts are embedded as subsets, and only those a report needs.
  */
 import PDFDocument from 'pdfkit';
-import { impactSections, reportDate, reportOverview, round1, type ImpactData, type ReportBlock, type ReportSection, type SessionData } from '@canopy/core';
+import { m, type Locale } from '@canopy/i18n';
+import {
+  impactSections,
+  reportDate,
+  reportLocale,
+  reportOverview,
+  round1,
+  type ImpactData,
+  type ReportBlock,
+  type ReportSection,
+  type SessionData,
+} from '@canopy/core';
 import { Pen, type PenOptions } from './pdf-text.js';
 
 const INK = '#1f2a24';
@@ -32,7 +43,11 @@ class ReportWriter {
   private readonly left: number;
   private readonly width: number;
 
-  constructor(title: string) {
+  /** the language of the report's own words (the room's) */
+  private readonly locale: Locale;
+
+  constructor(title: string, locale: Locale) {
+    this.locale = locale;
     this.doc = new PDFDocument({
       size: 'A4',
       margins: { top: 56, bottom: 56, left: 56, right: 56 },
@@ -69,14 +84,15 @@ class ReportWriter {
     const o = reportOverview(data);
     this.text(data.room.title, { font: 'bold', size: 22, gap: 2 });
     this.text(o.subtitle, { color: MUTED, gap: 14 });
-    this.h2('Agenda');
+    const locale = this.locale;
+    this.h2(m.server_report_agenda({}, { locale }));
     o.agenda.forEach((a, i) => this.text(`${i + 1}.  ${a}`, { indent: 8, gap: 2 }));
     this.doc.y += 8;
-    this.h2('Participation');
+    this.h2(m.server_report_participation({}, { locale }));
     this.text(o.summary);
     if (o.participation.rows.length > 0)
       this.bars(
-        'People who took part in each step',
+        m.server_report_took_part_chart({}, { locale }),
         o.participation.rows.map(([label, value]) => ({ label, value })),
         Math.max(1, data.participation.present, ...o.participation.rows.map((r) => r[1])),
       );
@@ -126,7 +142,7 @@ class ReportWriter {
 
   table(columns: string[], rows: Array<Array<string | number | null>>) {
     const { doc } = this;
-    if (rows.length === 0) return this.text('None.', { color: MUTED });
+    if (rows.length === 0) return this.text(m.server_report_none({}, { locale: this.locale }), { color: MUTED });
     // Narrow columns for numbers, the rest share the width.
     const numeric = columns.map((_, i) => rows.every((r) => typeof r[i] === 'number' || r[i] === null));
     const narrow = 44;
@@ -221,7 +237,12 @@ class ReportWriter {
         this.pen.draw(`n=${s.answered}${s.mean !== null ? ` · ${round1(s.mean)}` : ''}`, bx + barW + 6, y + 3, { size: 8, width: 64, color: MUTED });
       } else {
         doc.rect(bx, y + 3, barW, 10).fill(HIDDEN);
-        this.pen.draw(s.answered === 0 ? 'no answers' : 'too few answers to show', bx + 4, y + 4, { size: 7.5, width: barW - 8, color: MUTED, nowrap: true });
+        this.pen.draw((s.answered === 0 ? m.server_report_no_answers : m.server_report_too_few)({}, { locale: this.locale }), bx + 4, y + 4, {
+          size: 7.5,
+          width: barW - 8,
+          color: MUTED,
+          nowrap: true,
+        });
         this.pen.draw(`n=${s.answered}`, bx + barW + 6, y + 3, { size: 8, width: 64, color: MUTED });
       }
       doc.y = y + h;
@@ -270,10 +291,14 @@ class ReportWriter {
 
 /** The impact report (the room's effect after its check-ins) as a PDF stream, drawn like the session report. */
 export function impactPdf(data: ImpactData): NodeJS.ReadableStream {
-  const w = new ReportWriter(`${data.room.title} — impact`);
+  const locale = reportLocale(data);
+  const w = new ReportWriter(`${data.room.title} — impact`, locale);
   w.text(data.room.title, { font: 'bold', size: 22, gap: 2 });
+  const date = reportDate(data.generatedAt, locale);
   w.text(
-    `Impact report · session ended ${data.room.endedAt ? reportDate(data.room.endedAt) : 'not yet'} · room ${data.room.code} · ${reportDate(data.generatedAt)}`,
+    data.room.endedAt
+      ? m.server_impact_subtitle({ ended: reportDate(data.room.endedAt, locale), code: data.room.code, date }, { locale })
+      : m.server_impact_subtitle_open({ code: data.room.code, date }, { locale }),
     {
       color: MUTED,
       gap: 14,
@@ -286,7 +311,7 @@ export function impactPdf(data: ImpactData): NodeJS.ReadableStream {
 
 /** The report as a PDF stream: read it (or pipe it) to get the bytes; it ends by itself. */
 export function reportPdf(data: SessionData): NodeJS.ReadableStream {
-  const w = new ReportWriter(data.room.title);
+  const w = new ReportWriter(data.room.title, reportLocale(data));
   w.title(data);
   for (const s of data.steps) if (s.type !== 'slide' || s.section.blocks.length > 0) w.section(s.section);
   if (data.questions) w.section(data.questions.section);

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import {
+  because,
   ActPayloadSchema,
   AdmitPayloadSchema,
   NOT_ADMITTED_MESSAGE,
@@ -27,6 +28,7 @@ import {
   QuestionWithdrawPayloadSchema,
   HandshakeSchema,
   issueMessage,
+  issueRefusal,
   LowerHandsPayloadSchema,
   OutcomesPayloadSchema,
   SignalPayloadSchema,
@@ -183,7 +185,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       const tokenKey = `${who.roomId}:${who.participant?.id ?? who.role}`;
       const address = addresses.get(socket.conn) ?? socket.handshake.address ?? 'unknown';
       const tooMany = fair.admit(tokenKey, address);
-      if (tooMany) return next(new HandshakeError({ code: 'RATE_LIMITED', message: tooMany, retryAfterMs: 5000 }));
+      if (tooMany) return next(new HandshakeError({ code: 'RATE_LIMITED', message: tooMany, retryAfterMs: 5000, ...because('TOO_MANY_SCREENS') }));
       states.set(socket, { tokenKey, address, bucket: fair.socketBucket(), brake: new Brake() });
       socket.once('disconnect', onDisconnect);
       next();
@@ -298,14 +300,14 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     if (!handler) {
       if (typeof last !== 'function') return;
       const wait = budget(socket, state, 'unknown');
-      if (wait) return last(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
+      if (wait) return last(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait, because('SLOW_DOWN')));
       log.info('refused an unknown event', { room: roomId, role });
       return last(errorAck('BAD_REQUEST', 'Unknown event.'));
     }
     const name = event as string;
     const ack = typeof last === 'function' ? (args.pop() as (a: Ack<object>) => void) : () => {};
     const wait = budget(socket, state, name);
-    if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait));
+    if (wait) return ack(errorAck('RATE_LIMITED', 'Slow down: too many messages.', wait, because('SLOW_DOWN')));
     if (waiting && !WHILE_WAITING.has(name)) {
       log.info('refused a message from the waiting room', { event: name, room: roomId, role });
       return ack(errorAck('WAITING', WAITING_MESSAGE));
@@ -315,7 +317,9 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
       const parsed = handler.schema.safeParse(payload);
       if (!parsed.success) {
         log.info('refused a malformed message', { event: name, room: roomId, role });
-        return ack(errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${name}`, whole: 'payload' })));
+        return ack(
+          errorAck('BAD_REQUEST', issueMessage(parsed.error, { about: `Malformed ${name}`, whole: 'payload' }), undefined, issueRefusal(parsed.error)),
+        );
       }
       payload = parsed.data;
     }
@@ -343,7 +347,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
         else log.info('refused a message', { event, room: roomId, role, code: e.code });
         return ack({ ok: false, error: e.body });
       }
-      if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.'));
+      if (e instanceof RoomNotFoundError) return ack(errorAck('NOT_FOUND', 'This room no longer exists.', undefined, because('ROOM_GONE')));
       if (e instanceof RoomBusyError) return ack(errorAck('BUSY', e.message, 1000));
       log.error(`handler ${event} failed`, e);
       ack(errorAck('STORE_UNAVAILABLE', 'Not saved: the server could not reach its storage. Retrying…'));

@@ -73,7 +73,8 @@ describe('error answers', () => {
     const res = await send(srv.url, { method: 'POST', path: '/trpc/rooms.join', ...json({ code: 12, nickname: {} }) });
     expect(res.status).toBe(400);
     const answer = JSON.parse(res.body) as { error: { message: string; data: Record<string, unknown> } };
-    expect(answer.error.data).toEqual({ code: 'BAD_REQUEST', httpStatus: 400, canopyCode: 'BAD_REQUEST' });
+    // with the reason and where, so the join page words it in its own language
+    expect(answer.error.data).toEqual({ code: 'BAD_REQUEST', httpStatus: 400, canopyCode: 'BAD_REQUEST', reason: 'INVALID', params: { field: 'code' } });
     expect(res.body).not.toMatch(/stack|node_modules|\/src\/|\.ts:\d|at [A-Za-z.]+ \(/);
   });
 
@@ -233,6 +234,7 @@ describe('bounded storage per room', () => {
     expect(refusal).toEqual({
       code: 'ROOM_FULL',
       message: 'Not saved: this room has reached its storage cap (ROOM_MAX_BYTES, 8 KB of answers). Answers already given are kept; ask the facilitator.',
+      reason: 'ROOM_STORAGE_FULL',
     });
     expect(await srv.store.roomBytes(flooded.roomId)).toBeLessThanOrEqual(8192);
     expect(await dana.conn.submit('ideas', { op: 'answer', id: 'd1', text: 'Listens first' })).toMatchObject({ ok: true });

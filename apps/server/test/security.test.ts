@@ -78,11 +78,14 @@ describe('only the facilitator runs the room', () => {
 
     for (const cmd of Object.values(EVERY_COMMAND)) {
       const ack = await ana.conn.command(cmd);
-      expect(ack, cmd.type).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'Only the facilitator can do that.' } });
+      expect(ack, cmd.type).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'Only the facilitator can do that.', reason: 'NOT_ALLOWED' } });
       // …with a compare-and-set version, too.
       expect(await ana.conn.command(cmd, before), cmd.type).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
-    expect(await ana.conn.remove(ben.id)).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'Only the facilitator can do that.' } });
+    expect(await ana.conn.remove(ben.id)).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'Only the facilitator can do that.', reason: 'NOT_ALLOWED' },
+    });
 
     expect(await versionNow(w)).toBe(before);
     expect(w.console.received().filter((e) => e === 'room').length).toBe(roomEventsBefore);
@@ -248,7 +251,10 @@ describe('malformed and oversized messages', () => {
     expect(limited.length).toBeGreaterThan(0);
     expect(answers.filter((a) => a.ok).length).toBeGreaterThan(0);
     // …saying when to try again: a fifth of a second at 5 a second
-    expect(limited[0]).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down: too many messages.', retryAfterMs: expect.any(Number) } });
+    expect(limited[0]).toEqual({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: 'Slow down: too many messages.', reason: 'SLOW_DOWN', retryAfterMs: expect.any(Number) },
+    });
     expect((limited[0] as { error: { retryAfterMs: number } }).error.retryAfterMs).toBeLessThanOrEqual(200);
     // Others are not slowed down by Ana's burst.
     expect(await w.console.conn.command({ type: 'next' })).toMatchObject({ ok: true });

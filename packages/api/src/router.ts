@@ -5,7 +5,17 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { agendaPath, formatCode, issueMessage, JoinInputSchema, LookupInputSchema, NewRoomSchema, PROTOCOL_VERSION, type ErrorCode } from '@canopy/core';
+import {
+  agendaPath,
+  formatCode,
+  issueMessage,
+  issueRefusal,
+  JoinInputSchema,
+  LookupInputSchema,
+  NewRoomSchema,
+  PROTOCOL_VERSION,
+  type ErrorCode,
+} from '@canopy/core';
 import { ZodError } from 'zod';
 import { ServiceError, type RoomApi } from './service.js';
 
@@ -60,13 +70,15 @@ export function createAppRouter(service: RoomApi, opts: RouterOptions = {}) {
         return {
           ...shape,
           message: issueMessage(cause, { where: agendaPath }),
-          data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode: 'BAD_REQUEST' as ErrorCode, ...stack },
+          data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode: 'BAD_REQUEST' as ErrorCode, ...issueRefusal(cause), ...stack },
         };
       }
       const canopyCode = cause instanceof ServiceError ? cause.code : error.code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : undefined;
       // Never leak internals (stack, store errors) to the client.
       const message = canopyCode === 'INTERNAL' ? 'Something went wrong on our side. Please try again.' : shape.message;
-      return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode, ...stack } };
+      // the reason and its parameters: the client words the refusal in the screen's language
+      const why = cause instanceof ServiceError ? (cause.why ?? {}) : {};
+      return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, canopyCode, ...why, ...stack } };
     },
   });
 

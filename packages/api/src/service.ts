@@ -3,7 +3,7 @@
  * with. The router is built against this interface only, so the SDK can import the router's type
  * without depending on the server (the server's RoomService implements it).
  */
-import type { ErrorBody, ErrorCode, JoinInput, NewRoom, Participant, RoomState } from '@canopy/core';
+import type { ErrorBody, ErrorCode, JoinInput, NewRoom, Participant, Refusal, RoomState } from '@canopy/core';
 
 /** A refusal with Canopy's own code: the tRPC layer turns it into an HTTP status, Socket.IO into an error ack. */
 export class ServiceError extends Error {
@@ -12,11 +12,13 @@ export class ServiceError extends Error {
     message: string,
     /** for RATE_LIMITED and BUSY: when trying again may succeed (HTTP `Retry-After`, `retryAfterMs` in an ack) */
     readonly retryAfterSec?: number,
+    /** why, for the client's wording in the screen's language (see ErrorReasons) */
+    readonly why?: Refusal,
   ) {
     super(message);
   }
   get body(): ErrorBody {
-    return { code: this.code, message: this.message, ...(this.retryAfterSec ? { retryAfterMs: this.retryAfterSec * 1000 } : {}) };
+    return { code: this.code, message: this.message, ...(this.why ?? {}), ...(this.retryAfterSec ? { retryAfterMs: this.retryAfterSec * 1000 } : {}) };
   }
 }
 

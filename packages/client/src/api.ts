@@ -1,5 +1,6 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@canopy/api';
+import type { ErrorBody, ErrorCode, ErrorParams, ErrorReason } from '@canopy/core';
 
 export type Api = ReturnType<typeof createApi>;
 
@@ -45,4 +46,29 @@ export function apiErrorCode(e: unknown): string | undefined {
     return data?.canopyCode;
   }
   return undefined;
+}
+
+/**
+ * What a failed call was, for a screen to word in its own language: the server's refusal (its
+ * code, reason and parameters, with the English `message`), no answer at all (`network`), an answer
+ * that is not Canopy's (`unreadable`), or a failure on this device (`browser`, with its reason).
+ */
+export type ApiFailure = { kind: 'server'; error: ErrorBody } | { kind: 'network' } | { kind: 'unreadable' } | { kind: 'browser'; reason: string };
+
+export function apiFailure(e: unknown): ApiFailure {
+  if (isNetworkError(e)) return { kind: 'network' };
+  if (e instanceof TRPCClientError) {
+    if (e.shape === undefined && e.data === undefined) return { kind: 'unreadable' };
+    const data = e.data as { canopyCode?: ErrorCode; reason?: ErrorReason; params?: ErrorParams } | undefined;
+    return {
+      kind: 'server',
+      error: {
+        code: data?.canopyCode ?? 'INTERNAL',
+        message: e.message,
+        ...(data?.reason ? { reason: data.reason } : {}),
+        ...(data?.params ? { params: data.params } : {}),
+      },
+    };
+  }
+  return { kind: 'browser', reason: e instanceof Error ? e.message : String(e) };
 }

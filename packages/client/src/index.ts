@@ -1,4 +1,4 @@
-export { createApi, apiErrorMessage, apiErrorCode, isNetworkError, NETWORK_ERROR_MESSAGE, type Api } from './api.js';
+export { createApi, apiErrorMessage, apiErrorCode, apiFailure, isNetworkError, NETWORK_ERROR_MESSAGE, type Api, type ApiFailure } from './api.js';
 export { RoomConnection, connectRoom, type ConnectOptions, type ConnectionStatus, type RoomSnapshot } from './room.js';
 export { randomId, newParticipantToken } from './ids.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from '@canopy/api';

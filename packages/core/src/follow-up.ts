@@ -16,6 +16,7 @@
  * Pure: no I/O, the clock is passed in.
  */
 import { z } from 'zod';
+import { baseLocale, locales } from '@canopy/i18n';
 import type { Outcome } from './activity.js';
 import { ClientIdSchema } from './participant.js';
 import { CommitmentItemSchema, SealedTextSchema, type CommitmentItem, type CommitmentsRecord } from './activities/commitments.js';
@@ -612,7 +613,14 @@ export const ImpactDataSchema = z
   .object({
     schemaVersion: z.literal(IMPACT_SCHEMA_VERSION),
     generatedAt: IsoDate,
-    room: z.object({ title: z.string(), code: z.string(), createdAt: IsoDate, endedAt: IsoDate.nullable() }),
+    room: z.object({
+      title: z.string(),
+      code: z.string(),
+      createdAt: IsoDate,
+      endedAt: IsoDate.nullable(),
+      /** the room's language, in which the report's own words are written (absent: English) */
+      language: z.enum(locales).optional(),
+    }),
     /** figures describing fewer people than this are null */
     minGroupSize: z.number().int(),
     participants: z.number().int(),
@@ -646,7 +654,7 @@ export function impactDataJsonSchema(): Record<string, unknown> {
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (ms: number) => iso(ms).slice(0, 10);
 
-export function impactData(room: Pick<RoomState, 'title' | 'code' | 'createdAt' | 'closedAt'>, f: ImpactFigures, now: number): ImpactData {
+export function impactData(room: Pick<RoomState, 'title' | 'code' | 'createdAt' | 'closedAt' | 'language'>, f: ImpactFigures, now: number): ImpactData {
   const tables: OutcomeTable[] = [
     {
       name: 'check_ins',
@@ -673,7 +681,13 @@ export function impactData(room: Pick<RoomState, 'title' | 'code' | 'createdAt' 
   return {
     schemaVersion: IMPACT_SCHEMA_VERSION,
     generatedAt: iso(now),
-    room: { title: room.title, code: room.code, createdAt: iso(room.createdAt), endedAt: room.closedAt === null ? null : iso(room.closedAt) },
+    room: {
+      title: room.title,
+      code: room.code,
+      createdAt: iso(room.createdAt),
+      endedAt: room.closedAt === null ? null : iso(room.closedAt),
+      ...(room.language && room.language !== baseLocale ? { language: room.language } : {}),
+    },
     minGroupSize: f.minGroupSize,
     participants: f.participants,
     cohort: f.cohort.value,

@@ -3,6 +3,7 @@
  * and what it is. Every place that refuses input with a zod schema words its refusal with this.
  */
 import { z } from 'zod';
+import { because, type Refusal } from './refusals.js';
 
 /** A zod error (of any zod instance): its issues, each with a path and a message. */
 export interface IssueList {
@@ -30,6 +31,19 @@ export function issueMessage(error: IssueList, wording: IssueWording = {}): stri
   const where = (wording.where ? wording.where(path) : path.map(String).join('.')) || (wording.whole ?? 'input');
   const message = issue?.message ?? 'is not valid';
   return wording.about ? `${wording.about}: ${where} — ${message}` : `${where}: ${message}`;
+}
+
+/**
+ * The refusal's reason for the client's wording: a problem in a plan's step is AGENDA_INVALID with
+ * the step's number (from 1) and the field in it; anything else INVALID with the field's path.
+ */
+export function issueRefusal(error: IssueList): Refusal {
+  const path = issuePath(error);
+  if (path[0] === 'agenda' && typeof path[1] === 'number') {
+    const rest = path.slice(2);
+    return because('AGENDA_INVALID', { step: path[1] + 1, field: rest.length === 1 && rest[0] === 'type' ? '' : rest.map(String).join('.') });
+  }
+  return because('INVALID', { field: path.map(String).join('.') });
 }
 
 /**

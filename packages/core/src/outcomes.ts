@@ -4,6 +4,7 @@
  * `SessionDataSchema`, published as JSON Schema), and that the Markdown and PDF reports draw.
  */
 import { z } from 'zod';
+import { baseLocale, formatDate, locales, m, type Locale } from '@canopy/i18n';
 import { seenPhase } from './my-outcomes.js';
 import { getActivity } from './activities/index.js';
 import type { Participant } from './participant.js';
@@ -28,6 +29,8 @@ export const SessionDataSchema = z
       closedAt: IsoDate.nullable(),
       /** index of the step the room is on (−1: the lobby) */
       currentStep: z.number().int(),
+      /** the room's language, in which the report's own words are written (absent: English) */
+      language: z.enum(locales).optional(),
     }),
     participation: z.object({
       /** everyone who ever joined */
@@ -99,6 +102,7 @@ export function buildSessionData(input: {
   questions?: { records: QuestionRecord[]; mod: QuestionsMod };
 }): SessionData {
   const { room } = input;
+  const locale = room.language ?? baseLocale;
   const present = input.participants.filter((p) => !p.removed);
   const roster = present.map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));
   const steps = room.agenda.map((step, index) => {
@@ -120,7 +124,9 @@ export function buildSessionData(input: {
         })
       : { section: { title: step.title, blocks: [] }, tables: [] };
     const active = new Set(out.active ?? got.records.filter((r) => r.scope.startsWith('p:')).map((r) => r.scope.slice(2)));
-    const section: ReportSection = ran ? out.section : { title: out.section.title, blocks: [{ kind: 'paragraph', text: 'This step was not run.' }] };
+    const section: ReportSection = ran
+      ? out.section
+      : { title: out.section.title, blocks: [{ kind: 'paragraph', text: m.server_report_not_run({}, { locale }) }] };
     return {
       index,
       id: step.id,
@@ -144,6 +150,7 @@ export function buildSessionData(input: {
       status: room.status,
       closedAt: room.closedAt === null ? null : iso(room.closedAt),
       currentStep: room.current,
+      ...(room.language && room.language !== baseLocale ? { language: room.language } : {}),
     },
     participation: { joined: input.participants.length, present: present.length, removed: input.participants.length - present.length },
     participants: input.participants.map((p) => ({
@@ -163,10 +170,16 @@ function withQuestions(q: { records: QuestionRecord[]; mod: QuestionsMod } | und
   return out ? { questions: out } : {};
 }
 
-/** "23 November 2026" */
-export function reportDate(isoDate: string): string {
-  return new Date(isoDate).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** "23 November 2026", "23 de noviembre de 2026" */
+export function reportDate(isoDate: string, locale: Locale = baseLocale): string {
+  const options = { day: 'numeric', month: 'long', year: 'numeric' } as const;
+  // English keeps its day-month order (en-GB), as reports printed before languages existed
+  if (locale === 'en') return new Date(isoDate).toLocaleDateString('en-GB', { ...options, timeZone: 'UTC' });
+  return formatDate(locale, new Date(isoDate), options, 'UTC');
 }
+
+/** The language a download's own words are in: the room's (absent: English). */
+export const reportLocale = (data: { room: { language?: Locale | undefined } }): Locale => data.room.language ?? baseLocale;
 
 /** The parts every report has before the activities' sections: agenda and participation. */
 export function reportOverview(data: SessionData): {
@@ -175,12 +188,16 @@ export function reportOverview(data: SessionData): {
   participation: { columns: string[]; rows: Array<[string, number]> };
   summary: string;
 } {
+  const locale = reportLocale(data);
+  const { joined: count, removed } = data.participation;
   return {
-    subtitle: `Session report · ${reportDate(data.room.createdAt)} · room ${data.room.code}`,
-    agenda: data.steps.map((s) => `${s.title} — ${s.activity}${s.ran ? '' : ' (not run)'}`),
-    summary: `${data.participation.joined} ${data.participation.joined === 1 ? 'person' : 'people'} joined${data.participation.removed ? ` (${data.participation.removed} removed)` : ''}.`,
+    subtitle: m.server_report_subtitle({ date: reportDate(data.room.createdAt, locale), code: data.room.code }, { locale }),
+    agenda: data.steps.map((s) =>
+      (s.ran ? m.server_report_agenda_item : m.server_report_agenda_item_not_run)({ title: s.title, activity: s.activity }, { locale }),
+    ),
+    summary: removed ? m.server_report_joined_removed({ count, removed }, { locale }) : m.server_report_joined({ count }, { locale }),
     participation: {
-      columns: ['Step', 'Took part'],
+      columns: [m.server_report_col_step({}, { locale }), m.server_report_col_took_part({}, { locale })],
       rows: data.steps.filter((s) => s.ran && s.type !== 'slide').map((s): [string, number] => [s.title, s.active]),
     },
   };
@@ -189,18 +206,20 @@ export function reportOverview(data: SessionData): {
 /** The report as Markdown (CommonMark + GFM tables). */
 export function renderMarkdown(data: SessionData): string {
   const o = reportOverview(data);
+  const locale = reportLocale(data);
+  const [step, tookPart] = o.participation.columns;
   const parts = [
     `# ${mdText(data.room.title)}`,
     `_${mdText(o.subtitle)}_`,
-    '## Agenda',
+    `## ${m.server_report_agenda({}, { locale })}`,
     o.agenda.map((a, i) => `${i + 1}. ${mdText(a)}`).join('\n'),
-    '## Participation',
+    `## ${m.server_report_participation({}, { locale })}`,
     mdText(o.summary),
     o.participation.rows.length > 0
-      ? ['| Step | Took part |', '| --- | --- |', ...o.participation.rows.map(([t, n]) => `| ${mdText(t)} | ${n} |`)].join('\n')
+      ? [`| ${step} | ${tookPart} |`, '| --- | --- |', ...o.participation.rows.map(([t, n]) => `| ${mdText(t)} | ${n} |`)].join('\n')
       : '',
-    ...data.steps.filter((s) => s.type !== 'slide' || s.section.blocks.length > 0).map((s) => sectionMarkdown(s.section)),
-    data.questions ? sectionMarkdown(data.questions.section) : '',
+    ...data.steps.filter((s) => s.type !== 'slide' || s.section.blocks.length > 0).map((s) => sectionMarkdown(s.section, 2, locale)),
+    data.questions ? sectionMarkdown(data.questions.section, 2, locale) : '',
   ];
   return `${parts.filter(Boolean).join('\n\n')}\n`;
 }

@@ -11,6 +11,7 @@ import type { MyOutcomes } from './my-outcomes.js';
 import type { MyQuestionsBoard, QuestionAskPayload, QuestionModeration, QuestionsBoard } from './questions.js';
 import { ClientIdSchema, type Participant } from './participant.js';
 import type { LowerHandsPayload, SignalPayload, SignalsView } from './signals.js';
+import type { ErrorParams, ErrorReason, Refusal } from './refusals.js';
 import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageView, type StepContent } from './room.js';
 
 /**
@@ -22,6 +23,8 @@ import { RoomCommandSchema, type ConsoleRoomView, type StageChange, type StageVi
  * 4: the waiting room — a participant may be `waiting` (a welcome without steps), `admitted`,
  * `refused`; consoles `admit` and `refuse`.
  */
+export { because, type ErrorParams, type ErrorReason, type ErrorReasons, type Refusal } from './refusals.js';
+
 export const PROTOCOL_VERSION = 4;
 
 export type Role = 'facilitator' | 'cohost' | 'display' | 'participant';
@@ -61,10 +64,16 @@ export type ErrorCode =
 
 export interface ErrorBody {
   code: ErrorCode;
+  /** English, for developers and logs: screens word the refusal from `reason` and `params` (or `code`) */
   message: string;
+  /** why, for the client's wording (see ErrorReasons) */
+  reason?: ErrorReason;
+  /** what the reason's wording needs */
+  params?: ErrorParams;
   /** a rate-limited (or busy) answer: how long to wait before the same message may be accepted */
   retryAfterMs?: number;
 }
+
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
 
 /**
@@ -77,9 +86,9 @@ export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody
  */
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'BUSY', 'RATE_LIMITED', 'TIMEOUT']);
 
-export const errorAck = (code: ErrorCode, message: string, retryAfterMs?: number): { ok: false; error: ErrorBody } => ({
+export const errorAck = (code: ErrorCode, message: string, retryAfterMs?: number, why?: Refusal): { ok: false; error: ErrorBody } => ({
   ok: false,
-  error: { code, message, ...(retryAfterMs ? { retryAfterMs: Math.ceil(retryAfterMs) } : {}) },
+  error: { code, message, ...(why ?? {}), ...(retryAfterMs ? { retryAfterMs: Math.ceil(retryAfterMs) } : {}) },
 });
 
 /** The one message a client gets when its build is older or newer than the server's. */

@@ -7,6 +7,7 @@
  * itself, validated by the published schema made from these zod schemas.
  */
 import { z } from 'zod';
+import { baseLocale, m, type Locale } from '@canopy/i18n';
 
 export const Cell = z.union([z.string(), z.number(), z.null()]);
 export type Cell = z.infer<typeof Cell>;
@@ -136,16 +137,18 @@ function mdTable(columns: string[], rows: Cell[][]): string {
 const BAR_WIDTH = 20;
 const bar = (value: number, max: number) => '█'.repeat(max > 0 ? Math.round((Math.max(0, value) / max) * BAR_WIDTH) : 0);
 
-export function blockMarkdown(b: ReportBlock): string {
+/** One block as Markdown; the words the report adds itself ("None.", the table's own columns) in `locale`. */
+export function blockMarkdown(b: ReportBlock, locale: Locale = baseLocale): string {
+  const none = `_${m.server_report_none({}, { locale })}_`;
   switch (b.kind) {
     case 'heading':
       return `### ${mdText(b.text)}`;
     case 'paragraph':
       return mdText(b.text);
     case 'list':
-      return b.items.length === 0 ? '_None._' : b.items.map((i) => `- ${mdText(i)}`).join('\n');
+      return b.items.length === 0 ? none : b.items.map((i) => `- ${mdText(i)}`).join('\n');
     case 'table':
-      return b.rows.length === 0 ? '_None._' : mdTable(b.columns, b.rows);
+      return b.rows.length === 0 ? none : mdTable(b.columns, b.rows);
     case 'bars': {
       const max = b.max ?? Math.max(0, ...b.bars.map((x) => x.value));
       const unit = b.unit ?? '';
@@ -156,9 +159,9 @@ export function blockMarkdown(b: ReportBlock): string {
       ].join('\n');
     }
     case 'distribution': {
-      const columns = ['', ...b.scale, 'answered', 'mean'];
+      const columns = ['', ...b.scale, m.server_report_answered({}, { locale }), m.server_report_mean({}, { locale })];
       const rows: Cell[][] = b.series.map((s) => [s.label, ...(s.counts ?? b.scale.map(() => null)), s.answered, s.mean]);
-      return `**${mdText(b.title)}**\n\n${mdTable(columns, rows)}\n\n_– : fewer answers than the minimum group size, not shown._`;
+      return `**${mdText(b.title)}**\n\n${mdTable(columns, rows)}\n\n_${m.server_report_hidden_note({}, { locale })}_`;
     }
     case 'heatmap': {
       const rows: Cell[][] = b.rows.map((r, i) => [r, ...(b.cells[i] ?? []).map((c) => c)]);
@@ -167,6 +170,6 @@ export function blockMarkdown(b: ReportBlock): string {
   }
 }
 
-export function sectionMarkdown(s: ReportSection, level = 2): string {
-  return [`${'#'.repeat(level)} ${mdText(s.title)}`, ...s.blocks.map(blockMarkdown)].join('\n\n');
+export function sectionMarkdown(s: ReportSection, level = 2, locale: Locale = baseLocale): string {
+  return [`${'#'.repeat(level)} ${mdText(s.title)}`, ...s.blocks.map((b) => blockMarkdown(b, locale))].join('\n\n');
 }

@@ -129,6 +129,7 @@ describe('the facilitator edits the plan during the session', () => {
     expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [why, welcome, wrap] }, 0)).toEqual({
       ok: false,
       error: 'Step 1 (Welcome) has already started; it cannot be changed, moved or removed.',
+      why: { reason: 'AGENDA_STARTED', params: { step: 1 } }, // what the console words in its own language
     });
     expect(applyRoomCommand(room, { type: 'agenda.set', agenda: [{ ...welcome, title: 'Hi' }, wrap] }, 0).ok).toBe(false);
     expect(received(room, { type: 'agenda.set', agenda: [welcome, { ...wrap, type: 'poll' }] })).toEqual({

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { baseLocale, locales, type Locale } from '@canopy/i18n';
 import { ACTIVITY_TYPES, activities, getActivity } from './activities/index.js';
-import { issueMessage } from './issues.js';
+import { issueMessage, issuePath } from './issues.js';
+import { because, type Refusal } from './refusals.js';
 import { ATTRIBUTE_MAX } from './text.js';
 import { FOLLOW_UP_STEP, FollowUpSettingsSchema, type FollowUpSettings } from './follow-up.js';
 import { SIGNALS_STEP } from './signals.js';
@@ -91,18 +92,22 @@ export interface RoomState {
 }
 
 /** Check each step's config against its activity's schema (filling defaults). */
-export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | { ok: false; error: string } {
+export function validateAgenda(agenda: Step[]): { ok: true; agenda: Step[] } | { ok: false; error: string; why: Refusal } {
   const ids = new Set<string>();
   const out: Step[] = [];
   for (const [i, step] of agenda.entries()) {
-    if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"` };
+    if (ids.has(step.id)) return { ok: false, error: `Step ${i + 1}: duplicate id "${step.id}"`, why: because('AGENDA_DUPLICATE_ID', { step: i + 1 }) };
     if (step.id === FOLLOW_UP_STEP || step.id === SIGNALS_STEP || step.id === QUESTIONS_STEP)
-      return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved` };
+      return { ok: false, error: `Step ${i + 1}: the id "${step.id}" is reserved`, why: because('AGENDA_INVALID', { step: i + 1, field: 'id' }) };
     ids.add(step.id);
     const mod = activities[step.type];
     const parsed = mod.configSchema.safeParse(step.config ?? mod.defaultConfig());
     if (!parsed.success) {
-      return { ok: false, error: issueMessage(parsed.error, { about: `Step ${i + 1} (${step.title})`, whole: 'config' }) };
+      return {
+        ok: false,
+        error: issueMessage(parsed.error, { about: `Step ${i + 1} (${step.title})`, whole: 'config' }),
+        why: because('AGENDA_INVALID', { step: i + 1, field: ['config', ...issuePath(parsed.error).map(String)].join('.') }),
+      };
     }
     const notes = (step.notes ?? legacySlideNotes(step)).trim();
     const { notes: _old, ...rest } = step;
@@ -176,7 +181,8 @@ export const RoomCommandSchema = z.discriminatedUnion('type', [
 ]);
 export type RoomCommand = z.infer<typeof RoomCommandSchema>;
 
-export type Reduced = { ok: true; state: RoomState } | { ok: false; error: string };
+/** A refusal carries the English `error` and, where the client words it itself, `why` (see ErrorReasons). */
+export type Reduced = { ok: true; state: RoomState } | { ok: false; error: string; why?: Refusal };
 
 function enterStep(state: RoomState, index: number): RoomState {
   const step = state.agenda[index];
@@ -252,7 +258,11 @@ function reduce(state: RoomState, cmd: RoomCommand, now: number): Reduced {
         const was = old[i]!;
         const kept = checked.agenda[i];
         if (!kept || JSON.stringify(kept) !== JSON.stringify(was)) {
-          return { ok: false, error: `Step ${i + 1} (${was.title}) has already started; it cannot be changed, moved or removed.` };
+          return {
+            ok: false,
+            error: `Step ${i + 1} (${was.title}) has already started; it cannot be changed, moved or removed.`,
+            why: because('AGENDA_STARTED', { step: i + 1 }),
+          };
         }
       }
       return { ok: true, state: { ...state, agenda: checked.agenda } };

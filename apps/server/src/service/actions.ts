@@ -3,7 +3,7 @@
  * applied once by their client-made action id, with compare-and-set on the state.
  */
 import { ServiceError } from '@canopy/api';
-import { canFacilitate, isPresent, issueMessage, SHARED_SCOPE } from '@canopy/core';
+import { because, canFacilitate, isPresent, issueMessage, issueRefusal, SHARED_SCOPE } from '@canopy/core';
 import { newSeed } from '../security.js';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
@@ -15,13 +15,14 @@ export interface Acted {
 }
 
 export async function act(ctx: ServiceContext, who: Identity, stepId: string, actionId: string, action: unknown): Promise<Acted> {
-  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.');
+  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.', undefined, because('NOT_ALLOWED'));
   const room = await ctx.getRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.shared;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step has no facilitator actions.');
   const parsed = spec.actionSchema.safeParse(action);
-  if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid action', whole: 'action' }));
+  if (!parsed.success)
+    throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid action', whole: 'action' }), undefined, issueRefusal(parsed.error));
   const needsRecords = spec.needsRecordsFor ? spec.needsRecordsFor(parsed.data) : spec.needsRecords;
   const [participants, recs] = await Promise.all([ctx.store.listParticipants(room.id), needsRecords ? ctx.readRecords(room.id, step.id) : []]);
   const roster = participants.filter(isPresent).map(({ id, nickname, department, level }) => ({ id, nickname, department, level }));

@@ -4,6 +4,7 @@
  */
 import { ServiceError, type CreatedRoom, type JoinedRoom } from '@canopy/api';
 import {
+  because,
   createRoomState,
   JoinInputSchema,
   NewRoomSchema,
@@ -23,10 +24,16 @@ export const NO_SUCH_ROOM = 'No open room matches that code. Check it with your 
 
 export async function createRoom(ctx: ServiceContext, input: NewRoom, address: string): Promise<CreatedRoom> {
   const wait = await take(ctx.limiters.creates, address);
-  if (wait) throw new ServiceError('RATE_LIMITED', `Too many new workshops from this network. Try again in ${wait} s.`, wait);
+  if (wait)
+    throw new ServiceError(
+      'RATE_LIMITED',
+      `Too many new workshops from this network. Try again in ${wait} s.`,
+      wait,
+      because('TOO_MANY_ROOMS', { seconds: wait }),
+    );
   const parsed = NewRoomSchema.parse(input);
   const agenda = validateAgenda(parsed.agenda);
-  if (!agenda.ok) throw new ServiceError('BAD_REQUEST', agenda.error);
+  if (!agenda.ok) throw new ServiceError('BAD_REQUEST', agenda.error, undefined, agenda.why);
   const tokens = { facilitator: newToken(), cohost: newToken(), display: newToken() };
   const secrets = { facilitator: sha256(tokens.facilitator), cohost: sha256(tokens.cohost), display: sha256(tokens.display) };
   // a new code until one is free (a clash is rare: ~1.1·10¹¹ codes)
@@ -42,7 +49,8 @@ export async function createRoom(ctx: ServiceContext, input: NewRoom, address: s
 
 /** Find an open, unlocked room by the code a participant typed. */
 export async function lookup(ctx: ServiceContext, codeInput: string, address: string, token?: string): Promise<RoomState> {
-  const busy = (wait: number) => new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`, wait);
+  const busy = (wait: number) =>
+    new ServiceError('RATE_LIMITED', `Too many attempts from this network. Try again in ${wait} s.`, wait, because('TOO_MANY_ATTEMPTS', { seconds: wait }));
   const tooMany = await take(ctx.limiters.joinAttempts, address);
   if (tooMany) throw busy(tooMany);
   // Every attempt reserves a point of the wrong-code brake before it looks, and gets it back
@@ -58,7 +66,7 @@ export async function lookup(ctx: ServiceContext, codeInput: string, address: st
       room && room.status === 'open' && room.locked && token !== undefined && (await ctx.store.participantByToken(room.id, sha256(token))) !== null;
     if (!room || room.status !== 'open' || (room.locked && !member)) {
       wrong = true; // counts towards the block; this answer stays the same
-      throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM);
+      throw new ServiceError('NOT_FOUND', NO_SUCH_ROOM, undefined, because('NO_SUCH_ROOM'));
     }
     return room;
   } finally {
@@ -69,8 +77,9 @@ export async function lookup(ctx: ServiceContext, codeInput: string, address: st
 export async function join(ctx: ServiceContext, raw: JoinInput, address: string): Promise<JoinedRoom> {
   const input = JoinInputSchema.parse(raw);
   const room = await lookup(ctx, input.code, address, input.token);
-  if (room.join.askDepartment && !input.department) throw new ServiceError('BAD_REQUEST', 'Please say which department or team you are in.');
-  if (room.join.askLevel && !input.level) throw new ServiceError('BAD_REQUEST', 'Please choose your level.');
+  if (room.join.askDepartment && !input.department)
+    throw new ServiceError('BAD_REQUEST', 'Please say which department or team you are in.', undefined, because('DEPARTMENT_NEEDED'));
+  if (room.join.askLevel && !input.level) throw new ServiceError('BAD_REQUEST', 'Please choose your level.', undefined, because('LEVEL_NEEDED'));
   // someone the facilitator removed coming back under the same name (with a new device): the console marks them
   const rejoin = await ctx.store.wasRemoved(room.id, removedNameHash(room.id, input.nickname));
   const participant: Participant = {

@@ -5,7 +5,7 @@
  * change in that record's contribution, in one atomic store write.
  */
 import { ServiceError } from '@canopy/api';
-import { counterDelta, issueMessage, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { because, counterDelta, issueMessage, issueRefusal, ownScope, SHARED_SCOPE } from '@canopy/core';
 import type { RecordWriteResult } from '@canopy/store';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
@@ -37,7 +37,7 @@ export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteRes
     case 'gone':
       throw new ServiceError('REMOVED', 'You are no longer in this room.');
     case 'capped':
-      throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
+      throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0), undefined, because('ROOM_STORAGE_FULL'));
     case 'duplicate':
       return DUPLICATE;
     case 'conflict':
@@ -47,13 +47,14 @@ export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteRes
 }
 
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
-  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants submit answers.');
+  if (who.role !== 'participant' || !who.participant)
+    throw new ServiceError('FORBIDDEN', 'Only participants submit answers.', undefined, because('NOT_ALLOWED'));
   const room = await ctx.currentRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
   const parsed = spec.schema.safeParse(input);
-  if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid answer' }));
+  if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid answer' }), undefined, issueRefusal(parsed.error));
   const pid = who.participant.id;
   const phase = room.phase ?? '';
   const shared = await ctx.readShared(room.id, step, mod);
@@ -63,7 +64,7 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
     if (!chosen.ok) throw new ServiceError('FORBIDDEN', chosen.error);
     scope = chosen.value;
   }
-  if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.');
+  if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.', undefined, because('NOT_ALLOWED'));
   return ctx.applyOnce<RecordRead, Submitted>({
     key: `${room.id}/${stepId}/${scope}`,
     read: () => ctx.recordFor(room.id, stepId, scope, submissionId),
@@ -75,7 +76,8 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
       },
     },
     async write({ stored }) {
-      if (!phase || !spec.acceptIn.includes(phase)) throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.');
+      if (!phase || !spec.acceptIn.includes(phase))
+        throw new ServiceError('CONFLICT', 'Answers are closed for this step right now.', undefined, because('ANSWERS_CLOSED'));
       const prev = stored ? JSON.parse(stored.value) : spec.initial(scope);
       const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: ctx.now(), participantId: pid, shared: shared?.value });
       if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);

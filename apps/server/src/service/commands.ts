@@ -4,7 +4,7 @@
  * participant.
  */
 import { ServiceError } from '@canopy/api';
-import { applyRoomCommand, canFacilitate, type RoomCommand, type RoomState } from '@canopy/core';
+import { because, applyRoomCommand, canFacilitate, type RoomCommand, type RoomState } from '@canopy/core';
 import { removedNameHash } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
@@ -14,17 +14,23 @@ import type { Identity, ServiceContext } from './context.js';
  * on since is refused with CONFLICT instead of being retried.
  */
 export async function command(ctx: ServiceContext, who: Identity, cmd: RoomCommand, expectedVersion?: number): Promise<RoomState> {
-  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.');
+  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.', undefined, because('NOT_ALLOWED'));
   return ctx.applyOnce({
     read: () => ctx.getRoom(who.roomId),
     async write(room) {
       if (expectedVersion !== undefined && room.version !== expectedVersion) {
-        throw new ServiceError('CONFLICT', 'The room changed in the meantime (another facilitator?). Your screen is up to date now; try again.');
+        throw new ServiceError(
+          'CONFLICT',
+          'The room changed in the meantime (another facilitator?). Your screen is up to date now; try again.',
+          undefined,
+          because('ROOM_CHANGED'),
+        );
       }
       const next = applyRoomCommand(room, cmd, ctx.now());
-      if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
+      if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error, undefined, next.why);
       if (!(await ctx.store.casRoom(room.id, room.version, next.state))) {
-        if (expectedVersion !== undefined) throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.');
+        if (expectedVersion !== undefined)
+          throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.', undefined, because('ROOM_CHANGED'));
         return LOST;
       }
       ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda);
@@ -41,7 +47,7 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
 }
 
 export async function removeParticipant(ctx: ServiceContext, who: Identity, participantId: string): Promise<void> {
-  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.');
+  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.', undefined, because('NOT_ALLOWED'));
   const person = await ctx.store.getParticipant(who.roomId, participantId);
   if (person?.waiting) throw new ServiceError('CONFLICT', 'They are still waiting to be let in: refuse them instead.');
   // the room remembers a hash of the name, so the console can mark them should they join again

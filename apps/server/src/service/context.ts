@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '@canopy/api';
 import {
+  because,
   getActivity,
   roomLifetimeSeconds,
   SHARED_SCOPE,
@@ -122,7 +123,7 @@ export class ServiceContext {
 
   async getRoom(roomId: string): Promise<RoomState> {
     const room = await this.store.getRoom(roomId);
-    if (!room) throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+    if (!room) throw new ServiceError('NOT_FOUND', 'This room no longer exists.', undefined, because('ROOM_GONE'));
     return room;
   }
 
@@ -136,7 +137,7 @@ export class ServiceContext {
     const cached = this.rooms.get(roomId);
     if (version === null) {
       this.rooms.delete(roomId);
-      throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+      throw new ServiceError('NOT_FOUND', 'This room no longer exists.', undefined, because('ROOM_GONE'));
     }
     if (cached?.version === version) return cached;
     const room = await this.getRoom(roomId);
@@ -149,7 +150,7 @@ export class ServiceContext {
   /** The step the room is on, which must be `stepId`, and its module. */
   currentStep(room: RoomState, stepId: string): { step: Step; mod: AnyActivity } {
     const step = room.agenda[room.current];
-    if (!step || step.id !== stepId) throw new ServiceError('CONFLICT', 'This step is not running any more.');
+    if (!step || step.id !== stepId) throw new ServiceError('CONFLICT', 'This step is not running any more.', undefined, because('STEP_OVER'));
     const mod = getActivity(step.type);
     if (!mod) throw new ServiceError('BAD_REQUEST', `Unknown activity "${step.type}".`);
     return { step, mod };

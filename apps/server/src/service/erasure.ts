@@ -2,7 +2,7 @@
  * Erasure: the facilitator deletes the room, or a participant deletes their own data.
  */
 import { ServiceError } from '@canopy/api';
-import { counterDelta, FOLLOW_UP_STEP, getActivity, normalizeCode, ownScope, SHARED_SCOPE, SIGNALS_STEP } from '@canopy/core';
+import { because, counterDelta, FOLLOW_UP_STEP, getActivity, normalizeCode, ownScope, SHARED_SCOPE, SIGNALS_STEP } from '@canopy/core';
 import { newId } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
@@ -14,9 +14,11 @@ import { forgetQuestions } from './questions.js';
  * typed again as confirmation. The co-host cannot: deleting is the owner's call.
  */
 export async function deleteRoom(ctx: ServiceContext, who: Identity, code: string): Promise<void> {
-  if (who.role !== 'facilitator') throw new ServiceError('FORBIDDEN', 'Only the facilitator who opened the room can delete it.');
+  if (who.role !== 'facilitator')
+    throw new ServiceError('FORBIDDEN', 'Only the facilitator who opened the room can delete it.', undefined, because('NOT_ALLOWED'));
   const room = await ctx.getRoom(who.roomId);
-  if (normalizeCode(code) !== room.code) throw new ServiceError('BAD_REQUEST', 'To confirm, type the room code exactly as shown.');
+  if (normalizeCode(code) !== room.code)
+    throw new ServiceError('BAD_REQUEST', 'To confirm, type the room code exactly as shown.', undefined, because('CONFIRM_CODE'));
   await ctx.store.deleteRoom(room.id);
   ctx.broadcaster?.roomDeleted(room.id);
 }
@@ -30,7 +32,8 @@ export async function deleteRoom(ctx: ServiceContext, who: Identity, code: strin
  * Last, their screens are told and closed, and consoles and displays get fresh pictures.
  */
 export async function forgetParticipant(ctx: ServiceContext, who: Identity): Promise<void> {
-  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only a participant can delete their own data.');
+  if (who.role !== 'participant' || !who.participant)
+    throw new ServiceError('FORBIDDEN', 'Only a participant can delete their own data.', undefined, because('NOT_ALLOWED'));
   const pid = who.participant.id;
   const room = await ctx.getRoom(who.roomId);
   await ctx.store.eraseParticipant(room.id, pid); // false when a retry finds it done: carry on, every step below is idempotent

@@ -6,6 +6,7 @@
  */
 import { ServiceError } from '@canopy/api';
 import {
+  because,
   applyCheckIn,
   applyPlanEdit,
   counterDelta,
@@ -69,7 +70,8 @@ async function readBasis(ctx: ServiceContext, room: RoomState, participantId: st
 }
 
 async function participantRoom(ctx: ServiceContext, who: Identity): Promise<{ room: RoomState; pid: string }> {
-  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only a participant has a plan of their own.');
+  if (who.role !== 'participant' || !who.participant)
+    throw new ServiceError('FORBIDDEN', 'Only a participant has a plan of their own.', undefined, because('NOT_ALLOWED'));
   const room = await ctx.getRoom(who.roomId);
   const you = await ctx.store.getParticipant(room.id, who.participant.id);
   if (!you || you.removed) throw new ServiceError('REMOVED', 'You are no longer in this room.');
@@ -106,7 +108,7 @@ export async function readPlan(ctx: ServiceContext, who: Identity): Promise<Plan
 export async function checkIn(ctx: ServiceContext, who: Identity, submissionId: string, answer: CheckIn): Promise<{ duplicate: boolean; plan: PlanView }> {
   const { room, pid } = await participantRoom(ctx, who);
   if (!hasFollowUp(room)) throw new ServiceError('CONFLICT', 'This workshop has no check-ins.');
-  if (room.status !== 'closed') throw new ServiceError('CONFLICT', 'Check-ins open after the session has ended.');
+  if (room.status !== 'closed') throw new ServiceError('CONFLICT', 'Check-ins open after the session has ended.', undefined, because('CHECK_INS_LATER'));
   const basis = await readBasis(ctx, room, pid);
   const duplicate = await writeFollowUp(ctx, room, pid, submissionId, (prev) => {
     const now = ctx.now();
@@ -243,9 +245,10 @@ export async function readImpact(ctx: ServiceContext, roomId: string): Promise<{
 
 /** The room's effect for a screen: facilitator, co-host or display. */
 export async function impactFor(ctx: ServiceContext, who: Identity): Promise<ImpactFigures> {
-  if (who.role === 'participant') throw new ServiceError('FORBIDDEN', 'Only the facilitator’s screens show the room’s effect.');
+  if (who.role === 'participant')
+    throw new ServiceError('FORBIDDEN', 'Only the facilitator’s screens show the room’s effect.', undefined, because('NOT_ALLOWED'));
   const got = await readImpact(ctx, who.roomId);
-  if (!got) throw new ServiceError('NOT_FOUND', 'This room no longer exists.');
+  if (!got) throw new ServiceError('NOT_FOUND', 'This room no longer exists.', undefined, because('ROOM_GONE'));
   return got.figures;
 }
 

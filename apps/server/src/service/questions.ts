@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from '@canopy/api';
 import {
+  because,
   canAsk,
   canonicalEntry,
   castVote,
@@ -82,15 +83,15 @@ export async function listQuestions(ctx: ServiceContext, who: Identity): Promise
 }
 
 function participant(who: Identity): string {
-  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants ask and vote.');
+  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants ask and vote.', undefined, because('NOT_ALLOWED'));
   return who.participant.id;
 }
 
 /** A participant's room, refused when questions are off or the session has ended. */
 async function openRoom(ctx: ServiceContext, who: Identity): Promise<RoomState> {
   const room = await ctx.getRoom(who.roomId);
-  if (!room.questions) throw new ServiceError('CONFLICT', 'Questions are off in this room.');
-  if (room.status === 'closed') throw new ServiceError('CONFLICT', 'The session has ended: questions are closed.');
+  if (!room.questions) throw new ServiceError('CONFLICT', 'Questions are off in this room.', undefined, because('QUESTIONS_CLOSED'));
+  if (room.status === 'closed') throw new ServiceError('CONFLICT', 'The session has ended: questions are closed.', undefined, because('QUESTIONS_CLOSED'));
   return room;
 }
 
@@ -185,7 +186,7 @@ export async function withdrawQuestion(ctx: ServiceContext, who: Identity, id: s
     async write(q) {
       const rec = q.records.find((r) => r.id === id);
       if (!rec) return; // gone already: a resend finds nothing to do
-      if (rec.author !== me) throw new ServiceError('FORBIDDEN', 'Only the person who asked a question can withdraw it.');
+      if (rec.author !== me) throw new ServiceError('FORBIDDEN', 'Only the person who asked a question can withdraw it.', undefined, because('NOT_ALLOWED'));
       const res = await ctx.store.deleteRecord(room.id, QUESTIONS_STEP, questionScope(id), { expectedRev: q.revs.get(id) ?? 0, counters: {} });
       if (res.status === 'conflict') return LOST;
     },
@@ -197,7 +198,8 @@ export async function withdrawQuestion(ctx: ServiceContext, who: Identity, id: s
 
 /** A facilitator or co-host moderates: hide or show, remove, merge, mark answered, pin to the display. */
 export async function moderateQuestion(ctx: ServiceContext, who: Identity, action: QuestionModeration): Promise<{ board: QuestionsBoard }> {
-  if (who.role !== 'facilitator' && who.role !== 'cohost') throw new ServiceError('FORBIDDEN', 'Only the facilitator and co-hosts moderate questions.');
+  if (who.role !== 'facilitator' && who.role !== 'cohost')
+    throw new ServiceError('FORBIDDEN', 'Only the facilitator and co-hosts moderate questions.', undefined, because('NOT_ALLOWED'));
   const room = await ctx.getRoom(who.roomId);
   const after = await ctx.applyOnce<StoredQuestions, StoredQuestions>({
     key: `${room.id}/${QUESTIONS_STEP}/${QUESTIONS_MOD_SCOPE}`,

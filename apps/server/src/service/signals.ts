@@ -7,6 +7,7 @@
  */
 import { ServiceError } from '@canopy/api';
 import {
+  because,
   applySignal,
   canFacilitate,
   lowerHand,
@@ -85,7 +86,7 @@ export async function participantSignals(ctx: ServiceContext, roomId: string, pa
 
 /** A participant's "I'm done" or hand; answers with their own view after it. */
 export async function signal(ctx: ServiceContext, who: Identity, payload: SignalPayload): Promise<SignalsView> {
-  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only a participant can do that.');
+  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only a participant can do that.', undefined, because('NOT_ALLOWED'));
   const pid = who.participant.id;
   const scope = ownScope(pid);
   const room = await ctx.applyOnce<{ room: RoomState; stored: StoredRecord | null }, RoomState>({
@@ -112,7 +113,7 @@ export async function signal(ctx: ServiceContext, who: Identity, payload: Signal
         case 'gone':
           throw new ServiceError('REMOVED', 'You are no longer in this room.');
         case 'capped':
-          throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0));
+          throw new ServiceError('ROOM_FULL', roomCapMessage(ctx.maxRoomBytes ?? 0), undefined, because('ROOM_STORAGE_FULL'));
         case 'conflict':
         case 'stale': // another screen of theirs came first, or the room moved on (a new step?): decide again
         case 'duplicate':
@@ -129,7 +130,7 @@ export async function signal(ctx: ServiceContext, who: Identity, payload: Signal
 
 /** A facilitator or co-host lowers one person's hand (`participantId`) or every raised hand; answers how many went down. */
 export async function lowerHands(ctx: ServiceContext, who: Identity, participantId?: string): Promise<number> {
-  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can lower hands.');
+  if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can lower hands.', undefined, because('NOT_ALLOWED'));
   const scopes = participantId
     ? [ownScope(participantId)]
     : (await ctx.store.listRecords(who.roomId, SIGNALS_STEP)).filter((r) => parse(r).hand !== undefined).map((r) => r.scope);

@@ -17,6 +17,7 @@ import {
   ownScope,
   SHARED_SCOPE,
   stageView,
+  because,
   stepContents,
   waitingStage,
   type ActivityView,
@@ -154,7 +155,8 @@ const OUTCOME_SLICE = 8;
  * gets, each step seen in the phase it ended in (see `outcomeSteps`).
  */
 export async function myOutcomes(ctx: ServiceContext, who: Identity): Promise<MyOutcomes> {
-  if (who.role !== 'participant' || !who.participant) throw new ServiceError('FORBIDDEN', 'Only participants have outcomes of their own.');
+  if (who.role !== 'participant' || !who.participant)
+    throw new ServiceError('FORBIDDEN', 'Only participants have outcomes of their own.', undefined, because('NOT_ALLOWED'));
   const room = await ctx.getRoom(who.roomId);
   const you = await ctx.store.getParticipant(room.id, who.participant.id);
   if (!you || you.removed) throw new ServiceError('REMOVED', 'You were removed from this room.');

@@ -3,6 +3,7 @@
  * one at a time, with the server's refusal shown and a line for screen readers when it worked.
  */
 import type { LiveRoom } from '$lib/room.svelte';
+import { errorText } from '$lib/errors';
 
 export class StepActions<A> {
   acting = $state(false);
@@ -24,7 +25,7 @@ export class StepActions<A> {
       if (res.ok) {
         this.error = '';
         this.notice = done;
-      } else this.error = res.error.message;
+      } else this.error = errorText(res.error);
       return res.ok;
     } finally {
       this.acting = false;

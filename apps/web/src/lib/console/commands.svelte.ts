@@ -7,6 +7,7 @@ import type { RoomCommand } from '@canopy/core';
 import { formatNumber, m } from '@canopy/i18n';
 import { currentLocale } from '$lib/i18n.svelte';
 import type { LiveRoom } from '$lib/room.svelte';
+import { errorText } from '$lib/errors';
 
 export class ConsoleCommands {
   /** the last command's refusal, shown in the console's alert ('' when the last one went through) */
@@ -25,7 +26,7 @@ export class ConsoleCommands {
     try {
       const ack = await this.live.conn.command(cmd);
       if (!ack.ok) {
-        this.error = ack.error.message;
+        this.error = errorText(ack.error);
         return false;
       }
       this.error = '';

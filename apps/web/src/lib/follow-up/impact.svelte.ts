@@ -5,6 +5,7 @@
 import type { ImpactFigures } from '@canopy/core';
 import { onDestroy, onMount } from 'svelte';
 import type { LiveRoom } from '$lib/room.svelte';
+import { errorText } from '$lib/errors';
 
 export class LiveImpact {
   figures = $state.raw<ImpactFigures | null>(null);
@@ -17,7 +18,7 @@ export class LiveImpact {
       live.conn.socket.on('followUp:impact', pushed);
       void live.conn.impact().then((res) => {
         if (res.ok) this.figures = res.impact;
-        else this.problem = res.error.message;
+        else this.problem = errorText(res.error);
       });
     });
     onDestroy(() => live.conn.socket.off('followUp:impact', pushed));

@@ -5,6 +5,7 @@ import type { Cadence, CommitmentItem, CommitmentsPresenterView, CommitmentsReco
 import { formatDate, getLocale, m } from '@canopy/i18n';
 import type { Sealer } from '../sealer.svelte';
 import { activityData } from '../data';
+import { errorText } from '$lib/errors';
 
 export const ownView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsRecord>(snap, stepId);
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsPresenterView>(snap, stepId);
@@ -122,5 +123,5 @@ export async function addWhomToMap(
   const label = await sealer.seal(name);
   if (!label) return { ok: false, error: m.commit_cannot_lock() };
   const res = await conn.editPlan({ op: 'person', entry: { id: randomId(8), label, ...NEW_WHOM_PLACE, tags: [...NEW_WHOM_PLACE.tags] } });
-  return res.ok ? { ok: true, entries: res.plan.basis.map?.entries ?? [] } : { ok: false, error: res.error.message };
+  return res.ok ? { ok: true, entries: res.plan.basis.map?.entries ?? [] } : { ok: false, error: errorText(res.error) };
 }
