@@ -112,6 +112,8 @@ export function createAppRouter(service: RoomApi, opts: RouterOptions = {}) {
           askLevel: room.join.askLevel,
           departments: room.join.departments,
           levels: room.join.levels,
+          /** the join form speaks the room's language before the person has a seat */
+          ...(room.language ? { language: room.language } : {}),
         };
       }),
       /** Join with a code, a nickname and a token the browser made; retrying with the same token is the same participant. */

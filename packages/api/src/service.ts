@@ -44,7 +44,7 @@ export interface RoomApi {
   /** A facilitator opens a room; the answer carries the only copies of its three links' tokens. */
   createRoom(input: NewRoom, address: string): Promise<CreatedRoom>;
   /** An open, unlocked room with this code (any other answer is the same NOT_FOUND). */
-  lookup(code: string, address: string): Promise<Pick<RoomState, 'id' | 'code' | 'title' | 'join'>>;
+  lookup(code: string, address: string): Promise<Pick<RoomState, 'id' | 'code' | 'title' | 'join' | 'language'>>;
   /** Join with a code, a nickname and a token the browser made; the same token again is the same participant. */
   join(input: JoinInput, address: string): Promise<JoinedRoom>;
 }

@@ -1,3 +1,5 @@
+import { m } from '@canopy/i18n';
+
 /**
  * Enter posts what is typed in an answer or note box, as in every chat and Q&A tool. Where the
  * text may hold several lines, Shift+Enter starts a new one; in a single-line box (the text is
@@ -24,4 +26,4 @@ export function enterSubmits(node: HTMLTextAreaElement, opts: { multiline?: bool
 }
 
 /** The hint under a box that posts with Enter. */
-export const enterHint = (multiline: boolean) => (multiline ? 'Enter to post · Shift+Enter for a new line' : 'Enter to post');
+export const enterHint = (multiline: boolean) => (multiline ? m.shell_enter_hint_multiline() : m.shell_enter_hint());

@@ -4,6 +4,7 @@
  * component that opened it is destroyed. Call `liveRoom()` during component initialisation.
  */
 import { connectRoom, type RoomConnection, type RoomSnapshot } from '@canopy/client';
+import { m } from '@canopy/i18n';
 import { onDestroy } from 'svelte';
 
 export class LiveRoom {
@@ -39,6 +40,6 @@ export function liveRoom(roomId: string, token: string): LiveRoom {
 
 /** A one-line description of what is wrong with the connection, or null when all is well. */
 export function connectionProblem(s: RoomSnapshot): string | null {
-  if (s.status === 'reconnecting') return s.error?.code === 'STORE_UNAVAILABLE' ? 'The server is busy; retrying…' : 'Connection lost — reconnecting…';
+  if (s.status === 'reconnecting') return s.error?.code === 'STORE_UNAVAILABLE' ? m.shell_connection_busy() : m.shell_connection_lost();
   return null;
 }

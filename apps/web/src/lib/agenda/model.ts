@@ -3,6 +3,7 @@
  * activity's own draft), turned back into `Step`s to open a room, change a live agenda or save a
  * template. Steps already run in a live room are `locked`: they go back exactly as they came.
  */
+import { m } from '@canopy/i18n';
 import { randomId } from '@canopy/client';
 import { getActivity, parseTemplate, toTemplate, type ActivityType, type Step, type Template, type TemplateResult } from '@canopy/core';
 import { activityUi, activityUis } from '$lib/activities';
@@ -114,10 +115,10 @@ export function toStep(d: DraftStep): Step {
 
 /** The first problem to fix before the agenda can be used, with the id of the field to focus. */
 export function checkSteps(steps: DraftStep[]): { message: string; focus: string } | null {
-  if (steps.length === 0) return { message: 'Add at least one step to the agenda.', focus: 'add-step' };
+  if (steps.length === 0) return { message: m.shell_agenda_need_step(), focus: 'add-step' };
   for (const [i, s] of steps.entries()) {
     if (s.locked) continue;
-    if (!s.title.trim()) return { message: `Step ${i + 1} needs a title.`, focus: `title-${s.id}` };
+    if (!s.title.trim()) return { message: m.shell_agenda_need_title({ number: i + 1 }), focus: `title-${s.id}` };
     const draft = s.drafts[s.type];
     const problem = draft ? activityUi(s.type)?.editor?.check?.(draft, i) : null;
     if (problem) return { message: problem.message, focus: `${problem.field}-${s.id}` };
