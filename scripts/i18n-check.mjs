@@ -7,8 +7,7 @@
 //      (a capital letter, then words with spaces, as a person would read it).
 // Text that is not words for people (a brand name, a unit, a test id) is listed in ALLOWED; a line
 // with `i18n-ignore` in a comment is skipped, for strings a person never reads (log lines, errors
-// for developers). Screens not yet moved into the catalogues are listed in scripts/i18n-todo.txt: the
-// check fails for any other file, and when a listed file has become clean (take it off the list).
+// for developers).
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -19,7 +18,6 @@ const { parse } = createRequire(join(root, 'apps/web/package.json'))('svelte/com
 
 const MESSAGES = join(root, 'packages/i18n/messages');
 const SCREENS = join(root, 'apps/web/src');
-const TODO_FILE = join(root, 'scripts/i18n-todo.txt');
 /** Words that stay as they are in every language. */
 const ALLOWED = new Set(['Canopy', 'CSV', 'PDF', 'JSON', 'SVG', 'PNG', 'ZIP', 'QR', 'OK', 'Markdown']);
 const TEXT_ATTRIBUTES = new Set([
@@ -175,42 +173,16 @@ function files(dir) {
   return out;
 }
 
-const todo = new Set(
-  existsSync(TODO_FILE)
-    ? readFileSync(TODO_FILE, 'utf8')
-        .split('\n')
-        .map((l) => l.replace(/#.*/, '').trim())
-        .filter(Boolean)
-    : [],
-);
-let waiting = 0;
 for (const file of files(SCREENS)) {
   const name = relative(root, file);
   const found = file.endsWith('.svelte') ? svelteProblems(file) : scriptProblems(file);
-  if (todo.has(name)) {
-    todo.delete(name);
-    if (found.length === 0) problems.push(`${name} has no text outside the catalogues any more: take it off scripts/i18n-todo.txt`);
-    else waiting += found.length;
-    continue;
-  }
   for (const [line, text] of found) problems.push(`${name}:${line} shows text outside the catalogues: ${JSON.stringify(text.slice(0, 80))}`);
 }
-for (const name of todo) problems.push(`scripts/i18n-todo.txt lists ${name}, which does not exist`);
 
 if (problems.length > 0) {
   console.error(problems.join('\n'));
   console.error(`\n✗ languages: ${problems.length} problem(s)`);
   process.exitCode = 1;
 } else {
-  console.log(
-    `✓ languages: ${locales.length} catalogues with ${Object.keys(english).length} messages each${
-      waiting
-        ? `; ${waiting} strings still inline in ${
-            readFileSync(TODO_FILE, 'utf8')
-              .split('\n')
-              .filter((l) => l.trim() && !l.startsWith('#')).length
-          } screens listed in scripts/i18n-todo.txt`
-        : ''
-    }`,
-  );
+  console.log(`✓ languages: ${locales.length} catalogues with ${Object.keys(english).length} messages each; no screen text outside them`);
 }

@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { axeProblems } from './a11y';
-import { Devices, LAPTOP, PHONE, PROJECTOR } from './support';
+import { Devices, LAPTOP, PHONE, PROJECTOR, SCREENSHOTS } from './support';
 
 /** The page's language and direction, as screen readers and the layout read them. */
 async function expectPageLanguage(page: Page, lang: string, dir: 'ltr' | 'rtl') {
@@ -23,9 +23,10 @@ test('a room planned in Arabic: the phone joins in Arabic and switches itself to
 
     await test.step('the facilitator plans the short example with the room in Arabic', async () => {
       await console_.goto('/new');
+      // the room's language first: the built-in workshop then loads in it
+      await console_.getByLabel("The room's language").selectOption({ label: 'العربية' });
       await console_.getByRole('button', { name: 'Short example (about 20 minutes)' }).click();
       await console_.getByLabel('Workshop title').fill('الحلفاء في نورثويند');
-      await console_.getByLabel("The room's language").selectOption({ label: 'العربية' });
       await console_.getByRole('button', { name: 'Open the room' }).click();
       await expect(console_).toHaveURL(/\/c\/[A-Za-z0-9_-]+#t=/);
       code = (await console_.getByTestId('room-code').textContent())!.trim();
@@ -73,6 +74,36 @@ test('a room planned in Arabic: the phone joins in Arabic and switches itself to
       problems.push(...(await axeProblems(display, 'display, lobby in Arabic')));
       // Ana's choice is hers alone
       await expect(ana.getByTestId('lobby')).toContainText('Esperando a que el facilitador empiece…');
+    });
+
+    const omar = await devices.open(PHONE);
+    await test.step('the room maps its allies: Omar’s phone and the projector in Arabic, right to left', async () => {
+      await omar.goto(`/j/${code}`);
+      await omar.getByLabel('اسمك المستعار').fill('عمر');
+      await omar.getByLabel('القسم أو الفريق').fill('المبيعات');
+      await omar.getByRole('button', { name: 'انضمام', exact: true }).click();
+      await expect(omar.getByTestId('lobby-nickname')).toHaveText('عمر');
+      // the facilitator moves on to the map (third step) with the console's → key
+      await console_.locator('main').click({ position: { x: 2, y: 2 } });
+      for (let i = 0; i < 3; i++) await console_.keyboard.press('ArrowRight');
+      await expect(omar.getByTestId('ally-map')).toBeVisible();
+      await expectPageLanguage(omar, 'ar', 'rtl');
+      // the built-in workshop's step, in the room's language
+      await expect(omar.getByTestId('step-title').first()).not.toHaveText('Map your allies');
+      for (const name of ['مريم', 'Ελένη', '李伟']) {
+        await omar.getByLabel('الاسم أو الأحرف الأولى أو الدور').fill(name);
+        await omar.getByLabel('الاسم أو الأحرف الأولى أو الدور').press('Tab');
+        await omar.keyboard.press('ArrowRight');
+        await omar.keyboard.press('Tab');
+        await omar.keyboard.press('ArrowRight');
+        await omar.getByRole('button', { name: 'إضافة إلى الخريطة' }).click();
+      }
+      await expect(omar.getByTestId('map-count')).toHaveText('3');
+      problems.push(...(await axeProblems(omar, 'phone, ally map in Arabic')));
+      await expectPageLanguage(display, 'ar', 'rtl');
+      problems.push(...(await axeProblems(display, 'display, ally map in Arabic')));
+      await omar.screenshot({ path: `${SCREENSHOTS}phone-arabic.png`, animations: 'disabled' });
+      await display.screenshot({ path: `${SCREENSHOTS}display-arabic.png`, animations: 'disabled' });
     });
 
     expect(problems, problems.join('\n')).toEqual([]);

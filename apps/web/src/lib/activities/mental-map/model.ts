@@ -1,13 +1,23 @@
 /** How the participant's map is described, moved and drawn on their screen. */
-import { RING_LABELS, SECTOR_LABELS, SECTORS, TAG_LABELS, type MapEntry, type Ring, type Sector, type Tag } from '@canopy/core';
+import { getLocale, type Locale } from '@canopy/i18n';
+import { mapLabels, SECTORS, type MapEntry, type Ring, type Sector, type Tag } from '@canopy/core';
 import { RINGS_INSIDE_OUT } from './geometry';
+
+const worded = new Map<Locale, ReturnType<typeof mapLabels>>();
+/** The map's words (directions, rings, tags, levels) in the screen's language; called in markup, they follow a change of language. */
+export function labels(): ReturnType<typeof mapLabels> {
+  const locale = getLocale();
+  let found = worded.get(locale);
+  if (!found) worded.set(locale, (found = mapLabels(locale)));
+  return found;
+}
 
 /** "Maria — Above, Ally, trusted" */
 export function describeEntry(label: string, e: Pick<MapEntry, 'sector' | 'ring' | 'tags'>): string {
   return `${label} — ${placeText(e)}${e.tags.length ? `, ${tagText(e.tags)}` : ''}`;
 }
-export const placeText = (e: { sector: Sector; ring: Ring }) => `${SECTOR_LABELS[e.sector].name}, ${RING_LABELS[e.ring].name}`;
-export const tagText = (tags: readonly Tag[]) => tags.map((t) => TAG_LABELS[t].toLowerCase()).join(', ');
+export const placeText = (e: { sector: Sector; ring: Ring }) => `${labels().sectors[e.sector].name}, ${labels().rings[e.ring].name}`;
+export const tagText = (tags: readonly Tag[]) => tags.map((t) => labels().tags[t].toLowerCase()).join(', ');
 
 /** The direction `delta` steps clockwise (→) or anticlockwise (←) around the map. */
 export function turn(sector: Sector, delta: 1 | -1): Sector {

@@ -3,8 +3,9 @@
  * device (as SVG, as PNG and in the PDF, all from one figure built on the map's own geometry),
  * who is where, and what the map says.
  */
+import { labels } from './model';
 import { m } from '@canopy/i18n';
-import { SECTOR_LABELS, SECTORS, type MapEntry, type MentalMapOwnView, type Ring, type Sector } from '@canopy/core';
+import { SECTORS, type MapEntry, type MentalMapOwnView, type Ring, type Sector } from '@canopy/core';
 // relative, not $lib: the figure is unit-tested outside the SvelteKit build
 import { figureToSvg, svgToPng, type Figure, type Shape } from '../../pack/figure';
 import type { PackHook } from '../../pack/types';
@@ -44,7 +45,7 @@ export function mapFigure(people: readonly LabelledEntry[], owner: string): Figu
       x: s.x,
       y: s.y,
       rotate: s.rotate,
-      text: SECTOR_LABELS[sector].name.toUpperCase(),
+      text: labels().sectors[sector].name.toUpperCase(),
       size: 6.2,
       fill: INK_2,
       anchor: 'middle',
