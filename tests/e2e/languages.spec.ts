@@ -3,6 +3,7 @@
  * her phone: the join form and the lobby spoke Arabic, right to left. She prefers Spanish, so she
  * switched her phone to Español; the projector kept speaking Arabic to the whole room."
  */
+import { execFileSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { axeProblems } from './a11y';
 import { Devices, LAPTOP, PHONE, PROJECTOR, SCREENSHOTS } from './support';
@@ -104,6 +105,27 @@ test('a room planned in Arabic: the phone joins in Arabic and switches itself to
       problems.push(...(await axeProblems(display, 'display, ally map in Arabic')));
       await omar.screenshot({ path: `${SCREENSHOTS}phone-arabic.png`, animations: 'disabled' });
       await display.screenshot({ path: `${SCREENSHOTS}display-arabic.png`, animations: 'disabled' });
+    });
+
+    await test.step('the session ends: Omar’s pack and the room’s report, read back with pdftotext', async () => {
+      const pdfText = (path: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+      // the facilitator's own console follows the room's Arabic until she picks English for herself
+      await console_.getByTestId('language-menu').selectOption({ label: 'English' });
+      await expect(console_.locator('html')).toHaveAttribute('lang', 'en');
+      await console_.getByRole('button', { name: 'End session' }).click();
+      await console_.getByRole('button', { name: 'Yes, end it' }).click();
+      await expect(omar.getByTestId('ended-screen')).toBeVisible();
+      await omar.getByTestId('ended-outcomes').click();
+      await expect(omar.getByTestId('my-outcomes').getByTestId('pack-downloads')).toBeVisible({ timeout: 30_000 });
+      const [pack] = await Promise.all([omar.waitForEvent('download'), omar.getByTestId('download-pdf').click()]);
+      const packText = pdfText(await pack.path());
+      // the names he typed on his map, each in its own script and in reading order
+      for (const name of ['مريم', 'Ελένη', '李伟']) expect(packText).toContain(name);
+      const [report] = await Promise.all([console_.waitForEvent('download'), console_.getByTestId('download-report-pdf').click()]);
+      const reportText = pdfText(await report.path());
+      // the report speaks the room's Arabic: its title and its own headings (pdftotext writes the
+      // lam-alef ligature back as two letters in the wrong order, so "Agenda" is not compared)
+      for (const words of ['الحلفاء في نورثويند', 'تقرير الجلسة', 'المشاركة']) expect(reportText).toContain(words);
     });
 
     expect(problems, problems.join('\n')).toEqual([]);
