@@ -126,7 +126,10 @@ describe('my outcomes', () => {
     const ana = await w.join('Ana');
     const display = w.connect(w.displayToken);
     await display.conn.until((s) => s.status === 'connected' && s.stage !== null, WAIT_MS);
-    expect(await w.console.conn.myOutcomes()).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'Only participants have outcomes of their own.' } });
+    expect(await w.console.conn.myOutcomes()).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', reason: 'NOT_ALLOWED', message: 'Only participants have outcomes of their own.' },
+    });
     expect(await display.conn.myOutcomes()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // Asking for someone else's outcomes is not a thing the request can say.
     expect(await emitRaw(ana.conn, 'outcomes:mine', { participantId: 'someone-else-1' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });

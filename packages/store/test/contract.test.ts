@@ -201,8 +201,8 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     const winner = results[0] ? a : b;
     expect(await store.getRoom(room.id)).toEqual(winner);
 
-    // the loser re-reads, re-applies, and wins on the new version
-    const again = applyRoomCommand(winner, { type: 'next' }, 1_700_000_002_000);
+    // the loser re-reads, re-applies its own move, and wins on the new version (whichever of the two won)
+    const again = applyRoomCommand(winner, { type: 'goto', index: winner === a ? 1 : 0 }, 1_700_000_002_000);
     if (!again.ok) throw new Error(again.error);
     expect(await store.casRoom(room.id, room.version, again.state)).toBe(false);
     expect(await store.casRoom(room.id, winner.version, again.state)).toBe(true);
