@@ -3,20 +3,11 @@ import type { AdversariesPresenterView, AdversariesRoomView, StanceMovement, Ste
 import type { RoomSnapshot } from '@canopy/client';
 import { formatNumber, getLocale, m } from '@canopy/i18n';
 import { activityData, activityRoom } from '../data';
+import { phase } from '../phases';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<AdversariesPresenterView>(snap, stepId);
 /** the room's stances a phone sees once the results are shared */
 export const roomView = (snap: RoomSnapshot, stepId: string) => activityRoom<AdversariesRoomView>(snap, stepId);
-
-const phase = (id: string, name: () => string, what: () => string) => ({
-  id,
-  get name() {
-    return name();
-  },
-  get what() {
-    return what();
-  },
-});
 
 /** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [

@@ -6,30 +6,15 @@ import { formatDate, getLocale, m } from '@canopy/i18n';
 import type { Sealer } from '../sealer.svelte';
 import { activityData } from '../data';
 import { errorText } from '$lib/errors';
+import { phase } from '../phases';
 
 export const ownView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsRecord>(snap, stepId);
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsPresenterView>(snap, stepId);
 
 /** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
-  {
-    id: 'write',
-    get name() {
-      return m.commit_phase_write();
-    },
-    get what() {
-      return m.commit_phase_write_what();
-    },
-  },
-  {
-    id: 'review',
-    get name() {
-      return m.commit_phase_review();
-    },
-    get what() {
-      return m.commit_phase_review_what();
-    },
-  },
+  phase('write', m.commit_phase_write, m.commit_phase_write_what),
+  phase('review', m.commit_phase_review, m.commit_phase_review_what),
 ] as const;
 
 const CADENCE_WORDS: Record<Cadence, { label: () => string; inSentence: () => string }> = {

@@ -2,6 +2,7 @@
 import { m } from '@canopy/i18n';
 import type { MentalMapPresenterView } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
+import { phase } from '../phases';
 
 export function presenterView(snap: RoomSnapshot, stepId: string): MentalMapPresenterView | null {
   const a = snap.activity;
@@ -29,31 +30,7 @@ export function progressOf(view: MentalMapPresenterView | null, joined: number) 
 
 /** The phases, named in the screen's language (getters: read them where they are shown). */
 export const PHASES = [
-  {
-    id: 'collect',
-    get name() {
-      return m.map_phase_collect();
-    },
-    get what() {
-      return m.map_phase_collect_what();
-    },
-  },
-  {
-    id: 'reveal',
-    get name() {
-      return m.map_phase_reveal();
-    },
-    get what() {
-      return m.map_phase_reveal_what();
-    },
-  },
-  {
-    id: 'discuss',
-    get name() {
-      return m.map_phase_discuss();
-    },
-    get what() {
-      return m.map_phase_discuss_what();
-    },
-  },
+  phase('collect', m.map_phase_collect, m.map_phase_collect_what),
+  phase('reveal', m.map_phase_reveal, m.map_phase_reveal_what),
+  phase('discuss', m.map_phase_discuss, m.map_phase_discuss_what),
 ] as const;

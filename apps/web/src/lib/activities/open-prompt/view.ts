@@ -3,6 +3,7 @@ import type { OpenPromptConsoleView, OpenPromptDisplayView, WordCount } from '@c
 import type { RoomSnapshot } from '@canopy/client';
 import { m } from '@canopy/i18n';
 import { activityData } from '../data';
+import { phase } from '../phases';
 
 export function consoleView(snap: RoomSnapshot, stepId: string): OpenPromptConsoleView | null {
   const d = activityData<OpenPromptConsoleView>(snap, stepId);
@@ -16,33 +17,9 @@ export function displayView(snap: RoomSnapshot, stepId: string): OpenPromptDispl
 
 /** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
-  {
-    id: 'answer',
-    get name() {
-      return m.prompt_phase_answer();
-    },
-    get what() {
-      return m.prompt_phase_answer_what();
-    },
-  },
-  {
-    id: 'vote',
-    get name() {
-      return m.prompt_phase_vote();
-    },
-    get what() {
-      return m.prompt_phase_vote_what();
-    },
-  },
-  {
-    id: 'results',
-    get name() {
-      return m.prompt_phase_results();
-    },
-    get what() {
-      return m.prompt_phase_results_what();
-    },
-  },
+  phase('answer', m.prompt_phase_answer, m.prompt_phase_answer_what),
+  phase('vote', m.prompt_phase_vote, m.prompt_phase_vote_what),
+  phase('results', m.prompt_phase_results, m.prompt_phase_results_what),
 ] as const;
 
 export interface CloudWord extends WordCount {

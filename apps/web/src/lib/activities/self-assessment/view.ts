@@ -3,6 +3,7 @@ import type { SelfAssessmentPresenterView, SelfAssessmentRoomView, StatementResu
 import type { RoomSnapshot } from '@canopy/client';
 import { formatNumber, getLocale, m } from '@canopy/i18n';
 import { activityData, activityRoom } from '../data';
+import { phase } from '../phases';
 
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<SelfAssessmentPresenterView>(snap, stepId);
 /** the room's answers a phone sees once the results are shared */
@@ -10,24 +11,8 @@ export const roomView = (snap: RoomSnapshot, stepId: string) => activityRoom<Sel
 
 /** The phases; their names and notes are read when shown, so they follow the screen's language. */
 export const PHASES = [
-  {
-    id: 'answer',
-    get name() {
-      return m.self_phase_answer();
-    },
-    get what() {
-      return m.self_phase_answer_what();
-    },
-  },
-  {
-    id: 'results',
-    get name() {
-      return m.self_phase_results();
-    },
-    get what() {
-      return m.self_phase_results_what();
-    },
-  },
+  phase('answer', m.self_phase_answer, m.self_phase_answer_what),
+  phase('results', m.self_phase_results, m.self_phase_results_what),
 ] as const;
 
 /** An average as the screen's language writes it, with one decimal ("3.4", "3,4"). */
