@@ -8,7 +8,7 @@
  * - then the browser's preferred languages; then English.
  * The projector's display follows the room only (`followRoomOnly`): it speaks to everyone.
  */
-import { baseLocale, isLocale, LANGUAGES, matchLocale, overwriteGetLocale, type Locale } from '@canopy/i18n';
+import { baseLocale, isLocale, matchLocale, overwriteGetLocale, textDirection as directionOf, type Locale } from '@canopy/i18n';
 import { getDeviceLanguage, setDeviceLanguage } from './storage';
 
 function storedChoice(): Locale | undefined {
@@ -52,5 +52,5 @@ export function followRoomOnly(on = true) {
 }
 
 export function textDirection(): 'ltr' | 'rtl' {
-  return LANGUAGES[currentLocale()].dir;
+  return directionOf(currentLocale());
 }
