@@ -17,10 +17,27 @@ export class ConsoleCommands {
   /** what just happened, for screen readers */
   notice = $state('');
 
+  /** the command on its way, if any */
+  #pending: Promise<boolean> | null = null;
+
   constructor(readonly live: LiveRoom | null) {}
 
   /** Send a command; `done` is announced when it is accepted. Resolves to whether it was. */
-  run = async (cmd: RoomCommand, done?: string): Promise<boolean> => {
+  run = (cmd: RoomCommand, done?: string): Promise<boolean> => {
+    const sent = this.#send(cmd, done);
+    this.#pending = sent;
+    void sent.finally(() => {
+      if (this.#pending === sent) this.#pending = null;
+    });
+    return sent;
+  };
+
+  /** Resolves once no command is on its way (the one in flight has been answered). */
+  idle = async (): Promise<void> => {
+    while (this.#pending) await this.#pending.catch(() => false);
+  };
+
+  #send = async (cmd: RoomCommand, done?: string): Promise<boolean> => {
     if (!this.live) return false;
     this.busy = true;
     try {
