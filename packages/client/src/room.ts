@@ -340,7 +340,7 @@ export class RoomConnection {
         if (res.ok || !RETRYABLE_CODES.has(res.error.code)) return res;
         if (this.snapshot.status === 'closed' || this.snapshot.status === 'failed') return res;
         this.set({ retrying: res.error });
-        await sleep(Math.min(5000, 200 * 2 ** attempt));
+        await sleep(retryDelay(res.error, attempt));
       }
     } finally {
       const pending = this.snapshot.pending - 1;
@@ -541,6 +541,16 @@ type Payload<E extends keyof ClientToServerEvents> = Params<E> extends [...infer
 type AckOf<E extends keyof ClientToServerEvents> = Params<E> extends [...unknown[], (a: infer R) => void] ? R : never;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * How long to wait before sending a refused write again: the server's own wait when it names one
+ * (`retryAfterMs` on RATE_LIMITED and BUSY — a socket that sends again sooner is held longer each
+ * time), else a backoff from 200 ms doubling to 5 s.
+ */
+export function retryDelay(error: Pick<ErrorBody, 'retryAfterMs'>, attempt: number): number {
+  const backoff = Math.min(5000, 200 * 2 ** attempt);
+  return error.retryAfterMs !== undefined && error.retryAfterMs > 0 ? Math.min(60_000, error.retryAfterMs) : backoff;
+}
 
 export function connectRoom(opts: ConnectOptions): RoomConnection {
   return new RoomConnection(opts);
