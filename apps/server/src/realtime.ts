@@ -100,6 +100,8 @@ export const rooms = {
   displays: (roomId: string) => `d:${roomId}`,
   consoles: (roomId: string) => `f:${roomId}`,
   participant: (participantId: string) => `p:${participantId}`,
+  /** the screens of people in the waiting room (they hear nothing of the room; consoles see them online) */
+  waiting: (roomId: string) => `w:${roomId}`,
 };
 
 class HandshakeError extends Error {
@@ -368,7 +370,7 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     const { roomId, role, participantId, waiting } = socket.data;
     // a waiting participant hears nothing of the room (no stage, steps, counts) until let in
     void socket.join([
-      ...(waiting ? [] : [rooms.all(roomId)]),
+      ...(waiting ? [rooms.waiting(roomId)] : [rooms.all(roomId)]),
       ...(role === 'display' ? [rooms.displays(roomId)] : []),
       ...(canFacilitate(role) ? [rooms.consoles(roomId)] : []),
       ...(participantId ? [rooms.participant(participantId)] : []),
@@ -389,14 +391,15 @@ export function attachRealtime(httpServer: HttpServer, service: RoomService, con
     }
   });
 
-  /** The full state for this screen; for consoles with who is online now, across nodes (this node alone if the others are slow). */
+  /** The full state for this screen; for consoles with who is online now (waiting people too), across nodes (this node alone if the others are slow). */
   function welcome(socket: CanopySocket): Promise<Welcome> {
+    const everyone = [rooms.all(socket.data.roomId), rooms.waiting(socket.data.roomId)];
     const online = () =>
       io
-        .in(rooms.all(socket.data.roomId))
+        .in(everyone)
         .timeout(1000)
         .fetchSockets()
-        .catch(() => io.local.in(rooms.all(socket.data.roomId)).fetchSockets())
+        .catch(() => io.local.in(everyone).fetchSockets())
         .then((sockets) => sockets.map((s: { data: SocketData }) => s.data.participantId));
     return service.welcome(socket.data, online);
   }

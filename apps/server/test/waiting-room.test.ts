@@ -63,6 +63,10 @@ describe('the waiting room', () => {
     // the console lists him live as waiting; nobody counts him
     const listed = await w.console.conn.until((s) => s.roster.some((p) => p.id === ben.id), WAIT_MS);
     expect(listed.roster.find((p) => p.id === ben.id)).toMatchObject({ nickname: 'Ben', waiting: true });
+    // a console opened afterwards (the facilitator reloads) sees him waiting with his phone open
+    const reloaded = w.connect(w.facilitatorToken);
+    expect((await welcomed(reloaded.conn)).roster?.find((p) => p.id === ben.id)).toMatchObject({ waiting: true, online: true });
+    reloaded.conn.close();
     const projector = w.connect(w.displayToken);
     expect((await welcomed(projector.conn)).count.joined).toBe(1);
 
