@@ -3,8 +3,8 @@
 //   1. a catalogue file in packages/i18n/messages/<locale>/ misses a key English has, has one English lacks, or a
 //      translation uses other {placeholders} than English;
 //   2. a web screen shows text that is not from the catalogues: text in Svelte markup, a static
-//      `aria-label`/`title`/`placeholder`/`alt`/`label`, or a sentence-like string in a script
-//      (a capital letter, then words with spaces, as a person would read it).
+//      `aria-label`/`title`/`placeholder`/`alt`/`label`, or a sentence-like string in a script or
+//      in a markup expression (a capital letter, then words with spaces, as a person would read it).
 // Text that is not words for people (a brand name, a unit, a test id) is listed in ALLOWED; a line
 // with `i18n-ignore` in a comment is skipped, for strings a person never reads (log lines, errors
 // for developers).
@@ -143,6 +143,10 @@ function svelteProblems(file) {
         .join(' ');
       if (words(text).length > 0) found.push([lineAt(node.start), `${node.name}="${text.trim()}"`]);
     }
+  });
+  // sentences inside markup's own expressions: {done ? 'All set' : …}, attr={…}
+  walk(ast.fragment, (node) => {
+    if (node.type === 'ExpressionTag' && node.expression) scriptStrings({ type: 'Wrapper', expression: node.expression }, (n) => lineAt(n.start), found);
   });
   for (const script of [ast.instance, ast.module]) if (script) scriptStrings(script.content, (n) => lineAt(n.start), found);
   return found.filter(([line]) => !ignored.has(line));
