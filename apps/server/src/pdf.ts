@@ -292,7 +292,7 @@ class ReportWriter {
 /** The impact report (the room's effect after its check-ins) as a PDF stream, drawn like the session report. */
 export function impactPdf(data: ImpactData): NodeJS.ReadableStream {
   const locale = reportLocale(data);
-  const w = new ReportWriter(`${data.room.title} — impact`, locale);
+  const w = new ReportWriter(m.server_impact_doc_title({ title: data.room.title }, { locale }), locale);
   w.text(data.room.title, { font: 'bold', size: 22, gap: 2 });
   const date = reportDate(data.generatedAt, locale);
   w.text(

@@ -7,7 +7,7 @@
  * itself, validated by the published schema made from these zod schemas.
  */
 import { z } from 'zod';
-import { baseLocale, m, type Locale } from '@canopy/i18n';
+import { baseLocale, formatNumber, m, type Locale } from '@canopy/i18n';
 
 export const Cell = z.union([z.string(), z.number(), z.null()]);
 export type Cell = z.infer<typeof Cell>;
@@ -87,6 +87,8 @@ export interface OutcomesContext<Config, Shared = unknown> {
   /** every participant or group record of the step (the shared state left out) */
   records: Array<{ scope: string; value: unknown }>;
   shared: Shared | undefined;
+  /** the room's language: the section's own words are in it (absent: English) */
+  locale?: Locale;
 }
 
 // --- helpers for modules -----------------------------------------------------------------------
@@ -110,6 +112,10 @@ export function shareShown(n: number, of: number, minGroupSize: number): boolean
 
 /** "3 of 12 people" */
 export const ofPeople = (n: number, total: number) => `${n} of ${total} ${total === 1 ? 'person' : 'people'}`;
+/** "3 of 12 people" in `locale` (the room's) */
+export const ofPeopleIn = (n: number, total: number, locale: Locale) => m.server_report_of_people({ n, count: total }, { locale });
+/** A number in a report's sentence: as the locale writes it (English as it always printed, e.g. "1.5"). */
+export const numberIn = (value: number, locale: Locale): string => (locale === baseLocale ? String(value) : formatNumber(locale, value));
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 
 // --- Markdown ----------------------------------------------------------------------------------
