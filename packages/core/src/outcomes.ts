@@ -55,7 +55,7 @@ export const SessionDataSchema = z
         index: z.number().int(),
         id: z.string(),
         type: z.string(),
-        /** the activity's name */
+        /** the activity's name, in the room's language */
         activity: z.string(),
         title: z.string(),
         /** the room has reached this step */
