@@ -110,8 +110,6 @@ export function shareShown(n: number, of: number, minGroupSize: number): boolean
   return of > 0 && of >= minGroupSize && (n === 0 || n >= minGroupSize);
 }
 
-/** "3 of 12 people" */
-export const ofPeople = (n: number, total: number) => `${n} of ${total} ${total === 1 ? 'person' : 'people'}`;
 /** "3 of 12 people" in `locale` (the room's) */
 export const ofPeopleIn = (n: number, total: number, locale: Locale) => m.server_report_of_people({ n, count: total }, { locale });
 /** A number in a report's sentence: as the locale writes it (English as it always printed, e.g. "1.5"). */
