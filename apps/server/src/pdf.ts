@@ -10,6 +10,7 @@ import PDFDocument from 'pdfkit';
 import { m, type Locale } from '@canopy/i18n';
 import {
   impactSections,
+  numberIn,
   reportDate,
   reportLocale,
   reportOverview,
@@ -45,6 +46,11 @@ class ReportWriter {
 
   /** the language of the report's own words (the room's) */
   private readonly locale: Locale;
+
+  /** a figure to one decimal, as the report's language writes it ("3.8", "3,8") */
+  private num(v: number): string {
+    return numberIn(round1(v), this.locale);
+  }
 
   constructor(title: string, locale: Locale) {
     this.locale = locale;
@@ -148,7 +154,7 @@ class ReportWriter {
     const narrow = 44;
     const wide = (this.width - narrow * numeric.filter(Boolean).length) / Math.max(1, numeric.filter((n) => !n).length);
     const widths = numeric.map((n) => (n ? narrow : wide));
-    const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' ? String(round1(v)) : v);
+    const cell = (v: string | number | null) => (v === null ? '–' : typeof v === 'number' ? this.num(v) : v);
     const drawRow = (vals: string[], bold: boolean) => {
       const o = (i: number): PenOptions => ({ size: 9, weight: bold ? 700 : 400, width: widths[i]! - 6, color: INK });
       const h = Math.max(...vals.map((v, i) => this.pen.height(v, o(i)))) + 6;
@@ -192,7 +198,7 @@ class ReportWriter {
       doc.rect(this.left + labelW, y + 3, barW, 9).fill(HIDDEN);
       const w = top > 0 ? (Math.max(0, b.value) / top) * barW : 0;
       if (w > 0) doc.rect(this.left + labelW, y + 3, w, 9).fill(ACCENT);
-      this.pen.draw(`${round1(b.value)}${unit}`, this.left + labelW + barW + 6, y + 2, { size: 9, width: valueW - 6, color: INK });
+      this.pen.draw(`${this.num(b.value)}${unit}`, this.left + labelW + barW + 6, y + 2, { size: 9, width: valueW - 6, color: INK });
       doc.y = y + h;
     }
     doc.y += 8;
@@ -234,7 +240,7 @@ class ReportWriter {
           if (w > 0) doc.rect(cx, y + 3, w, 10).fill(colours[i]!);
           cx += w;
         });
-        this.pen.draw(`n=${s.answered}${s.mean !== null ? ` · ${round1(s.mean)}` : ''}`, bx + barW + 6, y + 3, { size: 8, width: 64, color: MUTED });
+        this.pen.draw(`n=${s.answered}${s.mean !== null ? ` · ${this.num(s.mean)}` : ''}`, bx + barW + 6, y + 3, { size: 8, width: 64, color: MUTED });
       } else {
         doc.rect(bx, y + 3, barW, 10).fill(HIDDEN);
         this.pen.draw((s.answered === 0 ? m.server_report_no_answers : m.server_report_too_few)({}, { locale: this.locale }), bx + 4, y + 4, {
@@ -292,7 +298,7 @@ class ReportWriter {
 /** The impact report (the room's effect after its check-ins) as a PDF stream, drawn like the session report. */
 export function impactPdf(data: ImpactData): NodeJS.ReadableStream {
   const locale = reportLocale(data);
-  const w = new ReportWriter(`${data.room.title} — impact`, locale);
+  const w = new ReportWriter(m.server_impact_doc_title({ title: data.room.title }, { locale }), locale);
   w.text(data.room.title, { font: 'bold', size: 22, gap: 2 });
   const date = reportDate(data.generatedAt, locale);
   w.text(

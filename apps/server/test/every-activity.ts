@@ -8,6 +8,7 @@
  */
 import { connectRoom, createApi, importSealKey, newParticipantToken, newSealKey, randomId, seal, type RoomConnection } from '@canopy/client';
 import type { FollowUpSettings, NewRoom, OpenPromptParticipantView } from '@canopy/core';
+import type { Locale } from '@canopy/i18n';
 
 const WAIT = 10_000;
 
@@ -118,6 +119,12 @@ export interface SessionHooks {
   step?(stepId: string): Promise<void>;
   /** check-ins after the session (none by default) */
   followUp?: FollowUpSettings;
+  /** the room's language (English by default) */
+  language?: Locale;
+  /** the room's questions on from the start (off by default) */
+  questions?: boolean;
+  /** the steps' titles by step id, e.g. in the room's language (EVERY_ACTIVITY_AGENDA's by default) */
+  titles?: Record<string, string>;
 }
 
 /** Create the room, run every step with four people (and whoever the hooks bring), close the session. */
@@ -125,9 +132,11 @@ export async function runEveryActivitySession(url: string, hooks: SessionHooks =
   const api = createApi(url);
   const created = await api.rooms.create.mutate({
     title: EVERY_ACTIVITY_TITLE,
-    agenda: EVERY_ACTIVITY_AGENDA,
+    agenda: EVERY_ACTIVITY_AGENDA.map((s) => ({ ...s, title: hooks.titles?.[s.id] ?? s.title })),
     join: { askDepartment: true, askLevel: false, departments: [], levels: [], maxParticipants: 50 },
     ...(hooks.followUp ? { followUp: hooks.followUp } : {}),
+    ...(hooks.language ? { language: hooks.language } : {}),
+    ...(hooks.questions ? { questions: true } : {}),
   });
   const conns: RoomConnection[] = [];
   const facilitator = connectRoom({ url, roomId: created.roomId, token: created.facilitatorToken });

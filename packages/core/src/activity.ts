@@ -176,7 +176,9 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
   /**
    * What the session produced in this step, for the facilitator's report and data downloads: a
    * report section and raw data tables. Only what the facilitator may see — never sealed labels
-   * (nor their ciphertext), and the module's small-group hiding applies as on the display.
+   * (nor their ciphertext), and the module's small-group hiding applies as on the display. The
+   * section's own words are in `ctx.locale` (the room's language); data tables keep their stable
+   * snake_case names.
    */
   outcomes?(ctx: OutcomesContext<Config, Shared>): ActivityOutcomes;
 }

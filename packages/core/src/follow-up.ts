@@ -16,11 +16,12 @@
  * Pure: no I/O, the clock is passed in.
  */
 import { z } from 'zod';
-import { baseLocale, locales } from '@canopy/i18n';
+import { baseLocale, formatDate, locales, m, type Locale } from '@canopy/i18n';
 import type { Outcome } from './activity.js';
 import { ClientIdSchema } from './participant.js';
 import { CommitmentItemSchema, SealedTextSchema, type CommitmentItem, type CommitmentsRecord } from './activities/commitments.js';
 import {
+  mapLabels,
   MapEntrySchema,
   RING_LABELS,
   RINGS,
@@ -700,7 +701,7 @@ export function impactData(room: Pick<RoomState, 'title' | 'code' | 'createdAt' 
       notYet: c.notYet.value,
       dropped: c.dropped.value,
     })),
-    heatmap: { rows: SECTORS.map((s) => SECTOR_LABELS[s].name), columns: RINGS.map((r) => RING_LABELS[r].name), before: f.heatmap.before, now: f.heatmap.now },
+    heatmap: { ...heatmapLabels(room.language ?? baseLocale), before: f.heatmap.before, now: f.heatmap.now },
     allies: f.allies.map((a) => ({ sector: a.sector, before: a.before.value, now: a.now.value })),
     uncontacted: { before: f.uncontacted.before.value, now: f.uncontacted.now.value },
     assessment: f.assessment.map((a) => ({ id: a.id, text: a.text, compared: a.compared, before: a.before, now: a.now, up: a.up.value, down: a.down.value })),
@@ -709,65 +710,90 @@ export function impactData(room: Pick<RoomState, 'title' | 'code' | 'createdAt' 
   };
 }
 
-const shown = (v: number | null) => (v === null ? 'not shown' : String(v));
+/** The heatmap's directions (rows) and rings (columns) in `locale` (English: the map's constants). */
+function heatmapLabels(locale: Locale): { rows: string[]; columns: string[] } {
+  const words = locale === baseLocale ? { sectors: SECTOR_LABELS, rings: RING_LABELS } : mapLabels(locale);
+  return { rows: SECTORS.map((s) => words.sectors[s].name), columns: RINGS.map((r) => words.rings[r].name) };
+}
 
-/** The impact report's sections (PDF and screens draw them like the session report's). */
+/** The impact report's sections (PDF and screens draw them like the session report's), in the room's language. */
 export function impactSections(d: ImpactData): ReportSection[] {
+  const locale = d.room.language ?? baseLocale;
+  const opts = { locale };
+  const shown = (v: number | null) => (v === null ? m.server_impact_not_shown({}, opts) : String(v));
+  // a check-in's date: English keeps YYYY-MM-DD, as it always printed
+  const date = (iso: string) =>
+    locale === baseLocale ? iso.slice(0, 10) : formatDate(locale, new Date(iso), { day: 'numeric', month: 'short', year: 'numeric' }, 'UTC');
+  const sectorName = locale === baseLocale ? (s: Sector) => SECTOR_LABELS[s]?.name : (s: Sector) => mapLabels(locale).sectors[s]?.name;
   const k = d.minGroupSize;
-  const note = `Figures describing fewer than ${k} people are not shown.`;
+  const note = m.server_impact_note({ k }, opts);
   const sections: ReportSection[] = [];
   const intro: ReportBlock[] = [
     paragraph(
       d.cohort === null
-        ? `Fewer than ${k} of the ${d.participants} participants have checked in so far, so no figure can be shown yet.`
-        : `${d.cohort} of ${d.participants} participants checked in at least once. Names and notes stay on each person's own device: this report holds counts only.`,
+        ? m.server_impact_too_few({ k, participants: d.participants }, opts)
+        : m.server_impact_cohort({ cohort: d.cohort, participants: d.participants }, opts),
     ),
     {
       kind: 'table',
-      columns: ['Check-in', 'Date', 'Checked in', 'Kept', 'Not yet', 'Dropped'],
-      rows: d.checkIns.map((c) => [`${c.index + 1} (week ${c.weeks})`, c.due.slice(0, 10), c.checkedIn, c.kept, c.notYet, c.dropped]),
+      columns: [
+        m.server_impact_col_check_in({}, opts),
+        m.server_impact_col_date({}, opts),
+        m.server_impact_col_checked_in({}, opts),
+        m.server_impact_col_kept({}, opts),
+        m.server_impact_col_not_yet({}, opts),
+        m.server_impact_col_dropped({}, opts),
+      ],
+      rows: d.checkIns.map((c) => [
+        m.server_impact_check_in_row({ n: c.index + 1, weeks: c.weeks }, opts),
+        date(c.due),
+        c.checkedIn,
+        c.kept,
+        c.notYet,
+        c.dropped,
+      ]),
     },
     paragraph(note),
   ];
-  sections.push({ title: 'Check-ins and commitments', blocks: intro });
+  sections.push({ title: m.server_impact_check_ins_title({}, opts), blocks: intro });
+  // the heatmap's names in the report's language, whatever language the data was made in
+  const { rows, columns } = heatmapLabels(locale);
   sections.push({
-    title: 'Allies at the workshop and now',
+    title: m.server_impact_allies_title({}, opts),
     blocks: [
-      {
-        kind: 'heatmap',
-        title: 'At the workshop (people placed, by direction and closeness)',
-        rows: d.heatmap.rows,
-        columns: d.heatmap.columns,
-        cells: d.heatmap.before,
-        note,
-      },
-      { kind: 'heatmap', title: 'Now', rows: d.heatmap.rows, columns: d.heatmap.columns, cells: d.heatmap.now, note },
+      { kind: 'heatmap', title: m.server_impact_heatmap_then({}, opts), rows, columns, cells: d.heatmap.before, note },
+      { kind: 'heatmap', title: m.server_impact_now({}, opts), rows, columns, cells: d.heatmap.now, note },
       {
         kind: 'table',
-        columns: ['Direction', 'With an ally at the workshop', 'Now'],
-        rows: d.allies.map((a) => [SECTOR_LABELS[a.sector as Sector]?.name ?? a.sector, a.before, a.now]),
+        columns: [m.server_impact_col_direction({}, opts), m.server_impact_col_ally_then({}, opts), m.server_impact_now({}, opts)],
+        rows: d.allies.map((a) => [sectorName(a.sector as Sector) ?? a.sector, a.before, a.now]),
       },
-      paragraph(`People on the maps not yet contacted: ${shown(d.uncontacted.before)} at the workshop, ${shown(d.uncontacted.now)} now.`),
+      paragraph(m.server_impact_uncontacted({ before: shown(d.uncontacted.before), now: shown(d.uncontacted.now) }, opts)),
     ],
   });
   if (d.assessment.length > 0) {
     sections.push({
-      title: 'Self-assessment shift',
+      title: m.server_impact_sa_title({}, opts),
       blocks: [
         {
           kind: 'table',
-          columns: ['Statement', 'Compared', 'Mean then', 'Mean now', 'Up', 'Down'],
+          columns: [
+            m.server_impact_col_statement({}, opts),
+            m.server_impact_col_compared({}, opts),
+            m.server_impact_col_mean_then({}, opts),
+            m.server_impact_col_mean_now({}, opts),
+            m.server_impact_col_up({}, opts),
+            m.server_impact_col_down({}, opts),
+          ],
           rows: d.assessment.map((a) => [a.text, a.compared, a.before, a.now, a.up, a.down]),
         },
-        paragraph(`Means on a scale of 1 to ${LIKERT_POINTS}, for people who rated a statement at the workshop and again at a check-in. ${note}`),
+        paragraph(m.server_impact_sa_note({ points: LIKERT_POINTS, note }, opts)),
       ],
     });
   }
   sections.push({
-    title: 'Partnerships',
-    blocks: [
-      paragraph(`Groups someone answered about: ${shown(d.partnerships.answered)}; of those, groups that met again: ${shown(d.partnerships.metAgain)}.`),
-    ],
+    title: m.server_impact_partnerships_title({}, opts),
+    blocks: [paragraph(m.server_impact_partnerships({ answered: shown(d.partnerships.answered), met: shown(d.partnerships.metAgain) }, opts))],
   });
   return sections;
 }

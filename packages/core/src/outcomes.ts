@@ -11,6 +11,7 @@ import type { Participant } from './participant.js';
 import { mdText, OutcomeTableSchema, ReportSectionSchema, sectionMarkdown, type ActivityOutcomes, type OutcomeTable, type ReportSection } from './report.js';
 import { questionsOutcomes, type QuestionRecord, type QuestionsMod } from './questions.js';
 import type { RoomState } from './room.js';
+import { keyOf } from './say.js';
 
 /** Bumped whenever a field is renamed, removed or changes meaning (adding fields keeps it). */
 export const SCHEMA_VERSION = 1;
@@ -54,7 +55,7 @@ export const SessionDataSchema = z
         index: z.number().int(),
         id: z.string(),
         type: z.string(),
-        /** the activity's name */
+        /** the activity's name, in the room's language */
         activity: z.string(),
         title: z.string(),
         /** the room has reached this step */
@@ -121,6 +122,7 @@ export function buildSessionData(input: {
           roster,
           records: got.records,
           shared,
+          locale,
         })
       : { section: { title: step.title, blocks: [] }, tables: [] };
     const active = new Set(out.active ?? got.records.filter((r) => r.scope.startsWith('p:')).map((r) => r.scope.slice(2)));
@@ -131,7 +133,7 @@ export function buildSessionData(input: {
       index,
       id: step.id,
       type: step.type,
-      activity: mod?.label ?? step.type,
+      activity: mod ? activityName(step.type, mod.label, locale) : step.type,
       title: step.title,
       ran,
       phase: ran ? phase : null,
@@ -161,12 +163,19 @@ export function buildSessionData(input: {
       removed: p.removed,
     })),
     steps,
-    ...withQuestions(input.questions),
+    ...withQuestions(input.questions, locale),
   };
 }
 
-function withQuestions(q: { records: QuestionRecord[]; mod: QuestionsMod } | undefined): Pick<SessionData, 'questions'> {
-  const out = q ? questionsOutcomes(q.records, q.mod) : null;
+/** An activity's name in the report's language (English: the module's `label`). */
+function activityName(type: string, label: string, locale: Locale): string {
+  if (locale === baseLocale) return label;
+  const words = (m as unknown as Record<string, ((p: object, o: { locale: Locale }) => string) | undefined>)[`server_report_activity_${keyOf(type)}`];
+  return words ? words({}, { locale }) : label;
+}
+
+function withQuestions(q: { records: QuestionRecord[]; mod: QuestionsMod } | undefined, locale: Locale): Pick<SessionData, 'questions'> {
+  const out = q ? questionsOutcomes(q.records, q.mod, locale) : null;
   return out ? { questions: out } : {};
 }
 

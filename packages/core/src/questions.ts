@@ -20,6 +20,7 @@ import { canonicalEntry, isRemoved, linkMerge } from './activities/open-prompt.j
 import type { Outcome } from './activity.js';
 import { ClientIdSchema } from './participant.js';
 import { table, type OutcomeTable, type ReportSection } from './report.js';
+import { baseLocale, m, type Locale } from '@canopy/i18n';
 import { normalizeText } from './text.js';
 
 /** the reserved step id the questions are stored under (never an agenda step's id) */
@@ -265,19 +266,22 @@ export const hasVoted = (q: Pick<QuestionView, 'id' | 'from'>, voted: ReadonlySe
  * facilitator did not hide (hidden, removed, withdrawn and merged-away ones left out), with its
  * votes and whether it was answered. Null when nobody asked anything.
  */
-export function questionsOutcomes(records: readonly QuestionRecord[], mod: QuestionsMod): { section: ReportSection; tables: OutcomeTable[] } | null {
+export function questionsOutcomes(
+  records: readonly QuestionRecord[],
+  mod: QuestionsMod,
+  locale: Locale = baseLocale,
+): { section: ReportSection; tables: OutcomeTable[] } | null {
   const board = questionsBoard({ on: true, records, mod, audience: 'public' });
   if (records.length === 0) return null;
-  const rows = board.questions.map((q) => [q.text, q.votes, q.answered ? 'yes' : 'no']);
+  const opts = { locale };
+  const [yes, no] = [m.server_report_yes({}, opts), m.server_report_no({}, opts)];
+  const rows = board.questions.map((q) => [q.text, q.votes, q.answered ? yes : no]);
   return {
     section: {
-      title: 'Questions',
+      title: m.server_report_questions({}, opts),
       blocks: [
-        {
-          kind: 'paragraph',
-          text: `${board.questions.length} ${board.questions.length === 1 ? 'question' : 'questions'} from the room, by votes (asked anonymously; questions the facilitator hid or removed are left out).`,
-        },
-        table(['Question', 'Votes', 'Answered'], rows),
+        { kind: 'paragraph', text: m.server_report_questions_summary({ count: board.questions.length }, opts) },
+        table([m.server_report_questions_col_question({}, opts), m.server_report_col_votes({}, opts), m.server_report_questions_col_answered({}, opts)], rows),
       ],
     },
     tables: [{ name: 'questions', columns: ['question', 'votes', 'answered'], rows: board.questions.map((q) => [q.text, q.votes, q.answered ? 1 : 0]) }],

@@ -7,7 +7,7 @@
  * itself, validated by the published schema made from these zod schemas.
  */
 import { z } from 'zod';
-import { baseLocale, m, type Locale } from '@canopy/i18n';
+import { baseLocale, formatNumber, m, type Locale } from '@canopy/i18n';
 
 export const Cell = z.union([z.string(), z.number(), z.null()]);
 export type Cell = z.infer<typeof Cell>;
@@ -87,6 +87,8 @@ export interface OutcomesContext<Config, Shared = unknown> {
   /** every participant or group record of the step (the shared state left out) */
   records: Array<{ scope: string; value: unknown }>;
   shared: Shared | undefined;
+  /** the room's language: the section's own words are in it (absent: English) */
+  locale?: Locale;
 }
 
 // --- helpers for modules -----------------------------------------------------------------------
@@ -108,8 +110,10 @@ export function shareShown(n: number, of: number, minGroupSize: number): boolean
   return of > 0 && of >= minGroupSize && (n === 0 || n >= minGroupSize);
 }
 
-/** "3 of 12 people" */
-export const ofPeople = (n: number, total: number) => `${n} of ${total} ${total === 1 ? 'person' : 'people'}`;
+/** "3 of 12 people" in `locale` (the room's) */
+export const ofPeopleIn = (n: number, total: number, locale: Locale) => m.server_report_of_people({ n, count: total }, { locale });
+/** A number in a report's sentence: as the locale writes it (English as it always printed, e.g. "1.5"). */
+export const numberIn = (value: number, locale: Locale): string => (locale === baseLocale ? String(value) : formatNumber(locale, value));
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 
 // --- Markdown ----------------------------------------------------------------------------------
@@ -125,13 +129,13 @@ export function mdText(s: string): string {
     .replace(/^(\s*)([#+-]|\d+[.)])/, '$1\\$2');
 }
 
-const mdCell = (c: Cell) => (c === null ? '–' : typeof c === 'number' ? String(round1(c)) : mdText(c));
+const mdCell = (c: Cell, locale: Locale) => (c === null ? '–' : typeof c === 'number' ? numberIn(round1(c), locale) : mdText(c));
 
-function mdTable(columns: string[], rows: Cell[][]): string {
+function mdTable(columns: string[], rows: Cell[][], locale: Locale): string {
   if (columns.length === 0) return '';
   const head = `| ${columns.map(mdText).join(' | ')} |`;
   const rule = `| ${columns.map(() => '---').join(' | ')} |`;
-  return [head, rule, ...rows.map((r) => `| ${columns.map((_, i) => mdCell(r[i] ?? null)).join(' | ')} |`)].join('\n');
+  return [head, rule, ...rows.map((r) => `| ${columns.map((_, i) => mdCell(r[i] ?? null, locale)).join(' | ')} |`)].join('\n');
 }
 
 const BAR_WIDTH = 20;
@@ -148,24 +152,24 @@ export function blockMarkdown(b: ReportBlock, locale: Locale = baseLocale): stri
     case 'list':
       return b.items.length === 0 ? none : b.items.map((i) => `- ${mdText(i)}`).join('\n');
     case 'table':
-      return b.rows.length === 0 ? none : mdTable(b.columns, b.rows);
+      return b.rows.length === 0 ? none : mdTable(b.columns, b.rows, locale);
     case 'bars': {
       const max = b.max ?? Math.max(0, ...b.bars.map((x) => x.value));
       const unit = b.unit ?? '';
       return [
         `**${mdText(b.title)}**`,
         '',
-        ...b.bars.map((x) => `- ${mdText(x.label)}: \`${bar(x.value, max).padEnd(BAR_WIDTH, '·')}\` ${round1(x.value)}${unit}`),
+        ...b.bars.map((x) => `- ${mdText(x.label)}: \`${bar(x.value, max).padEnd(BAR_WIDTH, '·')}\` ${numberIn(round1(x.value), locale)}${unit}`),
       ].join('\n');
     }
     case 'distribution': {
       const columns = ['', ...b.scale, m.server_report_answered({}, { locale }), m.server_report_mean({}, { locale })];
       const rows: Cell[][] = b.series.map((s) => [s.label, ...(s.counts ?? b.scale.map(() => null)), s.answered, s.mean]);
-      return `**${mdText(b.title)}**\n\n${mdTable(columns, rows)}\n\n_${m.server_report_hidden_note({}, { locale })}_`;
+      return `**${mdText(b.title)}**\n\n${mdTable(columns, rows, locale)}\n\n_${m.server_report_hidden_note({}, { locale })}_`;
     }
     case 'heatmap': {
       const rows: Cell[][] = b.rows.map((r, i) => [r, ...(b.cells[i] ?? []).map((c) => c)]);
-      return [`**${mdText(b.title)}**`, '', mdTable(['', ...b.columns], rows), ...(b.note ? ['', `_${mdText(b.note)}_`] : [])].join('\n');
+      return [`**${mdText(b.title)}**`, '', mdTable(['', ...b.columns], rows, locale), ...(b.note ? ['', `_${mdText(b.note)}_`] : [])].join('\n');
     }
   }
 }

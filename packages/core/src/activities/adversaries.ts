@@ -35,7 +35,21 @@ import {
 } from '../activity.js';
 import { wholeNumber } from '../issues.js';
 import { pairAdversaries, STANCE_POINTS } from '../pairing.js';
-import { heading, list, ofPeople, paragraph, round1, shareShown, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
+import {
+  heading,
+  list,
+  numberIn,
+  ofPeopleIn,
+  paragraph,
+  round1,
+  shareShown,
+  type ActivityOutcomes,
+  type Cell,
+  type OutcomesContext,
+  type ReportBlock,
+} from '../report.js';
+import { baseLocale, m, type Locale } from '@canopy/i18n';
+import { say } from '../say.js';
 import { normalizeText } from '../text.js';
 
 // --- config ------------------------------------------------------------------------------------
@@ -994,6 +1008,21 @@ export function adversariesReadScopes(pid: string, shared: AdversariesShared | u
 
 // --- outcomes ----------------------------------------------------------------------------------
 
+/** The seven points of the scale in `locale` (the `content` catalogue's, as `adversaryScale` in content.ts words them). */
+const adversaryScaleIn = (locale: Locale): string[] =>
+  locale === baseLocale ? [...ADVERSARY_SCALE] : ADVERSARY_SCALE.map((_, i) => say(`adv_scale_${i + 1}`, locale));
+
+/** `describeMovement` in the report's language (the same words in English). */
+function reportMovement(mv: StanceMovement, locale: Locale): string {
+  const opts = { locale };
+  if (mv.moved === 0) return m.server_report_adv_moved_none({ compared: mv.compared }, opts);
+  const shift = round1(mv.movedShift);
+  const points = m.server_report_adv_points({ count: shift, value: numberIn(shift, locale) }, opts);
+  const params = { moved: mv.moved, compared: mv.compared, points };
+  const net = mv.meanNet;
+  return (net === 0 ? m.server_report_adv_moved : net > 0 ? m.server_report_adv_moved_agreeing : m.server_report_adv_moved_disagreeing)(params, opts);
+}
+
 /**
  * The worthy adversaries in the report: each statement's before/after distribution and how many
  * moved (withheld below the minimum group size, as on the display), the conversations held, and
@@ -1016,20 +1045,36 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
   }
   learnings.sort((a, b) => a.round - b.round);
   const conversations = shared.history.reduce((n, h) => n + h.pairs.length, 0) + shared.pairs.length;
+  const locale = ctx.locale ?? baseLocale;
+  const opts = { locale };
   const blocks: ReportBlock[] = [
     paragraph(
-      `${ofPeople(c['people:placed'] ?? 0, ctx.participants)} took a stance; ${conversations} ${conversations === 1 ? 'conversation' : 'conversations'} in ${shared.round} ${shared.round === 1 ? 'round' : 'rounds'}; ${c['people:rerated'] ?? 0} re-rated after talking.`,
+      m.server_report_adv_summary(
+        {
+          people: ofPeopleIn(c['people:placed'] ?? 0, ctx.participants, locale),
+          conversations: m.server_report_adv_conversations({ count: conversations }, opts),
+          rounds: m.server_report_rounds({ count: shared.round }, opts),
+          rerated: c['people:rerated'] ?? 0,
+        },
+        opts,
+      ),
     ),
   ];
+  const scale = adversaryScaleIn(locale);
   for (const s of results) {
     const series = (label: string, d: StanceDistribution) => ({ label, answered: d.answered, counts: d.counts, mean: d.mean === null ? null : round1(d.mean) });
-    blocks.push({ kind: 'distribution', title: s.text, scale: [...ADVERSARY_SCALE], series: [series('Before', s.before), series('After', s.after)] });
-    if (s.movement) blocks.push(paragraph(`After their conversation: ${describeMovement(s.movement)}`));
+    blocks.push({
+      kind: 'distribution',
+      title: s.text,
+      scale,
+      series: [series(m.server_report_before({}, opts), s.before), series(m.server_report_after({}, opts), s.after)],
+    });
+    if (s.movement) blocks.push(paragraph(m.server_report_adv_after_conversation({ movement: reportMovement(s.movement, locale) }, opts)));
   }
-  blocks.push(heading('What people learned from their worthy adversary'));
-  if (learnings.length === 0) blocks.push(paragraph('No learnings were noted.'));
+  blocks.push(heading(m.server_report_adv_learned({}, opts)));
+  if (learnings.length === 0) blocks.push(paragraph(m.server_report_adv_no_learnings({}, opts)));
   for (const sid of [...new Set(learnings.map((l) => l.statementId))]) {
-    blocks.push(paragraph(`On “${textOf(sid)}”:`));
+    blocks.push(paragraph(m.server_report_adv_on_statement({ statement: textOf(sid) }, opts)));
     blocks.push(list(learnings.filter((l) => l.statementId === sid).map((l) => l.text)));
   }
   const scaleCols = Array.from({ length: STANCE_POINTS }, (_, i) => `count_${i + 1}`);

@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
 import { wholeNumber } from '../issues.js';
-import { ofPeople, paragraph, type ActivityOutcomes, type OutcomesContext } from '../report.js';
+import { ofPeopleIn, paragraph, type ActivityOutcomes, type OutcomesContext } from '../report.js';
+import { baseLocale, intlTag, m } from '@canopy/i18n';
+import { say } from '../say.js';
 import { normalizeText } from '../text.js';
 import { SealedLabelSchema } from './mental-map.js';
 
@@ -152,14 +154,25 @@ export function commitmentsOutcomes(ctx: OutcomesContext<CommitmentsConfig>): Ac
     counters: ctx.counters,
     participants: ctx.participants,
   });
+  const locale = ctx.locale ?? baseLocale;
+  const opts = { locale };
+  const cadence = (k: Cadence) => (locale === baseLocale ? CADENCE_LABELS[k] : say(`cm_cadence_${k}`, locale));
+  const people = ofPeopleIn(v.people, v.participants, locale);
+  const commitments = m.server_report_cm_commitments({ count: v.items }, opts);
+  const commonest = v.commonest ? cadence(v.commonest) : null;
   return {
     section: {
       title: ctx.step.title,
       blocks: [
         paragraph(
-          `${ofPeople(v.people, v.participants)} wrote ${v.items} ${v.items === 1 ? 'commitment' : 'commitments'} to follow up after the workshop${v.commonest ? `; most often ${CADENCE_LABELS[v.commonest].toLowerCase()}` : ''}. Whom and what stay with each participant.`,
+          commonest
+            ? m.server_report_cm_summary_commonest(
+                { people, commitments, cadence: commonest.charAt(0).toLocaleLowerCase(intlTag(locale)) + commonest.slice(1) },
+                opts,
+              )
+            : m.server_report_cm_summary({ people, commitments }, opts),
         ),
-        { kind: 'bars', title: 'How often people will follow up', bars: CADENCES.map((k) => ({ label: CADENCE_LABELS[k], value: v.byCadence[k] })) },
+        { kind: 'bars', title: m.server_report_cm_bars({}, opts), bars: CADENCES.map((k) => ({ label: cadence(k), value: v.byCadence[k] })) },
       ],
     },
     tables: [{ name: 'commitments_by_cadence', columns: ['cadence', 'commitments'], rows: CADENCES.map((k) => [k, v.byCadence[k]]) }],

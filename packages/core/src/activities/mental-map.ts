@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
 import { wholeNumber } from '../issues.js';
-import { ofPeople, paragraph, shareShown, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { ofPeopleIn, paragraph, shareShown, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { baseLocale, m } from '@canopy/i18n';
 import { say, type Locale } from '../say.js';
 
 export const SECTORS = ['above', 'across', 'below', 'outside'] as const;
@@ -320,49 +321,58 @@ export function mapOutcomes(ctx: OutcomesContext<MentalMapConfig>): ActivityOutc
   });
   const k = ctx.config.minGroupSize;
   const c = ctx.counters;
+  const locale = ctx.locale ?? baseLocale;
+  const opts = { locale };
+  const words = locale === baseLocale ? { sectors: SECTOR_LABELS, rings: RING_LABELS, tags: TAG_LABELS, levels: LEVEL_LABELS } : mapLabels(locale);
   const blocks: ReportBlock[] = [
     paragraph(
-      `${ofPeople(view.mapping, view.participants)} placed someone on their map; ${view.reachedTarget} placed at least ${view.target}. Names stay on each participant's own device: this report holds counts only.`,
+      m.server_report_map_summary({ people: ofPeopleIn(view.mapping, view.participants, locale), reached: view.reachedTarget, target: view.target }, opts),
     ),
   ];
   blocks.push({
     kind: 'heatmap',
-    title: 'Where the room’s relationships are (people placed, by direction and closeness)',
-    rows: SECTORS.map((s) => SECTOR_LABELS[s].name),
-    columns: RINGS.map((r) => RING_LABELS[r].name),
+    title: m.server_report_map_heatmap({}, opts),
+    rows: SECTORS.map((s) => words.sectors[s].name),
+    columns: RINGS.map((r) => words.rings[r].name),
     cells: SECTORS.map((s) => RINGS.map((r) => view.cells?.[s][r] ?? null)),
-    note: `Cells based on fewer than ${k} are not shown.`,
+    note: m.server_report_map_cells_hidden({ k }, opts),
   });
   const shares = SECTORS.flatMap((s) => {
     const v = view.allyShare?.[s];
-    return v === null || v === undefined ? [] : [{ label: SECTOR_LABELS[s].name, value: Math.round(v * 100) }];
+    return v === null || v === undefined ? [] : [{ label: words.sectors[s].name, value: Math.round(v * 100) }];
   });
   if (shares.length > 0) {
-    blocks.push({ kind: 'bars', title: 'Share of people with at least one ally in each direction', bars: shares, max: 100, unit: '%' });
+    blocks.push({ kind: 'bars', title: m.server_report_map_ally_share({}, opts), bars: shares, max: 100, unit: '%' });
   }
   if (shares.length < SECTORS.length) {
     blocks.push(
       paragraph(
-        `Shares based on fewer than ${k} people are not shown${shares.length ? ` (${SECTORS.length - shares.length} of ${SECTORS.length} directions)` : ''}.`,
+        shares.length
+          ? m.server_report_map_shares_hidden_some({ k, hidden: SECTORS.length - shares.length, all: SECTORS.length }, opts)
+          : m.server_report_map_shares_hidden({ k }, opts),
       ),
     );
   }
-  if (view.blindSpot) blocks.push(paragraph(`Blind spot: ${view.blindSpot.text}`));
+  if (view.blindSpot) blocks.push(paragraph(m.server_report_map_blind_spot({ text: blindSpotText(view.blindSpot, locale) }, opts)));
   for (const l of view.byLevel ?? []) {
     if (!l.cells) continue;
     const cells = l.cells;
     blocks.push({
       kind: 'heatmap',
-      title: `${LEVEL_LABELS[l.level].name}: ${l.people} people`,
-      rows: SECTORS.map((s) => SECTOR_LABELS[s].name),
-      columns: RINGS.map((r) => RING_LABELS[r].name),
+      title: m.server_report_map_level({ level: words.levels[l.level].name, count: l.people }, opts),
+      rows: SECTORS.map((s) => words.sectors[s].name),
+      columns: RINGS.map((r) => words.rings[r].name),
       cells: SECTORS.map((s) => RINGS.map((r) => cells[s][r])),
-      note: `Shown for a level only when at least ${k} people of it map; cells based on fewer than ${k} are not shown.`,
+      note: m.server_report_map_level_note({ k }, opts),
     });
   }
   const tagged = TAGS.map((t) => ({ t, n: c[`tag:${t}`] ?? 0 }));
   if (tagged.some((x) => x.n >= k))
-    blocks.push({ kind: 'bars', title: 'Tags on the maps', bars: tagged.filter((x) => x.n >= k).map((x) => ({ label: TAG_LABELS[x.t], value: x.n })) });
+    blocks.push({
+      kind: 'bars',
+      title: m.server_report_map_tags({}, opts),
+      bars: tagged.filter((x) => x.n >= k).map((x) => ({ label: words.tags[x.t], value: x.n })),
+    });
   const rows = SECTORS.flatMap((s) => RINGS.map((r) => [s, r, view.cells?.[s][r] ?? null]));
   return {
     section: { title: ctx.step.title, blocks },

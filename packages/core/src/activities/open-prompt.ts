@@ -34,7 +34,8 @@ import {
 } from '../activity.js';
 import { wholeNumber } from '../issues.js';
 import { seededRandom } from '../pairing.js';
-import { list, ofPeople, paragraph, table, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { list, ofPeopleIn, paragraph, table, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { baseLocale, m } from '@canopy/i18n';
 import { normalizeText } from '../text.js';
 
 export const OPEN_PROMPT_MAX_LENGTH = 280;
@@ -606,17 +607,26 @@ export function openPromptOutcomes(ctx: OutcomesContext<OpenPromptConfig, OpenPr
   }) as OpenPromptConsoleView;
   const visible = view.entries.filter((e) => e.status === 'visible');
   const rankOf = new Map(visible.map((e, i) => [e.entry, i + 1]));
+  const locale = ctx.locale ?? baseLocale;
+  const opts = { locale };
   const blocks: ReportBlock[] = [
-    paragraph(`“${ctx.config.question}”`),
+    paragraph(m.server_report_quoted({ text: ctx.config.question }, opts)),
     paragraph(
-      `${ofPeople(view.answered, view.participants)} answered (${visible.length} ${visible.length === 1 ? 'answer' : 'answers'} on show); ${view.voted} voted.`,
+      m.server_report_op_summary(
+        {
+          people: ofPeopleIn(view.answered, view.participants, locale),
+          answers: m.server_report_op_answers({ count: visible.length }, opts),
+          voted: view.voted,
+        },
+        opts,
+      ),
     ),
   ];
   if (visible.length > 0) {
-    blocks.push({ kind: 'heading', text: 'Top-voted answers' });
+    blocks.push({ kind: 'heading', text: m.server_report_op_top({}, opts) });
     blocks.push(
       table(
-        ['#', 'Answer', 'Votes'],
+        ['#', m.server_report_op_col_answer({}, opts), m.server_report_col_votes({}, opts)],
         visible.slice(0, REPORT_TOP).map((e, i) => [i + 1, e.text, e.votes]),
       ),
     );
@@ -624,7 +634,8 @@ export function openPromptOutcomes(ctx: OutcomesContext<OpenPromptConfig, OpenPr
   }
   // words people used more than once (a word used once is noise, not a theme)
   const repeated = view.words.filter((w) => w.count > 1).slice(0, 12);
-  if (repeated.length > 0) blocks.push({ kind: 'bars', title: 'Words that came up most', bars: repeated.map((w) => ({ label: w.word, value: w.count })) });
+  if (repeated.length > 0)
+    blocks.push({ kind: 'bars', title: m.server_report_op_words({}, opts), bars: repeated.map((w) => ({ label: w.word, value: w.count })) });
   return {
     section: { title: ctx.step.title, blocks },
     tables: [

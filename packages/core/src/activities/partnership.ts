@@ -30,7 +30,8 @@ import {
 import { wholeNumber } from '../issues.js';
 import { nextRound, placeLateJoiner, removeFromRound, roundStats, type Person, type Round } from '../grouping.js';
 import { addTime, idleTimer, pauseTimer, resumeTimer, startTimer, type Timer } from '../timer.js';
-import { heading, list, ofPeople, paragraph, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
+import { heading, list, ofPeopleIn, paragraph, type ActivityOutcomes, type Cell, type OutcomesContext, type ReportBlock } from '../report.js';
+import { baseLocale, formatDate, formatList, m } from '@canopy/i18n';
 import { normalizeText } from '../text.js';
 import { isCalendarDate } from './commitments.js';
 
@@ -806,9 +807,15 @@ export function partnershipOutcomes(ctx: OutcomesContext<PartnershipConfig, Part
   const shared = ctx.shared ?? initialPartnershipShared();
   const byScope = new Map(ctx.records.map((r) => [r.scope, r.value as PartnershipRecord]));
   const promptTitle = (id: string) => config.prompts.find((p) => p.id === id)?.title ?? id;
+  const locale = ctx.locale ?? baseLocale;
+  const opts = { locale };
+  const left = m.server_report_someone_who_left({}, opts);
+  // a due date as the room's language writes it (English keeps YYYY-MM-DD, as it always printed)
+  const dueText = (due: string) =>
+    locale === baseLocale ? due : formatDate(locale, new Date(`${due}T00:00:00Z`), { day: 'numeric', month: 'long', year: 'numeric' }, 'UTC');
   const named = (id: string) => {
     const n = shared.names[id];
-    return n ? `${n.nickname}${n.department ? ` (${n.department})` : ''}` : 'Someone who left';
+    return n ? `${n.nickname}${n.department ? ` (${n.department})` : ''}` : left;
   };
   const groupsRows: Cell[][] = [];
   const notesRows: Cell[][] = [];
@@ -820,12 +827,12 @@ export function partnershipOutcomes(ctx: OutcomesContext<PartnershipConfig, Part
   let actionsTotal = 0;
   rounds.forEach((r, i) => {
     const round = i + 1;
-    blocks.push(heading(`Round ${round}`));
+    blocks.push(heading(m.server_report_pm_round({ round }, opts)));
     for (const g of r.groups) {
       const rec = byScope.get(partnershipGroupScope(round, g.id));
-      const members = g.members.map(named).join(', ');
-      groupsRows.push([round, g.id, members, g.members.length]);
-      blocks.push(paragraph(`Group ${g.id}: ${members}`));
+      const names = g.members.map(named);
+      groupsRows.push([round, g.id, names.join(', '), g.members.length]);
+      blocks.push(paragraph(m.server_report_pm_group({ group: g.id, members: formatList(locale, names, 'unit') }, opts)));
       const items: string[] = [];
       for (const p of config.prompts) {
         const notes = (rec?.notes ?? []).filter((n) => n.promptId === p.id);
@@ -845,19 +852,42 @@ export function partnershipOutcomes(ctx: OutcomesContext<PartnershipConfig, Part
       actionsTotal += actions.length;
       for (const a of actions) {
         active.add(a.by);
-        actionsRows.push([round, g.id, a.text, shared.names[a.owner]?.nickname ?? 'Someone who left', a.due]);
+        actionsRows.push([round, g.id, a.text, shared.names[a.owner]?.nickname ?? left, a.due]);
       }
       if (actions.length > 0)
-        blocks.push(list(actions.map((a) => `Agreed action: ${a.text} — ${shared.names[a.owner]?.nickname ?? 'someone who left'}, by ${a.due}`)));
-      if (items.length === 0 && actions.length === 0) blocks.push(paragraph('No notes recorded.'));
+        blocks.push(
+          list(
+            actions.map((a) =>
+              m.server_report_pm_action(
+                { action: a.text, owner: shared.names[a.owner]?.nickname ?? m.server_report_someone_who_left_inline({}, opts), due: dueText(a.due) },
+                opts,
+              ),
+            ),
+          ),
+        );
+      if (items.length === 0 && actions.length === 0) blocks.push(paragraph(m.server_report_pm_no_notes({}, opts)));
     }
   });
   const placed = new Set(rounds.flatMap((r) => r.groups.flatMap((g) => g.members)));
   blocks.unshift(
     paragraph(
-      `${rounds.length} of ${config.rounds} ${config.rounds === 1 ? 'round' : 'rounds'} played; ${ofPeople(placed.size, Math.max(placed.size, ctx.participants))} met in groups of ${config.groupSize}. ${notesTotal} notes and ${actionsTotal} agreed actions.`,
+      m.server_report_pm_summary(
+        {
+          played: rounds.length,
+          rounds: m.server_report_rounds({ count: config.rounds }, opts),
+          people: ofPeopleIn(placed.size, Math.max(placed.size, ctx.participants), locale),
+          size: config.groupSize,
+          notes: m.server_report_pm_notes({ count: notesTotal }, opts),
+          actions: m.server_report_pm_actions({ count: actionsTotal }, opts),
+        },
+        opts,
+      ),
     ),
-    { kind: 'bars', title: 'Notes per question', bars: config.prompts.map((p) => ({ label: p.title, value: ctx.counters[`notes:${p.id}`] ?? 0 })) },
+    {
+      kind: 'bars',
+      title: m.server_report_pm_notes_bars({}, opts),
+      bars: config.prompts.map((p) => ({ label: p.title, value: ctx.counters[`notes:${p.id}`] ?? 0 })),
+    },
   );
   return {
     section: { title: ctx.step.title, blocks },

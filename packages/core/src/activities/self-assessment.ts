@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { reduceEach, type ActivityModule, type Counters, type Outcome, type PresenterContext, type PreviewContext } from '../activity.js';
 import { wholeNumber } from '../issues.js';
-import { ofPeople, paragraph, round1, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { ofPeopleIn, paragraph, round1, type ActivityOutcomes, type OutcomesContext, type ReportBlock } from '../report.js';
+import { baseLocale, m } from '@canopy/i18n';
 
 export const LIKERT_POINTS = 5;
 export const SELF_ASSESSMENT_MAX_STATEMENTS = 24;
@@ -307,27 +308,27 @@ export function selfAssessmentOutcomes(ctx: OutcomesContext<SelfAssessmentConfig
   const results = statementResults({ config, counters: c });
   const answered = c['people:any'] ?? 0;
   const { themes, weakest } = themeResults(results, config.statements);
+  const locale = ctx.locale ?? baseLocale;
+  const opts = { locale };
   const themeBlocks: ReportBlock[] = themes.some((x) => x.mean !== null)
     ? [
         {
           kind: 'bars',
-          title: 'The room’s average by practice (1 = rarely, 5 = almost always)',
+          title: m.server_report_sa_themes({}, opts),
           bars: themes.filter((x) => x.mean !== null).map((x) => ({ label: x.theme, value: round1(x.mean!) })),
           max: LIKERT_POINTS,
         },
-        ...(weakest ? [paragraph(`The practice the room rates itself lowest on: ${weakest}.`)] : []),
+        ...(weakest ? [paragraph(m.server_report_sa_weakest({ practice: weakest }, opts))] : []),
       ]
     : [];
   return {
     section: {
       title: ctx.step.title,
       blocks: [
-        paragraph(
-          `${ofPeople(answered, ctx.participants)} answered; ${c['people:all'] ?? 0} answered every statement. Each person's own answers stay with them.`,
-        ),
+        paragraph(m.server_report_sa_summary({ people: ofPeopleIn(answered, ctx.participants, locale), all: c['people:all'] ?? 0 }, opts)),
         {
           kind: 'distribution',
-          title: 'How often each practice is true of the room',
+          title: m.server_report_sa_distribution({}, opts),
           scale: [...config.scale],
           series: results.map((r) => ({ label: r.text, answered: r.answered, counts: r.counts, mean: r.mean === null ? null : round1(r.mean) })),
         },
