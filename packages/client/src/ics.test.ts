@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { actionUid, checkInUid, commitmentsCalendar, commitmentUid, type CalendarCommitment } from './ics.js';
+import {
+  actionUid,
+  checkInUid,
+  commitmentsCalendar,
+  commitmentSummary,
+  commitmentUid,
+  ENGLISH_CALENDAR_TEXTS,
+  type CalendarCommitment,
+  type CalendarTexts,
+} from './ics.js';
 
 // The file is checked with ical.js, a parser written independently of the generator.
 function parseCalendar(text: string) {
@@ -259,5 +268,46 @@ describe('the partnership actions a person owns join their calendar file', () =>
     const e = new ICAL.Event(action('act00002'));
     expect(e.startDate.toString()).toBe('2026-02-17');
     expect(e.description).toContain('no date yet');
+  });
+});
+
+describe('the file speaks the person’s language', () => {
+  // the web app passes the words from its catalogues; these stand in for them
+  const texts: CalendarTexts = {
+    ...ENGLISH_CALENDAR_TEXTS,
+    untitledWorkshop: 'Taller de Canopy',
+    someone: 'alguien',
+    calendarName: ({ title }) => `${title} — mis compromisos`,
+    commitmentSummary: ({ whom, what }) => (what ? `Contacta con ${whom}: ${what}` : `Contacta con ${whom}`),
+    tomorrow: ({ summary }) => `Mañana: ${summary}`,
+    checkInSummary: ({ title }) => `Seguimiento de tu plan (${title})`,
+    actionSummary: ({ text }) => `Acción: ${text}`,
+  };
+  const file = commitmentsCalendar([{ ...commitments[0]!, whom: ' ' }, commitments[1]!], {
+    workshopTitle: '  ',
+    now,
+    texts,
+    checkIns: [{ index: 0, day: '2026-04-01', link: 'https://canopy.example/p#k', roomId: 'room1' }],
+    actions: [{ id: 'a1', text: 'Invitar a Lee', with: [] }],
+  });
+  const { cal, events } = parseCalendar(file);
+  const summaries = events.map((e) => new ICAL.Event(e).summary);
+
+  it('titles, reminders and the calendar’s name in the words passed in, none left in English', () => {
+    expect(cal.getFirstPropertyValue('name') ?? cal.getFirstPropertyValue('x-wr-calname')).toBe('Taller de Canopy — mis compromisos');
+    expect(summaries).toEqual([
+      'Contacta con alguien: Thank her for the intro to the data team',
+      'Contacta con J.K.: Ask what is blocking the pilot',
+      'Seguimiento de tu plan (Taller de Canopy)',
+      'Acción: Invitar a Lee',
+    ]);
+    const alarm = byUid(events, 'once0001').getFirstSubcomponent('valarm');
+    expect(alarm?.getFirstPropertyValue('description')).toBe('Mañana: Contacta con alguien: Thank her for the intro to the data team');
+    expect(file).not.toMatch(/Reach out|Tomorrow|Check in on|Partnership action/);
+  });
+
+  it('without words passed in, the file is in English as before', () => {
+    expect(commitmentSummary({ whom: '', what: 'Coffee' })).toBe('Reach out to someone: Coffee');
+    expect(commitmentSummary({ whom: 'Lee', what: '' }, texts)).toBe('Contacta con Lee');
   });
 });

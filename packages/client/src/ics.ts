@@ -26,6 +26,10 @@
  * - The events are marked free (`TRANSP:TRANSPARENT`), so a reminder never blocks time, and
  *   private (`CLASS:PRIVATE`), so anyone the calendar is shared with sees a private placeholder.
  *
+ * - The words in the file (titles, descriptions, reminders) come from `texts`: the web app passes
+ *   them worded in the person's language (this package has no catalogue of its own); without
+ *   them the file is in English (`ENGLISH_CALENDAR_TEXTS`).
+ *
  * ical-generator is used through `toString()` only; it needs no Node API. It calls the global
  * `crypto.randomUUID`, which browsers give only to pages served over HTTPS or from localhost; on a
  * plain-HTTP page (a phone on the workshop's Wi-Fi) one made from `getRandomValues` stands in.
@@ -71,7 +75,63 @@ export interface CommitmentsCalendarOptions {
   checkIns?: CalendarCheckIn[];
   /** partnership actions this person owns: one all-day event each on its due date */
   actions?: CalendarAction[];
+  /** the file's words, in the person's language; English without them */
+  texts?: CalendarTexts;
 }
+
+/**
+ * Every word the calendar file holds, as functions of what they name: the web app words them
+ * from its catalogues in the person's language (sentences are whole messages, never glued).
+ */
+export interface CalendarTexts {
+  /** the title when the workshop has none */
+  untitledWorkshop: string;
+  /** whom, when it is empty */
+  someone: string;
+  /** the calendar's name: "Allies at work — my commitments" */
+  calendarName(p: { title: string }): string;
+  /** a commitment's event title: "Reach out to Maria: ask how the launch went" (`what` may be empty) */
+  commitmentSummary(p: { whom: string; what: string }): string;
+  /** a commitment's description: which workshop it comes from and its rhythm */
+  commitmentDescription(p: { title: string; cadence: Cadence }): string;
+  /** the day-before reminder: "Tomorrow: …" */
+  tomorrow(p: { summary: string }): string;
+  checkInSummary(p: { title: string }): string;
+  /** `number` is 1-based */
+  checkInDescription(p: { number: number; link: string }): string;
+  actionSummary(p: { text: string }): string;
+  /** `with`: the others in the group (maybe none); `due`: whether the action has a date */
+  actionDescription(p: { title: string; with: string[]; due: boolean }): string;
+}
+
+const RHYTHM: Record<Cadence, string> = {
+  once: 'One time.',
+  weekly: 'Repeats every week.',
+  biweekly: 'Repeats every two weeks.',
+  monthly: 'Repeats every month.',
+  quarterly: 'Repeats every three months.',
+};
+
+/** The file's words in English: what the file says when no other words are passed. */
+export const ENGLISH_CALENDAR_TEXTS: CalendarTexts = {
+  untitledWorkshop: 'Canopy workshop',
+  someone: 'someone',
+  calendarName: ({ title }) => `${title} — my commitments`,
+  commitmentSummary: ({ whom, what }) => (what ? `Reach out to ${whom}: ${what}` : `Reach out to ${whom}`),
+  commitmentDescription: ({ title, cadence }) =>
+    `A commitment you made in the workshop “${title}”. ${RHYTHM[cadence]} A short, regular touch keeps an ally close.`,
+  tomorrow: ({ summary }) => `Tomorrow: ${summary}`,
+  checkInSummary: ({ title }) => `Check in on your ally plan (${title})`,
+  checkInDescription: ({ number, link }) =>
+    `Check-in ${number}: mark what you kept, move people on your map, and rate yourself again. Open your plan: ${link} — anyone with this link can open your plan, so keep it to yourself.`,
+  actionSummary: ({ text }) => `Partnership action: ${text}`,
+  actionDescription: ({ title, with: others, due }) => {
+    const group = others.length ? ` with ${others.join(', ')}` : '';
+    return due
+      ? `An action you took on in your partnership group${group} (workshop “${title}”), due this day.`
+      : `An action you took on in your partnership group${group} (workshop “${title}”). It has no date yet: pick one and move this event there.`;
+  },
+};
 
 export interface CalendarAction {
   id: string;
@@ -116,22 +176,12 @@ const REPEAT: Record<Cadence, ICalRepeatingOptions | null> = {
   quarterly: { freq: ICalEventRepeatingFreq.MONTHLY, interval: 3 },
 };
 
-const RHYTHM: Record<Cadence, string> = {
-  once: 'One time.',
-  weekly: 'Repeats every week.',
-  biweekly: 'Repeats every two weeks.',
-  monthly: 'Repeats every month.',
-  quarterly: 'Repeats every three months.',
-};
-
 /** A stable UID from the commitment id: the same commitment is the same calendar event. */
 export const commitmentUid = (id: string) => `commitment-${id}@canopy`;
 
-/** The event title: "Reach out to Maria: ask how the launch went". */
-export function commitmentSummary(c: Pick<CalendarCommitment, 'whom' | 'what'>): string {
-  const whom = c.whom.trim() || 'someone';
-  const what = c.what.trim();
-  return what ? `Reach out to ${whom}: ${what}` : `Reach out to ${whom}`;
+/** The event title: "Reach out to Maria: ask how the launch went", in `texts`' language. */
+export function commitmentSummary(c: Pick<CalendarCommitment, 'whom' | 'what'>, texts: CalendarTexts = ENGLISH_CALENDAR_TEXTS): string {
+  return texts.commitmentSummary({ whom: c.whom.trim() || texts.someone, what: c.what.trim() });
 }
 
 // SEQUENCE grows with every download (minutes since 2024), so a newer file supersedes an older one.
@@ -141,18 +191,19 @@ export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: 
   ensureRandomUUID();
   const now = opts.now ?? new Date();
   const sequence = Math.max(0, Math.floor((now.getTime() - SEQUENCE_EPOCH) / 60_000));
-  const title = opts.workshopTitle.trim() || 'Canopy workshop';
+  const texts = opts.texts ?? ENGLISH_CALENDAR_TEXTS;
+  const title = opts.workshopTitle.trim() || texts.untitledWorkshop;
   const cal = ical({
     // ical-generator writes its own leading "-"
     prodId: opts.prodId ? opts.prodId.replace(/^-/, '') : { company: 'Canopy', product: 'Commitments', language: 'EN' },
-    name: `${title} — my commitments`,
+    name: texts.calendarName({ title }),
     method: ICalCalendarMethod.PUBLISH,
   });
 
   for (const c of items) {
     const day = parseDay(c.start);
-    const summary = commitmentSummary(c);
-    const description = `A commitment you made in the workshop “${title}”. ${RHYTHM[c.cadence]} A short, regular touch keeps an ally close.`;
+    const summary = commitmentSummary(c, texts);
+    const description = texts.commitmentDescription({ title, cadence: c.cadence });
     const common = {
       id: commitmentUid(c.id),
       sequence,
@@ -169,7 +220,7 @@ export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: 
         allDay: true,
         start: new Date(Date.UTC(day.y, day.m - 1, day.d)),
         end: new Date(Date.UTC(day.y, day.m - 1, day.d + 1)),
-        alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${summary}` }],
+        alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: texts.tomorrow({ summary }) }],
       });
     } else {
       const [hh, mm] = parseTime(c.time);
@@ -200,26 +251,23 @@ export function commitmentsCalendar(items: readonly CalendarCommitment[], opts: 
       end: new Date(Date.UTC(e.day.y, e.day.m - 1, e.day.d + 1)),
       transparency: ICalEventTransparency.TRANSPARENT,
       class: ICalEventClass.PRIVATE,
-      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: `Tomorrow: ${e.summary}` }],
+      alarms: [{ type: ICalAlarmType.display, trigger: ALL_DAY_REMINDER_HOURS_BEFORE * 3600, description: texts.tomorrow({ summary: e.summary }) }],
     });
   for (const c of opts.checkIns ?? []) {
     allDayEvent({
       id: checkInUid(c.roomId, c.index),
       day: parseDay(c.day),
-      summary: `Check in on your ally plan (${title})`,
-      description: `Check-in ${c.index + 1}: mark what you kept, move people on your map, and rate yourself again. Open your plan: ${c.link} — anyone with this link can open your plan, so keep it to yourself.`,
+      summary: texts.checkInSummary({ title }),
+      description: texts.checkInDescription({ number: c.index + 1, link: c.link }),
       url: c.link,
     });
   }
   for (const a of opts.actions ?? []) {
-    const others = a.with.length ? ` with ${a.with.join(', ')}` : '';
     allDayEvent({
       id: actionUid(a.id),
       day: a.due ? parseDay(a.due) : dayAfter(now, UNDATED_ACTION_DAYS),
-      summary: `Partnership action: ${a.text.trim()}`,
-      description: a.due
-        ? `An action you took on in your partnership group${others} (workshop “${title}”), due this day.`
-        : `An action you took on in your partnership group${others} (workshop “${title}”). It has no date yet: pick one and move this event there.`,
+      summary: texts.actionSummary({ text: a.text.trim() }),
+      description: texts.actionDescription({ title, with: a.with, due: !!a.due }),
     });
   }
   return cal.toString();

@@ -9,9 +9,11 @@ export {
   commitmentsCalendar,
   commitmentSummary,
   commitmentUid,
+  ENGLISH_CALENDAR_TEXTS,
   type CalendarAction,
   type CalendarCheckIn,
   type CalendarCommitment,
+  type CalendarTexts,
   type CommitmentsCalendarOptions,
 } from './ics.js';
 export {

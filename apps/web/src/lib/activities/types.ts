@@ -68,8 +68,11 @@ export interface EditorProps<D> {
 }
 
 export interface StepEditor<D> {
-  /** the draft of a new step of this type */
-  blank(): D;
+  /**
+   * the draft of a new step of this type, from the activity's default config worded in the room's
+   * language (`defaultConfigIn(type, locale)` from core)
+   */
+  blank(defaults: unknown): D;
   /** the draft of a saved step (template, live agenda): its config fills the form; a config that does not fit gives the defaults */
   fromConfig(config: unknown): D;
   Editor: Component<EditorProps<D>, object, 'draft'>;
@@ -96,13 +99,13 @@ export interface ActivityUi<T extends ActivityType = ActivityType> {
 
 /**
  * Register an editor with its own draft type. `fromConfig` receives the step's config as the
- * module reads it (checked, defaults filled in); `blank` defaults to the draft of the module's
- * default config.
+ * module reads it (checked, defaults filled in); `blank` receives the default config in the room's
+ * language, read the same way, and defaults to `fromConfig` of it.
  */
 export function stepEditor<C, D extends object>(
   mod: Pick<ActivityModule<C>, 'configSchema' | 'defaultConfig'>,
   def: Omit<StepEditor<D>, 'blank' | 'fromConfig' | 'check'> & {
-    blank?: () => D;
+    blank?: (defaults: C) => D;
     fromConfig(config: C): D;
     /** the form field (its id before the step's id) where a config path is typed, to focus it when the schema refuses it */
     field?(path: PropertyKey[], draft: D): string;
@@ -114,7 +117,7 @@ export function stepEditor<C, D extends object>(
   };
   const editor: StepEditor<D> = {
     ...def,
-    blank: def.blank ?? (() => def.fromConfig(mod.defaultConfig())),
+    blank: (defaults) => (def.blank ?? def.fromConfig)(read(defaults)),
     fromConfig: (raw) => def.fromConfig(read(raw)),
     check(draft, index) {
       const parsed = mod.configSchema.safeParse(def.toConfig(draft));

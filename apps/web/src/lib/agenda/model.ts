@@ -2,10 +2,12 @@
  * The agenda editor's working copy: steps as the facilitator types them (minutes as text, each
  * activity's own draft), turned back into `Step`s to open a room, change a live agenda or save a
  * template. Steps already run in a live room are `locked`: they go back exactly as they came.
+ * A step added here (or switched to another type) starts from its activity's defaults in the
+ * room's language, the language its participants will read.
  */
-import { m } from '@canopy/i18n';
+import { m, type Locale } from '@canopy/i18n';
 import { randomId } from '@canopy/client';
-import { getActivity, parseTemplate, toTemplate, type ActivityType, type Step, type Template, type TemplateResult } from '@canopy/core';
+import { defaultConfigIn, getActivity, parseTemplate, toTemplate, type ActivityType, type Step, type Template, type TemplateResult } from '@canopy/core';
 import { activityUi, activityUis } from '$lib/activities';
 import { saveFile } from '$lib/files';
 
@@ -68,11 +70,17 @@ export function fromStep(step: Step, opts: { locked?: boolean; open?: boolean } 
     notes: step.notes ?? '',
     notesOpen: false,
   };
-  if (opts.open && !d.locked) openSettings(d);
+  if (opts.open && !d.locked) {
+    // its own config fills the form
+    const draft = draftFromConfig(d.type, step.config);
+    if (draft) d.drafts[d.type] = draft;
+    d.open = true;
+  }
   return d;
 }
 
-export function newStep(type: ActivityType): DraftStep {
+/** A new step of `type`, its texts (statements, prompts, questions) in `locale`, the room's language. */
+export function newStep(type: ActivityType, locale: Locale): DraftStep {
   const d: DraftStep = {
     id: randomId(6),
     type,
@@ -86,28 +94,33 @@ export function newStep(type: ActivityType): DraftStep {
     notes: '',
     notesOpen: false,
   };
-  openSettings(d);
+  openSettings(d, locale);
   return d;
 }
 
-/** Show a step's settings, making its draft from the config it came with. */
-export function openSettings(d: DraftStep) {
-  if (!d.drafts[d.type] && activityUi(d.type)?.editor) {
-    const draft = d.source?.type === d.type ? draftFromConfig(d.type, d.source.config) : activityUi(d.type)?.editor?.blank();
+/**
+ * Show a step's settings, making its draft from the config it came with, or (a type it did not
+ * come with) from the type's defaults in `locale`, the room's language.
+ */
+export function openSettings(d: DraftStep, locale: Locale) {
+  const editor = activityUi(d.type)?.editor;
+  if (!d.drafts[d.type] && editor) {
+    const draft = d.source?.type === d.type ? draftFromConfig(d.type, d.source.config) : editor.blank(defaultConfigIn(d.type, locale));
     if (draft) d.drafts[d.type] = draft;
   }
   d.open = true;
 }
 
-export function setType(d: DraftStep, type: ActivityType) {
+export function setType(d: DraftStep, type: ActivityType, locale: Locale) {
   d.type = type;
-  if (activityUi(type)?.editor) openSettings(d);
+  if (activityUi(type)?.editor) openSettings(d, locale);
 }
 
 export function toStep(d: DraftStep): Step {
   if (d.locked && d.original) return d.original;
   const editor = activityUi(d.type)?.editor;
   const draft = d.drafts[d.type];
+  // (every type has an editor, whose draft is made when the step is added or its type chosen)
   const config = editor && draft ? editor.toConfig(draft) : d.source?.type === d.type ? d.source.config : (getActivity(d.type)?.defaultConfig() ?? {});
   const notes = d.notes.trim();
   return { id: d.id, type: d.type, title: d.title.trim(), durationSec: toSeconds(d.minutes), config, ...(notes ? { notes } : {}) };

@@ -1,6 +1,7 @@
 /** Reading a person's plan by the people on their map. */
-import { CADENCE_LABELS, type PlanView, type SealedLabel } from '@canopy/core';
-import { dayText } from '$lib/activities/commitments/view';
+import type { PlanView, SealedLabel } from '@canopy/core';
+import { m } from '@canopy/i18n';
+import { cadenceLabel, dayText } from '$lib/activities/commitments/view';
 
 const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
 
@@ -11,5 +12,5 @@ export function commitmentsAbout(plan: PlanView, open: (l: SealedLabel) => strin
       const whom = open(c.whom);
       return !!whom && sameName(whom, name);
     })
-    .map((c) => ({ id: c.id, what: open(c.what) ?? '…', when: `${CADENCE_LABELS[c.cadence]} from ${dayText(c.start)}` }));
+    .map((c) => ({ id: c.id, what: open(c.what) ?? '…', when: m.console_plan_cadence_from({ cadence: cadenceLabel(c.cadence), start: dayText(c.start) }) }));
 }

@@ -1,4 +1,5 @@
 /** Charts for the pack, as vector figures: the room's answers on a scale, with the participant's own marked. */
+import { formatDate, getLocale, m } from '@canopy/i18n';
 import type { Figure, Shape } from './figure';
 
 const BAR = '#9fcdb3';
@@ -10,6 +11,7 @@ const AXIS = '#c9d5ce';
 /**
  * One column per point of the scale: the room's count as a bar (when it may be shown), the
  * participant's own answer in accent colour with "You" above it, the scale's words underneath.
+ * Its words are in the pack's language (the phone's when the pack is made).
  */
 export function scaleFigure(opts: { title: string; scale: readonly string[]; counts: readonly number[] | null; mine: number | null }): Figure {
   const n = opts.scale.length;
@@ -32,7 +34,7 @@ export function scaleFigure(opts: { title: string; scale: readonly string[]; cou
     } else if (mine) {
       shapes.push({ t: 'rect', x: x + 12, y: base - 8, w: colW - 24, h: 8, fill: MINE });
     }
-    if (mine) shapes.push({ t: 'text', x: x + colW / 2, y: 8, text: 'You', size: 7, fill: MINE, anchor: 'middle', bold: true });
+    if (mine) shapes.push({ t: 'text', x: x + colW / 2, y: 8, text: m.common_pack_you(), size: 7, fill: MINE, anchor: 'middle', bold: true });
     shapes.push({
       t: 'text',
       x: x + colW / 2,
@@ -47,14 +49,10 @@ export function scaleFigure(opts: { title: string; scale: readonly string[]; cou
   return { title: opts.title, viewBox: [0, 0, w, h], shapes };
 }
 
-/** "2026-12-01" → "1 December 2026" in the reader's language. */
-export function dayText(day: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return day;
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toLocaleDateString(undefined, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+/** "2026-12-01" → "1 December 2026" in the pack's language (`locale`: the phone's when the pack is made). */
+export function dayText(day: string, locale = getLocale()): string {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!parts) return day;
+  const date = Date.UTC(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
+  return formatDate(locale, date, { year: 'numeric', month: 'long', day: 'numeric' }, 'UTC');
 }

@@ -30,8 +30,8 @@ export const adversariesUi: ActivityUi<'adversaries'> = {
   ConsolePanel: Panel,
   editor: stepEditor(adversaries, {
     // a new step starts with two of the default statements; a saved one with all of its own
-    blank: () => {
-      const d = draftOf(adversaries.defaultConfig());
+    blank: (defaults) => {
+      const d = draftOf(defaults);
       return { ...d, statements: d.statements.slice(0, 2) };
     },
     fromConfig: draftOf,

@@ -3,8 +3,9 @@
  * do (both opened on their device), and all of them as a calendar file (.ics) to import, with reminders.
  */
 import type { CommitmentsPresenterView, CommitmentsRecord } from '@canopy/core';
-import { m } from '@canopy/i18n';
+import { getLocale, m } from '@canopy/i18n';
 import { commitmentSummary } from '@canopy/client';
+import { calendarTexts } from './calendar';
 import { cadenceInSentence, calendarText, toCalendar } from './view';
 import { dayText } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
@@ -18,12 +19,15 @@ export const commitmentsPack: PackHook<'commitments'> = async ({ step, unseal, f
   const opened = await Promise.all(
     items.map(async (c) => toCalendar(c, (await unseal(c.whom)) ?? m.commit_pack_someone(), (await unseal(c.what)) ?? m.commit_pack_other_device())),
   );
-  const ics = calendarText(opened, outcomes.title);
+  // the pack's language: the phone's when the pack is made
+  const locale = getLocale();
+  const texts = calendarTexts(locale);
+  const ics = calendarText(opened, outcomes.title, [], [], locale);
   const blocks: PackBlock[] = [
     {
       kind: 'list',
       items: opened.map((c) => {
-        const words = { summary: commitmentSummary(c), cadence: cadenceInSentence(c.cadence), day: dayText(c.start) };
+        const words = { summary: commitmentSummary(c, texts), cadence: cadenceInSentence(c.cadence), day: dayText(c.start) };
         return c.time ? m.commit_pack_item_at({ ...words, time: c.time }) : m.commit_pack_item(words);
       }),
     },

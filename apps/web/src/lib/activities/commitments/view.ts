@@ -2,11 +2,12 @@
 import { commitmentsCalendar, type CalendarAction, type CalendarCheckIn, type CalendarCommitment } from '@canopy/client';
 import { randomId, type RoomConnection, type RoomSnapshot } from '@canopy/client';
 import type { Cadence, CommitmentItem, CommitmentsPresenterView, CommitmentsRecord, MapEntry } from '@canopy/core';
-import { formatDate, getLocale, m } from '@canopy/i18n';
+import { formatDate, getLocale, m, type Locale } from '@canopy/i18n';
 import type { Sealer } from '../sealer.svelte';
 import { activityData } from '../data';
 import { errorText } from '$lib/errors';
 import { phase } from '../phases';
+import { calendarTexts } from './calendar';
 
 export const ownView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsRecord>(snap, stepId);
 export const presenterView = (snap: RoomSnapshot, stepId: string) => activityData<CommitmentsPresenterView>(snap, stepId);
@@ -54,15 +55,24 @@ export const toCalendar = (c: CommitmentItem, whom: string, what: string): Calen
   ...(c.time ? { time: c.time } : {}),
 });
 
-/** The .ics text for these commitments, in the browser's time zone (one event each, with a reminder). */
-export function calendarText(entries: CalendarCommitment[], workshopTitle: string, checkIns: CalendarCheckIn[] = [], actions: CalendarAction[] = []): string {
+/**
+ * The .ics text for these commitments, in the browser's time zone (one event each, with a
+ * reminder), its words in `locale` (the screen's language).
+ */
+export function calendarText(
+  entries: CalendarCommitment[],
+  workshopTitle: string,
+  checkIns: CalendarCheckIn[] = [],
+  actions: CalendarAction[] = [],
+  locale: Locale = getLocale(),
+): string {
   let timezone: string | undefined;
   try {
     timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
   } catch {
     timezone = undefined;
   }
-  return commitmentsCalendar(entries, { workshopTitle, checkIns, actions, ...(timezone ? { timezone } : {}) });
+  return commitmentsCalendar(entries, { workshopTitle, checkIns, actions, texts: calendarTexts(locale), ...(timezone ? { timezone } : {}) });
 }
 
 /** The participant's calendar file, with the names opened in this browser. */
