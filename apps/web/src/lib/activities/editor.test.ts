@@ -3,6 +3,7 @@
  * the editor's `blank` receives them (`defaultConfigIn`), read like any saved config.
  */
 import { defaultConfigIn, openPrompt } from '@canopy/core';
+import { baseLocale, m, overwriteGetLocale } from '@canopy/i18n';
 import { describe, expect, it } from 'vitest';
 import { stepEditor } from './types';
 
@@ -26,5 +27,23 @@ describe('a new step in the agenda editor', () => {
 
   it('defaults that do not fit the activity give its own defaults', () => {
     expect(question(editor.blank({ question: 42 }))).toBe(openPrompt.defaultConfig().question);
+  });
+});
+
+describe('a step whose settings break its activity’s rules', () => {
+  const broken = { question: '' };
+  it('is named with the schema’s own sentence on an English screen', () => {
+    expect(editor.check(broken, 2)?.message).toMatch(/^Step 3: .+\.$/);
+  });
+
+  it('is worded in the screen’s language elsewhere, naming the step', () => {
+    overwriteGetLocale(() => 'de');
+    try {
+      const message = editor.check(broken, 2)?.message ?? '';
+      expect(message).toBe(m.server_error_agenda_invalid({ step: 3, field: 'question' }, { locale: 'de' }));
+      expect(message).toContain('3');
+    } finally {
+      overwriteGetLocale(() => baseLocale);
+    }
   });
 });

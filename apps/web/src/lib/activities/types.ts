@@ -4,6 +4,7 @@
  * the step to these components; a step type without an entry renders its title only.
  */
 import {
+  because,
   issueMessage,
   issuePath,
   type ActivityModule,
@@ -15,6 +16,7 @@ import {
   type Step,
 } from '@canopy/core';
 import type { Component } from 'svelte';
+import { refusalText } from '$lib/errors';
 import type { Outbox } from '$lib/outbox.svelte';
 import type { PackHook } from '$lib/pack/types';
 import type { LiveRoom } from '$lib/room.svelte';
@@ -123,7 +125,10 @@ export function stepEditor<C, D extends object>(
       const parsed = mod.configSchema.safeParse(def.toConfig(draft));
       if (parsed.success) return null;
       const path = issuePath(parsed.error);
-      return { message: `${issueMessage(parsed.error, { where: () => `Step ${index + 1}` })}.`, field: def.field?.(path, draft) ?? String(path[0] ?? '') };
+      // English keeps the schema's own precise sentence; other languages word the step's refusal
+      const english = `${issueMessage(parsed.error, { where: () => `Step ${index + 1}` })}.`;
+      const refusal = because('AGENDA_INVALID', { step: index + 1, field: path.map(String).join('.') });
+      return { message: refusalText({ code: 'BAD_REQUEST', message: english, ...refusal }), field: def.field?.(path, draft) ?? String(path[0] ?? '') };
     },
   };
   return editor as unknown as StepEditor<object>;
