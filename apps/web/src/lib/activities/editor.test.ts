@@ -40,7 +40,7 @@ describe('a step whose settings break its activity’s rules', () => {
     overwriteGetLocale(() => 'de');
     try {
       const message = editor.check(broken, 2)?.message ?? '';
-      expect(message).toBe(m.server_error_agenda_invalid({ step: 3, field: 'question' }, { locale: 'de' }));
+      expect(message).toBe(m.server_error_agenda_invalid({ step: 3 }, { locale: 'de' }));
       expect(message).toContain('3');
     } finally {
       overwriteGetLocale(() => baseLocale);
