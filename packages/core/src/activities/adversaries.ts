@@ -390,6 +390,8 @@ export function actAdversaries(
 
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const nameIn = (shared: AdversariesShared | undefined, id: string) => shared?.people[id]?.nickname ?? 'your partner';
+/** a nickname from the pairing's snapshot; null once the person's data is deleted (screens word it) */
+const nicknameIn = (shared: AdversariesShared | undefined, id: string): string | null => shared?.people[id]?.nickname ?? null;
 
 export function adversariesScope(input: AdversariesInput, ctx: { participantId: string; shared: AdversariesShared | undefined }): Outcome<string> {
   if (input.op === 'stance' || input.op === 'rerate') return { ok: true, value: `p:${ctx.participantId}` };
@@ -806,8 +808,8 @@ export interface SteelmanView {
   canDo: SteelmanStep[];
   /** whose move it is (null once done) */
   waitingFor: { id: string; nickname: string } | null;
-  /** a line telling this participant what is happening, from their point of view */
-  prompt: string;
+  /** what is happening, from this participant's point of view: a code the screen words (null: nothing to say) */
+  prompt: SteelmanPrompt | null;
   /** the speaker's summary of their view this turn, and the latest restatement (if they typed one) */
   statedText: string | null;
   restatedText: string | null;
@@ -877,33 +879,59 @@ const roleOf = (members: readonly string[], id: string): AdversaryRole => {
   return (['hub', 'partner', 'joiner'] as const)[i] ?? 'joiner';
 };
 
-function steelmanPrompt(
-  rec: AdversaryPairRecord,
+/**
+ * What a participant is told about their conversation, from their point of view: a code and the
+ * names it needs (`null`: a name that is gone), worded by each screen in its own language.
+ * `you` is this participant's move; `listener` / `speaker` theirs to watch; `others` is for the one
+ * in a trio who is neither speaking nor listening this turn.
+ */
+export type SteelmanPrompt =
+  /** both (all three) have been steelmanned: note what you learned, re-rate */
+  | { code: 'done' }
+  /** pairing phase: find your partner; the conversation starts when the facilitator opens it */
+  | { code: 'find-partner' }
+  /** the phase is past the conversation */
+  | { code: 'closed' }
+  | { code: 'state-you'; listener: string | null }
+  | { code: 'state-listener'; speaker: string | null }
+  | { code: 'state-others'; speaker: string | null; listener: string | null }
+  /** `again`: the speaker asked for another try */
+  | { code: 'restate-you'; speaker: string | null; again: boolean }
+  | { code: 'restate-speaker'; listener: string | null }
+  | { code: 'restate-others'; speaker: string | null; listener: string | null }
+  | { code: 'verdict-you'; listener: string | null }
+  /** the listener waits for the speaker to accept their restatement */
+  | { code: 'verdict-listener'; speaker: string | null }
+  | { code: 'verdict-others'; speaker: string | null; listener: string | null };
+export type SteelmanPromptCode = SteelmanPrompt['code'];
+
+/** A participant's prompt, from their point of view (null: no turn to speak of). */
+export function steelmanPrompt(
+  rec: Pick<AdversaryPairRecord, 'done' | 'stage' | 'attempts'>,
   turn: { speaker: string; listener: string } | undefined,
   pid: string,
   phase: string,
-  shared: AdversariesShared,
-): string {
-  if (rec.done) return 'You have each put the other’s view better than they expected. Note what you learned, then re-rate the statement.';
-  if (!turn) return '';
-  const speaker = nameIn(shared, turn.speaker);
-  const listener = nameIn(shared, turn.listener);
-  if (phase === 'pairing') return 'Find your partner. The conversation starts when the facilitator opens it.';
-  if (phase !== 'steelman') return 'The conversation is closed.';
+  shared: AdversariesShared | undefined,
+): SteelmanPrompt | null {
+  if (rec.done) return { code: 'done' };
+  if (!turn) return null;
+  const speaker = nicknameIn(shared, turn.speaker);
+  const listener = nicknameIn(shared, turn.listener);
+  if (phase === 'pairing') return { code: 'find-partner' };
+  if (phase !== 'steelman') return { code: 'closed' };
   if (rec.stage === 'state') {
-    if (pid === turn.speaker) return `Your turn: tell ${listener} where you stand and why. Give your best reasons, then mark your view as stated.`;
-    if (pid === turn.listener) return `${speaker} explains where they stand. Listen for their strongest reasons: you will put them in your own words next.`;
-    return `${speaker} explains their view to ${listener}. Listen in.`;
+    if (pid === turn.speaker) return { code: 'state-you', listener };
+    if (pid === turn.listener) return { code: 'state-listener', speaker };
+    return { code: 'state-others', speaker, listener };
   }
   if (rec.stage === 'restate') {
-    if (pid === turn.listener)
-      return `Restate ${speaker}’s view in your own words, as convincingly as they would put it${rec.attempts > 0 ? ' — they asked you to try again' : ''}.`;
-    if (pid === turn.speaker) return `${listener} puts your view in their own words. Listen: would you sign it?`;
-    return `${listener} restates ${speaker}’s view.`;
+    if (pid === turn.listener) return { code: 'restate-you', speaker, again: rec.attempts > 0 };
+    if (pid === turn.speaker) return { code: 'restate-speaker', listener };
+    return { code: 'restate-others', speaker, listener };
   }
-  if (pid === turn.speaker) return `Did ${listener} get it right? Accept if you would sign it; otherwise say what is missing and ask for another try.`;
-  if (pid === turn.listener) return waitingMessage(rec, turn, pid, shared);
-  return `${speaker} decides whether ${listener} got it right.`;
+  if (pid === turn.speaker) return { code: 'verdict-you', listener };
+  if (pid === turn.listener) return { code: 'verdict-listener', speaker };
+  return { code: 'verdict-others', speaker, listener };
 }
 
 export function adversariesParticipantView(ctx: {
