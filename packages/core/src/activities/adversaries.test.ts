@@ -696,10 +696,17 @@ describe('the steelman prompt is a code with names, worded by each screen', () =
     expect(promptOf('jo', rec, 'results')).toEqual({ code: 'done' });
   });
 
-  it('a partner whose data is gone has no name in it (the screen says "your partner"), and no English reaches the view', () => {
+  it('a partner whose data is gone has no name on any screen (each words it), and no English reaches the view', () => {
     const gone = { ...shared, people: { pia: shared.people.pia!, jo: shared.people.jo! } };
     expect(promptOf('pia', fresh(), 'steelman', gone)).toEqual({ code: 'state-listener', speaker: null });
     expect(JSON.stringify(promptOf('jo', fresh()))).not.toMatch(/Listen|Wait|turn/);
+    const v = adversariesParticipantView({ config, phase: 'steelman', participantId: 'pia', own: own({ s1: 1 }), scoped: { [scope]: fresh() }, shared: gone });
+    expect(v.pair!.partners.find((p) => p.id === 'hal')!.nickname).toBeNull();
+    expect(v.pair!.steelman).toMatchObject({ speaker: { id: 'hal', nickname: null }, waitingFor: { id: 'hal', nickname: null } });
+    expect(v.pair!.steelman.plan[0]).toEqual({ speaker: null, listener: 'Pia', status: 'current' });
+    const display = adversariesPresenterView({ config, phase: 'steelman', audience: 'display', counters: {}, participants: 3, shared: gone });
+    expect(display.pairing!.pairs[0]!.members.map((m) => m.nickname)).toEqual([null, 'Pia', 'Jo']);
+    expect(JSON.stringify([v, display])).not.toContain('your partner');
   });
 });
 

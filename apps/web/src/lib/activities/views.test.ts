@@ -4,7 +4,7 @@
  * from codes core sends (the steelman prompt, a partnership nudge, someone who left).
  */
 import { describe, expect, it } from 'vitest';
-import { steelmanPromptText } from './adversaries/view';
+import { nameOrLeft as adversaryName, steelmanPromptText } from './adversaries/view';
 import { cloudLayout } from './open-prompt/view';
 import { nameOrLeft, nudgeText } from './partnership/words';
 import { commonest, divergingBar } from './self-assessment/view';
@@ -107,5 +107,7 @@ describe('what core sends as a code, each screen words in its own language', () 
     expect(nameOrLeft('Ana', 'en')).toBe('Ana');
     expect(nameOrLeft(null, 'en')).toBe('Someone who left');
     expect(nameOrLeft(null, 'ar')).toBe('شخص غادر');
+    expect(adversaryName(null, 'en')).toBe('Someone who left');
+    expect(adversaryName('Jo', 'es')).toBe('Jo');
   });
 });
