@@ -168,7 +168,12 @@ describe('partnership meetings', () => {
     expect(await w.console.conn.act('meet', { type: 'extend', minutes: 2 })).toMatchObject({ ok: true });
     await ana.conn.until(() => (view(ana)?.prompt?.timer as { endsAt?: number } | undefined)?.endsAt === endsAt + 120_000, WAIT_MS);
     expect(await w.console.conn.act('meet', { type: 'nudge', text: 'Two minutes left' })).toMatchObject({ ok: true });
-    await ana.conn.until(() => view(ana)?.nudge?.text === 'Two minutes left', WAIT_MS);
+    await ana.conn.until(() => view(ana)?.nudge?.at !== undefined, WAIT_MS);
+    expect(view(ana)!.nudge).toMatchObject({ kind: 'text', text: 'Two minutes left' });
+    // the console's quick nudge: a kind and its minutes, which each phone words in its own language
+    expect(await w.console.conn.act('meet', { type: 'nudge', minutes: 2 })).toMatchObject({ ok: true });
+    await ana.conn.until(() => view(ana)?.nudge?.kind === 'left', WAIT_MS);
+    expect(view(ana)!.nudge).toEqual({ at: expect.any(Number), kind: 'left', minutes: 2 });
 
     await startRound(w, people, 2);
     for (const p of people) {

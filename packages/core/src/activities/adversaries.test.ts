@@ -635,7 +635,7 @@ describe('what a participant sees', () => {
       partners: [{ id: 'ben', nickname: 'Ben', department: null, stance: 2, role: 'B', learned: '' }],
     });
     expect(v.pair!.steelman).toMatchObject({ at: 0, status: 'state', canDo: ['stated'], waitingFor: { id: 'ana', nickname: 'Ana' }, turns: 2 });
-    expect(v.pair!.steelman.prompt).toContain('Your turn');
+    expect(v.pair!.steelman.prompt).toEqual({ code: 'state-you', listener: 'Ben' });
     expect(view('ben', fresh()).pair!.steelman).toMatchObject({ canDo: [], waitingFor: { id: 'ana' } });
     expect(view('ana', fresh(), 'pairing').pair!.steelman.canDo).toEqual([]);
   });
@@ -656,6 +656,57 @@ describe('what a participant sees', () => {
     expect(adversaries.readScopes!('ben', shared, config)).toEqual([scope]);
     expect(adversaries.audience!(scope, shared, config)).toEqual(['ana', 'ben']);
     expect(adversaries.audience!('pair:0:1', shared, config)).toEqual([]);
+  });
+});
+
+describe('the steelman prompt is a code with names, worded by each screen', () => {
+  const shared = pairShared(['hal', 'pia', 'jo']);
+  const scope = adversaryPairScope(1, '1');
+  const promptOf = (pid: string, rec: AdversaryPairRecord, phase = 'steelman', sh: AdversariesShared = shared) =>
+    adversariesParticipantView({ config, phase, participantId: pid, own: own({ s1: 1 }), scoped: { [scope]: rec }, shared: sh }).pair!.steelman.prompt;
+
+  it('tells the speaker, the listener and the one listening in what is happening, at each stage', () => {
+    const at0 = fresh();
+    expect(promptOf('hal', at0)).toEqual({ code: 'state-you', listener: 'Pia' });
+    expect(promptOf('pia', at0)).toEqual({ code: 'state-listener', speaker: 'Hal' });
+    expect(promptOf('jo', at0)).toEqual({ code: 'state-others', speaker: 'Hal', listener: 'Pia' });
+    const stated = play(at0, shared, [{ who: 'hal', step: 'stated' }]);
+    expect(promptOf('pia', stated)).toEqual({ code: 'restate-you', speaker: 'Hal', again: false });
+    expect(promptOf('hal', stated)).toEqual({ code: 'restate-speaker', listener: 'Pia' });
+    expect(promptOf('jo', stated)).toEqual({ code: 'restate-others', speaker: 'Hal', listener: 'Pia' });
+    const restated = play(stated, shared, [{ who: 'pia', step: 'restated' }]);
+    expect(promptOf('hal', restated)).toEqual({ code: 'verdict-you', listener: 'Pia' });
+    expect(promptOf('pia', restated)).toEqual({ code: 'verdict-listener', speaker: 'Hal' });
+    expect(promptOf('jo', restated)).toEqual({ code: 'verdict-others', speaker: 'Hal', listener: 'Pia' });
+    const again = play(restated, shared, [{ who: 'hal', step: 'retry' }]);
+    expect(promptOf('pia', again)).toEqual({ code: 'restate-you', speaker: 'Hal', again: true });
+  });
+
+  it('before the conversation opens, after it closes, once everyone is done', () => {
+    expect(promptOf('hal', fresh(), 'pairing')).toEqual({ code: 'find-partner' });
+    expect(promptOf('hal', fresh(), 'results')).toEqual({ code: 'closed' });
+    let rec = fresh();
+    for (const { speaker, listener } of steelmanTurns(['hal', 'pia', 'jo']))
+      rec = play(rec, shared, [
+        { who: speaker, step: 'stated' },
+        { who: listener, step: 'restated' },
+        { who: speaker, step: 'accept' },
+      ]);
+    expect(promptOf('jo', rec)).toEqual({ code: 'done' });
+    expect(promptOf('jo', rec, 'results')).toEqual({ code: 'done' });
+  });
+
+  it('a partner whose data is gone has no name on any screen (each words it), and no English reaches the view', () => {
+    const gone = { ...shared, people: { pia: shared.people.pia!, jo: shared.people.jo! } };
+    expect(promptOf('pia', fresh(), 'steelman', gone)).toEqual({ code: 'state-listener', speaker: null });
+    expect(JSON.stringify(promptOf('jo', fresh()))).not.toMatch(/Listen|Wait|turn/);
+    const v = adversariesParticipantView({ config, phase: 'steelman', participantId: 'pia', own: own({ s1: 1 }), scoped: { [scope]: fresh() }, shared: gone });
+    expect(v.pair!.partners.find((p) => p.id === 'hal')!.nickname).toBeNull();
+    expect(v.pair!.steelman).toMatchObject({ speaker: { id: 'hal', nickname: null }, waitingFor: { id: 'hal', nickname: null } });
+    expect(v.pair!.steelman.plan[0]).toEqual({ speaker: null, listener: 'Pia', status: 'current' });
+    const display = adversariesPresenterView({ config, phase: 'steelman', audience: 'display', counters: {}, participants: 3, shared: gone });
+    expect(display.pairing!.pairs[0]!.members.map((m) => m.nickname)).toEqual([null, 'Pia', 'Jo']);
+    expect(JSON.stringify([v, display])).not.toContain('your partner');
   });
 });
 

@@ -389,7 +389,10 @@ export function actAdversaries(
 // --- the reducer -------------------------------------------------------------------------------
 
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+/** a name for a refusal's English message (developers and logs) */
 const nameIn = (shared: AdversariesShared | undefined, id: string) => shared?.people[id]?.nickname ?? 'your partner';
+/** a nickname from the pairing's snapshot for the screens; null once the person deleted their data (each screen words it) */
+const nicknameIn = (shared: AdversariesShared | undefined, id: string): string | null => shared?.people[id]?.nickname ?? null;
 
 export function adversariesScope(input: AdversariesInput, ctx: { participantId: string; shared: AdversariesShared | undefined }): Outcome<string> {
   if (input.op === 'stance' || input.op === 'rerate') return { ok: true, value: `p:${ctx.participantId}` };
@@ -633,7 +636,7 @@ export interface AdversaryPairProgress {
   turn: number;
   turns: number;
   status: SteelmanStatus;
-  /** who speaks and who restates in the current turn (null when done) */
+  /** who speaks and who restates in the current turn (null when done, or a name that is gone) */
   speaker: string | null;
   listener: string | null;
   /** restatements offered so far in this pair */
@@ -645,8 +648,8 @@ export interface AdversaryPairProgress {
 export interface AdversaryPairSummary {
   id: string;
   trio: boolean;
-  /** nicknames (display) — with department on the console */
-  members: Array<{ id: string; nickname: string; department?: string | null }>;
+  /** nicknames (display) — with department on the console; null: someone who deleted their data */
+  members: Array<{ id: string; nickname: string | null; department?: string | null }>;
   /** console only: disagreement across the pair's conversations, and their progress */
   gap?: number;
   progress?: AdversaryPairProgress;
@@ -658,7 +661,7 @@ export interface AdversariesPairing {
   statementText: string;
   pairs: AdversaryPairSummary[];
   /** console: who is left out; display: how many */
-  sittingOut: Array<{ id: string; nickname: string }> | number;
+  sittingOut: Array<{ id: string; nickname: string | null }> | number;
   /** pairs that have taken a first step / completed both steelmans */
   started: number;
   done: number;
@@ -699,8 +702,8 @@ function pairProgress(pair: AdversaryPair, round: number, counters: Counters, sh
     turn,
     turns: turns.length,
     status: done ? 'done' : stage,
-    speaker: cur ? nameIn(shared, cur.speaker) : null,
-    listener: cur ? nameIn(shared, cur.listener) : null,
+    speaker: cur ? nicknameIn(shared, cur.speaker) : null,
+    listener: cur ? nicknameIn(shared, cur.listener) : null,
     tries: counters[`tries:${k}`] ?? 0,
     notes: counters[`notes:${k}`] ?? 0,
   };
@@ -731,10 +734,10 @@ export function adversariesPresenterView(ctx: PresenterContext<AdversariesConfig
       pairs: shared.pairs.map((p, i) => ({
         id: p.id,
         trio: p.members.length === 3,
-        members: p.members.map((m) => ({ id: m, nickname: nameIn(shared, m), ...(console ? { department: shared.people[m]?.department ?? null } : {}) })),
+        members: p.members.map((m) => ({ id: m, nickname: nicknameIn(shared, m), ...(console ? { department: shared.people[m]?.department ?? null } : {}) })),
         ...(console ? { gap: p.gap, progress: progress[i]! } : {}),
       })),
-      sittingOut: console ? shared.sittingOut.map((id) => ({ id, nickname: nameIn(shared, id) })) : shared.sittingOut.length,
+      sittingOut: console ? shared.sittingOut.map((id) => ({ id, nickname: nicknameIn(shared, id) })) : shared.sittingOut.length,
       started: progress.filter((p) => p.status !== 'state' || p.turn > 0 || p.notes > 0).length,
       done: progress.filter((p) => p.status === 'done').length,
       notes: progress.reduce((s, p) => s + p.notes, 0),
@@ -779,7 +782,8 @@ export function adversariesRoomView(ctx: PresenterContext<AdversariesConfig, Adv
 
 export interface AdversaryPartnerView {
   id: string;
-  nickname: string;
+  /** null once they deleted their data (screens say "Someone who left") */
+  nickname: string | null;
   department: string | null;
   /** their stance on the round's statement when paired */
   stance: number | null;
@@ -798,16 +802,16 @@ export interface SteelmanView {
   turns: number;
   status: SteelmanStatus;
   /** the current turn's speaker and listener (null once done) */
-  speaker: { id: string; nickname: string } | null;
-  listener: { id: string; nickname: string } | null;
+  speaker: { id: string; nickname: string | null } | null;
+  listener: { id: string; nickname: string | null } | null;
   /** restatements offered in the current turn */
   attempts: number;
   /** the steps this participant can take now (empty when it is someone else's move or the phase is not steelman) */
   canDo: SteelmanStep[];
   /** whose move it is (null once done) */
-  waitingFor: { id: string; nickname: string } | null;
-  /** a line telling this participant what is happening, from their point of view */
-  prompt: string;
+  waitingFor: { id: string; nickname: string | null } | null;
+  /** what is happening, from this participant's point of view: a code the screen words (null: nothing to say) */
+  prompt: SteelmanPrompt | null;
   /** the speaker's summary of their view this turn, and the latest restatement (if they typed one) */
   statedText: string | null;
   restatedText: string | null;
@@ -815,7 +819,7 @@ export interface SteelmanView {
   turnStartedAt: number | null;
   turnSeconds: number;
   /** the order of the conversation, for a "1 of 4" stepper */
-  plan: Array<{ speaker: string; listener: string; status: 'done' | 'current' | 'next' }>;
+  plan: Array<{ speaker: string | null; listener: string | null; status: 'done' | 'current' | 'next' }>;
 }
 
 export interface AdversariesParticipantView {
@@ -843,7 +847,7 @@ export interface AdversariesParticipantView {
   earlier: Array<{
     round: number;
     statementId: string;
-    partners: Array<{ id: string; nickname: string; learned: string }>;
+    partners: Array<{ id: string; nickname: string | null; learned: string }>;
     learned: string;
     done: boolean;
   }>;
@@ -877,33 +881,59 @@ const roleOf = (members: readonly string[], id: string): AdversaryRole => {
   return (['hub', 'partner', 'joiner'] as const)[i] ?? 'joiner';
 };
 
-function steelmanPrompt(
-  rec: AdversaryPairRecord,
+/**
+ * What a participant is told about their conversation, from their point of view: a code and the
+ * names it needs (`null`: a name that is gone), worded by each screen in its own language.
+ * `you` is this participant's move; `listener` / `speaker` theirs to watch; `others` is for the one
+ * in a trio who is neither speaking nor listening this turn.
+ */
+export type SteelmanPrompt =
+  /** both (all three) have been steelmanned: note what you learned, re-rate */
+  | { code: 'done' }
+  /** pairing phase: find your partner; the conversation starts when the facilitator opens it */
+  | { code: 'find-partner' }
+  /** the phase is past the conversation */
+  | { code: 'closed' }
+  | { code: 'state-you'; listener: string | null }
+  | { code: 'state-listener'; speaker: string | null }
+  | { code: 'state-others'; speaker: string | null; listener: string | null }
+  /** `again`: the speaker asked for another try */
+  | { code: 'restate-you'; speaker: string | null; again: boolean }
+  | { code: 'restate-speaker'; listener: string | null }
+  | { code: 'restate-others'; speaker: string | null; listener: string | null }
+  | { code: 'verdict-you'; listener: string | null }
+  /** the listener waits for the speaker to accept their restatement */
+  | { code: 'verdict-listener'; speaker: string | null }
+  | { code: 'verdict-others'; speaker: string | null; listener: string | null };
+export type SteelmanPromptCode = SteelmanPrompt['code'];
+
+/** A participant's prompt, from their point of view (null: no turn to speak of). */
+export function steelmanPrompt(
+  rec: Pick<AdversaryPairRecord, 'done' | 'stage' | 'attempts'>,
   turn: { speaker: string; listener: string } | undefined,
   pid: string,
   phase: string,
-  shared: AdversariesShared,
-): string {
-  if (rec.done) return 'You have each put the other’s view better than they expected. Note what you learned, then re-rate the statement.';
-  if (!turn) return '';
-  const speaker = nameIn(shared, turn.speaker);
-  const listener = nameIn(shared, turn.listener);
-  if (phase === 'pairing') return 'Find your partner. The conversation starts when the facilitator opens it.';
-  if (phase !== 'steelman') return 'The conversation is closed.';
+  shared: AdversariesShared | undefined,
+): SteelmanPrompt | null {
+  if (rec.done) return { code: 'done' };
+  if (!turn) return null;
+  const speaker = nicknameIn(shared, turn.speaker);
+  const listener = nicknameIn(shared, turn.listener);
+  if (phase === 'pairing') return { code: 'find-partner' };
+  if (phase !== 'steelman') return { code: 'closed' };
   if (rec.stage === 'state') {
-    if (pid === turn.speaker) return `Your turn: tell ${listener} where you stand and why. Give your best reasons, then mark your view as stated.`;
-    if (pid === turn.listener) return `${speaker} explains where they stand. Listen for their strongest reasons: you will put them in your own words next.`;
-    return `${speaker} explains their view to ${listener}. Listen in.`;
+    if (pid === turn.speaker) return { code: 'state-you', listener };
+    if (pid === turn.listener) return { code: 'state-listener', speaker };
+    return { code: 'state-others', speaker, listener };
   }
   if (rec.stage === 'restate') {
-    if (pid === turn.listener)
-      return `Restate ${speaker}’s view in your own words, as convincingly as they would put it${rec.attempts > 0 ? ' — they asked you to try again' : ''}.`;
-    if (pid === turn.speaker) return `${listener} puts your view in their own words. Listen: would you sign it?`;
-    return `${listener} restates ${speaker}’s view.`;
+    if (pid === turn.listener) return { code: 'restate-you', speaker, again: rec.attempts > 0 };
+    if (pid === turn.speaker) return { code: 'restate-speaker', listener };
+    return { code: 'restate-others', speaker, listener };
   }
-  if (pid === turn.speaker) return `Did ${listener} get it right? Accept if you would sign it; otherwise say what is missing and ask for another try.`;
-  if (pid === turn.listener) return waitingMessage(rec, turn, pid, shared);
-  return `${speaker} decides whether ${listener} got it right.`;
+  if (pid === turn.speaker) return { code: 'verdict-you', listener };
+  if (pid === turn.listener) return { code: 'verdict-listener', speaker };
+  return { code: 'verdict-others', speaker, listener };
 }
 
 export function adversariesParticipantView(ctx: {
@@ -926,7 +956,7 @@ export function adversariesParticipantView(ctx: {
         return {
           round: h.round,
           statementId: h.statementId,
-          partners: p.members.filter((m) => m !== pid).map((m) => ({ id: m, nickname: nameIn(shared, m), learned: notes[m] ?? '' })),
+          partners: p.members.filter((m) => m !== pid).map((m) => ({ id: m, nickname: nicknameIn(shared, m), learned: notes[m] ?? '' })),
           learned: notes[pid] ?? '',
           done: isPairRecord(rec) && rec.done,
         };
@@ -941,7 +971,7 @@ export function adversariesParticipantView(ctx: {
   const turns = steelmanTurns(pair.members);
   const turn = rec.done ? undefined : turns[rec.turn];
   const actor = turn ? (rec.stage === 'restate' ? turn.listener : turn.speaker) : null;
-  const who = (id: string) => ({ id, nickname: nameIn(shared, id) });
+  const who = (id: string) => ({ id, nickname: nicknameIn(shared, id) });
   const thisTurn = rec.log.filter((e) => e.turn === rec.turn);
   const lastText = (step: SteelmanStep) => [...thisTurn].reverse().find((e) => e.step === step)?.text ?? null;
   const lastAccept = [...rec.log].reverse().find((e) => e.step === 'accept');
@@ -969,8 +999,8 @@ export function adversariesParticipantView(ctx: {
     turnStartedAt: rec.done || rec.turn === 0 ? null : (lastAccept?.t ?? null),
     turnSeconds: config.minutesPerTurn * 60,
     plan: turns.map((t, i) => ({
-      speaker: nameIn(shared, t.speaker),
-      listener: nameIn(shared, t.listener),
+      speaker: nicknameIn(shared, t.speaker),
+      listener: nicknameIn(shared, t.listener),
       status: i < rec.turn ? 'done' : i === rec.turn && !rec.done ? 'current' : 'next',
     })),
   };
@@ -985,7 +1015,7 @@ export function adversariesParticipantView(ctx: {
         .filter((m) => m !== pid)
         .map((m) => ({
           id: m,
-          nickname: nameIn(shared, m),
+          nickname: nicknameIn(shared, m),
           department: shared.people[m]?.department ?? null,
           stance: pair.stances[m] ?? null,
           role: roleOf(pair.members, m),

@@ -11,6 +11,9 @@ import {
   normalizePartnershipNote,
   partnership,
   partnershipContribution,
+  partnershipNudgeView,
+  partnershipPresenterView,
+  reducePartnership,
   PartnershipAction,
   PartnershipConfig,
   PartnershipInput,
@@ -366,8 +369,8 @@ describe('the questions are timed like the room timer', () => {
     expect(run(paused, { type: 'resume' }, six, { now: later + 10 * MIN }).prompt.timer).toMatchObject({ status: 'running', endsAt: later + 13 * MIN });
 
     const nudged = run(s3, { type: 'nudge' }, six, { now: later + 3 * MIN });
-    expect(nudged.nudge).toEqual({ at: later + 3 * MIN, text: 'About 2 minutes left on this question.' });
-    expect(run(s3, { type: 'nudge', text: '  Switch\u202E who talks  ' }).nudge?.text).toBe('Switch who talks');
+    expect(nudged.nudge).toEqual({ at: later + 3 * MIN, kind: 'about', minutes: 2 });
+    expect(run(s3, { type: 'nudge', text: '  Switch\u202E who talks  ' }).nudge).toEqual({ at: T0, kind: 'text', text: 'Switch who talks' });
     expect(run(nudged, { type: 'next-prompt' }).nudge).toBeNull();
 
     const last = run(s, { type: 'goto-prompt', index: 4 });
@@ -597,6 +600,75 @@ describe('concurrent writers never lose a note', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a nudge is a kind each screen words in its language, or the facilitator’s own words', () => {
+  const s = run(initialPartnershipShared(), { type: 'start-round' }); // the first question runs T0 … T0 + 3 min
+  const nudge = (action: PartnershipAction, now: number, shared = s) => run(shared, action, six, { now }).nudge;
+
+  it('made from the countdown: about how many minutes are left, one minute, time is up, not running', () => {
+    expect(nudge({ type: 'nudge' }, T0 + 30_000)).toEqual({ at: T0 + 30_000, kind: 'about', minutes: 3 });
+    expect(nudge({ type: 'nudge' }, T0 + 2 * MIN + 1)).toEqual({ at: T0 + 2 * MIN + 1, kind: 'about', minutes: 1 });
+    expect(nudge({ type: 'nudge' }, T0 + 3 * MIN)).toEqual({ at: T0 + 3 * MIN, kind: 'time-up' });
+    const paused = run(s, { type: 'pause' }, six, { now: T0 + MIN });
+    expect(nudge({ type: 'nudge' }, T0 + 2 * MIN, paused)).toEqual({ at: T0 + 2 * MIN, kind: 'wrap-up' });
+  });
+
+  it('the console’s quick nudge sends its minutes; typed words stay as typed; an empty text is refused', () => {
+    expect(nudge({ type: 'nudge', minutes: 2 }, T0 + MIN)).toEqual({ at: T0 + MIN, kind: 'left', minutes: 2 });
+    expect(nudge({ type: 'nudge', text: 'Swap who talks', minutes: 2 }, T0 + MIN)).toEqual({ at: T0 + MIN, kind: 'text', text: 'Swap who talks' });
+    expect(refusal(s, { type: 'nudge', text: ' \u200b ' })).toBe('Write a message, or send the nudge without one.');
+    expect(PartnershipAction.safeParse({ type: 'nudge', minutes: 0 }).success).toBe(false);
+  });
+
+  it('every screen gets the nudge with its kind; one stored as text before kinds existed reads as text', () => {
+    const legacy = { ...s, nudge: { at: T0, text: '2 minutes left' } } as unknown as PartnershipShared;
+    expect(partnershipNudgeView(legacy.nudge)).toEqual({ at: T0, kind: 'text', text: '2 minutes left' });
+    const placed = partnershipCurrentGroups(legacy)[0]!.members[0]!;
+    const phone = partnership.participantView!({
+      config,
+      phase: 'meet',
+      participantId: placed,
+      own: input.initial(`p:${placed}`),
+      scoped: {},
+      shared: legacy,
+    }) as PartnershipParticipantView;
+    expect(phone.nudge).toEqual({ at: T0, kind: 'text', text: '2 minutes left' });
+    const ctx = { config, phase: 'meet', participants: 6, counters: {}, shared: legacy };
+    expect(partnershipPresenterView({ ...ctx, audience: 'display' }).nudge).toEqual({ at: T0, kind: 'text', text: '2 minutes left' });
+    expect(partnershipPresenterView({ ...ctx, audience: 'console' }).nudge).toEqual({ at: T0, kind: 'text', text: '2 minutes left' });
+  });
+});
+
+describe('someone whose data is gone has no name on the screens (each words "Someone who left")', () => {
+  it('their member entry, notes and actions carry null where the name was', () => {
+    const s = run(initialPartnershipShared(), { type: 'start-round' });
+    const group = partnershipCurrentGroups(s)[0]!;
+    const [me, gone] = group.members as [string, string];
+    const write = (rec: PartnershipRecord, change: PartnershipInput, by: string) => {
+      const r = reducePartnership(rec, change, { config, participantId: by, now: T0, members: group.members });
+      if (!r.ok) throw new Error(r.error);
+      return r.value;
+    };
+    let rec = input.initial(partnershipGroupScope(1, group.id)) as PartnershipRecord;
+    rec = write(rec, { op: 'add-note', promptId: 'purpose', id: 'note-g1', text: 'Shared goals' }, gone);
+    rec = write(rec, { op: 'put-action', id: 'act-g001', text: 'Call weekly', owner: gone, due: '2030-06-01' }, me);
+    const shared = { ...s, names: Object.fromEntries(Object.entries(s.names).filter(([id]) => id !== gone)) };
+    const v = partnership.participantView!({
+      config,
+      phase: 'meet',
+      participantId: me,
+      own: input.initial(`p:${me}`),
+      scoped: { [partnershipGroupScope(1, group.id)]: rec },
+      shared,
+    }) as PartnershipParticipantView;
+    expect(v.group!.members.find((m) => m.id === gone)).toEqual({ id: gone, nickname: null, department: null });
+    expect(v.notes.purpose).toEqual([expect.objectContaining({ by: gone, author: null })]);
+    expect(v.actions).toEqual([expect.objectContaining({ owner: gone, ownerName: null })]);
+    const display = partnershipPresenterView({ config, phase: 'meet', participants: 6, counters: {}, shared, audience: 'display' }) as PartnershipDisplayView;
+    expect(display.groups.find((g) => g.id === group.id)!.members).toContainEqual({ nickname: null, department: null });
+    expect(JSON.stringify(v)).not.toContain('Someone who left');
   });
 });
 

@@ -128,9 +128,34 @@ export interface PartnershipShared {
   /** the prompt the room is on and its countdown (a deadline while running, like the room timer) */
   prompt: { index: number; timer: Timer };
   /** the facilitator's last nudge ("2 minutes left"); screens show it when `at` changes */
-  nudge: { at: number; text: string } | null;
+  nudge: PartnershipNudge | null;
   /** people the facilitator took out (they left): not grouped again until placed by name */
   away: string[];
+}
+
+/**
+ * A nudge to every group, as the screens get it: the facilitator's own words as typed, or a kind
+ * (with its minutes) that each screen words in its own language. A nudge stored before kinds
+ * existed (`{ at, text }`) reads as `text` (`partnershipNudgeView`).
+ */
+export type PartnershipNudge =
+  /** the facilitator's own words */
+  | { at: number; kind: 'text'; text: string }
+  /** the console's quick nudge: "{minutes} minutes left — start wrapping up this question." */
+  | { at: number; kind: 'left'; minutes: number }
+  /** made from the countdown: "About {minutes} minutes left on this question." (1: "About one minute left…") */
+  | { at: number; kind: 'about'; minutes: number }
+  /** the countdown has run out */
+  | { at: number; kind: 'time-up' }
+  /** the countdown is not running */
+  | { at: number; kind: 'wrap-up' };
+export type PartnershipNudgeKind = PartnershipNudge['kind'];
+
+/** A stored nudge as the screens get it (one stored as `{ at, text }` before kinds existed is `text`). */
+export function partnershipNudgeView(nudge: PartnershipNudge | { at: number; text: string } | null | undefined): PartnershipNudge | null {
+  if (!nudge) return null;
+  if (!('kind' in nudge)) return { at: nudge.at, kind: 'text', text: nudge.text };
+  return nudge;
 }
 
 const ParticipantIdSchema = z.string().min(1).max(64);
@@ -160,8 +185,11 @@ export const PartnershipAction = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
-  /** a short message to every group; without text, one made from the time left */
-  z.object({ type: z.literal('nudge'), text: z.string().max(1000).optional() }),
+  /**
+   * A short message to every group: `text`, the facilitator's own words; else `minutes`, "that many
+   * minutes left" (each screen words it in its language); else one made from the time left.
+   */
+  z.object({ type: z.literal('nudge'), text: z.string().max(1000).optional(), minutes: z.number().int().min(1).max(30).optional() }),
   /**
    * Put people who are not in the current round into groups without moving anyone else: the
    * ones named, or else everyone present who is neither placed nor marked away.
@@ -247,14 +275,14 @@ function setCurrentGroups(shared: PartnershipShared, groups: PartnershipGroup[])
   return shared.rounds.map((r, i) => (i === shared.round - 1 ? { groups } : r));
 }
 
-function defaultNudge(timer: Timer, now: number): string {
+/** The nudge made from the time left on the question (worded by each screen). */
+function defaultNudge(timer: Timer, now: number): PartnershipNudge {
   if (timer.status === 'running') {
     const left = timer.endsAt - now;
-    if (left <= 0) return 'Time is up for this question. Finish your thought and move on.';
-    const min = Math.ceil(left / 60_000);
-    return min <= 1 ? 'About one minute left. Start wrapping up.' : `About ${min} minutes left on this question.`;
+    if (left <= 0) return { at: now, kind: 'time-up' };
+    return { at: now, kind: 'about', minutes: Math.max(1, Math.ceil(left / 60_000)) };
   }
-  return 'Time to start wrapping up this question.';
+  return { at: now, kind: 'wrap-up' };
 }
 
 const minutes = (m: number) => m * 60_000;
@@ -321,9 +349,14 @@ export function actPartnership(
     }
     case 'nudge': {
       if (shared.round < 1) return { ok: false, error: 'Start a round first.' };
-      const text = action.text !== undefined ? normalizeText(action.text, { maxLength: PARTNERSHIP_NUDGE_MAX }) : defaultNudge(shared.prompt.timer, now);
+      if (action.text === undefined) {
+        const nudge: PartnershipNudge =
+          action.minutes !== undefined ? { at: now, kind: 'left', minutes: action.minutes } : defaultNudge(shared.prompt.timer, now);
+        return { ok: true, value: { ...shared, nudge } };
+      }
+      const text = normalizeText(action.text, { maxLength: PARTNERSHIP_NUDGE_MAX });
       if (!text) return { ok: false, error: 'Write a message, or send the nudge without one.' };
-      return { ok: true, value: { ...shared, nudge: { at: now, text } } };
+      return { ok: true, value: { ...shared, nudge: { at: now, kind: 'text', text } } };
     }
     case 'place-late': {
       if (shared.round < 1) return { ok: false, error: 'Start a round first: everyone present is grouped then.' };
@@ -528,7 +561,8 @@ export function partnershipContribution(rec: PartnershipRecord): Counters {
 
 export interface PartnershipMemberView {
   id: string;
-  nickname: string;
+  /** null once the person deleted their data (screens say "Someone who left") */
+  nickname: string | null;
   department: string | null;
 }
 
@@ -548,14 +582,15 @@ export interface PartnershipNoteView {
   promptId: string;
   text: string;
   by: string;
-  /** the author's nickname */
-  author: string;
+  /** the author's nickname; null once they deleted their data (screens say "Someone who left") */
+  author: string | null;
   at: number;
   edited: boolean;
 }
 
 export interface AgreedActionView extends AgreedAction {
-  ownerName: string;
+  /** null once the owner deleted their data (screens say "Someone who left") */
+  ownerName: string | null;
 }
 
 export interface PartnershipParticipantView {
@@ -571,7 +606,7 @@ export interface PartnershipParticipantView {
   /** the group's notes, by prompt id (every prompt of the meeting has a list) */
   notes: Record<string, PartnershipNoteView[]>;
   actions: AgreedActionView[];
-  nudge: { at: number; text: string } | null;
+  nudge: PartnershipNudge | null;
   /** the participant's groups of earlier rounds: the notes they wrote together (by prompt id) and the actions they agreed */
   earlier: Array<{
     round: number;
@@ -581,7 +616,8 @@ export interface PartnershipParticipantView {
   }>;
 }
 
-const nameOf = (shared: PartnershipShared, id: string) => shared.names[id]?.nickname ?? 'Someone who left';
+/** a nickname from the names snapshot; null for someone whose data is gone (each screen words it) */
+const nameOf = (shared: PartnershipShared, id: string): string | null => shared.names[id]?.nickname ?? null;
 const member = (shared: PartnershipShared, id: string): PartnershipMemberView => ({
   id,
   nickname: nameOf(shared, id),
@@ -595,11 +631,11 @@ function partnershipPromptView(shared: PartnershipShared | undefined, config: Pa
   return { index: shared.prompt.index, count: config.prompts.length, id: p.id, title: p.title, hint: p.hint, minutes: p.minutes, timer: shared.prompt.timer };
 }
 
-type NameOf = (participantId: string) => string;
+type NameOf = (participantId: string) => string | null;
 const namesIn =
   (shared: PartnershipShared | undefined): NameOf =>
   (id) =>
-    shared ? nameOf(shared, id) : 'Someone who left';
+    shared ? nameOf(shared, id) : null;
 const actionView = (name: NameOf, a: AgreedAction): AgreedActionView => ({ ...a, ownerName: name(a.owner) });
 
 /** A group record's notes, by prompt id (every prompt of the meeting has a list). */
@@ -663,7 +699,7 @@ export function partnershipParticipantView(ctx: {
     waiting: !mine,
     notes,
     actions: (rec?.actions ?? []).map((a) => actionView(namesIn(shared), a)),
-    nudge: mine ? shared.nudge : null,
+    nudge: mine ? partnershipNudgeView(shared.nudge) : null,
     earlier,
   };
 }
@@ -682,11 +718,11 @@ export function previewPartnership(
   // not in a group of this round: the server refuses every change (it has no record to write)
   if (!group || view.round < 1) return view;
   const notes = Object.values(view.notes).flat();
-  const names = new Map<string, string>();
+  const names = new Map<string, string | null>();
   for (const n of notes) names.set(n.by, n.author);
   for (const a of view.actions) names.set(a.owner, a.ownerName);
   for (const m of group.members) names.set(m.id, m.nickname);
-  const name: NameOf = (id) => names.get(id) ?? 'Someone who left';
+  const name: NameOf = (id) => names.get(id) ?? null;
   const rec: PartnershipRecord = {
     round: view.round,
     group: group.id,
@@ -719,7 +755,7 @@ export interface PartnershipConsoleView {
   canStartRound: boolean;
   prompts: Array<{ id: string; title: string; minutes: number }>;
   prompt: PartnershipPromptView | null;
-  nudge: { at: number; text: string } | null;
+  nudge: PartnershipNudge | null;
   groups: PartnershipGroupProgress[];
   /** people in a group of the current round */
   placed: number;
@@ -738,9 +774,9 @@ export interface PartnershipDisplayView {
   round: number;
   totalRounds: number;
   prompt: PartnershipPromptView | null;
-  nudge: { at: number; text: string } | null;
+  nudge: PartnershipNudge | null;
   /** who is with whom (no notes: those stay with their group) */
-  groups: Array<{ id: string; members: Array<{ nickname: string; department: string | null }> }>;
+  groups: Array<{ id: string; members: Array<{ nickname: string | null; department: string | null }> }>;
   /** for the closing picture */
   totals: { conversations: number; actions: number; notes: number };
 }
@@ -749,7 +785,13 @@ export function partnershipPresenterView(ctx: PresenterContext<PartnershipConfig
   const { config, counters: c } = ctx;
   const shared = ctx.shared ?? initialPartnershipShared();
   const groups = partnershipCurrentGroups(shared);
-  const base = { phase: ctx.phase, round: shared.round, totalRounds: config.rounds, prompt: partnershipPromptView(shared, config), nudge: shared.nudge };
+  const base = {
+    phase: ctx.phase,
+    round: shared.round,
+    totalRounds: config.rounds,
+    prompt: partnershipPromptView(shared, config),
+    nudge: partnershipNudgeView(shared.nudge),
+  };
   if (ctx.audience === 'display') {
     return {
       audience: 'display',
@@ -934,7 +976,7 @@ export const partnership: ActivityModule<
     initial: () => initialPartnershipShared(),
     actionSchema: PartnershipAction,
     act: (shared, action, ctx) => actPartnership(shared, action, ctx),
-    // their notes stay with the group; the screens name them "Someone who left"
+    // their notes stay with the group; their name becomes null, which the screens word "Someone who left"
     forget: (shared, id) => ({ ...shared, names: withoutKey(shared.names, id) }),
   },
   input: {

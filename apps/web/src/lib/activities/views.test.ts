@@ -1,9 +1,12 @@
 /**
  * The pictures the new screens draw, checked as numbers: where a self-assessment bar sits on the
- * diverging scale, and how the word cloud sizes and orders its words.
+ * diverging scale, and how the word cloud sizes and orders its words; and the words screens make
+ * from codes core sends (the steelman prompt, a partnership nudge, someone who left).
  */
 import { describe, expect, it } from 'vitest';
+import { nameOrLeft as adversaryName, steelmanPromptText } from './adversaries/view';
 import { cloudLayout } from './open-prompt/view';
+import { nameOrLeft, nudgeText } from './partnership/words';
 import { commonest, divergingBar } from './self-assessment/view';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -71,5 +74,40 @@ describe('the word cloud', () => {
       ),
     ).toEqual(new Set([0.7]));
     expect(cloudLayout([])).toEqual([]);
+  });
+});
+
+describe('what core sends as a code, each screen words in its own language', () => {
+  it('the steelman prompt: the same English as before, and another language for another screen', () => {
+    expect(steelmanPromptText({ code: 'state-you', listener: 'Ben' }, 'en')).toBe(
+      'Your turn: tell Ben where you stand and why. Give your best reasons, then mark your view as stated.',
+    );
+    expect(steelmanPromptText({ code: 'restate-you', speaker: 'Ana', again: true }, 'en')).toBe(
+      'Restate Ana’s view in your own words, as convincingly as they would put it — they asked you to try again.',
+    );
+    expect(steelmanPromptText({ code: 'verdict-listener', speaker: 'Ana' }, 'en')).toBe('Wait for Ana to accept your restatement first.');
+    expect(steelmanPromptText({ code: 'verdict-listener', speaker: 'Ana' }, 'de')).toBe('Warte, bis Ana deine Wiedergabe annimmt.');
+    // a name that is gone reads "your partner"; no prompt, no words
+    expect(steelmanPromptText({ code: 'state-listener', speaker: null }, 'es')).toContain('tu pareja');
+    expect(steelmanPromptText(null, 'en')).toBe('');
+  });
+
+  it('a partnership nudge: the facilitator’s words as typed, the kinds worded with plurals', () => {
+    expect(nudgeText({ at: 1, kind: 'text', text: 'Swap who talks' }, 'de')).toBe('Swap who talks');
+    expect(nudgeText({ at: 1, kind: 'left', minutes: 2 }, 'en')).toBe('2 minutes left — start wrapping up this question.');
+    expect(nudgeText({ at: 1, kind: 'about', minutes: 1 }, 'en')).toBe('About one minute left. Start wrapping up.');
+    expect(nudgeText({ at: 1, kind: 'about', minutes: 4 }, 'en')).toBe('About 4 minutes left on this question.');
+    expect(nudgeText({ at: 1, kind: 'time-up' }, 'en')).toBe('Time is up for this question. Finish your thought and move on.');
+    expect(nudgeText({ at: 1, kind: 'wrap-up' }, 'en')).toBe('Time to start wrapping up this question.');
+    expect(nudgeText({ at: 1, kind: 'left', minutes: 2 }, 'ar')).toBe('بقيت دقيقتان — ابدؤوا باختتام هذا السؤال.');
+    expect(nudgeText({ at: 1, kind: 'left', minutes: 2 }, 'es')).toBe('Quedan 2 minutos: id cerrando esta pregunta.');
+  });
+
+  it('someone who left has no name in the view: the screen says so', () => {
+    expect(nameOrLeft('Ana', 'en')).toBe('Ana');
+    expect(nameOrLeft(null, 'en')).toBe('Someone who left');
+    expect(nameOrLeft(null, 'ar')).toBe('شخص غادر');
+    expect(adversaryName(null, 'en')).toBe('Someone who left');
+    expect(adversaryName('Jo', 'es')).toBe('Jo');
   });
 });

@@ -3,6 +3,7 @@ import type { AdversariesParticipantView, AdversariesRoomView } from '@canopy/co
 import { scaleFigure } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 import { formatList, getLocale, m } from '@canopy/i18n';
+import { nameOrLeft } from './view';
 
 export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
   const view = step.data as AdversariesParticipantView | null;
@@ -39,7 +40,7 @@ export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
         round: t.round,
         names: formatList(
           getLocale(),
-          t.partners.map((p) => p.nickname),
+          t.partners.map((p) => nameOrLeft(p.nickname)),
         ),
       }),
     });
@@ -47,7 +48,7 @@ export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
     blocks.push({ kind: 'text', text: t.learned || m.adv_pack_no_note(), tone: t.learned ? 'quote' : 'muted' });
     for (const p of t.partners) {
       if (!p.learned) continue;
-      blocks.push({ kind: 'text', text: m.adv_pack_partner_learned({ name: p.nickname }), tone: 'label' });
+      blocks.push({ kind: 'text', text: m.adv_pack_partner_learned({ name: nameOrLeft(p.nickname) }), tone: 'label' });
       blocks.push({ kind: 'text', text: p.learned, tone: 'quote' });
     }
   }

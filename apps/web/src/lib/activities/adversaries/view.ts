@@ -1,7 +1,7 @@
 /** Reading the adversaries views off the live room, and the words the screens share. */
-import type { AdversariesPresenterView, AdversariesRoomView, StanceMovement, SteelmanStep } from '@canopy/core';
+import type { AdversariesPresenterView, AdversariesRoomView, StanceMovement, SteelmanPrompt, SteelmanStep } from '@canopy/core';
 import type { RoomSnapshot } from '@canopy/client';
-import { formatNumber, getLocale, m } from '@canopy/i18n';
+import { formatNumber, getLocale, m, type Locale } from '@canopy/i18n';
 import { activityData, activityRoom } from '../data';
 import { phase } from '../phases';
 
@@ -48,3 +48,42 @@ export function movedBy(mv: StanceMovement): string {
   const words = { count: pts, points: fmt(pts) };
   return mv.meanNet === 0 ? m.adv_moved_by(words) : mv.meanNet > 0 ? m.adv_moved_by_agree(words) : m.adv_moved_by_disagree(words);
 }
+
+/**
+ * What a participant is told about their conversation (core's `SteelmanPrompt`), in the screen's
+ * language; a name that is gone (the person deleted their data) reads "your partner".
+ */
+export function steelmanPromptText(prompt: SteelmanPrompt | null, locale: Locale = getLocale()): string {
+  if (!prompt) return '';
+  const o = { locale };
+  const name = (n: string | null) => n ?? m.adv_prompt_partner({}, o);
+  switch (prompt.code) {
+    case 'done':
+      return m.adv_prompt_done({}, o);
+    case 'find-partner':
+      return m.adv_prompt_find_partner({}, o);
+    case 'closed':
+      return m.adv_prompt_closed({}, o);
+    case 'state-you':
+      return m.adv_prompt_state_you({ listener: name(prompt.listener) }, o);
+    case 'state-listener':
+      return m.adv_prompt_state_listener({ speaker: name(prompt.speaker) }, o);
+    case 'state-others':
+      return m.adv_prompt_state_others({ speaker: name(prompt.speaker), listener: name(prompt.listener) }, o);
+    case 'restate-you':
+      return (prompt.again ? m.adv_prompt_restate_you_again : m.adv_prompt_restate_you)({ speaker: name(prompt.speaker) }, o);
+    case 'restate-speaker':
+      return m.adv_prompt_restate_speaker({ listener: name(prompt.listener) }, o);
+    case 'restate-others':
+      return m.adv_prompt_restate_others({ speaker: name(prompt.speaker), listener: name(prompt.listener) }, o);
+    case 'verdict-you':
+      return m.adv_prompt_verdict_you({ listener: name(prompt.listener) }, o);
+    case 'verdict-listener':
+      return m.adv_prompt_verdict_listener({ speaker: name(prompt.speaker) }, o);
+    case 'verdict-others':
+      return m.adv_prompt_verdict_others({ speaker: name(prompt.speaker), listener: name(prompt.listener) }, o);
+  }
+}
+
+/** A name as the screens show it: someone who deleted their data (core sends null) is "Someone who left". */
+export const nameOrLeft = (nickname: string | null, locale: Locale = getLocale()): string => nickname ?? m.adv_someone_left({}, { locale });
