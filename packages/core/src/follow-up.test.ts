@@ -86,7 +86,8 @@ function ana(): PlanBasis {
       cm: { items: [{ id: 'c1abcd', whom: label, what: label, start: '2026-12-10', cadence: 'monthly' }] },
     },
     shared: {
-      pt: { rounds: [{ groups: [{ id: 'g1', members: ['ana', 'ben'] }] }], names: { ana: { nickname: 'Ana' }, ben: { nickname: 'Ben' } } },
+      // Cleo was in the group too, and has since deleted her data: her name is gone
+      pt: { rounds: [{ groups: [{ id: 'g1', members: ['ana', 'ben', 'cleo'] }] }], names: { ana: { nickname: 'Ana' }, ben: { nickname: 'Ben' } } },
     },
     groups: {
       pt: {
@@ -108,7 +109,7 @@ describe('a person’s plan and their check-ins', () => {
     expect(b.commitments.map((c) => [c.id, c.stepId])).toEqual([['c1abcd', 'cm']]);
     expect(b.assessment?.ratings).toEqual({ 'offer-help': 2 });
     expect(b.partnerships).toEqual([
-      { id: 'pt:1:g1', stepId: 'pt', stepTitle: 'Partners', round: 1, with: ['Ben'], actions: [{ id: 'a1', text: 'Send the draft', due: '2026-12-20' }] },
+      { id: 'pt:1:g1', stepId: 'pt', stepTitle: 'Partners', round: 1, with: ['Ben', null], actions: [{ id: 'a1', text: 'Send the draft', due: '2026-12-20' }] },
     ]);
   });
 

@@ -123,8 +123,8 @@ export interface PlanPartnership {
   stepId: string;
   stepTitle: string;
   round: number;
-  /** the others in the group, as they were named in the room */
-  with: string[];
+  /** the others in the group, as they were named in the room (null: someone who has left it; screens word it) */
+  with: Array<string | null>;
   /** actions this person owns in the group */
   actions: Array<Pick<AgreedAction, 'id' | 'text' | 'due'>>;
 }
@@ -178,7 +178,7 @@ export function planBasis(room: Pick<RoomState, 'agenda' | 'current'>, participa
             stepId: step.id,
             stepTitle: step.title,
             round: r + 1,
-            with: g.members.filter((m) => m !== participantId).map((m) => shared?.names[m]?.nickname ?? 'someone who left'),
+            with: g.members.filter((m) => m !== participantId).map((m) => shared?.names[m]?.nickname ?? null),
             actions: (rec?.actions ?? []).filter((a) => a.owner === participantId).map((a) => ({ id: a.id, text: a.text, due: a.due })),
           });
         }

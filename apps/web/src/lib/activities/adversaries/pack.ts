@@ -1,5 +1,5 @@
 /** Worthy adversaries in the participant's pack: where they stood before and after, the room's picture, and what they and their partners learned. */
-import type { AdversariesParticipantView, AdversariesRoomView } from '@canopy/core';
+import { adversaryScale, type AdversariesParticipantView, type AdversariesRoomView } from '@canopy/core';
 import { scaleFigure } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 import { formatList, getLocale, m } from '@canopy/i18n';
@@ -10,19 +10,21 @@ export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
   const room = (step.room ?? null) as AdversariesRoomView | null;
   const kind = m.adv_pack_kind();
   if (!view) return null;
+  // the scale's words in the pack's language (the view's own are English)
+  const scale = adversaryScale(getLocale());
   const blocks: PackBlock[] = [];
   const answered = view.statements.filter((s) => s.before !== null || s.after !== null);
   if (answered.length) {
     blocks.push({ kind: 'heading', text: m.adv_pack_where() });
     for (const s of answered) {
-      const word = (v: number | null) => (v === null ? '—' : (view.scale[v - 1] ?? String(v)));
+      const word = (v: number | null) => (v === null ? '—' : (scale[v - 1] ?? String(v)));
       blocks.push({ kind: 'text', text: s.text, tone: 'label' });
       blocks.push({ kind: 'list', items: [m.adv_pack_before({ answer: word(s.before) }), m.adv_pack_after({ answer: word(s.after) })] });
       const r = room?.statements.find((x) => x.id === s.id);
       if (r?.after.counts)
         blocks.push({
           kind: 'figure',
-          figure: scaleFigure({ title: m.adv_pack_room_title({ statement: s.text }), scale: view.scale, counts: r.after.counts, mine: s.after }),
+          figure: scaleFigure({ title: m.adv_pack_room_title({ statement: s.text }), scale, counts: r.after.counts, mine: s.after }),
           caption: m.adv_pack_room_caption({ count: r.after.answered }),
         });
     }
