@@ -45,18 +45,6 @@ const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 const threeWords = (s: string) => squash(s).split(' ').length >= 3;
 
 /**
- * English sentences known to show on other languages' screens while they are being translated
- * (each is fixed on its own branch, then leaves this list). Every entry says what it is.
- */
-export const KNOWN_ENGLISH_TODO: ReadonlyArray<{ text: string; what: string }> = [
-  {
-    text: 'explains where they stand. Listen for their strongest reasons: you will put them in your own words next.',
-    what: "worthy adversaries, steelman: the phone's turn instruction core builds in English (“<name> explains …”)",
-  },
-  { text: 'The conversation is closed.', what: "worthy adversaries, results: the phone's note that the pairs' talk is over, from core in English" },
-];
-
-/**
  * Every English sentence of Canopy's own shown on `page` while it speaks `locale` (not English),
  * one line each, named by `label`. `typed`: what people typed (left out); `steps`: English step
  * texts to look for as well (a built-in workshop's own words in English).
@@ -64,13 +52,12 @@ export const KNOWN_ENGLISH_TODO: ReadonlyArray<{ text: string; what: string }> =
 export async function englishLeft(page: Page, locale: Locale, label: string, opts: { typed?: string[]; steps?: string[] } = {}): Promise<string[]> {
   if (locale === 'en') return [];
   const own = cat(locale);
-  const known = new Set(KNOWN_ENGLISH_TODO.map((k) => squash(k.text)));
   const english = new Map<string, string>();
   for (const [key, value] of cat('en')) {
     // a message worded the same in both languages (a name, a code) is not a leftover
-    if (threeWords(value) && own.get(key) !== value && !known.has(squash(value))) english.set(squash(value), key);
+    if (threeWords(value) && own.get(key) !== value) english.set(squash(value), key);
   }
-  for (const text of opts.steps ?? []) if (threeWords(text) && !known.has(squash(text))) english.set(squash(text), 'step text');
+  for (const text of opts.steps ?? []) if (threeWords(text)) english.set(squash(text), 'step text');
   const lines = (
     await page.evaluate(() => {
       const attrs = [...document.querySelectorAll('[aria-label], [placeholder], [title], img[alt]')].flatMap((el) =>
@@ -88,7 +75,7 @@ export async function englishLeft(page: Page, locale: Locale, label: string, opt
     let rest = line;
     for (const t of opts.typed ?? []) rest = rest.split(squash(t)).join(' ');
     rest = squash(rest);
-    if ([...english.keys()].some((text) => rest.includes(text)) || [...known].some((k) => rest.includes(k))) continue;
+    if ([...english.keys()].some((text) => rest.includes(text))) continue;
     if (soundsEnglish(rest)) found.push(`${label}: English left (not in the catalogues): “${rest.slice(0, 120)}”`);
   }
   return found;
