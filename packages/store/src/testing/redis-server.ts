@@ -16,6 +16,13 @@ import { join } from 'node:path';
 export interface RedisServerOptions {
   /** AOF persistence (so `kill()` + `restart()` keeps data up to the last fsync); default false */
   appendonly?: boolean;
+  /**
+   * With `appendonly`: when Redis fsyncs the AOF; default `everysec`, as `infra/redis.conf`. With
+   * `everysec` a write normally reaches the file before its reply, but while a slow background fsync
+   * runs Redis may hold writes back for up to 2 s and still reply: a process killed then loses them.
+   * `always` writes and fsyncs before every reply.
+   */
+  appendfsync?: 'always' | 'everysec';
   /** e.g. '64mb'; the policy is then `noeviction` */
   maxmemory?: string;
   /** data directory; default a fresh temp directory, removed when the process exits */
@@ -131,6 +138,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
 
   const launch = async (port: number, busPort: number): Promise<void> => {
     const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', opts.appendonly ? 'yes' : 'no'];
+    if (opts.appendonly && opts.appendfsync) args.push('--appendfsync', opts.appendfsync);
     args.push('--dir', dir, '--logfile', logfile, '--daemonize', 'no');
     if (opts.cluster) {
       args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort));
