@@ -246,6 +246,8 @@ async function canopyNodes(redis: RedisEnv, driver: string, count: number): Prom
     JOIN_RATE_PER_MIN: '1000000',
     JOIN_FAILURES_PER_10MIN: '1000000',
     CREATE_RATE_PER_HOUR: '100000',
+    // every generated screen comes from 127.0.0.1: the many-rooms levels open more than the default 2,500
+    SOCKETS_PER_ADDRESS: '100000',
     WEB_BUILD_DIR: '',
   };
   const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
