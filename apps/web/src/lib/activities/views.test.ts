@@ -4,9 +4,10 @@
  * from codes core sends (the steelman prompt, a partnership nudge, someone who left).
  */
 import { describe, expect, it } from 'vitest';
-import { nameOrLeft as adversaryName, steelmanPromptText } from './adversaries/view';
+import { steelmanPromptText } from './adversaries/view';
 import { cloudLayout } from './open-prompt/view';
-import { nameOrLeft, nudgeText } from './partnership/words';
+import { nudgeText } from './partnership/words';
+import { nameOrLeft } from '$lib/names';
 import { commonest, divergingBar } from './self-assessment/view';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -107,7 +108,7 @@ describe('what core sends as a code, each screen words in its own language', () 
     expect(nameOrLeft('Ana', 'en')).toBe('Ana');
     expect(nameOrLeft(null, 'en')).toBe('Someone who left');
     expect(nameOrLeft(null, 'ar')).toBe('شخص غادر');
-    expect(adversaryName(null, 'en')).toBe('Someone who left');
-    expect(adversaryName('Jo', 'es')).toBe('Jo');
+    expect(nameOrLeft(null, 'en')).toBe('Someone who left');
+    expect(nameOrLeft('Jo', 'es')).toBe('Jo');
   });
 });

@@ -3,7 +3,7 @@ import { adversaryScale, type AdversariesParticipantView, type AdversariesRoomVi
 import { scaleFigure } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
 import { formatList, getLocale, m } from '@canopy/i18n';
-import { nameOrLeft } from './view';
+import { nameOrLeft } from '$lib/names';
 
 export const adversariesPack: PackHook<'adversaries'> = async ({ step }) => {
   const view = step.data as AdversariesParticipantView | null;

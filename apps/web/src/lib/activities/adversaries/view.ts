@@ -84,6 +84,3 @@ export function steelmanPromptText(prompt: SteelmanPrompt | null, locale: Locale
       return m.adv_prompt_verdict_others({ speaker: name(prompt.speaker), listener: name(prompt.listener) }, o);
   }
 }
-
-/** A name as the screens show it: someone who deleted their data (core sends null) is "Someone who left". */
-export const nameOrLeft = (nickname: string | null, locale: Locale = getLocale()): string => nickname ?? m.adv_someone_left({}, { locale });

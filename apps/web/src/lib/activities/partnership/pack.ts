@@ -3,7 +3,7 @@ import { m } from '@canopy/i18n';
 import type { PartnershipParticipantView } from '@canopy/core';
 import { dayText } from '$lib/pack/charts';
 import type { PackBlock, PackHook } from '$lib/pack/types';
-import { nameOrLeft } from './words';
+import { nameOrLeft } from '$lib/names';
 
 export const partnershipPack: PackHook<'partnership'> = async ({ step, outcomes }) => {
   const view = step.data as PartnershipParticipantView | null;

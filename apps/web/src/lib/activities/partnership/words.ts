@@ -2,9 +2,6 @@
 import { formatNumber, getLocale, m, type Locale } from '@canopy/i18n';
 import type { PartnershipNudge } from '@canopy/core';
 
-/** A name as the screens show it: someone whose data is gone (core sends null) is "Someone who left". */
-export const nameOrLeft = (nickname: string | null, locale: Locale = getLocale()): string => nickname ?? m.partner_someone_left({}, { locale });
-
 /** A nudge in the screen's language: the facilitator's own words as typed, else its kind worded here. */
 export function nudgeText(nudge: PartnershipNudge, locale: Locale = getLocale()): string {
   const o = { locale };
