@@ -616,17 +616,19 @@ export function adversaryStatementResults(ctx: Pick<PresenterContext<Adversaries
   });
 }
 
-const points = (x: number) => `${round1(x)} ${round1(x) === 1 ? 'point' : 'points'}`;
-
 /**
- * How views moved, said the same on every screen and in the report: "3 of 4 moved, by 2 points on
- * average, towards agreeing" — the average is over those who moved (people who kept their view
- * do not pull it down), the direction is the whole room's.
+ * How views moved, in `locale`: "3 of 4 moved, by 2 points on average, towards agreeing" — the
+ * average is over those who moved (people who kept their view do not pull it down), the direction
+ * is the whole room's. The report says it this way; screens draw it (`movedBy` on the web).
  */
-export function describeMovement(m: StanceMovement): string {
-  if (m.moved === 0) return `Nobody of the ${m.compared} who re-rated moved.`;
-  const net = m.meanNet;
-  return `${m.moved} of ${m.compared} moved, by ${points(m.movedShift)} on average${net !== 0 ? `, towards ${net > 0 ? 'agreeing' : 'disagreeing'}` : ''}.`;
+export function describeMovement(mv: StanceMovement, locale: Locale = 'en'): string {
+  const opts = { locale };
+  if (mv.moved === 0) return m.server_report_adv_moved_none({ compared: mv.compared }, opts);
+  const shift = round1(mv.movedShift);
+  const points = m.server_report_adv_points({ count: shift, value: numberIn(shift, locale) }, opts);
+  const params = { moved: mv.moved, compared: mv.compared, points };
+  const net = mv.meanNet;
+  return (net === 0 ? m.server_report_adv_moved : net > 0 ? m.server_report_adv_moved_agreeing : m.server_report_adv_moved_disagreeing)(params, opts);
 }
 
 export type SteelmanStatus = SteelmanStage | 'done';
@@ -1042,17 +1044,6 @@ export function adversariesReadScopes(pid: string, shared: AdversariesShared | u
 const adversaryScaleIn = (locale: Locale): string[] =>
   locale === baseLocale ? [...ADVERSARY_SCALE] : ADVERSARY_SCALE.map((_, i) => say(`adv_scale_${i + 1}`, locale));
 
-/** `describeMovement` in the report's language (the same words in English). */
-function reportMovement(mv: StanceMovement, locale: Locale): string {
-  const opts = { locale };
-  if (mv.moved === 0) return m.server_report_adv_moved_none({ compared: mv.compared }, opts);
-  const shift = round1(mv.movedShift);
-  const points = m.server_report_adv_points({ count: shift, value: numberIn(shift, locale) }, opts);
-  const params = { moved: mv.moved, compared: mv.compared, points };
-  const net = mv.meanNet;
-  return (net === 0 ? m.server_report_adv_moved : net > 0 ? m.server_report_adv_moved_agreeing : m.server_report_adv_moved_disagreeing)(params, opts);
-}
-
 /**
  * The worthy adversaries in the report: each statement's before/after distribution and how many
  * moved (withheld below the minimum group size, as on the display), the conversations held, and
@@ -1099,7 +1090,7 @@ export function adversariesOutcomes(ctx: OutcomesContext<AdversariesConfig, Adve
       scale,
       series: [series(m.server_report_before({}, opts), s.before), series(m.server_report_after({}, opts), s.after)],
     });
-    if (s.movement) blocks.push(paragraph(m.server_report_adv_after_conversation({ movement: reportMovement(s.movement, locale) }, opts)));
+    if (s.movement) blocks.push(paragraph(m.server_report_adv_after_conversation({ movement: describeMovement(s.movement, locale) }, opts)));
   }
   blocks.push(heading(m.server_report_adv_learned({}, opts)));
   if (learnings.length === 0) blocks.push(paragraph(m.server_report_adv_no_learnings({}, opts)));
