@@ -76,6 +76,8 @@ export interface RecordRead {
 
 /** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
 const ROOM_CACHE_SIZE = 200;
+/** records a node remembers having written (a participant's answers to a step: tens to hundreds of bytes each) */
+const RECORD_CACHE_SIZE = 20_000;
 
 export interface ServiceOptions {
   retentionSeconds: number;
@@ -96,6 +98,11 @@ export class ServiceContext {
   private readonly rooms = new Map<string, RoomState>();
   /** steps' shared states read lately, by `room/step`, checked against the stored rev before use */
   private readonly shared = new Map<string, Loaded>();
+  /**
+   * records this node wrote or read lately, by `room/step/scope`: an answer decided on one is
+   * written with its rev as the expected one, so a record that moved since is refused, never lost
+   */
+  private readonly records = new Map<string, Loaded>();
 
   constructor(
     readonly store: RoomStore,
@@ -145,6 +152,34 @@ export class ServiceContext {
     this.rooms.set(roomId, room);
     if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
     return room;
+  }
+
+  /**
+   * The room as this node last read it, if it holds it: only for decisions the store checks again
+   * when it writes (`roomVersion`). Callers must not change what they get.
+   */
+  knownRoom(roomId: string): RoomState | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  /** Work on one record (`room/step/scope`), one after another on this node, with the changes `applyOnce` makes to it. */
+  inOrder<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.queues.run(key, fn);
+  }
+
+  /** A record this node wrote or read lately, as it was then (it may have moved since). Callers must not change it. */
+  rememberedRecord(key: string): Loaded | undefined {
+    return this.records.get(key);
+  }
+
+  rememberRecord(key: string, record: Loaded): void {
+    this.records.delete(key); // re-insert: least recently written first
+    this.records.set(key, record);
+    if (this.records.size > RECORD_CACHE_SIZE) this.records.delete(this.records.keys().next().value!);
+  }
+
+  forgetRecord(key: string): void {
+    this.records.delete(key);
   }
 
   /** The step the room is on, which must be `stepId`, and its module. */

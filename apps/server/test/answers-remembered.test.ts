@@ -1,0 +1,108 @@
+/**
+ * A node decides most answers on the room and the records as it last saw them (one round trip to
+ * the store per answer); the store's write checks that neither moved. Two room services on one
+ * real Redis stand for two nodes: one of them keeps answering while the other moves the room or
+ * writes the same person's record, and nothing is decided on what was no longer true.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomId } from '@canopy/client';
+import type { NewRoom } from '@canopy/core';
+import { createStore } from '@canopy/store';
+import { createLimiters } from '../src/ratelimit.js';
+import { RoomService } from '../src/service.js';
+import type { Identity } from '../src/service/context.js';
+import { testConfig, useRedis } from './support.js';
+
+const redis = useRedis();
+
+const agenda: NewRoom['agenda'] = [
+  { id: 'hello', type: 'slide', title: 'Welcome', durationSec: 0, config: {} },
+  {
+    id: 'self',
+    type: 'self-assessment',
+    title: 'How do you build allies?',
+    durationSec: 0,
+    config: {
+      minGroupSize: 1,
+      statements: [
+        { id: 'help', text: 'I offer help before I am asked.' },
+        { id: 'thanks', text: 'I thank people for small favours.' },
+      ],
+    },
+  },
+  { id: 'bye', type: 'slide', title: 'Thanks', durationSec: 0, config: {} },
+];
+
+const stores: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+async function node() {
+  const store = await createStore({ redisUrl: redis.url });
+  stores.push(store);
+  return new RoomService(store, createLimiters(testConfig()), { retentionSeconds: 3600 });
+}
+
+const rate = (statementId: string, value: number) => ({ op: 'rate', statementId, value });
+
+async function twoNodes() {
+  const [first, second] = [await node(), await node()];
+  const created = await first.createRoom({ title: 'Allies', agenda }, '127.0.0.1');
+  const facilitator: Identity = { role: 'facilitator', roomId: created.roomId };
+  const joined = await first.join({ code: created.code, nickname: 'Ana', token: randomId(), deviceId: randomId() }, '127.0.0.1');
+  const ana: Identity = { role: 'participant', roomId: created.roomId, participant: joined.participant };
+  const answer = (on: RoomService, stepId: string, input: unknown, submissionId = randomId()) => on.submit(ana, stepId, submissionId, input);
+  return { first, second, facilitator, ana, answer };
+}
+
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e: { code?: string }) => e.code,
+  );
+
+describe('answers decided on what a node remembers', () => {
+  it('a node that saw the room on an earlier step takes answers to the step the facilitator opened on another node', async () => {
+    const { first, second, facilitator, answer } = await twoNodes();
+    await second.command(facilitator, { type: 'next' });
+    // the first node reads the room once: on the slide, which takes no answers
+    expect(await refusal(answer(first, 'hello', rate('help', 3)))).toBe('BAD_REQUEST');
+    await second.command(facilitator, { type: 'next' });
+    // it still remembers the slide; the answer to the self-assessment is decided on the room as stored
+    expect(await answer(first, 'self', rate('help', 4))).toMatchObject({ duplicate: false, view: { ratings: { help: 4 } } });
+  });
+
+  it('a step the facilitator ended on another node is over here too, though this node saw it running', async () => {
+    const { first, second, facilitator, answer } = await twoNodes();
+    await second.command(facilitator, { type: 'goto', index: 1 });
+    expect(await answer(first, 'self', rate('help', 4))).toMatchObject({ duplicate: false });
+    await second.command(facilitator, { type: 'next' });
+    expect(await refusal(answer(first, 'self', rate('thanks', 2)))).toBe('CONFLICT');
+    // back to it: the step runs again and takes the answer
+    await second.command(facilitator, { type: 'goto', index: 1 });
+    expect(await answer(first, 'self', rate('thanks', 2))).toMatchObject({ duplicate: false, view: { ratings: { thanks: 2 } } });
+  });
+
+  it("one person answering on two screens on two nodes loses nothing: each node's remembered record is checked", async () => {
+    const { first, second, facilitator, answer } = await twoNodes();
+    await first.command(facilitator, { type: 'goto', index: 1 });
+    await answer(first, 'self', rate('help', 4)); // the first node now remembers the record at rev 1
+    await answer(second, 'self', rate('thanks', 2)); // rev 2, written on the other node
+    // decided on rev 1 it would drop "thanks": the store refuses that write and the node decides again
+    const third = await answer(first, 'self', rate('help', 5));
+    expect(third).toMatchObject({ duplicate: false, rev: 3, view: { ratings: { help: 5, thanks: 2 } } });
+  });
+
+  it('a resend of an answer already stored is answered as a duplicate, on either node, and counted once', async () => {
+    const { first, second, facilitator, answer } = await twoNodes();
+    await first.command(facilitator, { type: 'goto', index: 1 });
+    const id = randomId();
+    expect(await answer(first, 'self', rate('help', 4), id)).toMatchObject({ duplicate: false, rev: 1 });
+    expect(await answer(first, 'self', rate('help', 4), id)).toMatchObject({ duplicate: true, rev: 1 });
+    expect(await answer(second, 'self', rate('help', 4), id)).toMatchObject({ duplicate: true, rev: 1 });
+    const store = await createStore({ redisUrl: redis.url });
+    stores.push(store);
+    expect(await store.getCounters(facilitator.roomId, 'self')).toEqual({ 'people:any': 1, 's:help:4': 1 });
+  });
+});
