@@ -14,7 +14,7 @@ import { createRoomState, NewRoomSchema, type NewRoom } from '@canopy/core';
 import { createStore } from '@canopy/store';
 import { freePort, startRedisCluster, startRedisServer, type RedisCluster } from '@canopy/store/testing';
 import { io as ioClient } from 'socket.io-client';
-import { cpuMs, now, percentile, ROOT, round, rssBytes, sleep, sortNum, spawnServer, type Proc } from './lib.js';
+import { cpuMs, now, percentile, ROOT, round, rssBytes, settledRss, sleep, sortNum, spawnServer, type Proc } from './lib.js';
 import type { Request } from './worker.js';
 import { table } from './table.mjs';
 import { measureIsolation } from './isolation.js';
@@ -257,7 +257,10 @@ async function canopyNodes(redis: RedisEnv, driver: string, count: number): Prom
 
 interface CanopyRun {
   fanout: FanoutResult;
+  /** resident memory per participant 10 s after the last join (`settledRss`) */
   memoryPerParticipant: number;
+  /** the same 2 s after the last join (the surge's garbage may not be collected yet) */
+  memoryAfterJoin: number;
   joinBytes: number;
   submissions?: Awaited<ReturnType<typeof ramp>>;
   echo?: { in: number; out: number; sample: unknown };
@@ -283,6 +286,7 @@ async function canopyRun(
     );
     await sleep(2000);
     const rss1 = pids.reduce((s, p) => s + rssBytes(p), 0);
+    const rssSettled = await settledRss(pids, 2000);
     const f = fac;
     const wires = new Map<number, Record<string, unknown>>();
     f.socket.on('stage', (w) => void wires.set(w.v, w as unknown as Record<string, unknown>));
@@ -308,7 +312,12 @@ async function canopyRun(
         pids,
       ),
     );
-    const run: CanopyRun = { fanout: res, memoryPerParticipant: (rss1 - rss0) / opts.n, joinBytes: joined.bytesIn / opts.n };
+    const run: CanopyRun = {
+      fanout: res,
+      memoryPerParticipant: (rssSettled - rss0) / opts.n,
+      memoryAfterJoin: (rss1 - rss0) / opts.n,
+      joinBytes: joined.bytesIn / opts.n,
+    };
     if (opts.submissions) {
       const ack = await fac.command({ type: 'goto', index: 1 });
       if (!ack.ok) throw new Error(ack.error.message);
@@ -351,7 +360,8 @@ async function baselineRun(opts: {
     const rss0 = rssBytes(pids[0]!);
     await phase(`${label}: join`, () => joinAll(opts.n, { mode: 'baseline', urls: [srv.url] }));
     await sleep(2000);
-    const memoryPerParticipant = (rssBytes(pids[0]!) - rss0) / opts.n;
+    const memoryAfterJoin = (rssBytes(pids[0]!) - rss0) / opts.n;
+    const memoryPerParticipant = ((await settledRss(pids, 2000)) - rss0) / opts.n;
     const res = await phase(`${label}: fan-out`, () =>
       fanout(
         opts.n,
@@ -365,7 +375,7 @@ async function baselineRun(opts: {
       ),
     );
     const submissions = opts.submissions ? await phase(`${label}: submissions`, () => ramp('s2', opts.statements, pids)) : undefined;
-    return { fanout: res, submissions, memoryPerParticipant };
+    return { fanout: res, submissions, memoryPerParticipant, memoryAfterJoin };
   } finally {
     fac.disconnect();
     await all({ op: 'close' });
@@ -692,6 +702,7 @@ async function main() {
       const fanoutRows = [];
       let single: CanopyRun | null = null;
       let baseSubs: Awaited<ReturnType<typeof ramp>> | undefined;
+      let baselineAfterJoin = NaN;
       let statements: string[] = [];
       for (const n of SIZES) {
         const c = await canopyRun(one, { driver: DEFAULT_DRIVER, n, nodes: 1, rounds: ROUNDS, submissions: n === biggest });
@@ -728,6 +739,7 @@ async function main() {
           single = c;
           singleP99 = cs.p99;
           baseSubs = b.submissions;
+          baselineAfterJoin = b.memoryAfterJoin;
         }
       }
       const s = single!;
@@ -755,6 +767,9 @@ async function main() {
         memory: {
           rss_bytes_per_participant: Math.round(s.memoryPerParticipant),
           baseline_rss_bytes_per_participant: big.baseline_rss_bytes_per_participant,
+          // extras: 2 s after the last join, before the process gave the surge's garbage back
+          rss_bytes_per_participant_after_join: Math.round(s.memoryAfterJoin),
+          baseline_rss_bytes_per_participant_after_join: Math.round(baselineAfterJoin),
           participants: biggest,
         },
         bytes: {

@@ -97,6 +97,19 @@ export function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+/** How long after the last join the memory is read again: a quiet node's collection has run by then. */
+export const SETTLE_MS = 10_000;
+
+/**
+ * The processes' resident memory SETTLE_MS after the last join. Right after a surge of joins a
+ * process still holds the surge's garbage; a quiet Canopy node gives it back after a few quiet
+ * seconds (GC_AFTER_GROWTH_MB): this is what it holds for its connections, not the high-water mark.
+ */
+export async function settledRss(pids: number[], sinceMs: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, Math.max(0, SETTLE_MS - sinceMs)));
+  return pids.reduce((s, p) => s + rssBytes(p), 0);
+}
+
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { mountDownloads, mountImpactDownloads } from './downloads.js';
 import { shareOrigins } from './lan.js';
+import { collectWhenQuiet } from './heap.js';
 import { createLimiters } from './ratelimit.js';
 import { attachRealtime } from './realtime.js';
 import { clientAddress, configuredOrigins, originAllowed } from './security.js';
@@ -166,6 +167,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     web: web ? 'served' : 'not built',
   });
 
+  const stopCollecting = collectWhenQuiet(config.GC_AFTER_GROWTH_MB, log);
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -177,6 +179,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     nodes,
     close: () =>
       (closing ??= (async () => {
+        stopCollecting();
         await io.close(); // also closes the HTTP server
         await store.close();
         await redis?.close();

@@ -112,6 +112,11 @@ const EnvSchema = z.object({
     .default(256 * 1024),
   /** silent | error | warn | info | debug (debug also puts tRPC's stack traces in its error answers) */
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * after the process's memory grew by this many MB (a surge of joins' garbage), one full
+   * collection once the node is quiet gives the memory back; 0 = never (V8 alone decides)
+   */
+  GC_AFTER_GROWTH_MB: z.coerce.number().int().min(0).default(64),
 });
 
 export type Config = z.infer<typeof EnvSchema>;
