@@ -68,16 +68,36 @@ export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteRes
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant)
     throw new ServiceError('FORBIDDEN', 'Only participants submit answers.', undefined, because('NOT_ALLOWED'));
+  const answer: Answer = { pid: who.participant.id, stepId, submissionId, input, socketId: who.socketId };
   const known = ctx.knownRoom(who.roomId);
   if (known) {
-    const quick = await submitOnKnownRoom(ctx, who.participant.id, known, stepId, submissionId, input, who.socketId);
+    const quick = await submitOnKnownRoom(ctx, known, answer);
     if (quick !== AGAIN) return quick;
   }
-  return submitOnStoredRoom(ctx, who.participant.id, await ctx.currentRoom(who.roomId), stepId, submissionId, input, who.socketId);
+  return submitOnStoredRoom(ctx, await ctx.currentRoom(who.roomId), answer);
+}
+
+/** One answer as it came: who, to which step, its client-made id, its input, and the socket it came on. */
+interface Answer {
+  pid: string;
+  stepId: string;
+  submissionId: string;
+  input: unknown;
+  socketId: string | undefined;
 }
 
 /** `submitOnKnownRoom` could not settle the answer on what this node remembers: decide again on the store. */
 const AGAIN: unique symbol = Symbol('again');
+
+/** A refusal decided on what this node remembers is not the answer's last word: `AGAIN` instead. */
+async function refusedAgain<T>(decideOn: () => T | Promise<T>): Promise<T | typeof AGAIN> {
+  try {
+    return await decideOn();
+  } catch (e) {
+    if (e instanceof ServiceError) return AGAIN;
+    throw e;
+  }
+}
 
 /** What an answer is, decided on one state of the room: its step, its parsed input, whose record it goes to. */
 interface Decided {
@@ -149,41 +169,24 @@ const writeOf = (ctx: ServiceContext, d: Decided, submissionId: string, expected
  * careful path answers a resend), or on a record this node does not hold and finds one already
  * applied.
  */
-async function submitOnKnownRoom(
-  ctx: ServiceContext,
-  pid: string,
-  room: RoomState,
-  stepId: string,
-  submissionId: string,
-  input: unknown,
-  socketId: string | undefined,
-): Promise<Submitted | typeof AGAIN> {
-  let d: Decided;
-  try {
-    d = await decide(ctx, pid, room, stepId, input);
-  } catch (e) {
-    if (e instanceof ServiceError) return AGAIN;
-    throw e;
-  }
+async function submitOnKnownRoom(ctx: ServiceContext, room: RoomState, a: Answer): Promise<Submitted | typeof AGAIN> {
+  const d = await refusedAgain(() => decide(ctx, a.pid, room, a.stepId, a.input));
+  if (d === AGAIN) return AGAIN;
   return ctx.inOrder(d.key, async () => {
     let known = ctx.rememberedRecord(d.key);
     if (!known) {
-      const read = await ctx.recordFor(room.id, stepId, d.scope, submissionId);
+      const read = await ctx.recordFor(room.id, a.stepId, d.scope, a.submissionId);
       if (read.applied !== null) return AGAIN;
       known = read.stored ? { rev: read.stored.rev, value: JSON.parse(read.stored.value) as unknown } : { rev: 0, value: d.spec.initial(d.scope) };
     }
-    let change: { next: unknown; delta: Counters };
-    try {
-      change = reduce(ctx, d, known.value);
-    } catch (e) {
-      if (e instanceof ServiceError) return AGAIN;
-      throw e;
-    }
-    const res = await ctx.store.writeRecord(room.id, stepId, d.scope, {
-      ...writeOf(ctx, d, submissionId, known.rev, change.next, change.delta),
+    const prev = known.value;
+    const change = await refusedAgain(() => reduce(ctx, d, prev));
+    if (change === AGAIN) return AGAIN;
+    const res = await ctx.store.writeRecord(room.id, a.stepId, d.scope, {
+      ...writeOf(ctx, d, a.submissionId, known.rev, change.next, change.delta),
       roomVersion: room.version,
     });
-    if (res.status === 'ok') return landed(ctx, d, res.rev, change.next, socketId);
+    if (res.status === 'ok') return landed(ctx, d, res.rev, change.next, a.socketId);
     ctx.forgetRecord(d.key);
     if (res.status === 'gone' || res.status === 'capped') writeRefusal(ctx, res.status);
     return AGAIN;
@@ -191,16 +194,9 @@ async function submitOnKnownRoom(
 }
 
 /** The careful way: decided on the room as stored now, with the record and the dedupe mark read before the write. */
-async function submitOnStoredRoom(
-  ctx: ServiceContext,
-  pid: string,
-  room: RoomState,
-  stepId: string,
-  submissionId: string,
-  input: unknown,
-  socketId: string | undefined,
-): Promise<Submitted> {
-  const d = await decide(ctx, pid, room, stepId, input);
+async function submitOnStoredRoom(ctx: ServiceContext, room: RoomState, a: Answer): Promise<Submitted> {
+  const { pid, stepId, submissionId, socketId } = a;
+  const d = await decide(ctx, pid, room, stepId, a.input);
   return ctx.applyOnce<RecordRead, Submitted>({
     key: d.key,
     read: () => ctx.recordFor(room.id, stepId, d.scope, submissionId),
