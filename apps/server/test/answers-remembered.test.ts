@@ -7,10 +7,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomId } from '@canopy/client';
 import type { NewRoom } from '@canopy/core';
-import { createStore } from '@canopy/store';
+import { createStore, MemoryRoomStore } from '@canopy/store';
 import { createLimiters } from '../src/ratelimit.js';
 import { RoomService } from '../src/service.js';
-import type { Identity } from '../src/service/context.js';
+import { ServiceContext, type Identity } from '../src/service/context.js';
 import { testConfig, useRedis } from './support.js';
 
 const redis = useRedis();
@@ -104,5 +104,22 @@ describe('answers decided on what a node remembers', () => {
     const store = await createStore({ redisUrl: redis.url });
     stores.push(store);
     expect(await store.getCounters(facilitator.roomId, 'self')).toEqual({ 'people:any': 1, 's:help:4': 1 });
+  });
+});
+
+describe('what a node remembers of records', () => {
+  it('is bounded by their stored size: the least recently written go first', () => {
+    const ctx = new ServiceContext(new MemoryRoomStore(), createLimiters(testConfig()), { retentionSeconds: 3600 });
+    const MB = 1024 * 1024;
+    for (let i = 0; i < 20; i++) ctx.rememberRecord(`r/s/p:${i}`, { rev: 1, value: { i } }, MB);
+    // 16 MB kept: the four written first are forgotten, the newest are there
+    expect([0, 1, 2, 3].map((i) => ctx.rememberedRecord(`r/s/p:${i}`))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(ctx.rememberedRecord('r/s/p:4')).toMatchObject({ rev: 1, value: { i: 4 } });
+    expect(ctx.rememberedRecord('r/s/p:19')).toMatchObject({ rev: 1, value: { i: 19 } });
+    // written again, a record moves to the back of the queue and is counted once
+    ctx.rememberRecord('r/s/p:4', { rev: 2, value: { i: 4 } }, MB);
+    ctx.rememberRecord('r/s/p:20', { rev: 1, value: { i: 20 } }, MB);
+    expect(ctx.rememberedRecord('r/s/p:4')).toMatchObject({ rev: 2 });
+    expect(ctx.rememberedRecord('r/s/p:5')).toBeUndefined();
   });
 });

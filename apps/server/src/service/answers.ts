@@ -141,9 +141,8 @@ function reduce(ctx: ServiceContext, d: Decided, prev: unknown): { next: unknown
 }
 
 /** Stored: remember the record, tell the room, and build the views of everyone shown it (the sender's is the answer). */
-async function landed(ctx: ServiceContext, d: Decided, rev: number, value: unknown, socketId: string | undefined): Promise<Submitted> {
-  const record = { rev, value };
-  ctx.rememberRecord(d.key, record);
+async function landed(ctx: ServiceContext, d: Decided, record: Loaded, bytes: number, socketId: string | undefined): Promise<Submitted> {
+  ctx.rememberRecord(d.key, record, bytes);
   ctx.broadcaster?.activityChanged(d.room.id, d.step.id);
   const written = new Map([[d.scope, record]]);
   const audience = d.scope === ownScope(d.pid) ? [d.pid] : (d.mod.audience?.(d.scope, d.shared?.value, d.step.config) ?? [d.pid]);
@@ -182,11 +181,9 @@ async function submitOnKnownRoom(ctx: ServiceContext, room: RoomState, a: Answer
     const prev = known.value;
     const change = await refusedAgain(() => reduce(ctx, d, prev));
     if (change === AGAIN) return AGAIN;
-    const res = await ctx.store.writeRecord(room.id, a.stepId, d.scope, {
-      ...writeOf(ctx, d, a.submissionId, known.rev, change.next, change.delta),
-      roomVersion: room.version,
-    });
-    if (res.status === 'ok') return landed(ctx, d, res.rev, change.next, a.socketId);
+    const write = { ...writeOf(ctx, d, a.submissionId, known.rev, change.next, change.delta), roomVersion: room.version };
+    const res = await ctx.store.writeRecord(room.id, a.stepId, d.scope, write);
+    if (res.status === 'ok') return landed(ctx, d, { rev: res.rev, value: change.next }, write.value.length, a.socketId);
     ctx.forgetRecord(d.key);
     if (res.status === 'gone' || res.status === 'capped') writeRefusal(ctx, res.status);
     return AGAIN;
@@ -209,12 +206,13 @@ async function submitOnStoredRoom(ctx: ServiceContext, room: RoomState, a: Answe
     },
     async write({ stored }) {
       const { next, delta } = reduce(ctx, d, stored ? JSON.parse(stored.value) : d.spec.initial(d.scope));
-      const res = await ctx.store.writeRecord(room.id, stepId, d.scope, writeOf(ctx, d, submissionId, stored?.rev ?? 0, next, delta));
+      const write = writeOf(ctx, d, submissionId, stored?.rev ?? 0, next, delta);
+      const res = await ctx.store.writeRecord(room.id, stepId, d.scope, write);
       if (res.status !== 'ok') {
         ctx.forgetRecord(d.key);
         return writeRefusal(ctx, res.status);
       }
-      return landed(ctx, d, res.rev, next, socketId);
+      return landed(ctx, d, { rev: res.rev, value: next }, write.value.length, socketId);
     },
     busy: () => new ServiceError('BUSY', 'Not saved yet: many changes at once. Retrying…'),
   });

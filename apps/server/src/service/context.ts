@@ -76,8 +76,11 @@ export interface RecordRead {
 
 /** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
 const ROOM_CACHE_SIZE = 200;
-/** records a node remembers having written (a participant's answers to a step: tens to hundreds of bytes each) */
-const RECORD_CACHE_SIZE = 20_000;
+/**
+ * records a node remembers having written, counted by their stored size (a participant's answers
+ * to a step: tens of bytes to a few KB); the least recently written go first beyond it
+ */
+const RECORD_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface ServiceOptions {
   retentionSeconds: number;
@@ -102,7 +105,8 @@ export class ServiceContext {
    * records this node wrote or read lately, by `room/step/scope`: an answer decided on one is
    * written with its rev as the expected one, so a record that moved since is refused, never lost
    */
-  private readonly records = new Map<string, Loaded>();
+  private readonly records = new Map<string, Loaded & { bytes: number }>();
+  private recordBytes = 0;
 
   constructor(
     readonly store: RoomStore,
@@ -172,14 +176,23 @@ export class ServiceContext {
     return this.records.get(key);
   }
 
-  rememberRecord(key: string, record: Loaded): void {
-    this.records.delete(key); // re-insert: least recently written first
-    this.records.set(key, record);
-    if (this.records.size > RECORD_CACHE_SIZE) this.records.delete(this.records.keys().next().value!);
+  /** Remember a record this node wrote (`bytes`: its stored size), as long as room is left for it. */
+  rememberRecord(key: string, record: Loaded, bytes: number): void {
+    this.forgetRecord(key); // re-insert: least recently written first
+    this.records.set(key, { ...record, bytes });
+    this.recordBytes += bytes;
+    for (const [oldest, r] of this.records) {
+      if (this.recordBytes <= RECORD_CACHE_BYTES) break;
+      this.records.delete(oldest);
+      this.recordBytes -= r.bytes;
+    }
   }
 
   forgetRecord(key: string): void {
+    const r = this.records.get(key);
+    if (!r) return;
     this.records.delete(key);
+    this.recordBytes -= r.bytes;
   }
 
   /** The step the room is on, which must be `stepId`, and its module. */
