@@ -211,11 +211,14 @@ test('the whole built-in workshop by keyboard only, for a participant and for th
         for (const name of steps) {
           if (await button(kai, name).isVisible()) {
             await press(kai, button(kai, name));
+            // the turn moved on once the button went (until the answer is back it may still show)
+            await expect(button(kai, name)).toBeHidden({ timeout: WAIT });
             moved = true;
             break;
           }
           if (await button(lea, name).isVisible()) {
             await button(lea, name).click();
+            await expect(button(lea, name)).toBeHidden({ timeout: WAIT });
             moved = true;
             break;
           }

@@ -80,7 +80,8 @@ export async function shownSeconds(page: Page): Promise<number> {
 export async function tabTo(page: Page, target: Locator, maxPresses = 40) {
   for (let i = 0; i < maxPresses; i++) {
     await page.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement)) return;
+    // bounded: a target that went away (the screen moved on) fails here, it does not wait for the test's end
+    if (await target.evaluate((el) => el === document.activeElement, undefined, { timeout: 5_000 })) return;
   }
   throw new Error(`could not reach ${target} with the Tab key`);
 }
