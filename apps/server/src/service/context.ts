@@ -76,11 +76,6 @@ export interface RecordRead {
 
 /** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
 const ROOM_CACHE_SIZE = 200;
-/**
- * records a node remembers having written, counted by their stored size (a participant's answers
- * to a step: tens of bytes to a few KB); the least recently written go first beyond it
- */
-const RECORD_CACHE_BYTES = 16 * 1024 * 1024;
 
 export interface ServiceOptions {
   retentionSeconds: number;
@@ -101,12 +96,6 @@ export class ServiceContext {
   private readonly rooms = new Map<string, RoomState>();
   /** steps' shared states read lately, by `room/step`, checked against the stored rev before use */
   private readonly shared = new Map<string, Loaded>();
-  /**
-   * records this node wrote or read lately, by `room/step/scope`: an answer decided on one is
-   * written with its rev as the expected one, so a record that moved since is refused, never lost
-   */
-  private readonly records = new Map<string, Loaded & { bytes: number }>();
-  private recordBytes = 0;
 
   constructor(
     readonly store: RoomStore,
@@ -156,43 +145,6 @@ export class ServiceContext {
     this.rooms.set(roomId, room);
     if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
     return room;
-  }
-
-  /**
-   * The room as this node last read it, if it holds it: only for decisions the store checks again
-   * when it writes (`roomVersion`). Callers must not change what they get.
-   */
-  knownRoom(roomId: string): RoomState | undefined {
-    return this.rooms.get(roomId);
-  }
-
-  /** Work on one record (`room/step/scope`), one after another on this node, with the changes `applyOnce` makes to it. */
-  inOrder<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return this.queues.run(key, fn);
-  }
-
-  /** A record this node wrote or read lately, as it was then (it may have moved since). Callers must not change it. */
-  rememberedRecord(key: string): Loaded | undefined {
-    return this.records.get(key);
-  }
-
-  /** Remember a record this node wrote (`bytes`: its stored size), as long as room is left for it. */
-  rememberRecord(key: string, record: Loaded, bytes: number): void {
-    this.forgetRecord(key); // re-insert: least recently written first
-    this.records.set(key, { ...record, bytes });
-    this.recordBytes += bytes;
-    for (const [oldest, r] of this.records) {
-      if (this.recordBytes <= RECORD_CACHE_BYTES) break;
-      this.records.delete(oldest);
-      this.recordBytes -= r.bytes;
-    }
-  }
-
-  forgetRecord(key: string): void {
-    const r = this.records.get(key);
-    if (!r) return;
-    this.records.delete(key);
-    this.recordBytes -= r.bytes;
   }
 
   /** The step the room is on, which must be `stepId`, and its module. */
