@@ -5,7 +5,7 @@
  * change in that record's contribution, in one atomic store write.
  */
 import { ServiceError } from '@canopy/api';
-import { because, counterDelta, issueMessage, issueRefusal, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { because, counterDelta, getActivity, issueMessage, issueRefusal, ownScope, SHARED_SCOPE } from '@canopy/core';
 import type { RecordWriteResult } from '@canopy/store';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
@@ -18,12 +18,6 @@ export interface Submitted {
   rev: number;
 }
 
-/**
- * Apply one participant answer. Resolves only once the store holds it; then every participant
- * shown that record gets their fresh view (the sender's other screens too, but not the socket it
- * came on, which gets it in the answer). Decided on the room as stored now (`currentRoom`: one
- * version read, the room itself from this node's cache when that version is the one it holds).
- */
 /** The refusal of an answer in a room at its storage cap: names the cap, and that nothing else is affected. */
 export const roomCapMessage = (maxBytes: number) =>
   `Not saved: this room has reached its storage cap (ROOM_MAX_BYTES, ${Math.round(maxBytes / 1024)} KB of answers). Answers already given are kept; ask the facilitator.`;
@@ -46,9 +40,36 @@ export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteRes
   }
 }
 
+/**
+ * The record an answer will be decided on, asked for before the room's version is back, so both
+ * reads leave together (one round trip, not two). Only where this node's last sight of the room has
+ * `stepId` running with answers that go to the person's own record (no choice of record, no shared
+ * state), and only while no change to that record runs or waits here. The answer uses it only if the
+ * room as stored now leads to the same record, and reads again if it failed; the write's
+ * compare-and-set and dedupe mark still settle anything that came in between.
+ */
+function readEarly(ctx: ServiceContext, roomId: string, stepId: string, pid: string, submissionId: string) {
+  const known = ctx.knownRoom(roomId);
+  const step = known?.agenda[known.current];
+  if (!step || step.id !== stepId) return undefined;
+  const mod = getActivity(step.type);
+  if (!mod?.input || mod.input.scope || mod.shared) return undefined;
+  const key = `${roomId}/${stepId}/${ownScope(pid)}`;
+  if (!ctx.settled(key)) return undefined;
+  return { key, read: ctx.recordFor(roomId, stepId, ownScope(pid), submissionId).catch(() => null) };
+}
+
+/**
+ * Apply one participant answer. Resolves only once the store holds it; then every participant
+ * shown that record gets their fresh view (the sender's other screens too, but not the socket it
+ * came on, which gets it in the answer). Decided on the room as stored now (`currentRoom`: one
+ * version read, the room itself from this node's cache when that version is the one it holds); the
+ * person's record usually read in the same round trip (`readEarly`).
+ */
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant)
     throw new ServiceError('FORBIDDEN', 'Only participants submit answers.', undefined, because('NOT_ALLOWED'));
+  const early = readEarly(ctx, who.roomId, stepId, who.participant.id, submissionId);
   const room = await ctx.currentRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
@@ -65,9 +86,15 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
     scope = chosen.value;
   }
   if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.', undefined, because('NOT_ALLOWED'));
+  const key = `${room.id}/${stepId}/${scope}`;
+  let first = early?.key === key ? early.read : undefined;
   return ctx.applyOnce<RecordRead, Submitted>({
-    key: `${room.id}/${stepId}/${scope}`,
-    read: () => ctx.recordFor(room.id, stepId, scope, submissionId),
+    key,
+    async read() {
+      const pre = first;
+      first = undefined; // a second attempt (a lost race) reads again
+      return (pre && (await pre)) ?? ctx.recordFor(room.id, stepId, scope, submissionId);
+    },
     dedupe: {
       seen: ({ applied }) => applied !== null,
       async answer() {

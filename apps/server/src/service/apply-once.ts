@@ -72,4 +72,9 @@ export class KeyedQueue {
     });
     return run;
   }
+
+  /** Nothing runs or waits under `key` on this node now. */
+  idle(key: string): boolean {
+    return !this.tails.has(key);
+  }
 }

@@ -147,6 +147,16 @@ export class ServiceContext {
     return room;
   }
 
+  /** The room as this node last read it, if it did (no I/O; it may be out of date). */
+  knownRoom(roomId: string): RoomState | undefined {
+    return this.rooms.get(roomId);
+  }
+
+  /** No change under this `applyOnce` key runs or waits on this node now. */
+  settled(key: string): boolean {
+    return this.queues.idle(key);
+  }
+
   /** The step the room is on, which must be `stepId`, and its module. */
   currentStep(room: RoomState, stepId: string): { step: Step; mod: AnyActivity } {
     const step = room.agenda[room.current];
