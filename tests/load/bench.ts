@@ -159,21 +159,24 @@ interface RampStage {
   cpu_per_answer_us: number;
 }
 
-/** Open-loop submissions, the offered rate raised ×1.5 per stage until ack p99 passes the limit. */
+/**
+ * Open-loop submissions, the offered rate raised ×1.5 per stage until ack p99 passes the limit;
+ * then the gap between the last stage that held and the first that did not is narrowed twice (at
+ * their geometric middle), so the result is within ×1.11 of the true limit, not ×1.5.
+ */
 async function ramp(
   stepId: string,
   statements: string[],
   pids: number[],
 ): Promise<{ stages: RampStage[]; acked_per_s: number; p99_ack_ms: number; cpu_per_answer_us: number }> {
   const stages: RampStage[] = [];
-  let rate = 200;
-  let retried = false;
   // what the server spends with nothing to do (the adapter's polling, timers): taken out of the CPU per answer
   const idle0 = pids.reduce((s, p) => s + cpuMs(p), 0);
   const idleT0 = now();
   await sleep(2000);
   const idlePerMs = (pids.reduce((s, p) => s + cpuMs(p), 0) - idle0) / (now() - idleT0);
-  for (let i = 0; i < (QUICK ? 12 : 18); i++) {
+  /** one stage at `rate`: whether it held */
+  const stage = async (rate: number): Promise<boolean> => {
     const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
     const t0 = now();
     const res = await all<{ sent: number; acked: number; failed: number; lat: number[]; sendMs: number }>({
@@ -204,16 +207,30 @@ async function ramp(
     log(
       `  offered ${rate}/s → acked ${st.acked_per_s}/s, ack p50 ${st.p50_ack_ms} ms p99 ${st.p99_ack_ms} ms, failed ${st.failed}, server CPU ${cpu.toFixed(0)} %`,
     );
-    if (st.p99_ack_ms > ACK_P99_LIMIT_MS || st.failed > 0 || st.acked_per_s < 0.9 * rate) {
-      // one more try at the same rate, so a single hiccup (GC, a neighbour on the machine) does not end the ramp
-      if (retried) break;
-      retried = true;
-      await sleep(1000);
-      continue;
+    return !(st.p99_ack_ms > ACK_P99_LIMIT_MS || st.failed > 0 || st.acked_per_s < 0.9 * rate);
+  };
+  /** a stage at `rate`, and once more after a pause if it did not hold, so a single hiccup (GC, a neighbour on the machine) does not decide */
+  const holds = async (rate: number): Promise<boolean> => {
+    if (await stage(rate)) return true;
+    await sleep(1000);
+    return stage(rate);
+  };
+  let held = 0;
+  let failed = 0; // the lowest rate that did not hold (0: none yet)
+  for (let i = 0, rate = 200; i < (QUICK ? 12 : 18); i++, rate = Math.round(rate * 1.5)) {
+    if (!(await holds(rate))) {
+      failed = rate;
+      break;
     }
-    retried = false;
-    rate = Math.round(rate * 1.5);
+    held = rate;
     await sleep(300);
+  }
+  // narrow the last step: between what held and what did not
+  for (let i = 0; i < 2 && held > 0 && failed > 0; i++) {
+    await sleep(300);
+    const middle = Math.round(Math.sqrt(held * failed));
+    if (await holds(middle)) held = middle;
+    else failed = middle;
   }
   const good = stages.filter((s) => s.p99_ack_ms <= ACK_P99_LIMIT_MS && s.failed === 0);
   const best = [...good].sort((a, b) => b.acked_per_s - a.acked_per_s)[0];
