@@ -31,6 +31,12 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     /** write V8 CPU profiles of the Canopy processes into this folder (open them in Chrome DevTools) */
     'cpu-prof': { type: 'string' },
+    /**
+     * a diagnosis, not a result: Canopy's participants send their submissions straight on their
+     * socket, as the echo's bare clients do, without the client's bookkeeping (pending count, the
+     * view kept from the ack) — so both ramps' generators cost the same per answer
+     */
+    'raw-submit': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick!;
@@ -181,6 +187,7 @@ async function ramp(
     const t0 = now();
     const res = await all<{ sent: number; acked: number; failed: number; lat: number[]; sendMs: number }>({
       op: 'submit',
+      raw: args['raw-submit']!,
       rate: rate / WORKERS,
       durationMs: STAGE_MS,
       stepId,
@@ -692,6 +699,7 @@ function writeResults(started: number, measures: Record<string, unknown>): void 
     ...measures,
     generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
     quick: QUICK,
+    ...(args['raw-submit'] ? { raw_submit: true } : {}),
     duration_s: round((now() - started) / 1000, 0),
   };
   mkdirSync(dirname(args.out!), { recursive: true });

@@ -16,7 +16,7 @@ export type Request =
   | { op: 'roomsResults' }
   | { op: 'wait'; v: number; ready: boolean; timeoutMs: number }
   | { op: 'bytes' }
-  | { op: 'submit'; rate: number; durationMs: number; stepId: string; statements: string[] }
+  | { op: 'submit'; raw?: boolean; rate: number; durationMs: number; stepId: string; statements: string[] }
   | { op: 'echo'; n: number; stepId: string; statements: string[] }
   | { op: 'eld' }
   | { op: 'close' };
@@ -135,9 +135,11 @@ const answer = (statements: string[]) => ({
   value: 1 + Math.floor(Math.random() * 5),
 });
 
-function submitOne(m: Member, stepId: string, statements: string[]): Promise<boolean> {
-  if (m.conn) return m.conn.submit(stepId, answer(statements)).then((r) => r.ok);
-  return m.socket
+/** One answer: through the client (`m.conn`) unless `raw`, or straight on the socket as a bare client sends it. */
+function submitOne(m: Member, stepId: string, statements: string[], raw = false): Promise<boolean> {
+  if (m.conn && !raw) return m.conn.submit(stepId, answer(statements)).then((r) => r.ok);
+  const socket = (m.conn?.socket as Socket | undefined) ?? m.socket;
+  return socket
     .timeout(10_000)
     .emitWithAck('submit', { stepId, submissionId: randomId(), input: answer(statements) })
     .then(
@@ -189,7 +191,7 @@ async function submit(req: Extract<Request, { op: 'submit' }>) {
       const at = t0 + (sent * 1000) / req.rate;
       const m = members[cursor++ % members.length]!;
       inflight.push(
-        submitOne(m, req.stepId, req.statements).then((ok) => {
+        submitOne(m, req.stepId, req.statements, req.raw).then((ok) => {
           if (ok) {
             acked++;
             lat.push(now() - at);
