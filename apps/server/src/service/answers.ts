@@ -54,9 +54,10 @@ function readEarly(ctx: ServiceContext, roomId: string, stepId: string, pid: str
   if (!step || step.id !== stepId) return undefined;
   const mod = getActivity(step.type);
   if (!mod?.input || mod.input.scope || mod.shared) return undefined;
-  const key = `${roomId}/${stepId}/${ownScope(pid)}`;
+  const scope = ownScope(pid);
+  const key = `${roomId}/${stepId}/${scope}`;
   if (!ctx.settled(key)) return undefined;
-  return { key, read: ctx.recordFor(roomId, stepId, ownScope(pid), submissionId).catch(() => null) };
+  return { key, read: ctx.recordFor(roomId, stepId, scope, submissionId).catch(() => null) };
 }
 
 /**
@@ -69,14 +70,14 @@ function readEarly(ctx: ServiceContext, roomId: string, stepId: string, pid: str
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant)
     throw new ServiceError('FORBIDDEN', 'Only participants submit answers.', undefined, because('NOT_ALLOWED'));
-  const early = readEarly(ctx, who.roomId, stepId, who.participant.id, submissionId);
+  const pid = who.participant.id;
+  const early = readEarly(ctx, who.roomId, stepId, pid, submissionId);
   const room = await ctx.currentRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
   const parsed = spec.schema.safeParse(input);
   if (!parsed.success) throw new ServiceError('BAD_REQUEST', issueMessage(parsed.error, { about: 'Invalid answer' }), undefined, issueRefusal(parsed.error));
-  const pid = who.participant.id;
   const phase = room.phase ?? '';
   const shared = await ctx.readShared(room.id, step, mod);
   let scope = ownScope(pid);
