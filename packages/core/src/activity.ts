@@ -123,6 +123,12 @@ export interface ActivityModule<Config, Input = never, Rec = never, Shared = nev
     reduce(record: Rec, input: Input, ctx: InputContext<Config, Shared>): Outcome<Rec>;
     /** one record's share of the step's counters */
     contribution(record: Rec, config: Config): Counters;
+    /**
+     * The counters' change from `prev` to `next`, where a module can say it more cheaply than two
+     * contributions and their difference (it runs on every answer). Must equal
+     * `counterDelta(contribution(prev), contribution(next))`; the module's tests check that.
+     */
+    delta?(prev: Rec, next: Rec, config: Config): Counters;
     /** what the participant sees of their own record (defaults to the record itself) */
     ownView?(record: Rec): unknown;
   };
@@ -206,6 +212,16 @@ export function withoutKey<V>(record: Record<string, V>, key: string): Record<st
 /** The participant's own record's scope. Other scopes are the module's to name; `shared` is reserved. */
 export const ownScope = (participantId: string) => `p:${participantId}`;
 export const SHARED_SCOPE = 'shared';
+
+/** How an answer from `prev` to `next` moves the step's counters: the module's own `delta`, or the difference of the two contributions. */
+export function contributionDelta<Rec, Config>(
+  spec: { contribution(record: Rec, config: Config): Counters; delta?(prev: Rec, next: Rec, config: Config): Counters },
+  prev: Rec,
+  next: Rec,
+  config: Config,
+): Counters {
+  return spec.delta ? spec.delta(prev, next, config) : counterDelta(spec.contribution(prev, config), spec.contribution(next, config));
+}
 
 /** Counter delta between two contributions: only keys that change. */
 export function counterDelta(prev: Counters, next: Counters): Counters {

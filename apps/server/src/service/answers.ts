@@ -5,7 +5,7 @@
  * change in that record's contribution, in one atomic store write.
  */
 import { ServiceError } from '@canopy/api';
-import { because, counterDelta, getActivity, issueMessage, issueRefusal, ownScope, SHARED_SCOPE } from '@canopy/core';
+import { because, contributionDelta, getActivity, issueMessage, issueRefusal, ownScope, SHARED_SCOPE } from '@canopy/core';
 import type { RecordWriteResult } from '@canopy/store';
 import { DUPLICATE, LOST } from './apply-once.js';
 import type { Identity, RecordRead, ServiceContext } from './context.js';
@@ -109,7 +109,7 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
       const prev = stored ? JSON.parse(stored.value) : spec.initial(scope);
       const next = spec.reduce(prev, parsed.data, { config: step.config, phase, now: ctx.now(), participantId: pid, shared: shared?.value });
       if (!next.ok) throw new ServiceError('BAD_REQUEST', next.error);
-      const delta = counterDelta(spec.contribution(prev, step.config), spec.contribution(next.value, step.config));
+      const delta = contributionDelta(spec, prev, next.value, step.config);
       const res = await ctx.store.writeRecord(room.id, stepId, scope, {
         submissionId,
         expectedRev: stored?.rev ?? 0,

@@ -9,7 +9,7 @@ import {
   because,
   applyCheckIn,
   applyPlanEdit,
-  counterDelta,
+  contributionDelta,
   keptBasis,
   mentalMap,
   checkInSchedule,
@@ -186,7 +186,7 @@ function addToWorkshopMap(ctx: ServiceContext, room: RoomState, pid: string, sub
         submissionId,
         expectedRev: stored?.rev ?? 0,
         value: JSON.stringify(next.value),
-        counters: counterDelta(spec.contribution(prev, config), spec.contribution(next.value, config)),
+        counters: contributionDelta(spec, prev, next.value, config),
         writer: pid,
         ...(ctx.maxRoomBytes === undefined ? {} : { maxRoomBytes: ctx.maxRoomBytes }),
       });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addCounters, counterDelta, type Counters } from '../activity.js';
+import { addCounters, contributionDelta, counterDelta, type Counters } from '../activity.js';
 import {
   DEFAULT_STATEMENTS,
   DEFAULT_THEMES,
@@ -156,7 +156,7 @@ describe('the room picture is kept incrementally', () => {
         for (const o of ops) {
           const prev = records.get(o.who) ?? input.initial();
           const next = apply(prev, o.op === 'rate' ? rate(o.s, o.value) : { op: 'clear', statementId: o.s });
-          addCounters(running, counterDelta(selfAssessmentContribution(prev, config), selfAssessmentContribution(next, config)));
+          addCounters(running, contributionDelta(input, prev, next, config)); // as the server moves them
           records.set(o.who, next);
         }
         const recount: Counters = {};
@@ -164,6 +164,28 @@ describe('the room picture is kept incrementally', () => {
         expect(running).toEqual(recount);
       }),
     );
+  });
+
+  it("the module's own delta is the difference of the two records' contributions, for any two records", () => {
+    const ratings = fc.dictionary(fc.constantFrom(...ids, 'gone-statement'), fc.integer({ min: 1, max: 5 }));
+    expect(input.delta).toBeDefined();
+    fc.assert(
+      fc.property(ratings, ratings, (a, b) => {
+        const [prev, next] = [{ ratings: a }, { ratings: b }];
+        expect(input.delta!(prev, next, config)).toEqual(counterDelta(selfAssessmentContribution(prev, config), selfAssessmentContribution(next, config)));
+      }),
+    );
+    // the common answer: the same statements, one or more answered differently
+    fc.assert(
+      fc.property(ratings, fc.integer({ min: 0, max: 4 }), (a, shift) => {
+        const b = Object.fromEntries(Object.entries(a).map(([id, v], i) => [id, i % 2 ? v : ((v - 1 + shift) % 5) + 1]));
+        const [prev, next] = [{ ratings: a }, { ratings: b }];
+        expect(input.delta!(prev, next, config)).toEqual(counterDelta(selfAssessmentContribution(prev, config), selfAssessmentContribution(next, config)));
+      }),
+    );
+    const all = Object.fromEntries(ids.map((id) => [id, 3]));
+    expect(input.delta!({ ratings: {} }, { ratings: all }, config)).toMatchObject({ 'people:any': 1, 'people:all': 1 });
+    expect(input.delta!({ ratings: all }, { ratings: { ...all, thanks: 5 } }, config)).toEqual({ 's:thanks:3': -1, 's:thanks:5': 1 });
   });
 });
 

@@ -137,6 +137,40 @@ export function selfAssessmentContribution(rec: SelfAssessmentRecord, config: Pi
   return c;
 }
 
+/**
+ * `counterDelta` of the two records' contributions, without building either: only the statements
+ * whose answer changed, and the two progress counters (an answer changes one statement).
+ */
+export function selfAssessmentDelta(prev: SelfAssessmentRecord, next: SelfAssessmentRecord, config: Pick<SelfAssessmentConfig, 'statements'>): Counters {
+  const out: Counters = {};
+  const a = prev.ratings;
+  const b = next.ratings;
+  if (a === b) return out;
+  const before = Object.keys(a);
+  const after = Object.keys(b);
+  let moved = false; // a statement answered or cleared (not just answered differently)
+  for (const id of before) {
+    const v = a[id];
+    if (!has(b, id)) moved = true;
+    else if (b[id] === v) continue;
+    out[`s:${id}:${v}`] = -1;
+    if (has(b, id)) out[`s:${id}:${b[id]}`] = 1;
+  }
+  for (const id of after) {
+    if (has(a, id)) continue;
+    moved = true;
+    out[`s:${id}:${b[id]}`] = 1;
+  }
+  if (!moved) return out;
+  const any = (n: number) => (n > 0 ? 1 : 0);
+  const anyDelta = any(after.length) - any(before.length);
+  if (anyDelta) out['people:any'] = anyDelta;
+  const all = (r: Record<string, number>) => (config.statements.every((s) => has(r, s.id)) ? 1 : 0);
+  const allDelta = all(b) - all(a);
+  if (allDelta) out['people:all'] = allDelta;
+  return out;
+}
+
 // --- the room's picture ------------------------------------------------------------------------
 
 export interface StatementResult {
@@ -262,16 +296,18 @@ export interface SelfAssessmentOwnView extends SelfAssessmentRecord {
 
 export function selfAssessmentOwnView(rec: SelfAssessmentRecord): SelfAssessmentOwnView {
   const answers = Object.entries(rec.ratings);
-  const byValue = (dir: 1 | -1) => [...answers].sort((a, b) => dir * (a[1] - b[1])).map(([id]) => id);
+  // filtered first, then sorted (stable: ties keep the record's order), three at most
+  const top = (keep: (v: number) => boolean, dir: 1 | -1) =>
+    answers
+      .filter(([, v]) => keep(v))
+      .sort((a, b) => dir * (a[1] - b[1]))
+      .slice(0, 3)
+      .map(([id]) => id);
   return {
     ratings: { ...rec.ratings },
     answered: answers.length,
-    strengths: byValue(-1)
-      .filter((id) => (rec.ratings[id] ?? 0) >= 4)
-      .slice(0, 3),
-    toPractise: byValue(1)
-      .filter((id) => (rec.ratings[id] ?? LIKERT_POINTS) <= 2)
-      .slice(0, 3),
+    strengths: top((v) => v >= 4, -1),
+    toPractise: top((v) => v <= 2, 1),
   };
 }
 
@@ -377,6 +413,7 @@ export const selfAssessment: ActivityModule<
     initial: () => ({ ratings: {} }),
     reduce: (rec, input, { config }) => reduceSelfAssessment(rec, input, config),
     contribution: selfAssessmentContribution,
+    delta: selfAssessmentDelta,
   },
   participantView: ({ config, own }) => selfAssessmentParticipantView(config, own),
   preview: previewSelfAssessment,
