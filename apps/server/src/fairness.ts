@@ -80,9 +80,17 @@ export type FairConfig = Pick<
 /** Events that read every step or the whole room. */
 export const COSTLY_EVENTS: ReadonlySet<string> = new Set(['outcomes:mine', 'sync', 'questions:list']);
 
+/**
+ * A room's queue is full: answered BUSY (the client retries). Made without a stack trace: it is
+ * thrown by the thousand exactly when the server has no time to spare, is never logged, and
+ * capturing a trace was a visible share of an overloaded server's CPU.
+ */
 export class RoomBusyError extends Error {
   constructor() {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('This room has too much work queued right now; retrying…');
+    Error.stackTraceLimit = limit;
   }
 }
 
