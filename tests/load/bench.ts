@@ -183,6 +183,8 @@ async function ramp(
   const idlePerMs = (pids.reduce((s, p) => s + cpuMs(p), 0) - idle0) / (now() - idleT0);
   /** one stage at `rate`: whether it held */
   const stage = async (rate: number): Promise<boolean> => {
+    const settleMs = Math.max(...(await all<{ ms: number }>({ op: 'settle' })).map((r) => r.ms));
+    if (settleMs > 1000) log(`  (waited ${(settleMs / 1000).toFixed(1)} s for the last stage's answers to be answered first)`);
     const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
     const t0 = now();
     const res = await all<{ sent: number; acked: number; failed: number; lat: number[]; sendMs: number }>({

@@ -17,6 +17,7 @@ export type Request =
   | { op: 'wait'; v: number; ready: boolean; timeoutMs: number }
   | { op: 'bytes' }
   | { op: 'submit'; raw?: boolean; rate: number; durationMs: number; stepId: string; statements: string[] }
+  | { op: 'settle' }
   | { op: 'echo'; n: number; stepId: string; statements: string[] }
   | { op: 'eld' }
   | { op: 'close' };
@@ -176,6 +177,20 @@ function roomsResults() {
 }
 
 /** Open loop: submissions are due at fixed times whatever the answers do; latency counts from when each was due. */
+/** The last stage's answers not yet answered when it ended (an overloaded stage leaves a backlog). */
+let unsettled: Promise<unknown> = Promise.resolve();
+
+/**
+ * Wait (at most 2 min) until the last stage's answers are all answered: each stage then starts on a
+ * server with nothing left over, where an overloaded stage's backlog would otherwise be counted
+ * against the next, lower rate (its answers queuing behind the backlog).
+ */
+async function settle() {
+  const t0 = now();
+  await Promise.race([unsettled, sleep(120_000)]);
+  return { ms: now() - t0 };
+}
+
 async function submit(req: Extract<Request, { op: 'submit' }>) {
   const lat: number[] = [];
   let sent = 0;
@@ -202,7 +217,8 @@ async function submit(req: Extract<Request, { op: 'submit' }>) {
     await sleep(1);
   }
   const sentAt = now();
-  await Promise.race([Promise.all(inflight), sleep(15_000)]);
+  unsettled = Promise.all(inflight);
+  await Promise.race([unsettled, sleep(15_000)]);
   return { sent, acked, failed, lat, sendMs: sentAt - t0, ms: now() - t0 };
 }
 
@@ -245,6 +261,9 @@ async function handle(msg: { rid: number; req: Request }): Promise<void> {
         break;
       case 'submit':
         res = await submit(req);
+        break;
+      case 'settle':
+        res = await settle();
         break;
       case 'echo':
         res = await echo(req);
