@@ -222,6 +222,12 @@ return out
  * The dedupe window: the id that produced rev r is also kept in ring slot r mod window; writing
  * rev r + window finds the older id in that slot and forgets it. The room hash's `bytes` counts
  * record values plus ${SUBMISSION_OVERHEAD} + the field's length per remembered id (shared.ts).
+ *
+ * It runs for every answer, so it touches only what it may have created: the step's keys go into
+ * the room's registry, and take the room's deadline, when a record is first written (the records
+ * and dedupe hashes exist, with the deadline, for as long as any record of that scope does: this
+ * script is the only one that creates them); the counters hash, which empties and goes when its
+ * last counter is back to zero, is given the deadline whenever a write moved a counter.
  */
 export const WRITE_RECORDS = lua(
   'writeRecords',
@@ -229,6 +235,12 @@ export const WRITE_RECORDS = lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
 local window = tonumber(ARGV[1])
 local version = nil
+local at = nil
+-- a key this call may have created takes the room's deadline, if the room has one
+local function inherit(key)
+  if at == nil then at = redis.call('PEXPIRETIME', KEYS[1]) end
+  if at > 0 and redis.call('PTTL', key) == -1 then redis.call('PEXPIREAT', key, at) end
+end
 local function one(records, counters, subs, scope, field, expected, value, writer, roomVersion, maxBytes, ringPrefix, first, last)
   if writer ~= '' then
     local p = redis.call('HGET', KEYS[3], writer)
@@ -265,7 +277,13 @@ local function one(records, counters, subs, scope, field, expected, value, write
   for i = first, last, 2 do
     if redis.call('HINCRBY', counters, ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', counters, ARGV[i]) end
   end
-  redis.call('SADD', KEYS[2], records, counters, subs)
+  if not cur then
+    redis.call('SADD', KEYS[2], records, counters, subs)
+    inherit(KEYS[2])
+    inherit(records)
+    inherit(subs)
+  end
+  if last >= first then inherit(counters) end
   return {'ok', rev}
 end
 local out = {}
@@ -277,7 +295,6 @@ while i <= #ARGV do
   out[#out + 1] = one(KEYS[k], KEYS[k + 1], KEYS[k + 2], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], first, last)
   i = last + 1
 end
-${INHERIT_EXPIRY}
 return out
 `,
 );

@@ -736,6 +736,17 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect((await store.addParticipant(room.id, person('Late'), late)).status).toBe('created');
     await store.writeRecord(room.id, 'later', 'p:late', { submissionId: 's', expectedRev: 0, value: 'v', counters: { n: 1 } });
     await store.removeParticipant(room.id, joins[1]!.participant.id);
+    // a step's counters back to zero are gone, key and all; the answer that brings one back makes it again
+    const first = `p:${joins[0]!.participant.id}`;
+    expect(await store.writeRecord(room.id, 'welcome', first, { submissionId: 's2', expectedRev: 1, value: 'w', counters: { n: -1 } })).toEqual({
+      status: 'ok',
+      rev: 2,
+    });
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({});
+    expect(await store.writeRecord(room.id, 'welcome', first, { submissionId: 's3', expectedRev: 2, value: 'v', counters: { n: 1 } })).toEqual({
+      status: 'ok',
+      rev: 3,
+    });
     if (!(store instanceof MemoryRoomStore)) {
       const after = await ttls(room);
       expect(Object.keys(after)).toHaveLength(19);
