@@ -401,6 +401,19 @@ return {redis.call('PEXPIRETIME', KEYS[1]), redis.call('HGET', KEYS[1], 'code')}
 );
 
 /**
+ * What an answer is decided on, in one call: the room's version, the rev this submission made if
+ * it was applied already, and the record.
+ * KEYS: room, the step's records, the step's subs; ARGV: scope, submission field
+ * → {version or nil, appliedRev or nil, "<rev>|<value>" or nil}
+ */
+export const READ_FOR_ANSWER = lua(
+  'readForAnswer',
+  `
+return {redis.call('HGET', KEYS[1], 'version'), redis.call('HGET', KEYS[3], ARGV[2]), redis.call('HGET', KEYS[2], ARGV[1])}
+`,
+);
+
+/**
  * KEYS: the step's records hash; ARGV: scope → the record's rev (0: none), without sending its
  * value over the wire (a group activity's shared record can be hundreds of KB)
  */
@@ -429,4 +442,5 @@ export const SCRIPTS = [
   DELETE_RECORD,
   EXPIRE_ROOM,
   RECORD_REV,
+  READ_FOR_ANSWER,
 ];

@@ -11,6 +11,7 @@ import type { Counters, Participant, RoomState } from '@canopy/core';
 import { checkExpiry, checkNextRoom, checkRecordWrite, checkWindow, DEDUPE_WINDOW, RoomNotFoundError, submissionCost } from './shared.js';
 import type {
   AddParticipantOptions,
+  AnswerRead,
   AddParticipantResult,
   RecordDelete,
   RecordBatchWrite,
@@ -289,6 +290,15 @@ export class MemoryRoomStore implements RoomStore {
 
   async wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null> {
     return this.live(roomId)?.steps.get(stepId)?.applied.get(scope)?.get(submissionId) ?? null;
+  }
+
+  async readForAnswer(roomId: string, stepId: string, scope: string, submissionId: string): Promise<AnswerRead> {
+    const [version, applied, stored] = await Promise.all([
+      this.getRoomVersion(roomId),
+      this.wasApplied(roomId, stepId, scope, submissionId),
+      this.getRecord(roomId, stepId, scope),
+    ]);
+    return { version, applied, stored };
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {

@@ -63,10 +63,12 @@ import {
   REMOVE_PARTICIPANT,
   WRITE_RECORDS,
   RECORD_REV,
+  READ_FOR_ANSWER,
 } from './lua.js';
 import { checkExpiry, checkNextRoom, checkRecordWrite, checkWindow, DEDUPE_WINDOW, RoomNotFoundError, subsField } from './shared.js';
 import type {
   AddParticipantOptions,
+  AnswerRead,
   AddParticipantResult,
   RecordDelete,
   RecordBatchWrite,
@@ -453,6 +455,17 @@ export class RedisRoomStore implements RoomStore {
     // a duplicate is answered like the first write: only once it is as safe as an acknowledged one
     await this.replicated(key);
     return Number(rev);
+  }
+
+  async readForAnswer(roomId: string, stepId: string, scope: string, submissionId: string): Promise<AnswerRead> {
+    const k = roomKeys(roomId);
+    const s = k.step(stepId);
+    const [version, applied, stored] = list(await this.exec.script(READ_FOR_ANSWER, [k.room, s.records, s.subs], [scope, subsField(scope, submissionId)])).map(
+      str,
+    );
+    // a duplicate is answered like the first write: only once it is as safe as an acknowledged one (as wasApplied)
+    if (applied != null) await this.replicated(s.subs);
+    return { version: version == null ? null : Number(version), applied: applied == null ? null : Number(applied), stored: decodeRecord(stored) };
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {

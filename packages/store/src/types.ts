@@ -42,6 +42,13 @@ export interface StoredRecord {
   value: string;
 }
 
+/** `readForAnswer`: the room's version (null: no such room), the rev this submission made if applied already, the record. */
+export interface AnswerRead {
+  version: number | null;
+  applied: number | null;
+  stored: StoredRecord | null;
+}
+
 export interface RecordWrite {
   /** client-made id of the submission; applying the same id twice is a no-op answered `duplicate` */
   submissionId: string;
@@ -173,6 +180,11 @@ export interface RoomStore {
    * still in the record's dedupe window (the last `dedupeWindow` submissions), else null.
    */
   wasApplied(roomId: string, stepId: string, scope: string, submissionId: string): Promise<number | null>;
+  /**
+   * What an answer is decided on, read at one instant in one call: the room's version (null: no
+   * such room), `wasApplied` for this submission, and `getRecord` — the same as those three reads.
+   */
+  readForAnswer(roomId: string, stepId: string, scope: string, submissionId: string): Promise<AnswerRead>;
   /**
    * What the room's records hold, in bytes: every record value plus, for each remembered
    * submission id, its field and a fixed overhead (`submissionCost`). 0 for no such room.

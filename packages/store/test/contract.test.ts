@@ -395,6 +395,29 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect(await store.wasApplied(newId(), 'welcome', 'p:ada', 'sub-0001')).toBeNull();
   });
 
+  it("an answer's three reads come back together: the room's version, whether this submission landed, and the record", async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    expect(await store.readForAnswer(room.id, 'welcome', 'p:ada', 'sub-1')).toEqual({ version: room.version, applied: null, stored: null });
+    await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'sub-1', expectedRev: 0, value: '{"a":1}', counters: {} });
+    await store.writeRecord(room.id, 'welcome', 'p:ada', { submissionId: 'sub-2', expectedRev: 1, value: '{"a":2}', counters: {} });
+    const moved = { ...room, version: room.version + 1 };
+    expect(await store.casRoom(room.id, room.version, moved)).toBe(true);
+    // a resend of the first answer: it landed (rev 1), and the record has moved on since
+    expect(await store.readForAnswer(room.id, 'welcome', 'p:ada', 'sub-1')).toEqual({
+      version: room.version + 1,
+      applied: 1,
+      stored: { rev: 2, value: '{"a":2}' },
+    });
+    expect(await store.readForAnswer(room.id, 'welcome', 'p:ada', 'sub-3')).toEqual({
+      version: room.version + 1,
+      applied: null,
+      stored: { rev: 2, value: '{"a":2}' },
+    });
+    expect(await store.readForAnswer(room.id, 'welcome', 'p:bob', 'sub-1')).toEqual({ version: room.version + 1, applied: null, stored: null });
+    expect(await store.readForAnswer(newId(), 'welcome', 'p:ada', 'sub-1')).toEqual({ version: null, applied: null, stored: null });
+  });
+
   it('resending the same answer with fresh ids does not grow the room: each record remembers its last DEDUPE_WINDOW ids', async () => {
     const room = newRoom();
     await store.createRoom(room, secrets());

@@ -41,14 +41,14 @@ export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteRes
 }
 
 /**
- * The record an answer will be decided on, asked for before the room's version is back, so both
- * reads leave together (one round trip, not two). Only where this node's last sight of the room has
+ * The room's version and the record an answer will be decided on, read in one call (`readForAnswer`)
+ * instead of the version first and then the record. Only where this node's last sight of the room has
  * `stepId` running with answers that go to the person's own record (no choice of record, no shared
- * state), and only while no change to that record runs or waits here. The answer uses it only if the
- * room as stored now leads to the same record, and reads again if it failed; the write's
- * compare-and-set and dedupe mark still settle anything that came in between.
+ * state), and only while no change to that record runs or waits here. The answer uses the record
+ * only if the room at that version leads to the same record, and reads again if it failed; the
+ * write's compare-and-set and dedupe mark still settle anything that came in between.
  */
-function readEarly(ctx: ServiceContext, roomId: string, stepId: string, pid: string, submissionId: string) {
+async function readEarly(ctx: ServiceContext, roomId: string, stepId: string, pid: string, submissionId: string) {
   const known = ctx.knownRoom(roomId);
   const step = known?.agenda[known.current];
   if (!step || step.id !== stepId) return undefined;
@@ -57,7 +57,8 @@ function readEarly(ctx: ServiceContext, roomId: string, stepId: string, pid: str
   const scope = ownScope(pid);
   const key = `${roomId}/${stepId}/${scope}`;
   if (!ctx.settled(key)) return undefined;
-  return { key, read: ctx.recordFor(roomId, stepId, scope, submissionId).catch(() => null) };
+  const read = await ctx.store.readForAnswer(roomId, stepId, scope, submissionId).catch(() => null);
+  return read ? { key, version: read.version, record: { applied: read.applied, stored: read.stored } } : undefined;
 }
 
 /**
@@ -65,14 +66,14 @@ function readEarly(ctx: ServiceContext, roomId: string, stepId: string, pid: str
  * shown that record gets their fresh view (the sender's other screens too, but not the socket it
  * came on, which gets it in the answer). Decided on the room as stored now (`currentRoom`: one
  * version read, the room itself from this node's cache when that version is the one it holds); the
- * person's record usually read in the same round trip (`readEarly`).
+ * person's record usually read in the same call (`readEarly`).
  */
 export async function submit(ctx: ServiceContext, who: Identity, stepId: string, submissionId: string, input: unknown): Promise<Submitted> {
   if (who.role !== 'participant' || !who.participant)
     throw new ServiceError('FORBIDDEN', 'Only participants submit answers.', undefined, because('NOT_ALLOWED'));
   const pid = who.participant.id;
-  const early = readEarly(ctx, who.roomId, stepId, pid, submissionId);
-  const room = await ctx.currentRoom(who.roomId);
+  const early = await readEarly(ctx, who.roomId, stepId, pid, submissionId);
+  const room = early ? await ctx.roomAt(who.roomId, early.version) : await ctx.currentRoom(who.roomId);
   const { step, mod } = ctx.currentStep(room, stepId);
   const spec = mod.input;
   if (!spec) throw new ServiceError('BAD_REQUEST', 'This step takes no answers.');
@@ -88,13 +89,13 @@ export async function submit(ctx: ServiceContext, who: Identity, stepId: string,
   }
   if (scope === SHARED_SCOPE) throw new ServiceError('FORBIDDEN', 'Only the facilitator changes that.', undefined, because('NOT_ALLOWED'));
   const key = `${room.id}/${stepId}/${scope}`;
-  let first = early?.key === key ? early.read : undefined;
+  let first = early?.key === key ? early.record : undefined;
   return ctx.applyOnce<RecordRead, Submitted>({
     key,
     async read() {
       const pre = first;
       first = undefined; // a second attempt (a lost race) reads again
-      return (pre && (await pre)) ?? ctx.recordFor(room.id, stepId, scope, submissionId);
+      return pre ?? ctx.recordFor(room.id, stepId, scope, submissionId);
     },
     dedupe: {
       seen: ({ applied }) => applied !== null,

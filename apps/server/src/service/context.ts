@@ -133,7 +133,11 @@ export class ServiceContext {
    * Callers must not change what they get.
    */
   async currentRoom(roomId: string): Promise<RoomState> {
-    const version = await this.store.getRoomVersion(roomId);
+    return this.roomAt(roomId, await this.store.getRoomVersion(roomId));
+  }
+
+  /** The room at `version`, as just read from the store (null: it is gone): from the cache when that is the version it holds. */
+  async roomAt(roomId: string, version: number | null): Promise<RoomState> {
     const cached = this.rooms.get(roomId);
     if (version === null) {
       this.rooms.delete(roomId);
