@@ -92,6 +92,12 @@ async function join(req: Extract<Request, { op: 'join' }>) {
       countBytes(conn.socket as unknown as Socket);
       m.conn = conn;
       m.socket = conn.socket as unknown as Socket;
+      // arrival: when the stage message reaches this participant's socket, before the client does
+      // anything with it (`onAny` listeners run before the event's own), as for the bare clients;
+      // `ready` below is when the client has built what the phone shows
+      m.socket.onAny((event: string, payload?: { v?: number }) => {
+        if (event === 'stage' && typeof payload?.v === 'number' && !m.arrived.has(payload.v)) m.arrived.set(payload.v, now());
+      });
       conn.subscribe((s) => {
         const v = s.stage?.v;
         if (v === undefined) return;
