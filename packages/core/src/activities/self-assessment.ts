@@ -127,13 +127,16 @@ export function reduceSelfAssessment(
   return { ok: true, value: { ratings } };
 }
 
+/** Whether these ratings answer every statement of the step. */
+const answersAll = (ratings: Record<string, number>, config: Pick<SelfAssessmentConfig, 'statements'>) => config.statements.every((s) => has(ratings, s.id));
+
 /** One participant's share of the room's counters: a histogram bar per answer, and progress. */
 export function selfAssessmentContribution(rec: SelfAssessmentRecord, config: Pick<SelfAssessmentConfig, 'statements'>): Counters {
   const c: Counters = {};
   const answers = Object.entries(rec.ratings);
   for (const [id, v] of answers) c[`s:${id}:${v}`] = 1;
   if (answers.length > 0) c['people:any'] = 1;
-  if (config.statements.every((s) => has(rec.ratings, s.id))) c['people:all'] = 1;
+  if (answersAll(rec.ratings, config)) c['people:all'] = 1;
   return c;
 }
 
@@ -165,8 +168,7 @@ export function selfAssessmentDelta(prev: SelfAssessmentRecord, next: SelfAssess
   const any = (n: number) => (n > 0 ? 1 : 0);
   const anyDelta = any(after.length) - any(before.length);
   if (anyDelta) out['people:any'] = anyDelta;
-  const all = (r: Record<string, number>) => (config.statements.every((s) => has(r, s.id)) ? 1 : 0);
-  const allDelta = all(b) - all(a);
+  const allDelta = Number(answersAll(b, config)) - Number(answersAll(a, config));
   if (allDelta) out['people:all'] = allDelta;
   return out;
 }
