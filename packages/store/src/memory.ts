@@ -306,6 +306,10 @@ export class MemoryRoomStore implements RoomStore {
     return [...records].map(([scope, rec]) => ({ scope, ...rec }));
   }
 
+  async countRecords(roomId: string, stepId: string): Promise<number> {
+    return this.live(roomId)?.steps.get(stepId)?.records.size ?? 0;
+  }
+
   async roomBytes(roomId: string): Promise<number> {
     return this.live(roomId)?.bytes ?? 0;
   }

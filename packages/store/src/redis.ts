@@ -474,6 +474,11 @@ export class RedisRoomStore implements RoomStore {
     return pairs(reply).map(([scope, stored]) => ({ scope, ...decodeRecord(stored)! }));
   }
 
+  async countRecords(roomId: string, stepId: string): Promise<number> {
+    const key = roomKeys(roomId).step(stepId).records;
+    return num(await this.cmd(key, ['HLEN', key]));
+  }
+
   async roomBytes(roomId: string): Promise<number> {
     const key = roomKeys(roomId).room;
     return num(await this.cmd(key, ['HGET', key, 'bytes']));

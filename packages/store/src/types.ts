@@ -175,6 +175,8 @@ export interface RoomStore {
    */
   writeRecords(roomId: string, writes: readonly RecordBatchWrite[]): Promise<RecordWriteResult[]>;
   listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>>;
+  /** How many records the step holds (every scope, the shared one too) without reading them: 0 for a step nobody has written to. */
+  countRecords(roomId: string, stepId: string): Promise<number>;
   /**
    * The rev this submission produced if `writeRecord` already applied it to this record and it is
    * still in the record's dedupe window (the last `dedupeWindow` submissions), else null.

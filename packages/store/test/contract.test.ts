@@ -676,6 +676,11 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect(await store.getRecord(room.id, 'welcome', 'p:b')).toBeNull();
     expect(await store.listRecords(room.id, 'nope')).toEqual([]);
     expect(await store.getCounters(room.id, 'nope')).toEqual({});
+    // counted without being read: a step nobody wrote to holds none
+    await store.writeRecord(room.id, 'welcome', 'p:c', { submissionId: 's3', expectedRev: 0, value: '3', counters: {} });
+    expect([await store.countRecords(room.id, 'welcome'), await store.countRecords(room.id, 'wrap'), await store.countRecords(room.id, 'nope')]).toEqual([
+      2, 1, 0,
+    ]);
   });
 
   it('a write with a fractional counter delta is refused before anything is stored', async () => {
@@ -971,6 +976,7 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect(await store.deleteRecord(room.id, 'welcome', 'p:ada', { expectedRev: 2, counters: { no: -1, answered: -1 } })).toEqual({ status: 'ok' });
     expect(await store.getRecord(room.id, 'welcome', 'p:ada')).toBeNull();
     expect(await store.listRecords(room.id, 'welcome')).toEqual([{ scope: 'p:bob', rev: 1, value: 'no' }]);
+    expect(await store.countRecords(room.id, 'welcome')).toBe(1);
     expect(await store.getCounters(room.id, 'welcome')).toEqual({ no: 1, answered: 1 });
     // gone means gone: a second delete finds nothing (rev 0) and moves nothing
     expect(await store.deleteRecord(room.id, 'welcome', 'p:ada', { expectedRev: 0, counters: {} })).toEqual({ status: 'ok' });
