@@ -44,6 +44,7 @@ import {
   type ClientToServerEvents,
   type ErrorBody,
   type Participant,
+  type FreshView,
   type RoomState,
   type ServerToClientEvents,
   type SignalsView,
@@ -555,10 +556,10 @@ function createBroadcaster(
   if (clustered) io.on('signals', (roomId: string) => pushOwnSignalsHere(roomId));
 
   return {
-    roomChanged(room: RoomState, stepsChanged: boolean) {
+    roomChanged(room: RoomState, stepsChanged: boolean, fresh?: FreshView | null) {
       // the steps' content only when it changed: a step change names its step by id
       if (stepsChanged) io.to(rooms.all(room.id)).emit('steps', stepContents(room));
-      io.to(rooms.all(room.id)).emit('stage', stageChange(room));
+      io.to(rooms.all(room.id)).emit('stage', stageChange(room, fresh));
       io.to(rooms.consoles(room.id)).emit('room', room);
       pushActivity(room.id);
     },

@@ -49,6 +49,8 @@ function meter(p: ParticipantScreen) {
         };
       });
     },
+    /** the names of the events that came since the last `take` */
+    events: () => packets.filter((d) => d.startsWith('2[')).map((d) => (JSON.parse(d.slice(1)) as [string])[0]),
     take(explain = false) {
       const b = bytes;
       // over the budget, say what came (a late push of something else shows here)
@@ -99,10 +101,12 @@ describe('step change bytes', () => {
         if (!moved.ok) throw new Error(moved.error.message);
         await settle(moved.version, `s${i}`, false);
         await ana.conn.until((s) => (s.activity as ActivityView | null)?.stepId === `s${i}` || !hasView, WAIT_MS);
-        // this phase's own picture (built from the step's content, or the room's results) has come, not only the stage
+        // this phase's own picture has come: the room's results, or word to build it from the step's content
         if (hasView)
           await onWire.seen(
-            (d) => d.startsWith('2["activity",') && d.includes(`"stepId":"s${i}"`) && (d.includes(`"phase":"${phase}"`) || d.includes('"room":')),
+            (d) =>
+              (d.startsWith('2["activity",') && d.includes(`"stepId":"s${i}"`) && (d.includes(`"phase":"${phase}"`) || d.includes('"room":'))) ||
+              (d.startsWith('2["stage",') && d.includes('"initial":true') && d.includes(`"phase":"${phase}"`)),
           );
         phases[phase] = onWire.take(true);
         // a phase that shows the room's results carries them (they are what changed); any other stays within the budget
@@ -117,6 +121,52 @@ describe('step change bytes', () => {
     console.log('bytes per participant per step change', JSON.stringify(measured));
     for (const [type, m] of Object.entries(measured)) {
       expect({ type, bytes: m.step }).toEqual({ type, bytes: expect.toSatisfy((b: number) => b <= STEP_CHANGE_BUDGET) });
+    }
+  });
+
+  it('entering a step nobody has answered in is one message per phone, which builds its own view; back on it once answered, each gets theirs', async () => {
+    const w = await workshop(await server(), {
+      agenda: [
+        { id: 'hello', type: 'slide', title: 'Welcome', durationSec: 0, config: { body: 'Hello' } },
+        { id: 'rate', type: 'self-assessment', title: 'Rate yourself', durationSec: 0, config: {} },
+      ],
+    });
+    const [ana, ben] = [await w.join('Ana'), await w.join('Ben')];
+    const anaWire = meter(ana);
+    const go = async (cmd: Parameters<typeof w.console.conn.command>[0]) => {
+      const ack = await w.console.conn.command(cmd);
+      if (!ack.ok) throw new Error(ack.error.message);
+      for (const p of [ana, ben]) await p.conn.until((s) => s.stage?.v === ack.version, WAIT_MS);
+      // anything pushed after the stage is out before two round trips come back
+      for (let i = 0; i < 2; i++) await ana.conn.socket.timeout(WAIT_MS).emitWithAck('clock', Date.now());
+    };
+    await go({ type: 'next' });
+    await ana.conn.until((s) => s.count.joined === 2, WAIT_MS);
+    anaWire.take();
+
+    // The facilitator moves on to the self-assessment: the step change alone, and both phones show its statements.
+    await go({ type: 'next' });
+    expect(anaWire.events()).toEqual(['stage']);
+    for (const p of [ana, ben]) expect(p.conn.state.activity).toMatchObject({ stepId: 'rate', rev: 0 });
+    const statementId = (ana.conn.state.stage!.step!.config as { statements: Array<{ id: string }> }).statements[0]!.id;
+    expect(await ana.conn.submit('rate', { op: 'rate', statementId, value: 4 })).toMatchObject({ ok: true });
+    const answered = ana.conn.state.activity;
+    expect(answered?.rev).toBe(1);
+
+    // Back to the welcome slide and on again: Ana's answer is there, so each phone gets its own view, Ana's with her answer.
+    await go({ type: 'prev' });
+    anaWire.take();
+    await go({ type: 'next' });
+    await ana.conn.until((s) => s.activity?.stepId === 'rate', WAIT_MS);
+    expect(anaWire.events()).toEqual(['stage', 'activity']);
+    expect(ana.conn.state.activity).toEqual(answered);
+    await ben.conn.until((s) => s.activity?.stepId === 'rate', WAIT_MS);
+    expect(ben.conn.state.activity).toMatchObject({ rev: 0 });
+    // what each phone holds is what the server shows it in the full state
+    for (const p of [ana, ben]) {
+      const held = p.conn.state.activity;
+      await p.conn.sync();
+      expect(p.conn.state.activity).toEqual(held);
     }
   });
 

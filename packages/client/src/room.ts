@@ -183,7 +183,12 @@ export class RoomConnection {
       // the new step's view may have been pushed just before its stage: keep it
       const keep = this.snapshot.activity?.stepId === stage.step?.id;
       const questionsOpened = stage.questions && !this.snapshot.stage?.questions;
-      this.set({ stage, ...(stepChanged && !keep ? { activity: null } : {}), ...(stepChanged ? this.signalsOnNewStep(stage) : {}) });
+      const fresh = this.freshView(change, stage);
+      this.set({
+        stage,
+        ...(fresh ? { activity: fresh } : stepChanged && !keep ? { activity: null } : {}),
+        ...(stepChanged ? this.signalsOnNewStep(stage) : {}),
+      });
       if (questionsOpened && this.snapshot.role === 'participant') void this.questionsList();
       // A participant entering a step with a view of its own gets it pushed by the server (their
       // record of it, if they answered before on this or another device); should it not come, ask.
@@ -195,7 +200,10 @@ export class RoomConnection {
         else if (stepChanged && this.snapshot.role === 'participant') this.expectView(stage.step.id);
       }
     });
-    s.on('room', (room) => this.set({ room }));
+    s.on('room', (room) => {
+      if (this.snapshot.room && room.version < this.snapshot.room.version) return; // a late, older broadcast
+      this.set({ room });
+    });
     s.on('count', (count) => this.set({ count }));
     s.on('signals', (signals) => this.set({ signals }));
     s.on('questions', (board) => {
@@ -441,6 +449,19 @@ export class RoomConnection {
     if (this.awaitingWelcome || !this.snapshot.stage) this.syncAfterWelcome = true;
     else void this.sync();
     return null;
+  }
+
+  /**
+   * A participant's view of a step nobody has anything in yet, built here when the step change says
+   * so (`initial`) instead of being pushed; an answer's newer view (pushed or acknowledged before this
+   * stage arrived) is kept. Null when the change says nothing of the kind.
+   */
+  private freshView(change: StageChange, stage: StageView): ActivityView | null {
+    if (!change.initial || !stage.step || this.snapshot.role !== 'participant') return null;
+    const cur = this.snapshot.activity;
+    if (cur?.stepId === stage.step.id && (cur.rev ?? 0) > 0) return null;
+    const pushed: ActivityView = { stepId: stage.step.id, data: undefined, rev: 0, initial: true, phase: stage.phase };
+    return this.built(change.roomInitial === undefined ? pushed : { ...pushed, roomInitial: change.roomInitial });
   }
 
   /** A pushed view as the screen keeps it: an `initial` one built here from the step's content; null (and the full state asked for) if it cannot be. */

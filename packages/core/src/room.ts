@@ -342,14 +342,28 @@ export function stepContents(state: RoomState): StepContent[] {
 }
 
 /**
- * The step-change broadcast: the stage without what a screen already has (the room's title, the
- * steps' content — it came with the welcome or the last `steps`): the step is named by its id.
+ * Entering a step (or a phase of it) where nobody has anything yet, and where what a phone has of
+ * the step's config is all of it: every participant's view is the one their phone builds from the
+ * step's content (`initialParticipantView`), and, with `roomInitial` (the head count), so is the
+ * room's picture (`initialRoomView`). The step change says so, and no participant gets a view of
+ * their own for it.
  */
-export type StageChange = Omit<StageView, 'title' | 'total' | 'step'> & { stepId: string | null };
+export interface FreshView {
+  initial: true;
+  roomInitial?: number;
+}
 
-export function stageChange(state: RoomState): StageChange {
+/**
+ * The step-change broadcast: the stage without what a screen already has (the room's title, the
+ * steps' content — it came with the welcome or the last `steps`): the step is named by its id;
+ * `initial` (and `roomInitial`) when the step's views are all fresh (`FreshView`).
+ */
+export type StageChange = Omit<StageView, 'title' | 'total' | 'step'> & { stepId: string | null } & Partial<FreshView>;
+
+export function stageChange(state: RoomState, fresh?: FreshView | null): StageChange {
   const step = state.agenda[state.current];
   return {
+    ...fresh,
     v: state.version,
     status: state.status,
     locked: state.locked,
@@ -370,7 +384,7 @@ export function stageChange(state: RoomState): StageChange {
  * the screen does not have (its agenda is out of date: ask for the full state).
  */
 export function applyStageChange(change: StageChange, steps: StepContent[], title: string): StageView | null {
-  const { stepId, ...rest } = change;
+  const { stepId, initial: _initial, roomInitial: _roomInitial, ...rest } = change;
   const step = stepId === null ? null : (steps[change.index] ?? null);
   if (step?.id !== (stepId ?? undefined)) return null;
   return { ...rest, title, total: steps.length, step };

@@ -8,6 +8,7 @@ import { because, applyRoomCommand, canFacilitate, type RoomCommand, type RoomSt
 import { removedNameHash } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
+import { freshView } from './views.js';
 
 /**
  * Apply one command. With `expectedVersion` (the version the console last saw) a room that moved
@@ -16,6 +17,8 @@ import type { Identity, ServiceContext } from './context.js';
 export async function command(ctx: ServiceContext, who: Identity, cmd: RoomCommand, expectedVersion?: number): Promise<RoomState> {
   if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.', undefined, because('NOT_ALLOWED'));
   return ctx.applyOnce({
+    // one after another on this node, so their broadcasts leave in the order they were stored
+    key: `${who.roomId}#commands`,
     read: () => ctx.getRoom(who.roomId),
     async write(room) {
       if (expectedVersion !== undefined && room.version !== expectedVersion) {
@@ -33,10 +36,13 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
           throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.', undefined, because('ROOM_CHANGED'));
         return LOST;
       }
-      ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda);
-      if (next.state.questions !== room.questions) ctx.broadcaster?.questionsChanged(room.id);
       const step = next.state.agenda[next.state.current];
-      if (step && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase)) ctx.broadcaster?.participantViewsChanged(room.id);
+      const entered = step !== undefined && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase);
+      // Entering a step nobody has anything in: the step change itself tells every phone to build its view.
+      const fresh = entered ? await freshView(ctx, next.state).catch(() => null) : null;
+      ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda, fresh);
+      if (next.state.questions !== room.questions) ctx.broadcaster?.questionsChanged(room.id);
+      if (entered && !fresh) ctx.broadcaster?.participantViewsChanged(room.id);
       // "I'm done" counts per step run: phones clear it on a new step by themselves, not when the same step starts again
       if (next.state.entered !== room.entered) ctx.broadcaster?.signalsChanged(room.id, step?.id === room.agenda[room.current]?.id ? 'everyone' : 'presenters');
       await ctx.keep(next.state);

@@ -12,6 +12,7 @@ import {
   type ActivityView,
   type AnyActivity,
   type Counters,
+  type FreshView,
   type Participant,
   type Role,
   type RoomState,
@@ -23,8 +24,11 @@ import { applyOnce, KeyedQueue, type Change } from './apply-once.js';
 
 /** What the service needs from the realtime layer to tell connected screens about a change. */
 export interface Broadcaster {
-  /** the room changed (`stepsChanged`: the agenda too, so every screen needs the steps' content again) */
-  roomChanged(room: RoomState, stepsChanged: boolean): void;
+  /**
+   * the room changed (`stepsChanged`: the agenda too, so every screen needs the steps' content
+   * again; `fresh`: it entered a step or phase where every participant builds their own view, said in the step change)
+   */
+  roomChanged(room: RoomState, stepsChanged: boolean, fresh?: FreshView | null): void;
   participantJoined(roomId: string, participant: Participant): void;
   participantRemoved(roomId: string, participantId: string): void;
   /** let in from the waiting room: their screens connect again as participants, consoles and counts are told */
@@ -36,7 +40,7 @@ export interface Broadcaster {
   ownViewChanged(participantId: string, view: ActivityView, exceptSocket?: string): void;
   /** the step's shared state changed (new groups, pairs…): participants get their fresh views */
   sharedChanged(roomId: string, stepId: string, rev: number): void;
-  /** the room moved to another step or phase: participants get their view of it */
+  /** the room moved to another step or phase (not a fresh one): participants get their view of it */
   participantViewsChanged(roomId: string): void;
   /** the room was deleted: tell every screen, then disconnect them all */
   roomDeleted(roomId: string): void;

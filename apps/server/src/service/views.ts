@@ -21,6 +21,7 @@ import {
   stepContents,
   waitingStage,
   type ActivityView,
+  type FreshView,
   type AnyActivity,
   type MyOutcomes,
   type RoomState,
@@ -98,19 +99,48 @@ export async function participantViews(ctx: ServiceContext, roomId: string, part
   const roomPart: Partial<ActivityView> =
     extra === undefined
       ? {}
-      : roomView && JSON.stringify(initialRoomView(mod, phoneConfig, phase, roomView.participants)) === JSON.stringify(extra)
+      : roomView && sameJson(initialRoomView(mod, phoneConfig, phase, roomView.participants), extra)
         ? { roomInitial: roomView.participants, phase: room.phase }
         : { room: extra };
   return Promise.all(
     participantIds.map(async (id): Promise<[string, ActivityView]> => {
       const view = await participantView(ctx, room, step, mod, id, shared, known, true);
       // Nothing of theirs (or of anyone they see) yet: the phone builds the same view from the step's content.
-      if (view.rev === 0 && JSON.stringify(initialParticipantView(mod, phoneConfig, phase, id)) === JSON.stringify(view.data)) {
+      if (view.rev === 0 && sameJson(initialParticipantView(mod, phoneConfig, phase, id), view.data)) {
         return [id, { ...view, ...roomPart, data: undefined, initial: true, phase: room.phase }]; // (undefined is left out on the wire)
       }
       return [id, { ...view, ...roomPart }];
     }),
   );
+}
+
+/** a participant id nobody has: the view a phone builds is checked against the server's for it */
+const PROBE_PARTICIPANT = 'p-fresh-view-probe';
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * On entering the room's current step (or a phase of it): whether every participant's view of it
+ * is the one their phone builds from the step's content (`FreshView`), decided once for the whole
+ * room without building anyone's view — nothing stored in the step yet (no record, no shared
+ * state), and the phone's build agrees with the server's (checked for one participant: an
+ * activity's first view depends on the participant only through their id, and a core test holds
+ * every activity to building it from what the phone has of the config). Then the step change
+ * carries it and no participant gets a view pushed; null: push each participant's view.
+ */
+export async function freshView(ctx: ServiceContext, room: RoomState): Promise<FreshView | null> {
+  const step = room.agenda[room.current];
+  const mod = step ? getActivity(step.type) : undefined;
+  if (!step || !mod || (!mod.input && !mod.participantView)) return null;
+  const [records, roomView] = await Promise.all([ctx.store.countRecords(room.id, step.id), mod.participantRoomView ? ctx.aggregate(room, step.id) : undefined]);
+  if (records > 0) return null;
+  const phase = room.phase ?? '';
+  const phoneConfig = mod.participantConfig(step.config);
+  if (!sameJson(initialParticipantView(mod, step.config, phase, PROBE_PARTICIPANT), initialParticipantView(mod, phoneConfig, phase, PROBE_PARTICIPANT)))
+    return null;
+  const extra =
+    roomView && mod.participantRoomView?.({ config: step.config, phase, audience: 'display', shared: mod.shared?.initial(step.config), ...roomView });
+  if (extra === undefined) return { initial: true };
+  return sameJson(extra, initialRoomView(mod, phoneConfig, phase, roomView!.participants)) ? { initial: true, roomInitial: roomView!.participants } : null;
 }
 
 /** The current step's activity view for one audience, or undefined when the step has none. */
