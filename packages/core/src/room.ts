@@ -342,11 +342,11 @@ export function stepContents(state: RoomState): StepContent[] {
 }
 
 /**
- * Entering a step (or a phase of it) where nobody has anything yet, and where what a phone has of
- * the step's config is all of it: every participant's view is the one their phone builds from the
- * step's content (`initialParticipantView`), and, with `roomInitial` (the head count), so is the
- * room's picture (`initialRoomView`). The step change says so, and no participant gets a view of
- * their own for it.
+ * Entering a step (or a phase of it) where nobody has anything yet (no record, no shared state):
+ * every participant's view is the one their phone builds from the step's content
+ * (`initialParticipantView`, from its part of the config), and, with `roomInitial` (the head
+ * count), so is the room's picture (`initialRoomView`). The step change says so, and no participant
+ * gets a view of their own for it.
  */
 export interface FreshView {
   initial: true;
