@@ -401,15 +401,20 @@ return {redis.call('PEXPIRETIME', KEYS[1]), redis.call('HGET', KEYS[1], 'code')}
 );
 
 /**
- * What an answer is decided on, in one call: the room's version, the rev this submission made if
- * it was applied already, and the record.
- * KEYS: room, the step's records, the step's subs; ARGV: scope, submission field
- * → {version or nil, appliedRev or nil, "<rev>|<value>" or nil}
+ * What answers to one step are decided on, in one call: the room's version and, for each answer,
+ * the rev its submission made if it was applied already, and its record.
+ * KEYS: room, the step's records, the step's subs; ARGV: scope, submission field, scope, submission field…
+ * → {version or nil, appliedRev or nil, "<rev>|<value>" or nil, appliedRev or nil, …}
  */
 export const READ_FOR_ANSWER = lua(
   'readForAnswer',
   `
-return {redis.call('HGET', KEYS[1], 'version'), redis.call('HGET', KEYS[3], ARGV[2]), redis.call('HGET', KEYS[2], ARGV[1])}
+local out = {redis.call('HGET', KEYS[1], 'version')}
+for i = 1, #ARGV, 2 do
+  out[#out + 1] = redis.call('HGET', KEYS[3], ARGV[i + 1])
+  out[#out + 1] = redis.call('HGET', KEYS[2], ARGV[i])
+end
+return out
 `,
 );
 

@@ -195,6 +195,8 @@ export class RedisRoomStore implements RoomStore {
   private readonly waitReplicas: number;
   private readonly waitTimeoutMs: number;
   readonly dedupeWindow: number;
+  /** answers' reads made in this turn of the event loop, by room and step, not sent yet (see readForAnswer) */
+  private readonly reads = new Map<string, Array<{ scope: string; field: string; resolve(r: AnswerRead): void; reject(e: unknown): void }>>();
   /** record writes made in this tick, by room, not sent yet (see writeRecord) */
   private readonly batches = new Map<string, Array<RecordBatchWrite & { resolve(r: RecordWriteResult): void; reject(e: unknown): void }>>();
 
@@ -457,15 +459,52 @@ export class RedisRoomStore implements RoomStore {
     return Number(rev);
   }
 
-  async readForAnswer(roomId: string, stepId: string, scope: string, submissionId: string): Promise<AnswerRead> {
+  /**
+   * Joins the reads for answers to this room's step made in this turn of the event loop (answers
+   * from many sockets arrive in one turn): sent as one script call once the turn's I/O is done
+   * (`setImmediate`), so answers that arrive together cost one call, not one each.
+   */
+  readForAnswer(roomId: string, stepId: string, scope: string, submissionId: string): Promise<AnswerRead> {
+    try {
+      roomKeys(roomId).step(stepId);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return new Promise((resolve, reject) => {
+      const key = `${roomId} ${stepId}`;
+      let batch = this.reads.get(key);
+      if (!batch) {
+        this.reads.set(key, (batch = []));
+        setImmediate(() => this.flushReads(roomId, stepId, key));
+      }
+      batch.push({ scope, field: subsField(scope, submissionId), resolve, reject });
+    });
+  }
+
+  private flushReads(roomId: string, stepId: string, key: string): void {
+    const batch = this.reads.get(key) ?? [];
+    this.reads.delete(key);
     const k = roomKeys(roomId);
     const s = k.step(stepId);
-    const [version, applied, stored] = list(await this.exec.script(READ_FOR_ANSWER, [k.room, s.records, s.subs], [scope, subsField(scope, submissionId)])).map(
-      str,
-    );
-    // a duplicate is answered like the first write: only once it is as safe as an acknowledged one (as wasApplied)
-    if (applied != null) await this.replicated(s.subs);
-    return { version: version == null ? null : Number(version), applied: applied == null ? null : Number(applied), stored: decodeRecord(stored) };
+    this.exec
+      .script(
+        READ_FOR_ANSWER,
+        [k.room, s.records, s.subs],
+        batch.flatMap((r) => [r.scope, r.field]),
+      )
+      .then(
+        (reply) => {
+          const [version, ...each] = list(reply).map(str);
+          batch.forEach((r, i) => {
+            const [applied, stored] = [each[2 * i], each[2 * i + 1]];
+            const read = { version: version == null ? null : Number(version), applied: applied == null ? null : Number(applied), stored: decodeRecord(stored) };
+            // a duplicate is answered like the first write: only once it is as safe as an acknowledged one (as wasApplied)
+            if (applied == null) r.resolve(read);
+            else this.replicated(s.subs).then(() => r.resolve(read), r.reject);
+          });
+        },
+        (err: unknown) => batch.forEach((r) => r.reject(err)),
+      );
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {

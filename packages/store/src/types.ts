@@ -185,6 +185,8 @@ export interface RoomStore {
   /**
    * What an answer is decided on, read at one instant in one call: the room's version (null: no
    * such room), `wasApplied` for this submission, and `getRecord` — the same as those three reads.
+   * The Redis store sends the reads of one step made in the same turn of the event loop as one
+   * script call.
    */
   readForAnswer(roomId: string, stepId: string, scope: string, submissionId: string): Promise<AnswerRead>;
   /**

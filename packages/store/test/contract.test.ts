@@ -416,6 +416,25 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     });
     expect(await store.readForAnswer(room.id, 'welcome', 'p:bob', 'sub-1')).toEqual({ version: room.version + 1, applied: null, stored: null });
     expect(await store.readForAnswer(newId(), 'welcome', 'p:ada', 'sub-1')).toEqual({ version: null, applied: null, stored: null });
+    // many answers at once (the Redis store sends them as one call): each gets its own
+    await store.writeRecord(room.id, 'wrap', 'p:cy', { submissionId: 'sub-9', expectedRev: 0, value: '{"c":1}', counters: {} });
+    const together = await Promise.all([
+      store.readForAnswer(room.id, 'welcome', 'p:bob', 'sub-1'),
+      store.readForAnswer(room.id, 'welcome', 'p:ada', 'sub-2'),
+      store.readForAnswer(room.id, 'wrap', 'p:cy', 'sub-1'),
+      store.readForAnswer(room.id, 'welcome', 'p:ada', 'sub-3'),
+      store.readForAnswer(room.id, 'wrap', 'p:cy', 'sub-9'),
+      store.readForAnswer(newId(), 'welcome', 'p:ada', 'sub-1'),
+    ]);
+    const v = room.version + 1;
+    expect(together).toEqual([
+      { version: v, applied: null, stored: null },
+      { version: v, applied: 2, stored: { rev: 2, value: '{"a":2}' } },
+      { version: v, applied: null, stored: { rev: 1, value: '{"c":1}' } },
+      { version: v, applied: null, stored: { rev: 2, value: '{"a":2}' } },
+      { version: v, applied: 1, stored: { rev: 1, value: '{"c":1}' } },
+      { version: null, applied: null, stored: null },
+    ]);
   });
 
   it('resending the same answer with fresh ids does not grow the room: each record remembers its last DEDUPE_WINDOW ids', async () => {
