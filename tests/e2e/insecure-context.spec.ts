@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { connectRoom, createApi, type RoomConnection } from '@canopy/client';
 import { lanAddresses } from '@canopy/server';
+import { freePort } from '@canopy/store/testing';
 import { Devices, INSECURE_HOST, LAPTOP, PHONE, insecureOrigin, mapPerson, tabTo } from './support';
 import { ensureServerBuild, SERVER_ENTRY } from '../../apps/server/build.mjs';
 
@@ -160,18 +161,25 @@ test('phones on plain HTTP join, map their allies and write commitments: nothing
 
 test('a console opened on localhost hands out the laptop’s local-network address (read, never opened)', async ({ browser }) => {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  // a port free a moment ago (a random one can be a browser connection's own port)
+  const port = await freePort();
   // a server listening on every interface, as `npm start` does; the test talks to it on loopback only
   await ensureServerBuild();
   const server = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '0.0.0.0', LOG_LEVEL: 'silent', WEB_BUILD_DIR: `apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}` },
-    stdio: 'ignore',
+    env: { ...process.env, PORT: String(port), HOST: '0.0.0.0', LOG_LEVEL: 'warn', WEB_BUILD_DIR: `apps/web/${process.env.CANOPY_WEB_OUT ?? 'build'}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let said = '';
+  for (const out of [server.stdout, server.stderr]) out.on('data', (d: Buffer) => (said = (said + d.toString()).slice(-4000)));
   const devices = new Devices(browser);
   try {
     const local = `http://127.0.0.1:${port}`;
-    await expect(async () => expect((await fetch(`${local}/healthz`)).ok).toBe(true)).toPass({ timeout: 30_000 });
+    await expect(async () => {
+      // a server that stopped says why
+      expect({ exitCode: server.exitCode, said }).toMatchObject({ exitCode: null });
+      expect((await fetch(`${local}/healthz`)).ok).toBe(true);
+    }).toPass({ timeout: 30_000 });
     const room = await createApi(local).rooms.create.mutate({
       title: 'On the Wi-Fi',
       agenda: [{ id: 's', type: 'slide', title: 'Hello', durationSec: 0, config: {} }],
