@@ -475,36 +475,40 @@ export class RedisRoomStore implements RoomStore {
       let batch = this.reads.get(key);
       if (!batch) {
         this.reads.set(key, (batch = []));
-        setImmediate(() => this.flushReads(roomId, stepId, key));
+        setImmediate(() => void this.flushReads(roomId, stepId, key));
       }
       batch.push({ scope, field: subsField(scope, submissionId), resolve, reject });
     });
   }
 
-  private flushReads(roomId: string, stepId: string, key: string): void {
+  private async flushReads(roomId: string, stepId: string, key: string): Promise<void> {
     const batch = this.reads.get(key) ?? [];
     this.reads.delete(key);
-    const k = roomKeys(roomId);
-    const s = k.step(stepId);
-    this.exec
-      .script(
+    let reply: unknown;
+    const s = roomKeys(roomId).step(stepId);
+    try {
+      reply = await this.exec.script(
         READ_FOR_ANSWER,
-        [k.room, s.records, s.subs],
+        [roomKeys(roomId).room, s.records, s.subs],
         batch.flatMap((r) => [r.scope, r.field]),
-      )
-      .then(
-        (reply) => {
-          const [version, ...each] = list(reply).map(str);
-          batch.forEach((r, i) => {
-            const [applied, stored] = [each[2 * i], each[2 * i + 1]];
-            const read = { version: version == null ? null : Number(version), applied: applied == null ? null : Number(applied), stored: decodeRecord(stored) };
-            // a duplicate is answered like the first write: only once it is as safe as an acknowledged one (as wasApplied)
-            if (applied == null) r.resolve(read);
-            else this.replicated(s.subs).then(() => r.resolve(read), r.reject);
-          });
-        },
-        (err: unknown) => batch.forEach((r) => r.reject(err)),
       );
+    } catch (err) {
+      for (const r of batch) r.reject(err);
+      return;
+    }
+    const [version, ...each] = list(reply).map(str);
+    batch.forEach((r, i) => {
+      // each answer gets its own result or its own refusal: one bad record does not hold up the others
+      try {
+        const [applied, stored] = [each[2 * i], each[2 * i + 1]];
+        const read = { version: version == null ? null : Number(version), applied: applied == null ? null : Number(applied), stored: decodeRecord(stored) };
+        // a duplicate is answered like the first write: only once it is as safe as an acknowledged one (as wasApplied)
+        if (applied == null) r.resolve(read);
+        else this.replicated(s.subs).then(() => r.resolve(read), r.reject);
+      } catch (err) {
+        r.reject(err);
+      }
+    });
   }
 
   async listRecords(roomId: string, stepId: string): Promise<Array<StoredRecord & { scope: string }>> {
