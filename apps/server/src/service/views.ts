@@ -91,17 +91,10 @@ export async function participantViews(ctx: ServiceContext, roomId: string, part
     mod.participantRoomView ? ctx.aggregate(room, step.id) : undefined,
   ]);
   const known = new Map(records.filter((r) => r.scope !== SHARED_SCOPE).map((r): [string, Loaded] => [r.scope, { rev: r.rev, value: JSON.parse(r.value) }]));
-  const extra =
-    roomView && mod.participantRoomView?.({ config: step.config, phase: room.phase ?? '', audience: 'display', shared: shared?.value, ...roomView });
   const phoneConfig = mod.participantConfig(step.config);
   const phase = room.phase ?? '';
-  // Nobody has answered yet: the phone builds the room's picture from the head count (checked here to come out the same).
-  const roomPart: Partial<ActivityView> =
-    extra === undefined
-      ? {}
-      : roomView && sameJson(initialRoomView(mod, phoneConfig, phase, roomView.participants), extra)
-        ? { roomInitial: roomView.participants, phase: room.phase }
-        : { room: extra };
+  const picture = roomPicture(mod, step, phase, shared?.value, roomView, phoneConfig);
+  const roomPart: Partial<ActivityView> = picture?.roomInitial !== undefined ? { ...picture, phase: room.phase } : (picture ?? {});
   return Promise.all(
     participantIds.map(async (id): Promise<[string, ActivityView]> => {
       const view = await participantView(ctx, room, step, mod, id, shared, known, true);
@@ -137,10 +130,27 @@ export async function freshView(ctx: ServiceContext, room: RoomState): Promise<F
   const phoneConfig = mod.participantConfig(step.config);
   if (!sameJson(initialParticipantView(mod, step.config, phase, PROBE_PARTICIPANT), initialParticipantView(mod, phoneConfig, phase, PROBE_PARTICIPANT)))
     return null;
-  const extra =
-    roomView && mod.participantRoomView?.({ config: step.config, phase, audience: 'display', shared: mod.shared?.initial(step.config), ...roomView });
-  if (extra === undefined) return { initial: true };
-  return sameJson(extra, initialRoomView(mod, phoneConfig, phase, roomView!.participants)) ? { initial: true, roomInitial: roomView!.participants } : null;
+  const picture = roomPicture(mod, step, phase, mod.shared?.initial(step.config), roomView, phoneConfig);
+  return picture?.room === undefined ? { initial: true, ...picture } : null;
+}
+
+/**
+ * The room's picture of a step as participants see it (for activities that show one): nothing when
+ * the activity has none; `roomInitial`, the head count, when nobody has answered yet and the phone
+ * builds the same picture from it (checked here); otherwise the picture itself.
+ */
+function roomPicture(
+  mod: AnyActivity,
+  step: Step,
+  phase: string,
+  shared: unknown,
+  roomView: Awaited<ReturnType<ServiceContext['aggregate']>> | undefined,
+  phoneConfig: unknown,
+): { roomInitial: number; room?: undefined } | { room: unknown; roomInitial?: undefined } | undefined {
+  if (!roomView || !mod.participantRoomView) return undefined;
+  const extra = mod.participantRoomView({ config: step.config, phase, audience: 'display', shared, ...roomView });
+  if (extra === undefined) return undefined;
+  return sameJson(initialRoomView(mod, phoneConfig, phase, roomView.participants), extra) ? { roomInitial: roomView.participants } : { room: extra };
 }
 
 /** The current step's activity view for one audience, or undefined when the step has none. */
