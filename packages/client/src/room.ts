@@ -197,7 +197,7 @@ export class RoomConnection {
       if (stage.step && (mod?.input || mod?.participantView) && (stepChanged || phaseChanged)) {
         // the welcome on its way may predate this change (and so may a push read with it): ask once it is here
         if (this.awaitingWelcome) this.syncAfterWelcome = true;
-        else if (stepChanged && this.snapshot.role === 'participant') this.expectView(stage.step.id);
+        else if (stepChanged && !fresh && this.snapshot.role === 'participant') this.expectView(stage.step.id); // (a view built here needs no push)
       }
     });
     s.on('room', (room) => {
