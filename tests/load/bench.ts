@@ -37,6 +37,12 @@ const { values: args } = parseArgs({
      * view kept from the ack) — so both ramps' generators cost the same per answer
      */
     'raw-submit': { type: 'boolean', default: false },
+    /**
+     * a diagnosis, not a result: Canopy's participants leave step changes alone (the client's
+     * `stage` handler is removed once they have joined), as the bare sockets do — so the fan-out
+     * shows the server's delivery without the simulated phones' own work on the generator's threads
+     */
+    'raw-stage': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick!;
@@ -124,7 +130,20 @@ interface FanoutResult {
   /** the `stage` messages as they went on the wire (what the baseline sends) */
   wires: Array<Record<string, unknown>>;
   serverCpuMs: number;
+  /** per round: the p99 of its arrivals */
+  roundP99: number[];
+  /** the warm-up rounds' last arrivals (not in the measures above) */
+  warmupLast: number[];
 }
+
+/**
+ * Step changes made before the measured rounds, one of each step type, for Canopy and the bare
+ * broadcast alike: a fresh process's first broadcasts of a kind run code V8 has not compiled yet
+ * (in the 2026-12-06 runs the first round's p99 was 1.5–2.5 × the others', for both), and with
+ * twenty rounds of 2,000 the p99 over all arrivals is set by the slowest round. Their last
+ * arrivals are kept (`warmup_last_ms`).
+ */
+const WARMUP_ROUNDS = 2;
 
 /** `rounds` step changes; each waits until every participant has it (and, on an activity step, its view). */
 async function fanout(
@@ -133,7 +152,24 @@ async function fanout(
   step: () => Promise<{ v: number; t0: number; ready: boolean; stage?: Record<string, unknown>; wire?: Record<string, unknown> }>,
   pids: number[],
 ): Promise<FanoutResult> {
-  const out: FanoutResult = { lat: [], last: [], ready: [], missing: 0, bytesPerParticipant: [], stages: [], wires: [], serverCpuMs: 0 };
+  const out: FanoutResult = {
+    lat: [],
+    last: [],
+    ready: [],
+    missing: 0,
+    bytesPerParticipant: [],
+    stages: [],
+    wires: [],
+    serverCpuMs: 0,
+    roundP99: [],
+    warmupLast: [],
+  };
+  for (let r = 0; r < WARMUP_ROUNDS; r++) {
+    const { v, t0, ready } = await step();
+    const res = await all<{ arrived: number[]; ready: number[]; missing: number }>({ op: 'wait', v, ready, timeoutMs: 20_000 });
+    out.warmupLast.push(Math.max(...res.flatMap((x) => x.arrived.map((t) => t - t0))));
+    await sleep(QUICK ? 150 : 300);
+  }
   const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
   for (let r = 0; r < rounds; r++) {
     const b0 = await bytesNow();
@@ -142,6 +178,7 @@ async function fanout(
     const lat = res.flatMap((x) => x.arrived.map((t) => t - t0));
     out.lat.push(...lat);
     out.last.push(Math.max(...lat));
+    out.roundP99.push(percentile(sortNum(lat), 99));
     out.ready.push(...res.flatMap((x) => x.ready.map((t) => t - t0)));
     out.missing += res.reduce((s, x) => s + x.missing, 0);
     await sleep(QUICK ? 150 : 300);
@@ -302,13 +339,23 @@ async function canopyRun(
   const pids = nodes.map((p) => p.proc.pid!);
   let fac: RoomConnection | null = null;
   try {
-    const room = await createApi(nodes[0]!.url).rooms.create.mutate({ title: 'Bench', agenda: agenda(opts.rounds + 1), join: { maxParticipants: 5000 } });
+    const room = await createApi(nodes[0]!.url).rooms.create.mutate({
+      title: 'Bench',
+      agenda: agenda(WARMUP_ROUNDS + opts.rounds + 1),
+      join: { maxParticipants: 5000 },
+    });
     fac = connectRoom({ url: nodes[0]!.url, roomId: room.roomId, token: room.facilitatorToken, transports: ['websocket'], ackTimeoutMs: 30_000 });
     await fac.until((s) => s.status === 'connected' && s.stage !== null, 30_000);
     await sleep(1000);
     const rss0 = pids.reduce((s, p) => s + rssBytes(p), 0);
     const joined = await phase(`${label}: join`, () =>
-      joinAll(opts.n, { mode: 'canopy', urls: nodes.map((x) => x.url), roomId: room.roomId, code: room.code }),
+      joinAll(opts.n, {
+        mode: 'canopy',
+        urls: nodes.map((x) => x.url),
+        roomId: room.roomId,
+        code: room.code,
+        ...(args['raw-stage'] ? { rawStage: true } : {}),
+      }),
     );
     await sleep(2000);
     const rss1 = pids.reduce((s, p) => s + rssBytes(p), 0);
@@ -702,6 +749,7 @@ function writeResults(started: number, measures: Record<string, unknown>): void 
     generator: { workers: WORKERS, ...Object.fromEntries(Object.entries(generator).map(([k, v]) => [k, round(v)])) },
     quick: QUICK,
     ...(args['raw-submit'] ? { raw_submit: true } : {}),
+    ...(args['raw-stage'] ? { raw_stage: true } : {}),
     duration_s: round((now() - started) / 1000, 0),
   };
   mkdirSync(dirname(args.out!), { recursive: true });
@@ -761,6 +809,10 @@ async function main() {
           baseline_rss_bytes_per_participant: Math.round(b.memoryPerParticipant),
           server_cpu_ms_per_round: round(c.fanout.serverCpuMs / ROUNDS),
           baseline_cpu_ms_per_round: round(b.fanout.serverCpuMs / ROUNDS),
+          round_p99_ms: c.fanout.roundP99.map((x) => round(x)),
+          baseline_round_p99_ms: b.fanout.roundP99.map((x) => round(x)),
+          warmup_last_ms: c.fanout.warmupLast.map((x) => round(x)),
+          baseline_warmup_last_ms: b.fanout.warmupLast.map((x) => round(x)),
         });
         if (n === biggest) {
           single = c;

@@ -7,11 +7,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { connectRoom, createApi, newParticipantToken, randomId, type RoomConnection } from '@canopy/client';
-import { io, type Socket } from 'socket.io-client';
+import { io, Socket as ClientSocket, type Socket } from 'socket.io-client';
 import { now, sleep, wsFrame } from './lib.js';
 
 export type Request =
-  | { op: 'join'; mode: 'canopy' | 'baseline'; urls: string[]; roomId?: string; code?: string; from: number; count: number }
+  | { op: 'join'; mode: 'canopy' | 'baseline'; urls: string[]; roomId?: string; code?: string; from: number; count: number; rawStage?: boolean }
   | { op: 'answerBursts'; burstMs: number }
   | { op: 'roomsResults' }
   | { op: 'wait'; v: number; ready: boolean; timeoutMs: number }
@@ -29,6 +29,8 @@ interface Member {
   arrived: Map<number, number>;
   ready: Map<number, number>;
   roomId?: string;
+  /** `--raw-stage`: the client leaves step changes alone; the view counts as ready on arrival */
+  rawStage?: boolean;
 }
 
 /**
@@ -41,6 +43,40 @@ let burstFailed = 0;
 const burstFailures = new Map<string, number>();
 
 const members: Member[] = [];
+
+/**
+ * A phone handles its messages on its own CPU; here one thread plays a thousand phones. So that one
+ * simulated phone handling a message does not hold back when the next one's message is read off
+ * its socket (which would count the generator's own work as the server's delivery time), every
+ * socket's packets — events and acknowledgements alike, in the order they came — are handed to it
+ * in a later turn of the event loop (`setImmediate`) than the one that read them, and a `stage`'s
+ * arrival is stamped as it is read. Canopy's participants and the bare sockets alike.
+ */
+const readBy = new WeakMap<object, Member>();
+const handOver: Array<[ClientSocket, unknown]> = [];
+const onpacket = ClientSocket.prototype['onpacket' as keyof ClientSocket] as (this: ClientSocket, packet: unknown) => void;
+Object.defineProperty(ClientSocket.prototype, 'onpacket', {
+  value(this: ClientSocket, packet: { type?: number; data?: unknown }) {
+    const m = readBy.get(this);
+    if (m && packet.type === 2 && Array.isArray(packet.data) && packet.data[0] === 'stage') {
+      const v = (packet.data[1] as { v?: unknown } | undefined)?.v;
+      if (typeof v === 'number' && !m.arrived.has(v)) {
+        m.arrived.set(v, now());
+        if (m.rawStage) m.ready.set(v, now());
+      }
+    }
+    if (handOver.push([this, packet]) === 1)
+      setImmediate(() => {
+        for (const [socket, p] of handOver.splice(0)) onpacket.call(socket, p);
+      });
+  },
+});
+/** Stamp `stage` arrivals for this member as their socket reads them (the socket must be socket.io-client's own class). */
+function stampArrivals(m: Member) {
+  if (!(m.socket instanceof ClientSocket))
+    throw new Error('The client library and the generator load different socket.io-client modules: arrivals cannot be stamped as read.');
+  readBy.set(m.socket, m);
+}
 const bytes = { in: 0, out: 0 };
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
@@ -92,12 +128,10 @@ async function join(req: Extract<Request, { op: 'join' }>) {
       countBytes(conn.socket as unknown as Socket);
       m.conn = conn;
       m.socket = conn.socket as unknown as Socket;
-      // arrival: when the stage message reaches this participant's socket, before the client does
-      // anything with it (`onAny` listeners run before the event's own), as for the bare clients;
-      // `ready` below is when the client has built what the phone shows
-      m.socket.onAny((event: string, payload?: { v?: number }) => {
-        if (event === 'stage' && typeof payload?.v === 'number' && !m.arrived.has(payload.v)) m.arrived.set(payload.v, now());
-      });
+      // arrival: when the stage message is read off this participant's socket, before the client
+      // does anything with it, as for the bare clients; `ready` below is when the client has built
+      // what the phone shows
+      stampArrivals(m);
       conn.subscribe((s) => {
         const v = s.stage?.v;
         if (v === undefined) return;
@@ -108,13 +142,15 @@ async function join(req: Extract<Request, { op: 'join' }>) {
         }
       });
       await conn.until((s) => s.status === 'connected' && s.role !== null && s.stage !== null, 30_000);
+      if (req.rawStage) {
+        m.socket.off('stage');
+        m.rawStage = true;
+      }
     } else {
       const socket = io(url, { transports: ['websocket'] });
       countBytes(socket);
       m.socket = socket;
-      socket.on('stage', (st: { v: number }) => {
-        if (!m.arrived.has(st.v)) m.arrived.set(st.v, now());
-      });
+      stampArrivals(m);
       await new Promise<void>((ok, fail) => {
         socket.once('connect', () => ok());
         socket.once('connect_error', fail);
