@@ -139,7 +139,7 @@ interface FanoutResult {
 /**
  * Step changes made before the measured rounds, one of each step type, for Canopy and the bare
  * broadcast alike: a fresh process's first broadcasts of a kind run code V8 has not compiled yet
- * (in the 2026-12-06 runs the first round's p99 was 1.5–2.5 × the others', for both), and with
+ * (in the 2026-12-06 quick runs the first round's p99 was 1.1–2.5 × a typical round's, for both), and with
  * twenty rounds of 2,000 the p99 over all arrivals is set by the slowest round. Their last
  * arrivals are kept (`warmup_last_ms`).
  */
