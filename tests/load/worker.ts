@@ -53,12 +53,14 @@ const members: Member[] = [];
  * arrival is stamped as it is read. Canopy's participants and the bare sockets alike.
  */
 const readBy = new WeakMap<object, Member>();
+/** socket.io-parser's `PacketType.EVENT` */
+const EVENT = 2;
 const handOver: Array<[ClientSocket, unknown]> = [];
 const onpacket = ClientSocket.prototype['onpacket' as keyof ClientSocket] as (this: ClientSocket, packet: unknown) => void;
 Object.defineProperty(ClientSocket.prototype, 'onpacket', {
   value(this: ClientSocket, packet: { type?: number; data?: unknown }) {
     const m = readBy.get(this);
-    if (m && packet.type === 2 && Array.isArray(packet.data) && packet.data[0] === 'stage') {
+    if (m && packet.type === EVENT && Array.isArray(packet.data) && packet.data[0] === 'stage') {
       const v = (packet.data[1] as { v?: unknown } | undefined)?.v;
       if (typeof v === 'number' && !m.arrived.has(v)) {
         m.arrived.set(v, now());
