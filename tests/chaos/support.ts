@@ -246,16 +246,28 @@ export class TcpProxy {
     tryBackend(this.backends.length);
   }
 
-  /** from → to, each chunk delayed by the current delay, in order. */
+  /**
+   * from → to, each chunk delayed by the current delay, in order: one queue a direction, drained by
+   * one timer at a time. (A timer per chunk could fire out of order — timers count from the event
+   * loop's cached clock, not `Date.now()` — and a byte stream delivered out of order hands Redis's
+   * replies to the wrong commands, which no real link does.)
+   */
   private pipe(from: net.Socket, to: net.Socket): void {
-    let lastAt = 0;
-    from.on('data', (chunk: Buffer) => {
-      if (this.delayMs === 0 && lastAt <= Date.now()) return void to.write(chunk);
-      const at = Math.max(Date.now() + this.delayMs, lastAt);
-      lastAt = at;
-      setTimeout(() => {
+    const queue: Array<{ at: number; chunk: Buffer }> = [];
+    let timer: NodeJS.Timeout | null = null;
+    const drain = () => {
+      timer = null;
+      const now = Date.now();
+      while (queue.length && queue[0]!.at <= now) {
+        const { chunk } = queue.shift()!;
         if (!to.destroyed) to.write(chunk);
-      }, at - Date.now());
+      }
+      if (queue.length) timer = setTimeout(drain, queue[0]!.at - now);
+    };
+    from.on('data', (chunk: Buffer) => {
+      if (this.delayMs === 0 && !queue.length) return void to.write(chunk);
+      queue.push({ at: Math.max(Date.now() + this.delayMs, queue.at(-1)?.at ?? 0), chunk });
+      timer ??= setTimeout(drain, queue[0]!.at - Date.now());
     });
   }
 
