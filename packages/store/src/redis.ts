@@ -186,6 +186,30 @@ function pairs(reply: unknown): Array<[string, unknown]> {
   return out;
 }
 
+/**
+ * Calls joined by key until the scheduled moment (`process.nextTick`: this tick; `setImmediate`:
+ * this turn of the event loop, after its I/O), then handed over together: the first call of a key
+ * opens its batch and schedules the hand-over.
+ */
+class Batches<T> {
+  private readonly open = new Map<string, T[]>();
+
+  constructor(private readonly schedule: (fn: () => void) => void) {}
+
+  add(key: string, item: T, flush: (batch: T[]) => void): void {
+    const batch = this.open.get(key);
+    if (batch) return void batch.push(item);
+    const opened = [item];
+    this.open.set(key, opened);
+    this.schedule(() => {
+      this.open.delete(key);
+      flush(opened);
+    });
+  }
+}
+
+type Settles<R> = { resolve(r: R): void; reject(e: unknown): void };
+
 // --- the store ----------------------------------------------------------------------------------
 
 export class RedisRoomStore implements RoomStore {
@@ -196,9 +220,9 @@ export class RedisRoomStore implements RoomStore {
   private readonly waitTimeoutMs: number;
   readonly dedupeWindow: number;
   /** answers' reads made in this turn of the event loop, by room and step, not sent yet (see readForAnswer) */
-  private readonly reads = new Map<string, Array<{ scope: string; field: string; resolve(r: AnswerRead): void; reject(e: unknown): void }>>();
+  private readonly reads = new Batches<{ scope: string; field: string } & Settles<AnswerRead>>((fn) => setImmediate(fn));
   /** record writes made in this tick, by room, not sent yet (see writeRecord) */
-  private readonly batches = new Map<string, Array<RecordBatchWrite & { resolve(r: RecordWriteResult): void; reject(e: unknown): void }>>();
+  private readonly writes = new Batches<RecordBatchWrite & Settles<RecordWriteResult>>((fn) => process.nextTick(fn));
 
   constructor(
     private readonly exec: RedisExec,
@@ -381,18 +405,11 @@ export class RedisRoomStore implements RoomStore {
       return Promise.reject(err as Error);
     }
     return new Promise((resolve, reject) => {
-      let batch = this.batches.get(roomId);
-      if (!batch) {
-        this.batches.set(roomId, (batch = []));
-        process.nextTick(() => this.flush(roomId));
-      }
-      batch.push({ stepId, scope, write, resolve, reject });
+      this.writes.add(roomId, { stepId, scope, write, resolve, reject }, (batch) => this.flush(roomId, batch));
     });
   }
 
-  private flush(roomId: string): void {
-    const batch = this.batches.get(roomId) ?? [];
-    this.batches.delete(roomId);
+  private flush(roomId: string, batch: ReadonlyArray<RecordBatchWrite & Settles<RecordWriteResult>>): void {
     this.writeRecords(roomId, batch).then(
       (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
       (err: unknown) => batch.forEach((w) => w.reject(err)),
@@ -471,19 +488,15 @@ export class RedisRoomStore implements RoomStore {
       return Promise.reject(err as Error);
     }
     return new Promise((resolve, reject) => {
-      const key = `${roomId} ${stepId}`;
-      let batch = this.reads.get(key);
-      if (!batch) {
-        this.reads.set(key, (batch = []));
-        setImmediate(() => void this.flushReads(roomId, stepId, key));
-      }
-      batch.push({ scope, field: subsField(scope, submissionId), resolve, reject });
+      this.reads.add(
+        `${roomId} ${stepId}`,
+        { scope, field: subsField(scope, submissionId), resolve, reject },
+        (batch) => void this.flushReads(roomId, stepId, batch),
+      );
     });
   }
 
-  private async flushReads(roomId: string, stepId: string, key: string): Promise<void> {
-    const batch = this.reads.get(key) ?? [];
-    this.reads.delete(key);
+  private async flushReads(roomId: string, stepId: string, batch: ReadonlyArray<{ scope: string; field: string } & Settles<AnswerRead>>): Promise<void> {
     let reply: unknown;
     const s = roomKeys(roomId).step(stepId);
     try {
