@@ -164,29 +164,35 @@ async function fanout(
     roundP99: [],
     warmupLast: [],
   };
-  for (let r = 0; r < WARMUP_ROUNDS; r++) {
-    const { v, t0, ready } = await step();
-    const res = await all<{ arrived: number[]; ready: number[]; missing: number }>({ op: 'wait', v, ready, timeoutMs: 20_000 });
-    out.warmupLast.push(Math.max(...res.flatMap((x) => x.arrived.map((t) => t - t0))));
-    await sleep(QUICK ? 150 : 300);
+  // each phone handles a step change once the round has reached them all (`hold` in worker.ts)
+  await all({ op: 'hold', on: true });
+  try {
+    for (let r = 0; r < WARMUP_ROUNDS; r++) {
+      const { v, t0, ready } = await step();
+      const res = await all<{ arrived: number[]; ready: number[]; missing: number }>({ op: 'wait', v, ready, timeoutMs: 20_000 });
+      out.warmupLast.push(Math.max(...res.flatMap((x) => x.arrived.map((t) => t - t0))));
+      await sleep(QUICK ? 150 : 300);
+    }
+    const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
+    for (let r = 0; r < rounds; r++) {
+      const b0 = await bytesNow();
+      const { v, t0, ready, stage, wire } = await step();
+      const res = await all<{ arrived: number[]; ready: number[]; missing: number }>({ op: 'wait', v, ready, timeoutMs: 20_000 });
+      const lat = res.flatMap((x) => x.arrived.map((t) => t - t0));
+      out.lat.push(...lat);
+      out.last.push(Math.max(...lat));
+      out.roundP99.push(percentile(sortNum(lat), 99));
+      out.ready.push(...res.flatMap((x) => x.ready.map((t) => t - t0)));
+      out.missing += res.reduce((s, x) => s + x.missing, 0);
+      await sleep(QUICK ? 150 : 300);
+      out.bytesPerParticipant.push(((await bytesNow()) - b0) / n);
+      if (stage) out.stages.push(stage);
+      if (wire) out.wires.push(wire);
+    }
+    out.serverCpuMs = pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0;
+  } finally {
+    await all({ op: 'hold', on: false });
   }
-  const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
-  for (let r = 0; r < rounds; r++) {
-    const b0 = await bytesNow();
-    const { v, t0, ready, stage, wire } = await step();
-    const res = await all<{ arrived: number[]; ready: number[]; missing: number }>({ op: 'wait', v, ready, timeoutMs: 20_000 });
-    const lat = res.flatMap((x) => x.arrived.map((t) => t - t0));
-    out.lat.push(...lat);
-    out.last.push(Math.max(...lat));
-    out.roundP99.push(percentile(sortNum(lat), 99));
-    out.ready.push(...res.flatMap((x) => x.ready.map((t) => t - t0)));
-    out.missing += res.reduce((s, x) => s + x.missing, 0);
-    await sleep(QUICK ? 150 : 300);
-    out.bytesPerParticipant.push(((await bytesNow()) - b0) / n);
-    if (stage) out.stages.push(stage);
-    if (wire) out.wires.push(wire);
-  }
-  out.serverCpuMs = pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0;
   return out;
 }
 
@@ -313,9 +319,10 @@ async function canopyNodes(redis: RedisEnv, driver: string, count: number): Prom
     SOCKETS_PER_ADDRESS: '100000',
     WEB_BUILD_DIR: '',
   };
-  const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
   await ensureServerBuild(); // the server as it ships
-  return Promise.all(Array.from({ length: count }, async (_, i) => spawnServer(`canopy-${i + 1}`, SERVER_ENTRY, await freePort(), env, nodeArgs)));
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => spawnServer(`canopy-${i + 1}`, SERVER_ENTRY, await freePort(), env, profiled(`canopy-${i + 1}`))),
+  );
 }
 
 interface CanopyRun {
@@ -412,6 +419,13 @@ async function canopyRun(
   }
 }
 
+/**
+ * `--cpu-prof DIR`: a server process's V8 CPU profiles, written as it exits into a folder of DIR named
+ * after it (`canopy-1-<start ms>/`, `baseline-<start ms>/`): the main thread's, and under tsx its
+ * loader thread's (the smaller file).
+ */
+const profiled = (name: string): string[] => (args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'], `${name}-${Date.now()}`)}`] : []);
+
 // --- bare Socket.IO -------------------------------------------------------------------------------
 
 async function baselineRun(opts: {
@@ -422,7 +436,7 @@ async function baselineRun(opts: {
   submissions: boolean;
   statements: string[];
 }) {
-  const srv = await spawnServer('baseline', 'tests/load/baseline.ts', await freePort(), {});
+  const srv = await spawnServer('baseline', 'tests/load/baseline.ts', await freePort(), {}, profiled('baseline'));
   const label = `baseline n=${opts.n}`;
   const fac = ioClient(srv.url, { transports: ['websocket'] });
   try {

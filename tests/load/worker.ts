@@ -15,6 +15,8 @@ export type Request =
   | { op: 'answerBursts'; burstMs: number }
   | { op: 'roomsResults' }
   | { op: 'wait'; v: number; ready: boolean; timeoutMs: number }
+  /** fan-out rounds: each simulated phone handles a step change once the round has reached every phone of this thread */
+  | { op: 'hold'; on: boolean }
   | { op: 'bytes' }
   | { op: 'submit'; raw?: boolean; rate: number; durationMs: number; stepId: string; statements: string[] }
   | { op: 'settle' }
@@ -31,6 +33,10 @@ interface Member {
   roomId?: string;
   /** `--raw-stage`: the client leaves step changes alone; the view counts as ready on arrival */
   rawStage?: boolean;
+  /** while the fan-out holds messages: when this phone's own CPU is next free (it handles its messages one after another) */
+  phoneFree?: number;
+  /** the stage version whose view the client just made ready (see `flushHeld`) */
+  readyJust?: number;
 }
 
 /**
@@ -51,21 +57,48 @@ const members: Member[] = [];
  * socket's packets — events and acknowledgements alike, in the order they came — are handed to it
  * in a later turn of the event loop (`setImmediate`) than the one that read them, and a `stage`'s
  * arrival is stamped as it is read. Canopy's participants and the bare sockets alike.
+ *
+ * During fan-out rounds (`hold`) a step change is not handed over at once but once it has reached
+ * every phone of this thread (at most `HOLD_MAX_MS` later), with whatever came after it on the same
+ * socket: a thousand phones' handling (≈ 28 µs each for Canopy's client, ≈ 1–2 µs for a bare
+ * socket) would otherwise run on the two cores the server is still sending from, which real phones
+ * never do. Each phone's `ready` is then when its own CPU would have finished: the message read at
+ * its arrival, then the time this thread took to handle it, after the phone's earlier messages.
  */
 const readBy = new WeakMap<object, Member>();
 /** socket.io-parser's `PacketType.EVENT` */
 const EVENT = 2;
 const handOver: Array<[ClientSocket, unknown]> = [];
+const HOLD_MAX_MS = 2000;
+let holding = false;
+const held: Array<{ socket: ClientSocket; packet: unknown; readAt: number; m: Member }> = [];
+const heldSockets = new Set<ClientSocket>();
+/** how many of this thread's phones each held stage version has reached */
+const reached = new Map<number, number>();
+let holdTimer: NodeJS.Timeout | null = null;
 const onpacket = ClientSocket.prototype['onpacket' as keyof ClientSocket] as (this: ClientSocket, packet: unknown) => void;
 Object.defineProperty(ClientSocket.prototype, 'onpacket', {
   value(this: ClientSocket, packet: { type?: number; data?: unknown }) {
     const m = readBy.get(this);
+    let stage: number | undefined;
     if (m && packet.type === EVENT && Array.isArray(packet.data) && packet.data[0] === 'stage') {
       const v = (packet.data[1] as { v?: unknown } | undefined)?.v;
       if (typeof v === 'number' && !m.arrived.has(v)) {
         m.arrived.set(v, now());
         if (m.rawStage) m.ready.set(v, now());
+        stage = v;
       }
+    }
+    if (m && holding && (stage !== undefined || heldSockets.has(this))) {
+      held.push({ socket: this, packet, readAt: now(), m });
+      heldSockets.add(this);
+      holdTimer ??= setTimeout(flushHeld, HOLD_MAX_MS);
+      if (stage !== undefined) {
+        const n = (reached.get(stage) ?? 0) + 1;
+        reached.set(stage, n);
+        if (n === members.length) setImmediate(flushHeld);
+      }
+      return;
     }
     if (handOver.push([this, packet]) === 1)
       setImmediate(() => {
@@ -73,6 +106,20 @@ Object.defineProperty(ClientSocket.prototype, 'onpacket', {
       });
   },
 });
+/** Every held message handed to its phone, in the order they came; `ready` as that phone's own CPU would have it. */
+function flushHeld() {
+  if (holdTimer) clearTimeout(holdTimer);
+  holdTimer = null;
+  heldSockets.clear();
+  reached.clear();
+  for (const { socket, packet, readAt, m } of held.splice(0)) {
+    m.readyJust = undefined;
+    const t0 = now();
+    onpacket.call(socket, packet);
+    m.phoneFree = Math.max(m.phoneFree ?? 0, readAt) + (now() - t0);
+    if (m.readyJust !== undefined) m.ready.set(m.readyJust, m.phoneFree);
+  }
+}
 /** Stamp `stage` arrivals for this member as their socket reads them (the socket must be socket.io-client's own class). */
 function stampArrivals(m: Member) {
   if (!(m.socket instanceof ClientSocket))
@@ -140,6 +187,7 @@ async function join(req: Extract<Request, { op: 'join' }>) {
         if (!m.arrived.has(v)) m.arrived.set(v, now());
         if (!m.ready.has(v) && s.stage?.step && s.activity?.stepId === s.stage.step.id) {
           m.ready.set(v, now());
+          m.readyJust = v;
           if (burstMs > 0) answerLater(conn, s.stage.step.id, s.stage.step.config);
         }
       });
@@ -292,6 +340,11 @@ async function handle(msg: { rid: number; req: Request }): Promise<void> {
         break;
       case 'wait':
         res = await wait(req);
+        break;
+      case 'hold':
+        holding = req.on;
+        if (!holding) flushHeld();
+        res = {};
         break;
       case 'answerBursts':
         burstMs = req.burstMs;
