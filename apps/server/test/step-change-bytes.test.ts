@@ -8,7 +8,7 @@
  * are what changed). The steps' content arrives with the full state (joining, reconnecting) only;
  * what the phone builds from it must be what the server would have sent.
  */
-import { ACTIVITY_TYPES, getActivity, type ActivityView } from '@canopy/core';
+import { ACTIVITY_TYPES, getActivity, hasParticipantView, type ActivityView } from '@canopy/core';
 import { describe, expect, it } from 'vitest';
 import { useWorkshops, WAIT_MS, type ParticipantScreen } from './support.js';
 
@@ -85,7 +85,7 @@ describe('step change bytes', () => {
     const measured: Record<string, { step: number; phases: Record<string, number> }> = {};
     for (const [i, type] of types.entries()) {
       const mod = getActivity(type)!;
-      const hasView = !!(mod.input || mod.participantView);
+      const hasView = hasParticipantView(mod);
       const ack = await w.console.conn.command({ type: 'next' });
       if (!ack.ok) throw new Error(ack.error.message);
       await settle(ack.version, `s${i}`, hasView);

@@ -7,6 +7,7 @@
 import {
   applyStageChange,
   getActivity,
+  hasParticipantView,
   initialParticipantView,
   initialRoomView,
   PROTOCOL_VERSION,
@@ -194,7 +195,7 @@ export class RoomConnection {
       // record of it, if they answered before on this or another device); should it not come, ask.
       const mod = stage.step ? getActivity(stage.step.type) : undefined;
       const phaseChanged = !stepChanged && prevPhase !== stage.phase;
-      if (stage.step && (mod?.input || mod?.participantView) && (stepChanged || phaseChanged)) {
+      if (stage.step && mod && hasParticipantView(mod) && (stepChanged || phaseChanged)) {
         // the welcome on its way may predate this change (and so may a push read with it): ask once it is here
         if (this.awaitingWelcome) this.syncAfterWelcome = true;
         else if (stepChanged && !fresh && this.snapshot.role === 'participant') this.expectView(stage.step.id); // (a view built here needs no push)

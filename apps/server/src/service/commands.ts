@@ -4,7 +4,7 @@
  * participant.
  */
 import { ServiceError } from '@canopy/api';
-import { because, applyRoomCommand, canFacilitate, type RoomCommand, type RoomState } from '@canopy/core';
+import { because, applyRoomCommand, canFacilitate, getActivity, hasParticipantView, type RoomCommand, type RoomState } from '@canopy/core';
 import { removedNameHash } from '../security.js';
 import { LOST } from './apply-once.js';
 import type { Identity, ServiceContext } from './context.js';
@@ -42,7 +42,9 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
       const fresh = entered ? await freshView(ctx, next.state).catch(() => null) : null;
       ctx.broadcaster?.roomChanged(next.state, next.state.agenda !== room.agenda, fresh);
       if (next.state.questions !== room.questions) ctx.broadcaster?.questionsChanged(room.id);
-      if (entered && !fresh) ctx.broadcaster?.participantViewsChanged(room.id);
+      // (a step without views of its own, such as a slide, has nothing to push)
+      const mod = step ? getActivity(step.type) : undefined;
+      if (entered && !fresh && mod && hasParticipantView(mod)) ctx.broadcaster?.participantViewsChanged(room.id);
       // "I'm done" counts per step run: phones clear it on a new step by themselves, not when the same step starts again
       if (next.state.entered !== room.entered) ctx.broadcaster?.signalsChanged(room.id, step?.id === room.agenda[room.current]?.id ? 'everyone' : 'presenters');
       await ctx.keep(next.state);

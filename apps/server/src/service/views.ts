@@ -11,6 +11,7 @@ import {
   DAY_SECONDS,
   formatCode,
   getActivity,
+  hasParticipantView,
   initialParticipantView,
   initialRoomView,
   outcomeSteps,
@@ -84,7 +85,7 @@ export async function participantViews(ctx: ServiceContext, roomId: string, part
   const room = await ctx.currentRoom(roomId).catch(() => null);
   const step = room?.agenda[room.current];
   const mod = step ? getActivity(step.type) : undefined;
-  if (!room || !step || !mod || (!mod.input && !mod.participantView) || !participantIds.length) return [];
+  if (!room || !step || !mod || !hasParticipantView(mod) || !participantIds.length) return [];
   const [shared, records, roomView] = await Promise.all([
     ctx.readShared(room.id, step, mod),
     ctx.store.listRecords(room.id, step.id),
@@ -123,7 +124,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 export async function freshView(ctx: ServiceContext, room: RoomState): Promise<FreshView | null> {
   const step = room.agenda[room.current];
   const mod = step ? getActivity(step.type) : undefined;
-  if (!step || !mod || (!mod.input && !mod.participantView)) return null;
+  if (!step || !mod || !hasParticipantView(mod)) return null;
   const [records, roomView] = await Promise.all([ctx.store.countRecords(room.id, step.id), mod.participantRoomView ? ctx.aggregate(room, step.id) : undefined]);
   if (records > 0) return null;
   const phase = room.phase ?? '';
@@ -173,7 +174,7 @@ async function participantStepView(
   mod: AnyActivity,
   participantId: string,
 ): Promise<ActivityView | undefined> {
-  if (!mod.input && !mod.participantView) return undefined;
+  if (!hasParticipantView(mod)) return undefined;
   const shared = await ctx.readShared(room.id, step, mod);
   const [view, roomView] = await Promise.all([
     participantView(ctx, room, step, mod, participantId, shared),

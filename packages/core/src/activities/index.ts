@@ -67,6 +67,9 @@ export function getActivity(type: string): AnyActivity | undefined {
   return isActivityType(type) ? activities[type] : undefined;
 }
 
+/** Whether phones show each person a view of their own in this step (an answer to give, or the room's picture), not only the step's content as on a slide. */
+export const hasParticipantView = (mod: AnyActivity): boolean => Boolean(mod.input || mod.participantView);
+
 export { slide, mentalMap };
 export * from './mental-map.js';
 export * from './self-assessment.js';
