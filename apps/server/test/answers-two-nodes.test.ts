@@ -4,7 +4,9 @@
  * one of them keeps answering while the other moves the room or writes the same person's record,
  * and nothing is decided on what was no longer true. A node that has seen the room reads the
  * person's record together with the room's version, before it knows the room is unchanged: these
- * stories also hold that read to account when the room or the record moved meanwhile.
+ * stories also hold that read to account when the room or the record moved meanwhile. A
+ * facilitator's command is decided on the room as its node last saw it, without reading it first:
+ * the last stories hold that to the room as stored when another node moved it on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomId } from '@canopy/client';
@@ -136,5 +138,30 @@ describe('answers on two nodes', () => {
       [`s:help:${last.ratings.help}`]: 1,
       [`s:thanks:${last.ratings.thanks}`]: 1,
     });
+  });
+});
+
+describe('commands on two nodes', () => {
+  it('a node decides a step change on the room as it last saw it, and on the stored room once another node moved it on', async () => {
+    const { first, second, facilitator } = await twoNodes();
+    expect((await first.command(facilitator, { type: 'next' })).current).toBe(0); // the welcome
+    // a co-host's console on the other node opens the self-assessment
+    expect((await second.command(facilitator, { type: 'next' })).current).toBe(1);
+    // the first node last saw the welcome: its "next" loses the race on that sight and is decided
+    // again on the room as stored, so it opens the goodbye, not the self-assessment a second time
+    expect((await first.command(facilitator, { type: 'next' })).current).toBe(2);
+    // and the other node, which last saw the self-assessment, goes back from the goodbye
+    expect((await second.command(facilitator, { type: 'prev' })).current).toBe(1);
+  });
+
+  it('a console that saw a newer room than its node did is taken at its word, and one that saw an older room is refused', async () => {
+    const { first, second, facilitator } = await twoNodes();
+    const atWelcome = await first.command(facilitator, { type: 'next' });
+    const atSelf = await second.command(facilitator, { type: 'next' });
+    // the console on the first node was told of the other node's change (its version is the stored one)
+    expect((await first.command(facilitator, { type: 'next' }, atSelf.version)).current).toBe(2);
+    // a console still showing the welcome's version is told the room changed, and nothing moves
+    expect(await refusal(first.command(facilitator, { type: 'prev' }, atWelcome.version))).toBe('CONFLICT');
+    expect((await second.command(facilitator, { type: 'timer.start', durationSec: 60 })).current).toBe(2);
   });
 });

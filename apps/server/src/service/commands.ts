@@ -13,13 +13,23 @@ import { freshView } from './views.js';
 /**
  * Apply one command. With `expectedVersion` (the version the console last saw) a room that moved
  * on since is refused with CONFLICT instead of being retried.
+ *
+ * Decided first on the room as this node last saw it, without reading it (a step change's first
+ * wait is then the compare-and-set): if another node moved it on meanwhile, the compare-and-set
+ * fails and the command is decided again on the room read from the store.
  */
 export async function command(ctx: ServiceContext, who: Identity, cmd: RoomCommand, expectedVersion?: number): Promise<RoomState> {
   if (!canFacilitate(who.role)) throw new ServiceError('FORBIDDEN', 'Only the facilitator can do that.', undefined, because('NOT_ALLOWED'));
+  let first = true;
   return ctx.applyOnce({
     // one after another on this node, so their broadcasts leave in the order they were stored
     key: `${who.roomId}#commands`,
-    read: () => ctx.getRoom(who.roomId),
+    read() {
+      const seen = first ? ctx.knownRoom(who.roomId) : undefined;
+      first = false; // a lost race reads the room from the store
+      // (a console that saw another version than this node did is checked against the store's)
+      return seen && (expectedVersion === undefined || seen.version === expectedVersion) ? Promise.resolve(seen) : ctx.getRoom(who.roomId);
+    },
     async write(room) {
       if (expectedVersion !== undefined && room.version !== expectedVersion) {
         throw new ServiceError(
@@ -36,6 +46,7 @@ export async function command(ctx: ServiceContext, who: Identity, cmd: RoomComma
           throw new ServiceError('CONFLICT', 'The room changed in the meantime; try again.', undefined, because('ROOM_CHANGED'));
         return LOST;
       }
+      ctx.remember(next.state);
       const step = next.state.agenda[next.state.current];
       const entered = step !== undefined && (step.id !== room.agenda[room.current]?.id || next.state.phase !== room.phase);
       // Entering a step nobody has anything in: the step change itself tells every phone to build its view.

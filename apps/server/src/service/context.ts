@@ -149,10 +149,17 @@ export class ServiceContext {
     }
     if (cached?.version === version) return cached;
     const room = await this.getRoom(roomId);
-    this.rooms.delete(roomId); // re-insert: the Map's order is least recently read first
-    this.rooms.set(roomId, room);
-    if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
+    this.remember(room);
     return room;
+  }
+
+  /** Keep `room` as this node's sight of it (just read, or just stored by this node), unless it already holds a newer version. */
+  remember(room: RoomState): void {
+    const cached = this.rooms.get(room.id);
+    if (cached && cached.version > room.version) return;
+    this.rooms.delete(room.id); // re-insert: the Map's order is least recently read first
+    this.rooms.set(room.id, room);
+    if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
   }
 
   /** The room as this node last read it, if it did (no I/O; it may be out of date). */
