@@ -297,20 +297,27 @@ export interface SelfAssessmentOwnView extends SelfAssessmentRecord {
 }
 
 export function selfAssessmentOwnView(rec: SelfAssessmentRecord): SelfAssessmentOwnView {
-  const answers = Object.entries(rec.ratings);
-  // filtered first, then sorted (stable: ties keep the record's order), three at most
-  const top = (keep: (v: number) => boolean, dir: 1 | -1) =>
-    answers
-      .filter(([, v]) => keep(v))
-      .sort((a, b) => dir * (a[1] - b[1]))
-      .slice(0, 3)
-      .map(([id]) => id);
-  return {
-    ratings: { ...rec.ratings },
-    answered: answers.length,
-    strengths: top((v) => v >= 4, -1),
-    toPractise: top((v) => v <= 2, 1),
-  };
+  // One pass over the answers in the record's order; each list keeps its three best so far, a later
+  // answer going after the equal ones already there — the same as a stable sort of all of them.
+  const strengths: Array<[string, number]> = [];
+  const toPractise: Array<[string, number]> = [];
+  let answered = 0;
+  for (const id of Object.keys(rec.ratings)) {
+    const v = rec.ratings[id]!;
+    answered++;
+    if (v >= 4) keepTop(strengths, id, v, -1);
+    else if (v <= 2) keepTop(toPractise, id, v, 1);
+  }
+  return { ratings: { ...rec.ratings }, answered, strengths: strengths.map(([id]) => id), toPractise: toPractise.map(([id]) => id) };
+}
+
+/** Insert into `top` (ordered by `dir * value`, at most three long) after the entries it does not beat. */
+function keepTop(top: Array<[string, number]>, id: string, v: number, dir: 1 | -1) {
+  let i = top.length;
+  while (i > 0 && dir * (v - top[i - 1]![1]) < 0) i--;
+  if (i >= 3) return;
+  top.splice(i, 0, [id, v]);
+  if (top.length > 3) top.pop();
 }
 
 export interface SelfAssessmentParticipantView extends SelfAssessmentOwnView {
@@ -323,10 +330,9 @@ export interface SelfAssessmentParticipantView extends SelfAssessmentOwnView {
 
 /** The participant's own answers laid out statement by statement (the room's come separately). */
 export function selfAssessmentParticipantView(config: Pick<SelfAssessmentConfig, 'statements'>, rec: SelfAssessmentRecord): SelfAssessmentParticipantView {
-  return {
-    ...selfAssessmentOwnView(rec),
-    answers: config.statements.map((s) => ({ id: s.id, value: has(rec.ratings, s.id) ? (rec.ratings[s.id] ?? null) : null })),
-  };
+  const view = selfAssessmentOwnView(rec) as SelfAssessmentParticipantView;
+  view.answers = config.statements.map((s) => ({ id: s.id, value: has(rec.ratings, s.id) ? (rec.ratings[s.id] ?? null) : null }));
+  return view;
 }
 
 /** The participant's answers as they will be once the pending ones are stored (the record is the view's `ratings`). */
