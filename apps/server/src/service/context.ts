@@ -153,10 +153,13 @@ export class ServiceContext {
     return room;
   }
 
-  /** Keep `room` as this node's sight of it (just read, or just stored by this node), unless it already holds a newer version. */
+  /**
+   * Keep `room` as this node's sight of it: just read from the store, or just stored by this node.
+   * The last one kept wins, even if older (a read that began before this node's own change, or a
+   * store that lost a change in a failover): a command decided on an out-of-date sight loses its
+   * compare-and-set and reads the room again.
+   */
   remember(room: RoomState): void {
-    const cached = this.rooms.get(room.id);
-    if (cached && cached.version > room.version) return;
     this.rooms.delete(room.id); // re-insert: the Map's order is least recently read first
     this.rooms.set(room.id, room);
     if (this.rooms.size > ROOM_CACHE_SIZE) this.rooms.delete(this.rooms.keys().next().value!);
