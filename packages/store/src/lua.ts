@@ -227,7 +227,10 @@ return out
  * the room's registry, and take the room's deadline, when a record is first written (the records
  * and dedupe hashes exist, with the deadline, for as long as any record of that scope does: this
  * script is the only one that creates them); the counters hash, which empties and goes when its
- * last counter is back to zero, is given the deadline whenever a write moved a counter.
+ * last counter is back to zero, is given the deadline, once per call, whenever a write moved a counter.
+ * The room's byte count is read at most once a call and written once at its end (a batch of answers
+ * costs Redis one read and one write of it, not one of each per answer); each write's cap check
+ * counts what the writes before it in the batch added.
  */
 export const WRITE_RECORDS = lua(
   'writeRecords',
@@ -236,6 +239,11 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
 local window = tonumber(ARGV[1])
 local version = nil
 local at = nil
+-- the room's stored bytes: read once, when a cap is first checked; what this call adds is written once, at the end
+local used = nil
+local added = 0
+-- counters hashes a write of this call moved: they take the room's deadline once, at the end
+local moved = {}
 -- a key this call may have created takes the room's deadline, if the room has one
 local function inherit(key)
   if at == nil then at = redis.call('PEXPIRETIME', KEYS[1]) end
@@ -267,13 +275,13 @@ local function one(records, counters, subs, scope, field, expected, value, write
   local delta = #value - oldLen + #field + ${SUBMISSION_OVERHEAD}
   if evicted then delta = delta - #evicted - ${SUBMISSION_OVERHEAD} end
   if maxBytes ~= '' and delta > 0 then
-    local used = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
-    if used + delta > tonumber(maxBytes) then return {'capped', used} end
+    if used == nil then used = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0') end
+    if used + added + delta > tonumber(maxBytes) then return {'capped', used + added} end
   end
   redis.call('HSET', records, scope, rev .. '|' .. value)
   if evicted then redis.call('HDEL', subs, evicted) end
   redis.call('HSET', subs, field, rev, ring, field)
-  redis.call('HINCRBY', KEYS[1], 'bytes', delta)
+  added = added + delta
   for i = first, last, 2 do
     if redis.call('HINCRBY', counters, ARGV[i], ARGV[i + 1]) == 0 then redis.call('HDEL', counters, ARGV[i]) end
   end
@@ -283,7 +291,7 @@ local function one(records, counters, subs, scope, field, expected, value, write
     inherit(records)
     inherit(subs)
   end
-  if last >= first then inherit(counters) end
+  if last >= first then moved[counters] = true end
   return {'ok', rev}
 end
 local out = {}
@@ -295,6 +303,9 @@ while i <= #ARGV do
   out[#out + 1] = one(KEYS[k], KEYS[k + 1], KEYS[k + 2], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], first, last)
   i = last + 1
 end
+if added ~= 0 then redis.call('HINCRBY', KEYS[1], 'bytes', added) end
+-- a counters hash emptied and made again within this call is checked in its final state
+for counters in pairs(moved) do inherit(counters) end
 return out
 `,
 );

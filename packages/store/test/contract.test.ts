@@ -504,6 +504,27 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
     expect(await write(other.id, 'p:someone', i++, 0, 'y'.repeat(100))).toEqual({ status: 'ok', rev: 1 });
   });
 
+  it('answers arriving together at a nearly full room: each is checked against what the ones before it in the batch took', async () => {
+    const room = newRoom();
+    await store.createRoom(room, secrets());
+    const value = 'z'.repeat(100);
+    const one = submissionCost('p:a', 'cap-a') + value.length;
+    const cap = 2 * one + Math.floor(one / 2); // two fit, the third does not
+    const answer = (who: string) => ({
+      stepId: 'ideas',
+      scope: `p:${who}`,
+      write: { submissionId: `cap-${who}`, expectedRev: 0, value, counters: { answered: 1 }, maxRoomBytes: cap },
+    });
+    expect(await store.writeRecords(room.id, [answer('a'), answer('b'), answer('c')])).toEqual([
+      { status: 'ok', rev: 1 },
+      { status: 'ok', rev: 1 },
+      { status: 'capped', used: 2 * one },
+    ]);
+    expect(await store.roomBytes(room.id)).toBe(2 * one);
+    expect(await store.getCounters(room.id, 'ideas')).toEqual({ answered: 2 });
+    expect(await store.getRecord(room.id, 'ideas', 'p:c')).toBeNull();
+  });
+
   it('a stale writer gets a conflict and nothing changes', async () => {
     const room = newRoom();
     await store.createRoom(room, secrets());
@@ -794,6 +815,17 @@ describe.each(CASES)('RoomStore contract — %s, %s', (driver, topology) => {
       status: 'ok',
       rev: 3,
     });
+    // …and so does the last of a batch whose answers empty the counters and then fill them again
+    expect(
+      await store.writeRecords(room.id, [
+        { stepId: 'welcome', scope: first, write: { submissionId: 's4', expectedRev: 3, value: 'w', counters: { n: -1 } } },
+        { stepId: 'welcome', scope: first, write: { submissionId: 's5', expectedRev: 4, value: 'v', counters: { n: 1 } } },
+      ]),
+    ).toEqual([
+      { status: 'ok', rev: 4 },
+      { status: 'ok', rev: 5 },
+    ]);
+    expect(await store.getCounters(room.id, 'welcome')).toEqual({ n: 1 });
     if (!(store instanceof MemoryRoomStore)) {
       const after = await ttls(room);
       expect(Object.keys(after)).toHaveLength(19);
