@@ -3,8 +3,10 @@
  * arrives, not as the node last saw them. Two room services on one real Redis stand for two nodes:
  * one of them keeps answering while the other moves the room or writes the same person's record,
  * and nothing is decided on what was no longer true. A node that has seen the room reads the
- * person's record together with the room's version, before it knows the room is unchanged: these
- * stories also hold that read to account when the room or the record moved meanwhile. A
+ * person's record together with the room's version, before it knows the room is unchanged; a node
+ * that stored the person's last answer decides the next one on the room and the record as it saw
+ * them, without reading either: these stories also hold both to account when the room or the
+ * record moved meanwhile. A
  * facilitator's command is decided on the room as its node last saw it, without reading it first:
  * the last stories hold that to the room as stored when another node moved it on.
  */
@@ -66,7 +68,25 @@ const refusal = (p: Promise<unknown>) =>
     (e: { code?: string }) => e.code,
   );
 
+/** Script calls Redis has run so far (each of the store's reads and writes for an answer is one; a call for a script Redis did not hold yet, sent again with its source, counts once). */
+async function scriptCalls(): Promise<number> {
+  const stats = await redis.admin.info('commandstats');
+  const line = /cmdstat_(?:evalsha|eval):calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)/g;
+  return [...stats.matchAll(line)].reduce((n, m) => n + Number(m[1]) - Number(m[2]) - Number(m[3]), 0);
+}
+
 describe('answers on two nodes', () => {
+  it("a person's next answer on the node that stored their last one is one call to the store: it is decided on what that node wrote", async () => {
+    const { first, facilitator, answer } = await twoNodes();
+    await first.command(facilitator, { type: 'goto', index: 1 });
+    let before = await scriptCalls();
+    expect(await answer(first, 'self', rate('help', 4))).toMatchObject({ rev: 1 });
+    expect((await scriptCalls()) - before).toBe(2); // the room's version and Ana's record read together, then the write
+    before = await scriptCalls();
+    expect(await answer(first, 'self', rate('thanks', 3))).toMatchObject({ duplicate: false, rev: 2, view: { ratings: { help: 4, thanks: 3 } } });
+    expect((await scriptCalls()) - before).toBe(1); // the write alone
+  });
+
   it('a node that saw the room on an earlier step takes answers to the step the facilitator opened on another node', async () => {
     const { first, second, facilitator, answer } = await twoNodes();
     await second.command(facilitator, { type: 'next' });

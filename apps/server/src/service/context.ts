@@ -80,6 +80,8 @@ export interface RecordRead {
 
 /** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
 const ROOM_CACHE_SIZE = 200;
+/** people's own records a node keeps after writing or reading them (a few hundred bytes each; see `knownRecord`) */
+const RECORD_CACHE_SIZE = 20_000;
 
 export interface ServiceOptions {
   retentionSeconds: number;
@@ -100,6 +102,8 @@ export class ServiceContext {
   private readonly rooms = new Map<string, RoomState>();
   /** steps' shared states read lately, by `room/step`, checked against the stored rev before use */
   private readonly shared = new Map<string, Loaded>();
+  /** people's own records as this node last wrote or read them, by `room/step/scope` (see `knownRecord`) */
+  private readonly records = new Map<string, StoredRecord>();
 
   constructor(
     readonly store: RoomStore,
@@ -168,6 +172,28 @@ export class ServiceContext {
   /** The room as this node last read it, if it did (no I/O; it may be out of date). */
   knownRoom(roomId: string): RoomState | undefined {
     return this.rooms.get(roomId);
+  }
+
+  /**
+   * A person's own record (`room/step/scope`) as this node last wrote or read it (no I/O). It may be
+   * out of date — their other screen on another node, an erasure — so it is only ever the first
+   * guess of a write with compare-and-set, never shown to anyone.
+   */
+  knownRecord(key: string): StoredRecord | undefined {
+    return this.records.get(key);
+  }
+
+  /** Keep a person's own record this node just wrote or read (null: there is none), least recently kept dropped first. */
+  keepRecord(key: string, stored: StoredRecord | null): void {
+    this.records.delete(key);
+    if (!stored) return;
+    this.records.set(key, stored);
+    if (this.records.size > RECORD_CACHE_SIZE) this.records.delete(this.records.keys().next().value!);
+  }
+
+  /** Drop what this node keeps of a room's records: all of them, or one person's (their data was deleted). */
+  forgetRecords(roomId: string, scope?: string): void {
+    for (const key of this.records.keys()) if (key.startsWith(`${roomId}/`) && (scope === undefined || key.endsWith(`/${scope}`))) this.records.delete(key);
   }
 
   /** No change under this `applyOnce` key runs or waits on this node now. */

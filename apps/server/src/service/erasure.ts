@@ -20,6 +20,7 @@ export async function deleteRoom(ctx: ServiceContext, who: Identity, code: strin
   if (normalizeCode(code) !== room.code)
     throw new ServiceError('BAD_REQUEST', 'To confirm, type the room code exactly as shown.', undefined, because('CONFIRM_CODE'));
   await ctx.store.deleteRoom(room.id);
+  ctx.forgetRecords(room.id);
   ctx.broadcaster?.roomDeleted(room.id);
 }
 
@@ -91,6 +92,7 @@ export async function forgetParticipant(ctx: ServiceContext, who: Identity): Pro
   }
   // their questions go and their votes are taken back
   await forgetQuestions(ctx, room.id, pid);
+  ctx.forgetRecords(room.id, own);
   ctx.broadcaster?.participantErased(room.id, pid);
   ctx.broadcaster?.followUpChanged(room.id);
 }
