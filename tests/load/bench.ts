@@ -206,6 +206,8 @@ interface RampStage {
   server_cpu_pct: number;
   /** that CPU, less what the server spends idle, per acknowledged answer, in microseconds */
   cpu_per_answer_us: number;
+  /** the load generator's own CPU over the stage (all its threads: the simulated phones), as a share of one core */
+  generator_cpu_pct: number;
 }
 
 /**
@@ -229,6 +231,7 @@ async function ramp(
     const settleMs = Math.max(...(await all<{ ms: number }>({ op: 'settle' })).map((r) => r.ms));
     if (settleMs > 1000) log(`  (waited ${(settleMs / 1000).toFixed(1)} s for the last stage's answers to be answered first)`);
     const cpu0 = pids.reduce((s, p) => s + cpuMs(p), 0);
+    const gen0 = process.cpuUsage();
     const t0 = now();
     const res = await all<{ sent: number; acked: number; failed: number; lat: number[]; sendMs: number }>({
       op: 'submit',
@@ -240,6 +243,8 @@ async function ramp(
     });
     const cpuSpent = pids.reduce((s, p) => s + cpuMs(p), 0) - cpu0;
     const cpu = (cpuSpent / (now() - t0)) * 100;
+    const gen = process.cpuUsage(gen0);
+    const genCpu = ((gen.user + gen.system) / 1000 / (now() - t0)) * 100;
     const answersCpu = Math.max(0, cpuSpent - idlePerMs * (now() - t0));
     const lat = sortNum(res.flatMap((r) => r.lat));
     const acked = res.reduce((s, r) => s + r.acked, 0);
@@ -254,10 +259,11 @@ async function ramp(
       failed: res.reduce((s, r) => s + r.failed, 0),
       server_cpu_pct: round(cpu, 0),
       cpu_per_answer_us: round((answersCpu * 1000) / Math.max(1, acked), 0),
+      generator_cpu_pct: round(genCpu, 0),
     };
     stages.push(st);
     log(
-      `  offered ${rate}/s → acked ${st.acked_per_s}/s, ack p50 ${st.p50_ack_ms} ms p99 ${st.p99_ack_ms} ms, failed ${st.failed}, server CPU ${cpu.toFixed(0)} %`,
+      `  offered ${rate}/s → acked ${st.acked_per_s}/s, ack p50 ${st.p50_ack_ms} ms p99 ${st.p99_ack_ms} ms, failed ${st.failed}, server CPU ${cpu.toFixed(0)} %, generator ${genCpu.toFixed(0)} %`,
     );
     return !(st.p99_ack_ms > ACK_P99_LIMIT_MS || st.failed > 0 || st.acked_per_s < 0.9 * rate);
   };
