@@ -80,14 +80,19 @@ export interface RecordRead {
 
 /** rooms whose parsed state a node keeps (a room is a few KB to a few hundred KB) */
 const ROOM_CACHE_SIZE = 200;
-/** people's own records a node keeps after writing or reading them (a few hundred bytes each; see `knownRecord`) */
-const RECORD_CACHE_SIZE = 20_000;
+/**
+ * how much of people's own records a node keeps after writing or reading them, in characters of
+ * their JSON (a self-assessment is a few hundred, a full ally map up to ≈ 50,000; see `knownRecord`)
+ */
+const RECORD_CACHE_CHARS = 32 * 1024 * 1024;
 
 export interface ServiceOptions {
   retentionSeconds: number;
   /** ROOM_MAX_BYTES: participants' answers beyond it are refused (ROOM_FULL, naming the cap) */
   maxRoomBytes?: number;
   now?: () => number;
+  /** characters of people's own records the node keeps (default RECORD_CACHE_CHARS; see `knownRecord`) */
+  recordCacheChars?: number;
 }
 
 export class ServiceContext {
@@ -104,6 +109,9 @@ export class ServiceContext {
   private readonly shared = new Map<string, Loaded>();
   /** people's own records as this node last wrote or read them, by `room/step/scope` (see `knownRecord`) */
   private readonly records = new Map<string, StoredRecord>();
+  /** the characters of JSON `records` holds (kept under `recordCacheChars`) */
+  private recordChars = 0;
+  private readonly recordCacheChars: number;
 
   constructor(
     readonly store: RoomStore,
@@ -113,6 +121,7 @@ export class ServiceContext {
     this.retentionSeconds = opts.retentionSeconds;
     this.maxRoomBytes = opts.maxRoomBytes;
     this.now = opts.now ?? Date.now;
+    this.recordCacheChars = opts.recordCacheChars ?? RECORD_CACHE_CHARS;
   }
 
   /** Apply a change once, with compare-and-set, dedupe and backoff (see apply-once.ts). */
@@ -185,15 +194,23 @@ export class ServiceContext {
 
   /** Keep a person's own record this node just wrote or read (null: there is none), least recently kept dropped first. */
   keepRecord(key: string, stored: StoredRecord | null): void {
-    this.records.delete(key);
+    this.dropRecord(key);
     if (!stored) return;
     this.records.set(key, stored);
-    if (this.records.size > RECORD_CACHE_SIZE) this.records.delete(this.records.keys().next().value!);
+    this.recordChars += stored.value.length;
+    while (this.recordChars > this.recordCacheChars) this.dropRecord(this.records.keys().next().value!);
   }
 
   /** Drop what this node keeps of a room's records: all of them, or one person's (their data was deleted). */
   forgetRecords(roomId: string, scope?: string): void {
-    for (const key of this.records.keys()) if (key.startsWith(`${roomId}/`) && (scope === undefined || key.endsWith(`/${scope}`))) this.records.delete(key);
+    for (const key of this.records.keys()) if (key.startsWith(`${roomId}/`) && (scope === undefined || key.endsWith(`/${scope}`))) this.dropRecord(key);
+  }
+
+  private dropRecord(key: string): void {
+    const kept = this.records.get(key);
+    if (!kept) return;
+    this.records.delete(key);
+    this.recordChars -= kept.value.length;
   }
 
   /** No change under this `applyOnce` key runs or waits on this node now. */
