@@ -40,7 +40,7 @@ export function writeRefusal(ctx: ServiceContext, status: Exclude<RecordWriteRes
   }
 }
 
-/** The one step and module whose answers go to the person's own record: the module says so (no choice of record, no shared state). */
+/** The room's running step, when it is `stepId` and its answers go to the person's own record (the module offers no choice of record and has no shared state). */
 function ownRecordStep(room: RoomState | undefined, stepId: string) {
   const step = room?.agenda[room.current];
   if (!step || step.id !== stepId) return undefined;
@@ -175,7 +175,7 @@ async function answer(
       if (own) ctx.keepRecord(key, { rev: res.rev, value });
       ctx.broadcaster?.activityChanged(room.id, stepId);
       const written = new Map([[scope, { rev: res.rev, value: next.value }]]);
-      const audience = scope === ownScope(pid) ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
+      const audience = own ? [pid] : (mod.audience?.(scope, shared?.value, step.config) ?? [pid]);
       if (!audience.includes(pid)) audience.push(pid);
       const views = await Promise.all(audience.map((id) => participantView(ctx, room, step, mod, id, shared, written)));
       audience.forEach((id, i) => ctx.broadcaster?.ownViewChanged(id, views[i]!, who.socketId));
